@@ -1,0 +1,54 @@
+//! The speech as a structured document: the one shape every output format lays out.
+//!
+//! The Markdown rendered from the template is parsed (pulldown-cmark) into this model; the HTML and
+//! the PDF are both laid out from it, so the two can never disagree about what the speech says.
+
+/// A whole speech: its title and its blocks in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The level-1 heading (市直工委在全市机关党建工作推进会上的发言).
+    pub title: String,
+    pub blocks: Vec<Block>,
+    /// A draft is marked 草稿 visibly in every format; a final output never is.
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A part heading such as 一、强化政治引领，把好机关党建“方向盘” (level 2 and below).
+    Heading { level: u8, inlines: Vec<Inline> },
+    /// A body paragraph; its first line is indented two characters in print.
+    Paragraph { inlines: Vec<Inline> },
+}
+
+/// A run of text with one style. Consecutive runs of the same style and figure are merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inline {
+    pub text: String,
+    pub style: InlineStyle,
+    /// The figure id when this run is a figure's printed value (for tooltips and error messages).
+    pub figure: Option<String>,
+    /// True when the figure is unfilled or invalid and `text` is a draft marker, not a value.
+    pub unfilled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineStyle {
+    /// Body text (仿宋/宋 in print).
+    Plain,
+    /// A lead sentence that opens a unit of text (扛起主体责任): bold on screen, 楷体 in print.
+    Lead,
+}
+
+impl Block {
+    pub fn inlines(&self) -> &[Inline] {
+        match self {
+            Block::Heading { inlines, .. } | Block::Paragraph { inlines } => inlines,
+        }
+    }
+
+    /// The block's text with styles dropped.
+    pub fn plain_text(&self) -> String {
+        self.inlines().iter().map(|i| i.text.as_str()).collect()
+    }
+}

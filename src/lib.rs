@@ -1,0 +1,5 @@
+//! speechgen: a year's facts → checked figures → the speech, as Markdown, HTML and PDF.
+
+pub mod diagnostic;
+pub mod document;
+pub mod pipeline;
