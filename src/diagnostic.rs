@@ -30,4 +30,6 @@ pub struct Diagnostic {
     /// The fact path this problem belongs to, if any (e.g. `organisation.branches.qualified`).
     pub fact: Option<String>,
     pub hint: Option<String>,
+    /// The text of the offending line, for showing it under the message.
+    pub source_line: Option<String>,
 }
