@@ -2,4 +2,7 @@
 
 pub mod diagnostic;
 pub mod document;
+pub mod facts;
+pub mod figures;
 pub mod pipeline;
+pub mod yaml;

@@ -1,0 +1,338 @@
+//! A year's facts: `facts/<year>.yaml`, read into a positioned tree and looked up by path.
+//!
+//! The facts file has no schema in Rust: which keys exist is decided by the figure declarations
+//! (every fact some figure or rule reads). Anything else is an unknown key, most likely a typo.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, Node, Pos, Value};
+
+/// Top-level keys every facts file may hold besides the facts themselves.
+pub const RESERVED_KEYS: &[&str] = &["year", "sample"];
+
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub doc: yaml::Document,
+    pub year: i64,
+    /// `sample: true` marks invented demonstration data.
+    pub sample: bool,
+}
+
+/// One fact found at a path; `path` is concrete (`a.items.0.count` for the pattern `a.items.*.count`).
+#[derive(Debug, Clone, Copy)]
+pub struct Found<'a> {
+    pub node: &'a Node,
+}
+
+#[derive(Debug)]
+pub enum Resolved<'a> {
+    Found(Vec<(String, &'a Node)>),
+    /// The path stops at `missing`; `parent` is the deepest group that exists and where it is.
+    Missing {
+        missing: String,
+        parent: Option<(String, Pos)>,
+    },
+    /// A segment of the path is not a group (`a.b` when `a` is a number).
+    NotAGroup { path: String, node: &'a Node },
+}
+
+impl Facts {
+    pub fn load(path: &Path) -> Result<Facts, Vec<Diagnostic>> {
+        let doc = yaml::load(path).map_err(|d| vec![d])?;
+        Facts::from_document(doc)
+    }
+
+    pub fn from_document(doc: yaml::Document) -> Result<Facts, Vec<Diagnostic>> {
+        if !matches!(doc.root.value, Value::Map(_)) {
+            return Err(vec![doc.error(
+                "wrong-type",
+                doc.root.pos,
+                "事实文件的最外层应是“键: 值”的分组",
+            )]);
+        }
+        let year = match doc.root.get("year") {
+            None => {
+                let mut d = doc.error(
+                    "unfilled",
+                    Pos { line: 1, column: 1 },
+                    "缺少年份：事实文件开头应有一行 year: <年份>",
+                );
+                d.fact = Some("year".into());
+                d.hint = Some("例如 year: 2021".into());
+                return Err(vec![d]);
+            }
+            Some(entry) => match entry.value.value {
+                Value::Int(y) if (1949..=2200).contains(&y) => y,
+                _ => {
+                    let mut d = doc.error(
+                        "wrong-type",
+                        entry.value.pos,
+                        format!(
+                            "year 应是四位数的年份，这里是{}",
+                            describe(&entry.value)
+                        ),
+                    );
+                    d.fact = Some("year".into());
+                    return Err(vec![d]);
+                }
+            },
+        };
+        let stem = doc.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem.bytes().all(|b| b.is_ascii_digit()) && stem != year.to_string() {
+            let pos = doc.root.get("year").map(|e| e.value.pos).unwrap_or(doc.root.pos);
+            let mut d = doc.error(
+                "year-mismatch",
+                pos,
+                format!("文件名是 {stem}.yaml，但 year 写的是 {year}：两者必须一致"),
+            );
+            d.fact = Some("year".into());
+            d.hint = Some(format!(
+                "若这是 {year} 年的事实，请把文件改名为 {year}.yaml；否则改正 year"
+            ));
+            return Err(vec![d]);
+        }
+        let sample = matches!(
+            doc.root.get("sample").map(|e| &e.value.value),
+            Some(Value::Bool(true))
+        );
+        Ok(Facts { doc, year, sample })
+    }
+
+    /// Finds the nodes at a dotted path; `*` stands for every item of a list or every value of
+    /// a group.
+    pub fn resolve(&self, path: &str) -> Resolved<'_> {
+        let mut current: Vec<(String, &Node)> = vec![(String::new(), &self.doc.root)];
+        let mut parent: Option<(String, Pos)> = None;
+        for segment in path.split('.') {
+            let mut next = Vec::new();
+            for (prefix, node) in &current {
+                let join = |k: &str| {
+                    if prefix.is_empty() {
+                        k.to_owned()
+                    } else {
+                        format!("{prefix}.{k}")
+                    }
+                };
+                match (&node.value, segment) {
+                    (Value::Map(entries), "*") => {
+                        next.extend(entries.iter().map(|e| (join(&e.key), &e.value)));
+                    }
+                    (Value::Seq(items), "*") => {
+                        next.extend(items.iter().enumerate().map(|(i, n)| (join(&i.to_string()), n)));
+                    }
+                    (Value::Map(entries), key) => match entries.iter().find(|e| e.key == key) {
+                        Some(e) => next.push((join(key), &e.value)),
+                        None => {
+                            return Resolved::Missing {
+                                missing: join(key),
+                                parent: parent.clone(),
+                            };
+                        }
+                    },
+                    _ => {
+                        return Resolved::NotAGroup {
+                            path: prefix.clone(),
+                            node,
+                        };
+                    }
+                }
+            }
+            if let [(p, _)] = next.as_slice() {
+                let key_pos = self.key_pos(p);
+                parent = key_pos.map(|pos| (p.clone(), pos));
+            }
+            current = next;
+        }
+        Resolved::Found(current)
+    }
+
+    /// Where the key of a concrete path stands (its value's position for list items).
+    pub fn key_pos(&self, path: &str) -> Option<Pos> {
+        let mut node = &self.doc.root;
+        let mut pos = None;
+        for segment in path.split('.') {
+            match &node.value {
+                Value::Map(entries) => {
+                    let e = entries.iter().find(|e| e.key == segment)?;
+                    pos = Some(e.key_pos);
+                    node = &e.value;
+                }
+                Value::Seq(items) => {
+                    node = items.get(segment.parse::<usize>().ok()?)?;
+                    pos = Some(node.pos);
+                }
+                _ => return None,
+            }
+        }
+        pos
+    }
+
+    /// Every key in the file that no declared fact path (pattern) reaches: typos and leftovers.
+    pub fn unknown_keys(&self, patterns: &[&str]) -> Vec<Diagnostic> {
+        let patterns: Vec<Vec<&str>> = patterns.iter().map(|p| p.split('.').collect()).collect();
+        let mut out = Vec::new();
+        for entry in self.doc.root.entries() {
+            if RESERVED_KEYS.contains(&entry.key.as_str()) {
+                continue;
+            }
+            self.walk_unknown(&entry.key, &[entry.key.as_str()], entry.key_pos, &entry.value, &patterns, &mut out);
+        }
+        out
+    }
+
+    fn walk_unknown(
+        &self,
+        path: &str,
+        segments: &[&str],
+        key_pos: Pos,
+        node: &Node,
+        patterns: &[Vec<&str>],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let matches = |p: &Vec<&str>| {
+            p.len() >= segments.len()
+                && p.iter().zip(segments).all(|(pat, seg)| *pat == "*" || pat == seg)
+        };
+        let live: Vec<&Vec<&str>> = patterns.iter().filter(|p| matches(p)).collect();
+        if live.is_empty() {
+            let parent = &segments[..segments.len() - 1];
+            let key = segments[segments.len() - 1];
+            // Keys that would be right here, for "did you mean".
+            let siblings: Vec<&str> = patterns
+                .iter()
+                .filter(|p| {
+                    p.len() > parent.len()
+                        && p.iter().zip(parent).all(|(pat, seg)| *pat == "*" || pat == seg)
+                })
+                .map(|p| p[parent.len()])
+                .filter(|s| *s != "*")
+                .collect();
+            let mut d = self.doc.error(
+                "unknown-key",
+                key_pos,
+                format!("未知的键“{key}”：没有任何图或规则读取 {path}"),
+            );
+            d.fact = Some(path.to_owned());
+            d.hint = Some(match did_you_mean(key, &siblings) {
+                Some(s) => format!("是不是想写“{s}”？"),
+                None if siblings.is_empty() => "若这是新的事实，请先在 templates/figures.yaml 中声明读取它的图".into(),
+                None => format!("这里可以写的键有：{}", dedup(&siblings).join("、")),
+            });
+            out.push(d);
+            return;
+        }
+        // A path that is a whole fact (a number, a series, a list of names) is not looked into.
+        if live.iter().any(|p| p.len() == segments.len()) {
+            return;
+        }
+        match &node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    let mut segs = segments.to_vec();
+                    segs.push(&e.key);
+                    self.walk_unknown(&format!("{path}.{}", e.key), &segs, e.key_pos, &e.value, patterns, out);
+                }
+            }
+            Value::Seq(items) => {
+                let indices: Vec<String> = (0..items.len()).map(|i| i.to_string()).collect();
+                for (item, index) in items.iter().zip(&indices) {
+                    let mut segs = segments.to_vec();
+                    segs.push(index);
+                    // List items themselves are reached through `*`; look at their keys.
+                    for e in item.entries() {
+                        let mut inner = segs.clone();
+                        inner.push(&e.key);
+                        self.walk_unknown(&format!("{path}.{index}.{}", e.key), &inner, e.key_pos, &e.value, patterns, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The closest candidate, if it is close enough to be a typo of `word`.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(word, c), *c))
+        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// A value described for a message: `文字“1,380”`, `小数 12.5`, `空值`.
+pub fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "空值".into(),
+        Value::Bool(b) => format!("真假值 {b}"),
+        Value::Int(i) => format!("整数 {i}"),
+        Value::Float(_, t) => format!("小数 {t}"),
+        Value::Str(s) => format!("文字“{s}”"),
+        Value::Seq(_) => "一个列表".into(),
+        Value::Map(_) => "一个分组".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Facts {
+        let doc = yaml::parse(Path::new("facts/2021.yaml"), text.into()).unwrap();
+        Facts::from_document(doc).unwrap()
+    }
+
+    #[test]
+    fn resolves_plain_and_wildcard_paths() {
+        let f = facts("year: 2021\na:\n  b: 1\n  list:\n    - n: x\n      c: 2\n    - n: y\n      c: 3\n");
+        match f.resolve("a.b") {
+            Resolved::Found(v) => assert_eq!(v[0].0, "a.b"),
+            other => panic!("{other:?}"),
+        }
+        match f.resolve("a.list.*.c") {
+            Resolved::Found(v) => {
+                let paths: Vec<_> = v.iter().map(|(p, _)| p.as_str()).collect();
+                assert_eq!(paths, ["a.list.0.c", "a.list.1.c"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match f.resolve("a.zz") {
+            Resolved::Missing { missing, parent } => {
+                assert_eq!(missing, "a.zz");
+                assert_eq!(parent.unwrap().1, Pos { line: 2, column: 1 });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_found_with_suggestions() {
+        let f = facts("year: 2021\na:\n  members: 1\n  membres_reached: 2\n  list:\n    - name: x\n      cnt: 2\n");
+        let d = f.unknown_keys(&["a.members", "a.members_reached", "a.list.*.name", "a.list.*.count"]);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].location.as_ref().unwrap().line, 4);
+        assert!(d[0].hint.as_ref().unwrap().contains("members_reached"));
+        assert_eq!(d[1].location.as_ref().unwrap().line, 7);
+        assert_eq!(d[1].location.as_ref().unwrap().column, 7);
+    }
+
+    #[test]
+    fn year_must_match_file_name() {
+        let doc = yaml::parse(Path::new("facts/2021.yaml"), "year: 2020\n".into()).unwrap();
+        let e = Facts::from_document(doc).unwrap_err();
+        assert_eq!(e[0].code, "year-mismatch");
+        assert_eq!(e[0].location.as_ref().unwrap().column, 7);
+    }
+}
