@@ -1,8 +1,19 @@
 //! speechgen: a year's facts → checked figures → the speech, as Markdown, HTML and PDF.
+//!
+//! The modules follow the pipeline: [`facts`] (read a year) → [`figures`] (declare, compute,
+//! check) → [`template`] (Tera) → [`markdown`] (the .md and the [`document`] model) →
+//! [`html`]; [`pipeline`] runs them in memory, [`output`] writes, [`cli`] is the command line.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod document;
 pub mod facts;
 pub mod figures;
+pub mod html;
+pub mod markdown;
+pub mod output;
 pub mod pipeline;
+pub mod project;
+pub mod report;
+pub mod template;
 pub mod yaml;

@@ -1,9 +1,16 @@
-//! facts → figures → template → Markdown → Document → HTML / PDF, in memory.
+//! facts → figures → template → Markdown → Document → HTML, in memory. The PDF is laid out from
+//! the same Document by the `pdf` module; writing files is the CLI's business.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::facts::Facts;
+use crate::figures::{Declarations, Evaluation, evaluate};
+use crate::markdown::{self, Slot};
+use crate::project::Project;
+use crate::template::Template;
+use crate::{html, yaml};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -28,9 +35,9 @@ pub struct FigureReport {
     /// The printed text (e.g. `96.6`, `1200多`, `两`), or None when unfilled or invalid.
     pub value: Option<String>,
     pub status: FigureStatus,
-    /// How it is computed, in words, e.g. `达标党支部数 ÷ 党支部总数 × 100，保留一位小数`.
+    /// How it is computed, in words, e.g. `organisation.branches_qualified ÷ organisation.branches × 100…`.
     pub formula: String,
-    /// Where its facts come from: `facts/2021.yaml:12:5` for each fact read.
+    /// Where its facts come from: `facts/2021.yaml:12:5 (organisation.branches)` for each fact read.
     pub sources: Vec<String>,
 }
 
@@ -39,6 +46,16 @@ pub enum FigureStatus {
     Ok,
     Unfilled,
     Invalid,
+}
+
+impl FigureStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureStatus::Ok => "ok",
+            FigureStatus::Unfilled => "unfilled",
+            FigureStatus::Invalid => "invalid",
+        }
+    }
 }
 
 /// A finished render, all in memory; nothing is written to disk here.
@@ -56,8 +73,168 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The inputs read and checked, before anything is rendered: what `check` needs.
+pub struct Checked {
+    pub facts: Facts,
+    pub declarations: Declarations,
+    pub template: Template,
+    pub evaluation: Evaluation,
+    /// Every problem, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Reads the declarations, the facts and the template, computes every figure and collects every
+/// problem. `Err` only when an input cannot be read or parsed at all.
+pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>> {
+    let project = Project { root: root.to_path_buf() };
+    let mut fatal = Vec::new();
+    let declarations = Declarations::load(&project.figures()).map_err(|e| fatal.extend(e)).ok();
+    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
+    let template = Template::load(&project.template()).map_err(|e| fatal.push(e)).ok();
+    let (Some(declarations), Some(facts), Some(template)) = (declarations, facts, template) else {
+        sort(&mut fatal);
+        return Err(fatal);
+    };
+    let evaluation = evaluate(&declarations, &facts);
+    let mut diagnostics = evaluation.diagnostics.clone();
+    let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
+    diagnostics.extend(template.check_usages(&declared, |id| {
+        let decl = declarations.figure(id)?;
+        let mut d = declarations.doc.error(
+            "unused-figure",
+            decl.pos,
+            format!("图 {id}“{}”已声明，但模板中没有用到", decl.label),
+        );
+        d.figure = Some(id.to_owned());
+        d.hint = Some("在模板中用 {{ fig.".to_owned() + id + " }} 印出它，或删除这条声明");
+        Some(d)
+    }));
+    sort(&mut diagnostics);
+    Ok(Checked { facts, declarations, template, evaluation, diagnostics })
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
+        key(a).cmp(&key(b))
+    });
+}
+
 /// Renders in memory. `Err` when nothing can be rendered: malformed YAML or template, or, unless
 /// `draft`, any error at all. The diagnostics are sorted by file, line and column.
-pub fn render(_req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
-    unimplemented!("the render pipeline lands with issue 2")
+pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
+    let checked = check(&req.root, &req.facts)?;
+    if checked.has_errors() && !req.draft {
+        return Err(checked.diagnostics);
+    }
+    let Checked { facts, template, evaluation, mut diagnostics, .. } = checked;
+
+    // One placeholder per distinct figure the template uses, in order of first use.
+    let mut ids: Vec<String> = Vec::new();
+    for usage in template.usages() {
+        if !ids.contains(&usage.id) {
+            ids.push(usage.id);
+        }
+    }
+    let markdown_with_placeholders = match template.render(&ids, facts.year) {
+        Ok(md) => md,
+        Err(e) => {
+            diagnostics.push(e);
+            sort(&mut diagnostics);
+            return Err(diagnostics);
+        }
+    };
+    let slots: Vec<Slot> = ids.iter().map(|id| slot(id, &evaluation, &facts, req.mask)).collect();
+    let markdown = markdown::fill(&markdown_with_placeholders, &slots);
+    let document = markdown::to_document(&markdown_with_placeholders, &slots, req.draft);
+    let html_body = html::body(&markdown_with_placeholders, &slots);
+    let html_page = html::page(&document.title, &html_body, req.draft);
+    let figures = evaluation.figures.iter().map(|f| report(f, &facts)).collect();
+    Ok(Rendered {
+        year: facts.year,
+        markdown,
+        document,
+        html_body,
+        html_page,
+        figures,
+        diagnostics,
+    })
+}
+
+/// `facts/2021.yaml:12:5`, relative to the project where possible (it is shown to people).
+pub fn source_ref(facts: &Facts, pos: yaml::Pos) -> String {
+    format!("{}:{}:{}", display_path(&facts.doc.path), pos.line, pos.column)
+}
+
+/// A path as people in the project folder know it: `facts/2021.yaml`.
+pub fn display_path(path: &Path) -> String {
+    let parent_dir = path.parent().and_then(|p| p.file_name());
+    match (parent_dir, path.file_name()) {
+        (Some(dir), Some(name)) => format!("{}/{}", dir.to_string_lossy(), name.to_string_lossy()),
+        _ => path.display().to_string(),
+    }
+}
+
+fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
+    FigureReport {
+        id: f.id.clone(),
+        label: f.label.clone(),
+        unit: f.unit.clone(),
+        kind: f.kind.to_owned(),
+        value: f.text.clone(),
+        status: f.status,
+        formula: f.formula.clone(),
+        sources: f
+            .sources
+            .iter()
+            .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
+            .collect(),
+    }
+}
+
+fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
+    let Some(figure) = evaluation.figure(id) else {
+        return Slot {
+            figure: id.to_owned(),
+            text: format!("【未声明：{id}】"),
+            unfilled: true,
+            tooltip: format!("模板使用了未声明的图 fig.{id}"),
+            status: "invalid",
+        };
+    };
+    let text = if mask { figure.masked_text() } else { figure.text.clone() };
+    let (text, unfilled) = match (text, figure.status) {
+        (Some(t), FigureStatus::Ok) => (t, false),
+        (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
+        _ => (format!("【未填：{}】", figure.label), true),
+    };
+    let sources: Vec<String> = figure
+        .sources
+        .iter()
+        .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
+        .collect();
+    let value = figure.text.as_deref().unwrap_or(match figure.status {
+        FigureStatus::Invalid => "有误",
+        _ => "未填",
+    });
+    let unit = if figure.unit.is_empty() || figure.kind == "names" { String::new() } else { figure.unit.clone() };
+    let tooltip = format!(
+        "{}：{value}{unit}\n算法：{}\n来源：{}",
+        figure.label,
+        figure.formula,
+        if sources.is_empty() { "（缺）".to_owned() } else { sources.join("；") }
+    );
+    Slot {
+        figure: id.to_owned(),
+        text,
+        unfilled,
+        tooltip,
+        status: figure.status.as_str(),
+    }
 }

@@ -1,0 +1,297 @@
+//! The command line: a thin layer over the pipeline.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::pipeline::{self, FigureStatus, RenderRequest, Rendered};
+use crate::project::Project;
+use crate::report::{self, MessageFormat};
+
+const ABOUT: &str = "从一年的事实生成市直机关工委在全市机关党建工作推进会上的发言稿，每个数字都经过计算和核对。
+Regenerates the speech from a year's facts; every figure is computed, traceable and checked.";
+
+const AFTER_HELP: &str = "\
+A speech project is a folder holding templates/ (speech.md.tera, figures.yaml) and facts/
+(<year>.yaml). speechgen finds it from the current folder upward, or from --root DIR.
+FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
+
+Examples:
+  speechgen render                        write output/<year>/speech.md and speech.html
+  speechgen render 2021 -o out            the same into out/
+  speechgen render --draft                render even with unfilled figures, marked 草稿
+  speechgen render --mask --format md     the redacted copy: every digit figure as *
+  speechgen check                         exit 1 if any figure is unfilled or wrong
+  speechgen check --message-format github annotations for GitHub Actions
+  speechgen figures                       every figure with its value, formula and source
+
+Exit codes: 0 done / no errors; 1 the facts or templates have errors; 2 usage, I/O or internal error.";
+
+#[derive(Parser, Debug)]
+#[command(name = "speechgen", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The speech project folder (default: found from the current folder upward).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Colour in messages: auto (when printing to a terminal), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Render the speech to Markdown and HTML (writes nothing if a figure is unfilled or wrong).
+    #[command(after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask")]
+    Render {
+        /// Facts files or years (default: the latest year in facts/).
+        #[arg(value_name = "FACTS")]
+        facts: Vec<PathBuf>,
+        /// Output folder (default: output/<year>/ in the project; with several FACTS, one
+        /// sub-folder per file, named after it).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Formats to write, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html])]
+        format: Vec<Format>,
+        /// Render even with errors: unfilled figures show as 【未填：…】 markers, marked 草稿.
+        #[arg(long)]
+        draft: bool,
+        /// Print every figure written in digits as * (the redacted copy for circulation).
+        #[arg(long)]
+        mask: bool,
+    },
+    /// Check the facts, figures and template; exit 1 on any error (for CI and reviewers).
+    #[command(after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short")]
+    Check {
+        /// Facts files or years (default: the latest year in facts/).
+        #[arg(value_name = "FACTS")]
+        facts: Vec<PathBuf>,
+        /// Treat warnings (sample data, an unused figure, …) as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Auto)]
+        message_format: MessageFormat,
+    },
+    /// List every figure with its value, formula and the facts it comes from (for reviewers).
+    Figures {
+        /// A facts file or year (default: the latest year in facts/).
+        #[arg(value_name = "FACTS")]
+        facts: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Format {
+    fn file_name(self) -> &'static str {
+        match self {
+            Format::Md => "speech.md",
+            Format::Html => "speech.html",
+        }
+    }
+}
+
+/// An error that stops the command: usage, I/O or internal (exit 2).
+struct Fatal(String);
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match dispatch(cli, color) {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            eprintln!("speechgen: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn project(root: Option<&Path>) -> Result<Project, Fatal> {
+    match root {
+        Some(r) => Project::at(r),
+        None => Project::discover(Path::new(".")),
+    }
+    .map_err(Fatal)
+}
+
+fn facts_files(project: &Project, args: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
+    if args.is_empty() {
+        return Ok(vec![project.facts_file(None).map_err(Fatal)?]);
+    }
+    args.iter().map(|a| project.facts_file(Some(a)).map_err(Fatal)).collect()
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], format: MessageFormat, color: bool) {
+    for d in diagnostics {
+        eprintln!("{}", report::format(d, format, color));
+    }
+}
+
+fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
+    let project = project(cli.root.as_deref())?;
+    match cli.command {
+        Command::Render { facts, output, format, draft, mask } => {
+            let files = facts_files(&project, &facts)?;
+            render(&project, &files, output, &format, draft, mask, color)
+        }
+        Command::Check { facts, deny_warnings, message_format } => {
+            let files = facts_files(&project, &facts)?;
+            check(&project, &files, deny_warnings, message_format, color)
+        }
+        Command::Figures { facts } => {
+            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
+            figures(&project, &file, color)
+        }
+    }
+}
+
+fn io_diagnostic_is_fatal(diagnostics: &[Diagnostic]) -> Option<String> {
+    diagnostics
+        .iter()
+        .find(|d| d.code == "io")
+        .map(|d| format!("{}（{}）", d.message, report::place(d).unwrap_or_default()))
+}
+
+fn render(
+    project: &Project,
+    files: &[PathBuf],
+    output: Option<PathBuf>,
+    formats: &[Format],
+    draft: bool,
+    mask: bool,
+    color: bool,
+) -> Result<ExitCode, Fatal> {
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let request = RenderRequest { root: project.root.clone(), facts: file.clone(), draft, mask };
+        match pipeline::render(&request) {
+            Ok(rendered) => {
+                print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
+                let dir = output_dir(project, output.as_deref(), file, files.len(), rendered.year);
+                for f in formats {
+                    outputs.push((dir.join(f.file_name()), bytes(&rendered, *f)));
+                }
+            }
+            Err(diagnostics) => {
+                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
+                    return Err(Fatal(message));
+                }
+                print_diagnostics(&diagnostics, MessageFormat::Human, color);
+                eprintln!("{}：{}；未写入任何文件（草稿可用 --draft 生成）", report::shown_path(file), report::summary(&diagnostics));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
+    crate::output::write_all(&outputs).map_err(|e| Fatal(format!("写入输出文件失败：{e}")))?;
+    for (path, _) in &outputs {
+        eprintln!("已写入 {}", report::shown_path(path));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bytes(rendered: &Rendered, format: Format) -> Vec<u8> {
+    match format {
+        Format::Md => rendered.markdown.clone().into_bytes(),
+        Format::Html => rendered.html_page.clone().into_bytes(),
+    }
+}
+
+/// output/<year>/ by default; `-o DIR` for one facts file; DIR/<stem>/ for each of several.
+fn output_dir(project: &Project, output: Option<&Path>, facts: &Path, count: usize, year: i64) -> PathBuf {
+    let stem = facts.file_stem().map_or_else(|| year.to_string(), |s| s.to_string_lossy().into_owned());
+    match output {
+        Some(dir) if count == 1 => dir.to_path_buf(),
+        Some(dir) => dir.join(stem),
+        None if count == 1 => project.root.join("output").join(year.to_string()),
+        None => project.root.join("output").join(stem),
+    }
+}
+
+fn check(
+    project: &Project,
+    files: &[PathBuf],
+    deny_warnings: bool,
+    format: MessageFormat,
+    color: bool,
+) -> Result<ExitCode, Fatal> {
+    let mut failed = false;
+    for file in files {
+        let diagnostics = match pipeline::check(&project.root, file) {
+            Ok(checked) => checked.diagnostics,
+            Err(diagnostics) => {
+                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
+                    return Err(Fatal(message));
+                }
+                diagnostics
+            }
+        };
+        print_diagnostics(&diagnostics, format, color);
+        let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
+        let file_failed = errors || (deny_warnings && warnings);
+        failed |= file_failed;
+        let verdict = if file_failed { "未通过" } else { "通过" };
+        eprintln!("{}：{verdict}（{}）", report::shown_path(file), report::summary(&diagnostics));
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fatal> {
+    let request = RenderRequest { root: project.root.clone(), facts: file.to_path_buf(), draft: true, mask: false };
+    let rendered = match pipeline::render(&request) {
+        Ok(r) => r,
+        Err(diagnostics) => {
+            if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
+                return Err(Fatal(message));
+            }
+            print_diagnostics(&diagnostics, MessageFormat::Human, color);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut unfilled = 0;
+    for f in &rendered.figures {
+        let value = match (&f.value, f.status) {
+            (Some(v), FigureStatus::Ok) => format!("{v}{}", if f.kind == "names" { "" } else { &f.unit }),
+            (_, FigureStatus::Invalid) => {
+                unfilled += 1;
+                "【有误】".into()
+            }
+            _ => {
+                unfilled += 1;
+                "【未填】".into()
+            }
+        };
+        println!("{}  {}  = {}", f.id, f.label, value);
+        println!("    算法：{}", f.formula);
+        for s in &f.sources {
+            println!("    来源：{s}");
+        }
+    }
+    eprintln!("共 {} 个图，其中 {unfilled} 个未填或有误", rendered.figures.len());
+    Ok(if unfilled > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,162 @@
+//! Printing diagnostics for people (with the offending line shown) and for CI systems.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// GitHub Actions under GITHUB_ACTIONS=true, otherwise human.
+    Auto,
+    /// The message, the line it concerns with a marker under the value, and a hint.
+    Human,
+    /// One line each: `file:line:column: error[code]: message` (gcc style; most CI parsers read it).
+    Short,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the diff.
+    Github,
+}
+
+impl MessageFormat {
+    pub fn resolve(self) -> MessageFormat {
+        match self {
+            MessageFormat::Auto if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => MessageFormat::Github,
+            MessageFormat::Auto => MessageFormat::Human,
+            other => other,
+        }
+    }
+}
+
+/// A path shown relative to the current folder when it lies below it.
+pub fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(cwd) = cwd.and_then(|c| c.canonicalize().ok()) {
+        if let Ok(rel) = canonical.strip_prefix(&cwd) {
+            return rel.display().to_string();
+        }
+    }
+    path.display().to_string()
+}
+
+fn word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+pub fn format(d: &Diagnostic, format: MessageFormat, color: bool) -> String {
+    match format.resolve() {
+        MessageFormat::Human | MessageFormat::Auto => human(d, color),
+        MessageFormat::Short => short(d),
+        MessageFormat::Github => github(d),
+    }
+}
+
+/// `facts/2021.yaml:12:5` or nothing.
+pub fn place(d: &Diagnostic) -> Option<String> {
+    d.location
+        .as_ref()
+        .map(|l| format!("{}:{}:{}", shown_path(&l.file), l.line, l.column))
+}
+
+fn ids(d: &Diagnostic) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = &d.figure {
+        parts.push(format!("figure={f}"));
+    }
+    if let Some(f) = &d.fact {
+        parts.push(format!("fact={f}"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", parts.join(" "))
+    }
+}
+
+fn short(d: &Diagnostic) -> String {
+    let mut s = String::new();
+    if let Some(p) = place(d) {
+        let _ = write!(s, "{p}: ");
+    }
+    let _ = write!(s, "{}[{}]: {}{}", word(d.severity), d.code, d.message, ids(d));
+    if let Some(h) = &d.hint {
+        let _ = write!(s, "（提示：{h}）");
+    }
+    s
+}
+
+fn github_escape(s: &str, property: bool) -> String {
+    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn github(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = Vec::new();
+    if let Some(l) = &d.location {
+        props.push(format!("file={}", github_escape(&shown_path(&l.file), true)));
+        props.push(format!("line={}", l.line));
+        props.push(format!("col={}", l.column));
+    }
+    props.push(format!("title={}", github_escape(&format!("speechgen {}", d.code), true)));
+    let mut message = format!("{}{}", d.message, ids(d));
+    if let Some(h) = &d.hint {
+        message.push_str("\n提示：");
+        message.push_str(h);
+    }
+    format!("::{command} {}::{}", props.join(","), github_escape(&message, false))
+}
+
+fn human(d: &Diagnostic, color: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = format!("{}{}", d.message, ids(d));
+    let mut group = Group::with_title(level.primary_title(&title).id(d.code));
+    let path;
+    if let (Some(l), Some(line)) = (&d.location, &d.source_line) {
+        path = shown_path(&l.file);
+        // The marker spans the value token: from the column to the next space or comment.
+        let start: usize = line.chars().take(l.column.saturating_sub(1)).map(char::len_utf8).sum();
+        let start = start.min(line.len());
+        let rest = &line[start..];
+        let len = rest
+            .find(|c: char| c.is_whitespace() || c == '#' || c == ',' || c == ']')
+            .unwrap_or(rest.len())
+            .max(rest.chars().next().map_or(0, char::len_utf8));
+        group = group.element(
+            Snippet::source(line.as_str())
+                .line_start(l.line)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(start..start + len)),
+        );
+    } else if let Some(p) = place(d) {
+        group = group.element(annotate_snippets::Origin::path(p));
+    }
+    let hint = d.hint.clone();
+    let mut report = vec![group];
+    if let Some(h) = &hint {
+        report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    renderer.render(&report).to_string()
+}
+
+/// `2 个错误，1 个警告`.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    format!("{errors} 个错误，{warnings} 个警告")
+}
