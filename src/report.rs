@@ -132,10 +132,14 @@ fn human(d: &Diagnostic, color: bool) -> String {
         let start: usize = line.chars().take(l.column.saturating_sub(1)).map(char::len_utf8).sum();
         let start = start.min(line.len());
         let rest = &line[start..];
-        let len = rest
-            .find(|c: char| c.is_whitespace() || c == '#' || c == ',' || c == ']')
-            .unwrap_or(rest.len())
-            .max(rest.chars().next().map_or(0, char::len_utf8));
+        let len = match rest.chars().next() {
+            // A quoted value is marked up to its closing quote, commas and all.
+            Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+            _ => rest
+                .find(|c: char| c.is_whitespace() || c == '#' || c == ',' || c == ']')
+                .unwrap_or(rest.len()),
+        }
+        .max(rest.chars().next().map_or(0, char::len_utf8));
         group = group.element(
             Snippet::source(line.as_str())
                 .line_start(l.line)

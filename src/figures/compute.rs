@@ -465,9 +465,9 @@ impl<'a> Evaluator<'a> {
                 let Ok((w, w_path, w_pos)) = self.count(whole) else { return };
                 if ok && total > w {
                     let msg = format!(
-                        "{}不成立：{} 合计 {total}，超过了 {w_path} 的 {w}",
-                        rule.label,
-                        names.join("、")
+                        "{} 合计 {total}，超过了 {w_path} 的 {w}（规则：{}）",
+                        names.join("、"),
+                        rule.label
                     );
                     let hint = "各部分之和不能超过总数；请核对这些数".to_owned();
                     self.report("sum-exceeds-whole", w_pos, &w_path, msg, Some(hint));
