@@ -11,7 +11,8 @@ use crate::pipeline::{self, FigureStatus, RenderRequest, Rendered};
 use crate::project::Project;
 use crate::report::{self, MessageFormat};
 
-const ABOUT: &str = "从一年的事实生成市直机关工委在全市机关党建工作推进会上的发言稿，每个数字都经过计算和核对。
+const ABOUT: &str =
+    "从一年的事实生成市直机关工委在全市机关党建工作推进会上的发言稿，每个数字都经过计算和核对。
 Regenerates the speech from a year's facts; every figure is computed, traceable and checked.";
 
 const AFTER_HELP: &str = "\
@@ -53,7 +54,9 @@ pub enum ColorChoice {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Render the speech to Markdown and HTML (writes nothing if a figure is unfilled or wrong).
-    #[command(after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask")]
+    #[command(
+        after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
+    )]
     Render {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
@@ -73,7 +76,9 @@ pub enum Command {
         mask: bool,
     },
     /// Check the facts, figures and template; exit 1 on any error (for CI and reviewers).
-    #[command(after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short")]
+    #[command(
+        after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short"
+    )]
     Check {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
@@ -116,7 +121,9 @@ pub fn run() -> ExitCode {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     match dispatch(cli, color) {
         Ok(code) => code,
@@ -139,7 +146,9 @@ fn facts_files(project: &Project, args: &[PathBuf]) -> Result<Vec<PathBuf>, Fata
     if args.is_empty() {
         return Ok(vec![project.facts_file(None).map_err(Fatal)?]);
     }
-    args.iter().map(|a| project.facts_file(Some(a)).map_err(Fatal)).collect()
+    args.iter()
+        .map(|a| project.facts_file(Some(a)).map_err(Fatal))
+        .collect()
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], format: MessageFormat, color: bool) {
@@ -151,11 +160,21 @@ fn print_diagnostics(diagnostics: &[Diagnostic], format: MessageFormat, color: b
 fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
     let project = project(cli.root.as_deref())?;
     match cli.command {
-        Command::Render { facts, output, format, draft, mask } => {
+        Command::Render {
+            facts,
+            output,
+            format,
+            draft,
+            mask,
+        } => {
             let files = facts_files(&project, &facts)?;
             render(&project, &files, output, &format, draft, mask, color)
         }
-        Command::Check { facts, deny_warnings, message_format } => {
+        Command::Check {
+            facts,
+            deny_warnings,
+            message_format,
+        } => {
             let files = facts_files(&project, &facts)?;
             check(&project, &files, deny_warnings, message_format, color)
         }
@@ -185,7 +204,12 @@ fn render(
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut failed = false;
     for file in files {
-        let request = RenderRequest { root: project.root.clone(), facts: file.clone(), draft, mask };
+        let request = RenderRequest {
+            root: project.root.clone(),
+            facts: file.clone(),
+            draft,
+            mask,
+        };
         match pipeline::render(&request) {
             Ok(rendered) => {
                 print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
@@ -199,7 +223,11 @@ fn render(
                     return Err(Fatal(message));
                 }
                 print_diagnostics(&diagnostics, MessageFormat::Human, color);
-                eprintln!("{}：{}；未写入任何文件（草稿可用 --draft 生成）", report::shown_path(file), report::summary(&diagnostics));
+                eprintln!(
+                    "{}：{}；未写入任何文件（草稿可用 --draft 生成）",
+                    report::shown_path(file),
+                    report::summary(&diagnostics)
+                );
                 failed = true;
             }
         }
@@ -222,8 +250,16 @@ fn bytes(rendered: &Rendered, format: Format) -> Vec<u8> {
 }
 
 /// output/<year>/ by default; `-o DIR` for one facts file; DIR/<stem>/ for each of several.
-fn output_dir(project: &Project, output: Option<&Path>, facts: &Path, count: usize, year: i64) -> PathBuf {
-    let stem = facts.file_stem().map_or_else(|| year.to_string(), |s| s.to_string_lossy().into_owned());
+fn output_dir(
+    project: &Project,
+    output: Option<&Path>,
+    facts: &Path,
+    count: usize,
+    year: i64,
+) -> PathBuf {
+    let stem = facts
+        .file_stem()
+        .map_or_else(|| year.to_string(), |s| s.to_string_lossy().into_owned());
     match output {
         Some(dir) if count == 1 => dir.to_path_buf(),
         Some(dir) => dir.join(stem),
@@ -256,13 +292,26 @@ fn check(
         let file_failed = errors || (deny_warnings && warnings);
         failed |= file_failed;
         let verdict = if file_failed { "未通过" } else { "通过" };
-        eprintln!("{}：{verdict}（{}）", report::shown_path(file), report::summary(&diagnostics));
+        eprintln!(
+            "{}：{verdict}（{}）",
+            report::shown_path(file),
+            report::summary(&diagnostics)
+        );
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fatal> {
-    let request = RenderRequest { root: project.root.clone(), facts: file.to_path_buf(), draft: true, mask: false };
+    let request = RenderRequest {
+        root: project.root.clone(),
+        facts: file.to_path_buf(),
+        draft: true,
+        mask: false,
+    };
     let rendered = match pipeline::render(&request) {
         Ok(r) => r,
         Err(diagnostics) => {
@@ -276,7 +325,9 @@ fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fata
     let mut unfilled = 0;
     for f in &rendered.figures {
         let value = match (&f.value, f.status) {
-            (Some(v), FigureStatus::Ok) => format!("{v}{}", if f.kind == "names" { "" } else { &f.unit }),
+            (Some(v), FigureStatus::Ok) => {
+                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
+            }
             (_, FigureStatus::Invalid) => {
                 unfilled += 1;
                 "【有误】".into()
@@ -292,6 +343,13 @@ fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fata
             println!("    来源：{s}");
         }
     }
-    eprintln!("共 {} 个图，其中 {unfilled} 个未填或有误", rendered.figures.len());
-    Ok(if unfilled > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    eprintln!(
+        "共 {} 个图，其中 {unfilled} 个未填或有误",
+        rendered.figures.len()
+    );
+    Ok(if unfilled > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -34,7 +34,10 @@ pub enum Resolved<'a> {
         parent: Option<(String, Pos)>,
     },
     /// A segment of the path is not a group (`a.b` when `a` is a number).
-    NotAGroup { path: String, node: &'a Node },
+    NotAGroup {
+        path: String,
+        node: &'a Node,
+    },
 }
 
 impl Facts {
@@ -68,10 +71,7 @@ impl Facts {
                     let mut d = doc.error(
                         "wrong-type",
                         entry.value.pos,
-                        format!(
-                            "year 应是四位数的年份，这里是{}",
-                            describe(&entry.value)
-                        ),
+                        format!("year 应是四位数的年份，这里是{}", describe(&entry.value)),
                     );
                     d.fact = Some("year".into());
                     return Err(vec![d]);
@@ -80,7 +80,11 @@ impl Facts {
         };
         let stem = doc.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if stem.bytes().all(|b| b.is_ascii_digit()) && stem != year.to_string() {
-            let pos = doc.root.get("year").map(|e| e.value.pos).unwrap_or(doc.root.pos);
+            let pos = doc
+                .root
+                .get("year")
+                .map(|e| e.value.pos)
+                .unwrap_or(doc.root.pos);
             let mut d = doc.error(
                 "year-mismatch",
                 pos,
@@ -119,7 +123,12 @@ impl Facts {
                         next.extend(entries.iter().map(|e| (join(&e.key), &e.value)));
                     }
                     (Value::Seq(items), "*") => {
-                        next.extend(items.iter().enumerate().map(|(i, n)| (join(&i.to_string()), n)));
+                        next.extend(
+                            items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, n)| (join(&i.to_string()), n)),
+                        );
                     }
                     (Value::Map(entries), key) => match entries.iter().find(|e| e.key == key) {
                         Some(e) => next.push((join(key), &e.value)),
@@ -176,7 +185,14 @@ impl Facts {
             if RESERVED_KEYS.contains(&entry.key.as_str()) {
                 continue;
             }
-            self.walk_unknown(&entry.key, &[entry.key.as_str()], entry.key_pos, &entry.value, &patterns, &mut out);
+            self.walk_unknown(
+                &entry.key,
+                &[entry.key.as_str()],
+                entry.key_pos,
+                &entry.value,
+                &patterns,
+                &mut out,
+            );
         }
         out
     }
@@ -192,7 +208,9 @@ impl Facts {
     ) {
         let matches = |p: &Vec<&str>| {
             p.len() >= segments.len()
-                && p.iter().zip(segments).all(|(pat, seg)| *pat == "*" || pat == seg)
+                && p.iter()
+                    .zip(segments)
+                    .all(|(pat, seg)| *pat == "*" || pat == seg)
         };
         let live: Vec<&Vec<&str>> = patterns.iter().filter(|p| matches(p)).collect();
         if live.is_empty() {
@@ -203,7 +221,9 @@ impl Facts {
                 .iter()
                 .filter(|p| {
                     p.len() > parent.len()
-                        && p.iter().zip(parent).all(|(pat, seg)| *pat == "*" || pat == seg)
+                        && p.iter()
+                            .zip(parent)
+                            .all(|(pat, seg)| *pat == "*" || pat == seg)
                 })
                 .map(|p| p[parent.len()])
                 .filter(|s| *s != "*")
@@ -216,7 +236,9 @@ impl Facts {
             d.fact = Some(path.to_owned());
             d.hint = Some(match did_you_mean(key, &siblings) {
                 Some(s) => format!("是不是想写“{s}”？"),
-                None if siblings.is_empty() => "若这是新的事实，请先在 templates/figures.yaml 中声明读取它的图".into(),
+                None if siblings.is_empty() => {
+                    "若这是新的事实，请先在 templates/figures.yaml 中声明读取它的图".into()
+                }
                 None => format!("这里可以写的键有：{}", dedup(&siblings).join("、")),
             });
             out.push(d);
@@ -231,7 +253,14 @@ impl Facts {
                 for e in entries {
                     let mut segs = segments.to_vec();
                     segs.push(&e.key);
-                    self.walk_unknown(&format!("{path}.{}", e.key), &segs, e.key_pos, &e.value, patterns, out);
+                    self.walk_unknown(
+                        &format!("{path}.{}", e.key),
+                        &segs,
+                        e.key_pos,
+                        &e.value,
+                        patterns,
+                        out,
+                    );
                 }
             }
             Value::Seq(items) => {
@@ -243,7 +272,14 @@ impl Facts {
                     for e in item.entries() {
                         let mut inner = segs.clone();
                         inner.push(&e.key);
-                        self.walk_unknown(&format!("{path}.{index}.{}", e.key), &inner, e.key_pos, &e.value, patterns, out);
+                        self.walk_unknown(
+                            &format!("{path}.{index}.{}", e.key),
+                            &inner,
+                            e.key_pos,
+                            &e.value,
+                            patterns,
+                            out,
+                        );
                     }
                 }
             }
@@ -296,7 +332,9 @@ mod tests {
 
     #[test]
     fn resolves_plain_and_wildcard_paths() {
-        let f = facts("year: 2021\na:\n  b: 1\n  list:\n    - n: x\n      c: 2\n    - n: y\n      c: 3\n");
+        let f = facts(
+            "year: 2021\na:\n  b: 1\n  list:\n    - n: x\n      c: 2\n    - n: y\n      c: 3\n",
+        );
         match f.resolve("a.b") {
             Resolved::Found(v) => assert_eq!(v[0].0, "a.b"),
             other => panic!("{other:?}"),
@@ -319,8 +357,15 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_found_with_suggestions() {
-        let f = facts("year: 2021\na:\n  members: 1\n  membres_reached: 2\n  list:\n    - name: x\n      cnt: 2\n");
-        let d = f.unknown_keys(&["a.members", "a.members_reached", "a.list.*.name", "a.list.*.count"]);
+        let f = facts(
+            "year: 2021\na:\n  members: 1\n  membres_reached: 2\n  list:\n    - name: x\n      cnt: 2\n",
+        );
+        let d = f.unknown_keys(&[
+            "a.members",
+            "a.members_reached",
+            "a.list.*.name",
+            "a.list.*.count",
+        ]);
         assert_eq!(d.len(), 2, "{d:#?}");
         assert_eq!(d[0].location.as_ref().unwrap().line, 4);
         assert!(d[0].hint.as_ref().unwrap().contains("members_reached"));

@@ -16,7 +16,9 @@ pub fn body(markdown_with_placeholders: &str, slots: &[Slot]) -> String {
                 for piece in markdown::split_placeholders(&text, slots) {
                     match piece {
                         Piece::Text(t) => events.push(Event::Text(CowStr::from(t.to_owned()))),
-                        Piece::Slot(s) => events.push(Event::InlineHtml(CowStr::from(figure_span(s)))),
+                        Piece::Slot(s) => {
+                            events.push(Event::InlineHtml(CowStr::from(figure_span(s))))
+                        }
                     }
                 }
             }
@@ -119,7 +121,11 @@ mod tests {
 
     #[test]
     fn figures_become_spans_and_values_stay_text() {
-        let md = format!("**扛起**。开展{}活动，配备{}人。", placeholder(0), placeholder(1));
+        let md = format!(
+            "**扛起**。开展{}活动，配备{}人。",
+            placeholder(0),
+            placeholder(1)
+        );
         let slots = [
             Slot {
                 figure: "campaign".into(),
@@ -138,7 +144,10 @@ mod tests {
         ];
         let html = body(&md, &slots);
         assert!(html.contains("<strong>扛起</strong>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(!html.contains("<script>"));
         assert!(html.contains("data-figure=\"deputies\""));
         assert!(html.contains("class=\"figure unfilled\""));

@@ -4,6 +4,9 @@
 //! check) → [`template`] (Tera) → [`markdown`] (the .md and the [`document`] model) →
 //! [`html`]; [`pipeline`] runs them in memory, [`output`] writes, [`cli`] is the command line.
 
+// A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod diagnostic;
 pub mod document;

@@ -40,7 +40,23 @@ pub fn fill(markdown: &str, slots: &[Slot]) -> String {
 /// Backslash-escapes the characters that could make a value markup in CommonMark.
 pub fn escape_into(text: &str, out: &mut String) {
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' | '{' | '}') {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '|'
+                | '~'
+                | '!'
+                | '&'
+                | '{'
+                | '}'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -78,14 +94,20 @@ pub fn to_document(markdown: &str, slots: &[Slot], draft: bool) -> Document {
     let mut inlines: Vec<Inline> = Vec::new();
     let mut heading: Option<u8> = None;
     let mut strong = 0usize;
-    let flush = |inlines: &mut Vec<Inline>, heading: Option<u8>, blocks: &mut Vec<Block>, title: &mut String| {
+    let flush = |inlines: &mut Vec<Inline>,
+                 heading: Option<u8>,
+                 blocks: &mut Vec<Block>,
+                 title: &mut String| {
         if inlines.is_empty() {
             return;
         }
         let taken = std::mem::take(inlines);
         match heading {
             Some(1) if title.is_empty() => *title = taken.iter().map(|i| i.text.as_str()).collect(),
-            Some(level) => blocks.push(Block::Heading { level, inlines: taken }),
+            Some(level) => blocks.push(Block::Heading {
+                level,
+                inlines: taken,
+            }),
             None => blocks.push(Block::Paragraph { inlines: taken }),
         }
     };
@@ -105,11 +127,17 @@ pub fn to_document(markdown: &str, slots: &[Slot], draft: bool) -> Document {
             Event::Start(Tag::Strong) => strong += 1,
             Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
             Event::Text(text) | Event::Code(text) => {
-                let style = if strong > 0 { InlineStyle::Lead } else { InlineStyle::Plain };
+                let style = if strong > 0 {
+                    InlineStyle::Lead
+                } else {
+                    InlineStyle::Plain
+                };
                 for piece in split_placeholders(&text, slots) {
                     match piece {
                         Piece::Text(t) => push_inline(&mut inlines, t, style, None, false),
-                        Piece::Slot(s) => push_inline(&mut inlines, &s.text, style, Some(&s.figure), s.unfilled),
+                        Piece::Slot(s) => {
+                            push_inline(&mut inlines, &s.text, style, Some(&s.figure), s.unfilled)
+                        }
                     }
                 }
             }
@@ -119,18 +147,30 @@ pub fn to_document(markdown: &str, slots: &[Slot], draft: bool) -> Document {
         }
     }
     flush(&mut inlines, heading, &mut blocks, &mut title);
-    Document { title, blocks, draft }
+    Document {
+        title,
+        blocks,
+        draft,
+    }
 }
 
-fn push_inline(inlines: &mut Vec<Inline>, text: &str, style: InlineStyle, figure: Option<&str>, unfilled: bool) {
+fn push_inline(
+    inlines: &mut Vec<Inline>,
+    text: &str,
+    style: InlineStyle,
+    figure: Option<&str>,
+    unfilled: bool,
+) {
     if text.is_empty() {
         return;
     }
-    if let Some(last) = inlines.last_mut() {
-        if figure.is_none() && last.figure.is_none() && last.style == style {
-            last.text.push_str(text);
-            return;
-        }
+    if let Some(last) = inlines.last_mut()
+        && figure.is_none()
+        && last.figure.is_none()
+        && last.style == style
+    {
+        last.text.push_str(text);
+        return;
     }
     inlines.push(Inline {
         text: text.to_owned(),
@@ -175,7 +215,10 @@ mod tests {
 
     #[test]
     fn document_has_title_headings_leads_and_figures() {
-        let md = format!("# 标题\n\n## 一、部分\n\n**扛起主体责任**。配备{}人。\n", placeholder(0));
+        let md = format!(
+            "# 标题\n\n## 一、部分\n\n**扛起主体责任**。配备{}人。\n",
+            placeholder(0)
+        );
         let doc = to_document(&md, &[slot("deputies", "37")], false);
         assert_eq!(doc.title, "标题");
         assert_eq!(doc.blocks.len(), 2);

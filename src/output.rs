@@ -9,9 +9,14 @@ use std::path::{Path, PathBuf};
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
     let mut staged = Vec::new();
     for (path, bytes) in files {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".speechgen-").tempfile_in(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".speechgen-")
+            .tempfile_in(dir)?;
         tmp.write_all(bytes)?;
         tmp.as_file().sync_all()?;
         staged.push((tmp, path));

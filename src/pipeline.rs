@@ -85,18 +85,26 @@ pub struct Checked {
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
 /// Reads the declarations, the facts and the template, computes every figure and collects every
 /// problem. `Err` only when an input cannot be read or parsed at all.
 pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>> {
-    let project = Project { root: root.to_path_buf() };
+    let project = Project {
+        root: root.to_path_buf(),
+    };
     let mut fatal = Vec::new();
-    let declarations = Declarations::load(&project.figures()).map_err(|e| fatal.extend(e)).ok();
+    let declarations = Declarations::load(&project.figures())
+        .map_err(|e| fatal.extend(e))
+        .ok();
     let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
-    let template = Template::load(&project.template()).map_err(|e| fatal.push(e)).ok();
+    let template = Template::load(&project.template())
+        .map_err(|e| fatal.push(e))
+        .ok();
     let (Some(declarations), Some(facts), Some(template)) = (declarations, facts, template) else {
         sort(&mut fatal);
         return Err(fatal);
@@ -116,12 +124,22 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         Some(d)
     }));
     sort(&mut diagnostics);
-    Ok(Checked { facts, declarations, template, evaluation, diagnostics })
+    Ok(Checked {
+        facts,
+        declarations,
+        template,
+        evaluation,
+        diagnostics,
+    })
 }
 
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        };
         key(a).cmp(&key(b))
     });
 }
@@ -133,7 +151,13 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
-    let Checked { facts, template, evaluation, mut diagnostics, .. } = checked;
+    let Checked {
+        facts,
+        template,
+        evaluation,
+        mut diagnostics,
+        ..
+    } = checked;
 
     // One placeholder per distinct figure the template uses, in order of first use.
     let mut ids: Vec<String> = Vec::new();
@@ -150,12 +174,19 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
             return Err(diagnostics);
         }
     };
-    let slots: Vec<Slot> = ids.iter().map(|id| slot(id, &evaluation, &facts, req.mask)).collect();
+    let slots: Vec<Slot> = ids
+        .iter()
+        .map(|id| slot(id, &evaluation, &facts, req.mask))
+        .collect();
     let markdown = markdown::fill(&markdown_with_placeholders, &slots);
     let document = markdown::to_document(&markdown_with_placeholders, &slots, req.draft);
     let html_body = html::body(&markdown_with_placeholders, &slots);
     let html_page = html::page(&document.title, &html_body, req.draft);
-    let figures = evaluation.figures.iter().map(|f| report(f, &facts)).collect();
+    let figures = evaluation
+        .figures
+        .iter()
+        .map(|f| report(f, &facts))
+        .collect();
     Ok(Rendered {
         year: facts.year,
         markdown,
@@ -169,7 +200,12 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
 
 /// `facts/2021.yaml:12:5`, relative to the project where possible (it is shown to people).
 pub fn source_ref(facts: &Facts, pos: yaml::Pos) -> String {
-    format!("{}:{}:{}", display_path(&facts.doc.path), pos.line, pos.column)
+    format!(
+        "{}:{}:{}",
+        display_path(&facts.doc.path),
+        pos.line,
+        pos.column
+    )
 }
 
 /// A path as people in the project folder know it: `facts/2021.yaml`.
@@ -208,7 +244,11 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             status: "invalid",
         };
     };
-    let text = if mask { figure.masked_text() } else { figure.text.clone() };
+    let text = if mask {
+        figure.masked_text()
+    } else {
+        figure.text.clone()
+    };
     let (text, unfilled) = match (text, figure.status) {
         (Some(t), FigureStatus::Ok) => (t, false),
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
@@ -223,12 +263,20 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         FigureStatus::Invalid => "有误",
         _ => "未填",
     });
-    let unit = if figure.unit.is_empty() || figure.kind == "names" { String::new() } else { figure.unit.clone() };
+    let unit = if figure.unit.is_empty() || figure.kind == "names" {
+        String::new()
+    } else {
+        figure.unit.clone()
+    };
     let tooltip = format!(
         "{}：{value}{unit}\n算法：{}\n来源：{}",
         figure.label,
         figure.formula,
-        if sources.is_empty() { "（缺）".to_owned() } else { sources.join("；") }
+        if sources.is_empty() {
+            "（缺）".to_owned()
+        } else {
+            sources.join("；")
+        }
     );
     Slot {
         figure: id.to_owned(),

@@ -19,7 +19,9 @@ impl Project {
             .map_err(|e| format!("无法访问 {}：{e}", start.display()))?;
         for dir in start.ancestors() {
             if dir.join("templates").is_dir() && dir.join("facts").is_dir() {
-                return Ok(Project { root: dir.to_path_buf() });
+                return Ok(Project {
+                    root: dir.to_path_buf(),
+                });
             }
         }
         Err(format!(
@@ -30,7 +32,9 @@ impl Project {
 
     pub fn at(root: &Path) -> Result<Project, String> {
         if root.join("templates").is_dir() && root.join("facts").is_dir() {
-            Ok(Project { root: root.to_path_buf() })
+            Ok(Project {
+                root: root.to_path_buf(),
+            })
         } else {
             Err(format!(
                 "{} 不是讲话稿项目：需要 templates/ 和 facts/ 两个文件夹",
@@ -86,11 +90,12 @@ impl Project {
                 }
                 Err(format!("找不到事实文件 {}", p.display()))
             }
-            None => self
-                .years()
-                .pop()
-                .map(|(_, p)| p)
-                .ok_or_else(|| format!("{} 中没有以年份命名的事实文件（如 2021.yaml）", self.facts_dir().display())),
+            None => self.years().pop().map(|(_, p)| p).ok_or_else(|| {
+                format!(
+                    "{} 中没有以年份命名的事实文件（如 2021.yaml）",
+                    self.facts_dir().display()
+                )
+            }),
         }
     }
 }

@@ -22,7 +22,9 @@ pub enum MessageFormat {
 impl MessageFormat {
     pub fn resolve(self) -> MessageFormat {
         match self {
-            MessageFormat::Auto if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => MessageFormat::Github,
+            MessageFormat::Auto if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => {
+                MessageFormat::Github
+            }
             MessageFormat::Auto => MessageFormat::Human,
             other => other,
         }
@@ -33,10 +35,10 @@ impl MessageFormat {
 pub fn shown_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if let Some(cwd) = cwd.and_then(|c| c.canonicalize().ok()) {
-        if let Ok(rel) = canonical.strip_prefix(&cwd) {
-            return rel.display().to_string();
-        }
+    if let Some(cwd) = cwd.and_then(|c| c.canonicalize().ok())
+        && let Ok(rel) = canonical.strip_prefix(&cwd)
+    {
+        return rel.display().to_string();
     }
     path.display().to_string()
 }
@@ -83,7 +85,14 @@ fn short(d: &Diagnostic) -> String {
     if let Some(p) = place(d) {
         let _ = write!(s, "{p}: ");
     }
-    let _ = write!(s, "{}[{}]: {}{}", word(d.severity), d.code, d.message, ids(d));
+    let _ = write!(
+        s,
+        "{}[{}]: {}{}",
+        word(d.severity),
+        d.code,
+        d.message,
+        ids(d)
+    );
     if let Some(h) = &d.hint {
         let _ = write!(s, "（提示：{h}）");
     }
@@ -91,7 +100,10 @@ fn short(d: &Diagnostic) -> String {
 }
 
 fn github_escape(s: &str, property: bool) -> String {
-    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         out = out.replace(':', "%3A").replace(',', "%2C");
     }
@@ -105,17 +117,27 @@ fn github(d: &Diagnostic) -> String {
     };
     let mut props = Vec::new();
     if let Some(l) = &d.location {
-        props.push(format!("file={}", github_escape(&shown_path(&l.file), true)));
+        props.push(format!(
+            "file={}",
+            github_escape(&shown_path(&l.file), true)
+        ));
         props.push(format!("line={}", l.line));
         props.push(format!("col={}", l.column));
     }
-    props.push(format!("title={}", github_escape(&format!("speechgen {}", d.code), true)));
+    props.push(format!(
+        "title={}",
+        github_escape(&format!("speechgen {}", d.code), true)
+    ));
     let mut message = format!("{}{}", d.message, ids(d));
     if let Some(h) = &d.hint {
         message.push_str("\n提示：");
         message.push_str(h);
     }
-    format!("::{command} {}::{}", props.join(","), github_escape(&message, false))
+    format!(
+        "::{command} {}::{}",
+        props.join(","),
+        github_escape(&message, false)
+    )
 }
 
 fn human(d: &Diagnostic, color: bool) -> String {
@@ -129,7 +151,11 @@ fn human(d: &Diagnostic, color: bool) -> String {
     if let (Some(l), Some(line)) = (&d.location, &d.source_line) {
         path = shown_path(&l.file);
         // The marker spans the value token: from the column to the next space or comment.
-        let start: usize = line.chars().take(l.column.saturating_sub(1)).map(char::len_utf8).sum();
+        let start: usize = line
+            .chars()
+            .take(l.column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
         let start = start.min(line.len());
         let rest = &line[start..];
         let len = match rest.chars().next() {
@@ -154,13 +180,20 @@ fn human(d: &Diagnostic, color: bool) -> String {
     if let Some(h) = &hint {
         report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&report).to_string()
 }
 
 /// `2 个错误，1 个警告`.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     format!("{errors} 个错误，{warnings} 个警告")
 }

@@ -63,7 +63,13 @@ impl Template {
         })
     }
 
-    fn diagnostic(&self, code: &'static str, line: usize, column: usize, message: String) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        code: &'static str,
+        line: usize,
+        column: usize,
+        message: String,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -76,7 +82,11 @@ impl Template {
             figure: None,
             fact: None,
             hint: None,
-            source_line: self.source.lines().nth(line.wrapping_sub(1)).map(str::to_owned),
+            source_line: self
+                .source
+                .lines()
+                .nth(line.wrapping_sub(1))
+                .map(str::to_owned),
         }
     }
 
@@ -87,7 +97,10 @@ impl Template {
             let chars: Vec<char> = line.chars().collect();
             let mut i = 0;
             while i + 4 <= chars.len() {
-                let starts_word = i == 0 || !(chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '_' || chars[i - 1] == '.');
+                let starts_word = i == 0
+                    || !(chars[i - 1].is_ascii_alphanumeric()
+                        || chars[i - 1] == '_'
+                        || chars[i - 1] == '.');
                 if starts_word && chars[i..i + 4] == ['f', 'i', 'g', '.'] {
                     let id: String = chars[i + 4..]
                         .iter()
@@ -111,7 +124,11 @@ impl Template {
 
     /// Problems between the template and the declarations: a figure used but not declared
     /// (an error, with "did you mean") and a figure declared but never printed (a warning).
-    pub fn check_usages(&self, declared: &[&str], unused_at: impl Fn(&str) -> Option<Diagnostic>) -> Vec<Diagnostic> {
+    pub fn check_usages(
+        &self,
+        declared: &[&str],
+        unused_at: impl Fn(&str) -> Option<Diagnostic>,
+    ) -> Vec<Diagnostic> {
         let usages = self.usages();
         let mut out = Vec::new();
         for u in &usages {
@@ -125,17 +142,18 @@ impl Template {
                 d.figure = Some(u.id.clone());
                 d.hint = Some(match did_you_mean(&u.id, declared) {
                     Some(s) => format!("是不是想写 fig.{s}？"),
-                    None => "请先在 templates/figures.yaml 中声明它（label、kind 和它读取的事实）".into(),
+                    None => "请先在 templates/figures.yaml 中声明它（label、kind 和它读取的事实）"
+                        .into(),
                 });
                 out.push(d);
             }
         }
         for id in declared {
-            if !usages.iter().any(|u| u.id == *id) {
-                if let Some(mut d) = unused_at(id) {
-                    d.severity = Severity::Warning;
-                    out.push(d);
-                }
+            if !usages.iter().any(|u| u.id == *id)
+                && let Some(mut d) = unused_at(id)
+            {
+                d.severity = Severity::Warning;
+                out.push(d);
             }
         }
         out
@@ -205,7 +223,10 @@ mod tests {
         let t = template("# 标题\n达标{{ fig.branches }}个，占比{{fig.share}}%。config.x\n");
         let u = t.usages();
         assert_eq!(u.len(), 2);
-        assert_eq!((u[0].id.as_str(), u[0].line, u[0].column), ("branches", 2, 6));
+        assert_eq!(
+            (u[0].id.as_str(), u[0].line, u[0].column),
+            ("branches", 2, 6)
+        );
         assert_eq!((u[1].id.as_str(), u[1].column), ("share", 27));
     }
 
@@ -213,7 +234,10 @@ mod tests {
     fn renders_placeholders_not_values() {
         let t = template("达标{{ fig.a }}个，{{ fig.b }}。{{ year }}");
         let out = t.render(&["a".into(), "b".into()], 2021).unwrap();
-        assert_eq!(out, format!("达标{}个，{}。2021", placeholder(0), placeholder(1)));
+        assert_eq!(
+            out,
+            format!("达标{}个，{}。2021", placeholder(0), placeholder(1))
+        );
         assert_eq!(placeholder_index(placeholder(7)), Some(7));
         assert_eq!(placeholder_index('达'), None);
     }

@@ -100,7 +100,10 @@ impl Document {
     }
 
     pub fn line_text(&self, line: usize) -> Option<String> {
-        self.text.lines().nth(line.wrapping_sub(1)).map(str::to_owned)
+        self.text
+            .lines()
+            .nth(line.wrapping_sub(1))
+            .map(str::to_owned)
     }
 
     /// An error at `pos` with the offending line attached.
@@ -160,7 +163,10 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
         figure: None,
         fact: None,
         hint: Some("检查这一行及上一行的缩进、冒号和引号是否成对".into()),
-        source_line: text.lines().nth(pos.line.wrapping_sub(1)).map(str::to_owned),
+        source_line: text
+            .lines()
+            .nth(pos.line.wrapping_sub(1))
+            .map(str::to_owned),
     };
     if let Err(e) = parser.load(&mut builder, false) {
         let pos = to_pos(e.marker());
@@ -216,7 +222,14 @@ fn to_pos(m: &Marker) -> Pos {
 
 /// The scanner's English reasons, said in Chinese for office staff (the English stays in brackets).
 fn translate_scan_error(info: &str) -> String {
-    let said = if info.contains("mapping values are not allowed") {
+    let said = if info.contains("quoted scalar") {
+        "引号里的文字没有结束（缺少右引号？）"
+    } else if info.contains("flow construct")
+        || info.contains("flow sequence")
+        || info.contains("flow mapping")
+    {
+        "方括号 [ ] 或花括号 { } 没有成对闭合"
+    } else if info.contains("mapping values are not allowed") {
         "这里不能出现“键: 值”，多半是缩进不对或冒号后缺空格"
     } else if info.contains("did not find expected key") {
         "缩进不一致，找不到应有的键"
@@ -324,10 +337,7 @@ impl MarkedEventReceiver for Builder {
                 self.push_node(node);
             }
             Event::Alias(_) => {
-                self.error = Some((
-                    pos,
-                    "不支持锚点和别名（*名字）：请把数值直接写出来".into(),
-                ))
+                self.error = Some((pos, "不支持锚点和别名（*名字）：请把数值直接写出来".into()))
             }
             Event::DocumentStart if self.root.is_some() => {
                 self.error = Some((pos, "一个文件只能有一份文档（不要用 --- 分隔多份）".into()))
@@ -346,19 +356,18 @@ fn plain_scalar(text: String) -> Value {
         _ => {}
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return Value::Int(i);
     }
     let looks_numeric = digits
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.bytes().any(|b| b.is_ascii_digit());
-    if looks_numeric {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f, text);
-        }
+    if looks_numeric && let Ok(f) = text.parse::<f64>() {
+        return Value::Float(f, text);
     }
     Value::Str(text)
 }

@@ -25,7 +25,8 @@ fn speech_words(markdown: &str) -> String {
 /// The seed as it was handed over, with its five transcription defects mended (seed README) and
 /// the headings' closing 。 dropped (headings carry no punctuation of their own).
 fn mended_seed() -> String {
-    let seed = std::fs::read_to_string(format!("{}/tests/fixtures/speech-seed.txt", common::REPO)).unwrap();
+    let seed = std::fs::read_to_string(format!("{}/tests/fixtures/speech-seed.txt", common::REPO))
+        .unwrap();
     let mut s: String = seed.chars().filter(|c| !c.is_whitespace()).collect();
     let mends = [
         (
@@ -33,7 +34,10 @@ fn mended_seed() -> String {
             "所属*个党组织中，“三星级”党组织*个、占比*%，“四星级”党组织*个、占比*%，“五星级”党组织*个、占比*%。",
         ),
         ("协同推动机制线上依托", "协同推动机制。线上依托"),
-        ("召开脱贫攻坚专题会议*次配合开展", "召开脱贫攻坚专题会议*次，配合开展"),
+        (
+            "召开脱贫攻坚专题会议*次配合开展",
+            "召开脱贫攻坚专题会议*次，配合开展",
+        ),
         ("倡议书组织机关党员干部", "倡议书，组织机关党员干部"),
         (
             "聚焦“创建全国文明城市”“双报到双服务”活动为抓手，以“周五党日+”手，动员",
@@ -60,15 +64,29 @@ fn mended_seed() -> String {
 #[test]
 fn masked_render_reproduces_the_seed_with_its_defects_mended() {
     let p = TestProject::sample();
-    p.run(&["render", "--mask", "--format", "md", "-o", "out"]).expect_code(0);
+    p.run(&["render", "--mask", "--format", "md", "-o", "out"])
+        .expect_code(0);
     let md = p.read("out/speech.md");
     let ours = speech_words(&md);
     assert_eq!(ours.matches('*').count(), 29, "{md}");
     let seed = mended_seed();
     if ours != seed {
-        let at = ours.chars().zip(seed.chars()).take_while(|(a, b)| a == b).count();
-        let show = |s: &str| s.chars().skip(at.saturating_sub(20)).take(60).collect::<String>();
-        panic!("differs at character {at}:\n ours: {}\n seed: {}", show(&ours), show(&seed));
+        let at = ours
+            .chars()
+            .zip(seed.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let show = |s: &str| {
+            s.chars()
+                .skip(at.saturating_sub(20))
+                .take(60)
+                .collect::<String>()
+        };
+        panic!(
+            "differs at character {at}:\n ours: {}\n seed: {}",
+            show(&ours),
+            show(&seed)
+        );
     }
 }
 
@@ -78,37 +96,61 @@ fn sample_renders_markdown_and_html_with_every_figure_filled() {
     let run = p.run(&["render"]);
     run.expect_code(0);
     // The sample says it is sample data, every time it is rendered.
-    assert!(run.stderr.contains("warning[sample-data]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[sample-data]"),
+        "{}",
+        run.stderr
+    );
     let md = p.read("output/2021/speech.md");
     let html = p.read("output/2021/speech.html");
     assert!(!md.contains('*') || md.matches("**").count() * 2 == md.matches('*').count());
     assert!(!md.contains("\\*"));
     assert!(!md.contains("【"), "no draft marker in a final render");
-    for expected in ["专职副书记37人", "100%全覆盖", "培训党建带头人1001名", "达标1380个，占比96.7%", "“三星级”党组织148个、占比38.3%",
-        "推动30多个被巡察单位100多个党建问题", "专项监督检查两次", "每天到岗党员干部达1200多人", "2600余场次", "28000多人次"] {
+    for expected in [
+        "专职副书记37人",
+        "100%全覆盖",
+        "培训党建带头人1001名",
+        "达标1380个，占比96.7%",
+        "“三星级”党组织148个、占比38.3%",
+        "推动30多个被巡察单位100多个党建问题",
+        "专项监督检查两次",
+        "每天到岗党员干部达1200多人",
+        "2600余场次",
+        "28000多人次",
+    ] {
         assert!(md.contains(expected), "{expected} missing from\n{md}");
     }
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(!html.contains("草稿"), "final output is never marked draft");
     // 29 numbers, 两, and 19 named documents, campaigns and platforms.
-    assert_eq!(html.matches("data-figure=").count(), 49, "every figure use is an element");
+    assert_eq!(
+        html.matches("data-figure=").count(),
+        49,
+        "every figure use is an element"
+    );
     assert!(html.contains("data-figure=\"branches_qualified_share\""));
     assert!(html.contains("title=\"达标党支部占比：96.7%&#10;算法：organisation.branches_qualified ÷ organisation.branches"));
     assert!(html.contains("来源：facts/2021.yaml:43:23（organisation.branches_qualified）"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external requests");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external requests"
+    );
 }
 
 #[test]
 fn every_numeric_fact_changes_the_speech_or_the_check() {
     let p = TestProject::sample();
-    p.run(&["render", "--format", "md", "-o", "base"]).expect_code(0);
+    p.run(&["render", "--format", "md", "-o", "base"])
+        .expect_code(0);
     let base = p.read("base/speech.md");
     let original = p.read("facts/2021.yaml");
     let mut changed = 0;
     for (index, line) in original.lines().enumerate() {
         // Every `key: <integer>` and `- <integer>` but the year itself.
-        let Some((head, rest)) = line.split_once(": ") else { continue };
+        let Some((head, rest)) = line.split_once(": ") else {
+            continue;
+        };
         let value = rest.split('#').next().unwrap().trim();
         if head.trim() == "year" || value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
             continue;
@@ -123,7 +165,11 @@ fn every_numeric_fact_changes_the_speech_or_the_check() {
             let run = p.run(&["render", "--format", "md", "-o", "changed"]);
             run.code != 0 || p.read("changed/speech.md") != base
         });
-        assert!(differs, "changing line {} ({line}) changed neither the speech nor the check", index + 1);
+        assert!(
+            differs,
+            "changing line {} ({line}) changed neither the speech nor the check",
+            index + 1
+        );
         changed += 1;
     }
     assert!(changed >= 38, "only {changed} numeric facts were tried");
@@ -132,7 +178,10 @@ fn every_numeric_fact_changes_the_speech_or_the_check() {
 #[test]
 fn a_render_with_errors_writes_nothing() {
     let p = TestProject::sample();
-    p.edit_facts("full_time_deputy_secretaries: 37", "full_time_deputy_secretaries:");
+    p.edit_facts(
+        "full_time_deputy_secretaries: 37",
+        "full_time_deputy_secretaries:",
+    );
     let run = p.run(&["render"]);
     run.expect_code(1);
     assert!(run.stderr.contains("未写入任何文件"), "{}", run.stderr);
@@ -147,25 +196,40 @@ fn a_failed_render_leaves_earlier_outputs_untouched() {
     p.edit_facts("reminder_talks: 68", "reminder_talks: 69x");
     p.run(&["render", "-o", "out"]).expect_code(1);
     assert_eq!(p.read("out/speech.md"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(p.path("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(p.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
 }
 
 #[test]
 fn draft_shows_unfilled_figures_as_markers_and_is_marked() {
     let p = TestProject::sample();
-    p.edit_facts("full_time_deputy_secretaries: 37", "full_time_deputy_secretaries: ~");
+    p.edit_facts(
+        "full_time_deputy_secretaries: 37",
+        "full_time_deputy_secretaries: ~",
+    );
     p.edit_facts("branches_qualified: 1380", "branches_qualified: 1500");
     let run = p.run(&["render", "--draft", "-o", "draft"]);
     run.expect_code(0);
     let md = p.read("draft/speech.md");
-    assert!(md.contains("已配备专职副书记【未填：直属党组织已配备专职副书记】人"), "{md}");
+    assert!(
+        md.contains("已配备专职副书记【未填：直属党组织已配备专职副书记】人"),
+        "{md}"
+    );
     // The count itself is a valid count; the share over a smaller whole is not.
-    assert!(md.contains("达标1500个，占比【有误：达标党支部占比】%"), "{md}");
+    assert!(
+        md.contains("达标1500个，占比【有误：达标党支部占比】%"),
+        "{md}"
+    );
     let html = p.read("draft/speech.html");
     assert!(html.contains("class=\"draft-banner\""));
     assert!(html.contains("<title>【草稿】"));
-    assert!(html.contains("class=\"figure unfilled\" data-figure=\"deputy_secretaries\""), "{html}");
+    assert!(
+        html.contains("class=\"figure unfilled\" data-figure=\"deputy_secretaries\""),
+        "{html}"
+    );
     assert!(html.contains("class=\"figure invalid\" data-figure=\"branches_qualified_share\""));
     // The errors are still reported.
     assert!(run.stderr.contains("error[unfilled]"));
@@ -174,26 +238,50 @@ fn draft_shows_unfilled_figures_as_markers_and_is_marked() {
 #[test]
 fn values_from_facts_are_text_in_every_format() {
     let p = TestProject::sample();
-    p.edit_facts("media_column: 机关党建先锋", "media_column: \"<script>alert(1)</script> **粗** # {{ 7*7 }} [链接](javascript:x)\"");
+    p.edit_facts(
+        "media_column: 机关党建先锋",
+        "media_column: \"<script>alert(1)</script> **粗** # {{ 7*7 }} [链接](javascript:x)\"",
+    );
     p.run(&["render", "-o", "out"]).expect_code(0);
     let html = p.read("out/speech.html");
-    assert!(!html.contains("<script>"), "raw HTML from facts must not pass");
-    assert!(html.contains("“&lt;script&gt;alert(1)&lt;/script&gt; **粗** # {{ 7*7 }} [链接](javascript:x)”"), "{html}");
+    assert!(
+        !html.contains("<script>"),
+        "raw HTML from facts must not pass"
+    );
+    assert!(
+        html.contains(
+            "“&lt;script&gt;alert(1)&lt;/script&gt; **粗** # {{ 7*7 }} [链接](javascript:x)”"
+        ),
+        "{html}"
+    );
     assert!(!html.contains("href=\"javascript"));
     let md = p.read("out/speech.md");
-    assert!(md.contains(r"“\<script\>alert(1)\</script\> \*\*粗\*\* \# \{\{ 7\*7 \}\} \[链接\](javascript:x)”"), "{md}");
+    assert!(
+        md.contains(
+            r"“\<script\>alert(1)\</script\> \*\*粗\*\* \# \{\{ 7\*7 \}\} \[链接\](javascript:x)”"
+        ),
+        "{md}"
+    );
 }
 
 #[test]
 fn several_facts_files_each_get_their_own_folder() {
     let p = TestProject::sample();
-    let facts_2020 = p.read("facts/2021.yaml").replace("year: 2021", "year: 2020").replace("    2021: 342\n", "");
+    let facts_2020 = p
+        .read("facts/2021.yaml")
+        .replace("year: 2021", "year: 2020")
+        .replace("    2021: 342\n", "");
     p.write("facts/2020.yaml", &facts_2020);
-    p.run(&["render", "2020", "facts/2021.yaml", "--format", "md"]).expect_code(0);
+    p.run(&["render", "2020", "facts/2021.yaml", "--format", "md"])
+        .expect_code(0);
     assert!(p.path("output/2020/speech.md").exists());
     assert!(p.path("output/2021/speech.md").exists());
-    assert!(!p.path("output/2021/speech.html").exists(), "only the formats asked for");
-    p.run(&["render", "2020", "2021", "-o", "both"]).expect_code(0);
+    assert!(
+        !p.path("output/2021/speech.html").exists(),
+        "only the formats asked for"
+    );
+    p.run(&["render", "2020", "2021", "-o", "both"])
+        .expect_code(0);
     assert!(p.path("both/2020/speech.html").exists());
     assert!(p.path("both/2021/speech.html").exists());
 }
@@ -201,7 +289,10 @@ fn several_facts_files_each_get_their_own_folder() {
 #[test]
 fn default_facts_is_the_latest_year_and_the_project_is_found_from_below() {
     let p = TestProject::sample();
-    let facts_2022 = p.read("facts/2021.yaml").replace("year: 2021", "year: 2022").replace("    2021: 342\n", "    2021: 342\n    2022: 360\n");
+    let facts_2022 = p
+        .read("facts/2021.yaml")
+        .replace("year: 2021", "year: 2022")
+        .replace("    2021: 342\n", "    2021: 342\n    2022: 360\n");
     p.write("facts/2022.yaml", &facts_2022);
     std::fs::create_dir_all(p.path("facts/notes")).unwrap();
     let run = assert_cmd::Command::cargo_bin("speechgen")
@@ -210,20 +301,27 @@ fn default_facts_is_the_latest_year_and_the_project_is_found_from_below() {
         .args(["render", "--format", "md"])
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(p.path("output/2022/speech.md").exists());
 }
 
 #[test]
 fn markdown_snapshot() {
     let p = TestProject::sample();
-    p.run(&["render", "--format", "md", "-o", "out"]).expect_code(0);
+    p.run(&["render", "--format", "md", "-o", "out"])
+        .expect_code(0);
     insta::assert_snapshot!("sample_speech_md", p.read("out/speech.md"));
 }
 
 #[test]
 fn masked_markdown_snapshot() {
     let p = TestProject::sample();
-    p.run(&["render", "--mask", "--format", "md", "-o", "out"]).expect_code(0);
+    p.run(&["render", "--mask", "--format", "md", "-o", "out"])
+        .expect_code(0);
     insta::assert_snapshot!("sample_speech_masked_md", p.read("out/speech.md"));
 }

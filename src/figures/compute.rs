@@ -37,7 +37,10 @@ impl Figure {
         if !self.digits {
             return Some(text.clone());
         }
-        let suffix: String = text.chars().skip_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let suffix: String = text
+            .chars()
+            .skip_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         Some(format!("*{suffix}"))
     }
 }
@@ -70,7 +73,12 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     let mut diagnostics = ev.diagnostics;
     diagnostics.extend(facts.unknown_keys(&decls.fact_patterns()));
     if facts.sample {
-        let pos = facts.doc.root.get("sample").map(|e| e.key_pos).unwrap_or(facts.doc.root.pos);
+        let pos = facts
+            .doc
+            .root
+            .get("sample")
+            .map(|e| e.key_pos)
+            .unwrap_or(facts.doc.root.pos);
         let mut d = facts.doc.error(
             "sample-data",
             pos,
@@ -81,24 +89,24 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
         diagnostics.push(d);
     }
     dedup(&mut diagnostics);
-    Evaluation { figures, diagnostics }
+    Evaluation {
+        figures,
+        diagnostics,
+    }
 }
 
 /// A fact read by several figures is reported once, for the first figure that reads it.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(&'static str, Option<(std::path::PathBuf, usize, usize)>)> = Vec::new();
-    diagnostics.retain(|d| {
-        let key = (
-            d.code,
-            d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)),
-        );
-        if seen.contains(&key) {
-            false
-        } else {
-            seen.push(key);
-            true
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        if !kept
+            .iter()
+            .any(|k| k.code == d.code && k.location == d.location)
+        {
+            kept.push(d);
         }
-    });
+    }
+    *diagnostics = kept;
 }
 
 /// Why a fact could not be read: it decides the figure's status.
@@ -120,7 +128,14 @@ struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    fn report(&mut self, code: &'static str, pos: Pos, fact: &str, message: String, hint: Option<String>) {
+    fn report(
+        &mut self,
+        code: &'static str,
+        pos: Pos,
+        fact: &str,
+        message: String,
+        hint: Option<String>,
+    ) {
         let mut d = self.facts.doc.error(code, pos, message);
         d.fact = Some(fact.to_owned());
         d.figure = self.figure.map(|f| f.id.clone());
@@ -141,20 +156,29 @@ impl<'a> Evaluator<'a> {
         match self.facts.resolve(&fact.path) {
             Resolved::Found(nodes) if nodes.is_empty() => {
                 let prefix = fact.path.split(".*").next().unwrap_or(&fact.path);
-                let pos = self.facts.key_pos(prefix).unwrap_or(self.facts.doc.root.pos);
+                let pos = self
+                    .facts
+                    .key_pos(prefix)
+                    .unwrap_or(self.facts.doc.root.pos);
                 let msg = format!("{} 是空的，至少要有一项{}", prefix, self.needed_by());
                 self.report("unfilled", pos, &fact.path, msg, None);
                 Err(Problem::Unfilled)
             }
             Resolved::Found(nodes) => Ok(nodes),
-            Resolved::Missing { missing, parent: Some((parent, pos)) } => {
+            Resolved::Missing {
+                missing,
+                parent: Some((parent, pos)),
+            } => {
                 let key = missing.rsplit('.').next().unwrap_or(&missing).to_owned();
                 let msg = format!("缺少事实 {missing}{}", self.needed_by());
                 let hint = format!("在 {parent}: 下面添加一行 {key}: <数值>");
                 self.report("unfilled", pos, &missing, msg, Some(hint));
                 Err(Problem::Unfilled)
             }
-            Resolved::Missing { missing, parent: None } => {
+            Resolved::Missing {
+                missing,
+                parent: None,
+            } => {
                 // Not even the group exists in the facts: point at the declaration that reads it.
                 let mut d = self.decls.doc.error(
                     "missing-fact",
@@ -168,9 +192,7 @@ impl<'a> Evaluator<'a> {
                 );
                 d.fact = Some(fact.path.clone());
                 d.figure = self.figure.map(|f| f.id.clone());
-                d.hint = Some(format!(
-                    "在事实文件中添加 {missing}:，或改正这里的路径"
-                ));
+                d.hint = Some(format!("在事实文件中添加 {missing}:，或改正这里的路径"));
                 self.diagnostics.push(d);
                 Err(Problem::Unfilled)
             }
@@ -188,7 +210,13 @@ impl<'a> Evaluator<'a> {
 
     fn null(&mut self, path: &str, node: &Node) -> Problem {
         let msg = format!("{path} 还没有填写{}", self.needed_by());
-        self.report("unfilled", node.pos, path, msg, Some("填入数值；不知道的数请向统计口径负责人核实".into()));
+        self.report(
+            "unfilled",
+            node.pos,
+            path,
+            msg,
+            Some("填入数值；不知道的数请向统计口径负责人核实".into()),
+        );
         Problem::Unfilled
     }
 
@@ -313,7 +341,11 @@ impl<'a> Evaluator<'a> {
                     None => Ok(total.to_string()),
                 }
             }
-            Kind::Percent { part, whole, full_coverage } => {
+            Kind::Percent {
+                part,
+                whole,
+                full_coverage,
+            } => {
                 let p = self.count(part);
                 let w = self.count(whole);
                 let ((p, p_path, p_pos), (w, w_path, w_pos)) = (p?, w?);
@@ -344,7 +376,10 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(format::percent_of(p, w))
             }
-            Kind::Rate { fact, full_coverage } => {
+            Kind::Rate {
+                fact,
+                full_coverage,
+            } => {
                 let nodes = self.nodes(fact)?;
                 let (path, node) = nodes[0].clone();
                 sources.push((path.clone(), node.pos));
@@ -353,8 +388,17 @@ impl<'a> Evaluator<'a> {
                     Value::Float(_, t) => t.clone(),
                     Value::Null => return Err(self.null(&path, node)),
                     _ => {
-                        let msg = format!("{path} 是比率，应是 0 到 100 之间的数，这里是{}", describe(node));
-                        self.report("wrong-type", node.pos, &path, msg, Some("不要带 % 号".into()));
+                        let msg = format!(
+                            "{path} 是比率，应是 0 到 100 之间的数，这里是{}",
+                            describe(node)
+                        );
+                        self.report(
+                            "wrong-type",
+                            node.pos,
+                            &path,
+                            msg,
+                            Some("不要带 % 号".into()),
+                        );
                         return Err(Problem::Invalid);
                     }
                 };
@@ -370,13 +414,19 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(printed)
             }
-            Kind::Names { fact, open, close, separator } => {
+            Kind::Names {
+                fact,
+                open,
+                close,
+                separator,
+            } => {
                 let mut names = Vec::new();
                 for (path, node) in self.nodes(fact)? {
                     sources.push((path.clone(), node.pos));
                     names.extend(self.names(&path, node)?);
                 }
-                let quoted: Vec<String> = names.iter().map(|n| format!("{open}{n}{close}")).collect();
+                let quoted: Vec<String> =
+                    names.iter().map(|n| format!("{open}{n}{close}")).collect();
                 Ok(quoted.join(separator))
             }
         }
@@ -390,7 +440,10 @@ impl<'a> Evaluator<'a> {
             Value::Seq(items) if items.is_empty() => return Err(self.null(path, node)),
             Value::Seq(items) => items.iter().collect(),
             _ => {
-                let msg = format!("{path} 应是名称（文字）或名称的列表，这里是{}", describe(node));
+                let msg = format!(
+                    "{path} 应是名称（文字）或名称的列表，这里是{}",
+                    describe(node)
+                );
                 self.report("wrong-type", node.pos, path, msg, None);
                 return Err(Problem::Invalid);
             }
@@ -406,7 +459,13 @@ impl<'a> Evaluator<'a> {
                 Value::Str(_) => return Err(self.null(path, item)),
                 _ => {
                     let msg = format!("{path} 中每一项应是名称（文字），这里是{}", describe(item));
-                    self.report("wrong-type", item.pos, path, msg, Some("数字形式的名称请加引号".into()));
+                    self.report(
+                        "wrong-type",
+                        item.pos,
+                        path,
+                        msg,
+                        Some("数字形式的名称请加引号".into()),
+                    );
                     return Err(Problem::Invalid);
                 }
             }
@@ -420,10 +479,17 @@ impl<'a> Evaluator<'a> {
         let (path, node) = nodes[0].clone();
         let items: Vec<(String, &Node)> = match &node.value {
             Value::Map(entries) => entries.iter().map(|e| (e.key.clone(), &e.value)).collect(),
-            Value::Seq(items) => items.iter().enumerate().map(|(i, n)| (format!("第 {} 项", i + 1), n)).collect(),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (format!("第 {} 项", i + 1), n))
+                .collect(),
             Value::Null => return Err(self.null(&path, node)),
             _ => {
-                let msg = format!("{path} 应是逐年的数列（如 2020: 135），这里是{}", describe(node));
+                let msg = format!(
+                    "{path} 应是逐年的数列（如 2020: 135），这里是{}",
+                    describe(node)
+                );
                 self.report("wrong-type", node.pos, &path, msg, None);
                 return Err(Problem::Invalid);
             }
@@ -462,7 +528,9 @@ impl<'a> Evaluator<'a> {
                         Err(_) => ok = false,
                     }
                 }
-                let Ok((w, w_path, w_pos)) = self.count(whole) else { return };
+                let Ok((w, w_path, w_pos)) = self.count(whole) else {
+                    return;
+                };
                 if ok && total > w {
                     let msg = format!(
                         "{} 合计 {total}，超过了 {w_path} 的 {w}（规则：{}）",
@@ -474,10 +542,17 @@ impl<'a> Evaluator<'a> {
                 }
             }
             RuleKind::Rising { fact } => {
-                let Ok(series) = self.series(fact) else { return };
+                let Ok(series) = self.series(fact) else {
+                    return;
+                };
                 if series.len() < 2 {
                     let pos = series.first().map(|s| s.3).unwrap_or(fact.pos);
-                    let msg = format!("{}需要至少两年的数才能说明，{} 只有 {} 项", rule.label, fact.path, series.len());
+                    let msg = format!(
+                        "{}需要至少两年的数才能说明，{} 只有 {} 项",
+                        rule.label,
+                        fact.path,
+                        series.len()
+                    );
                     self.report("claim-rising", pos, &fact.path, msg, None);
                     return;
                 }
@@ -494,10 +569,15 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 let year = self.facts.year.to_string();
-                let keyed_by_year = series.iter().all(|s| s.0.len() == 4 && s.0.bytes().all(|b| b.is_ascii_digit()));
+                let keyed_by_year = series
+                    .iter()
+                    .all(|s| s.0.len() == 4 && s.0.bytes().all(|b| b.is_ascii_digit()));
                 if keyed_by_year && series.last().is_some_and(|s| s.0 != year) {
                     let pos = series.last().map(|s| s.3).unwrap_or(fact.pos);
-                    let msg = format!("{} 的最后一年不是本年度 {year}：数列可能没有更新", fact.path);
+                    let msg = format!(
+                        "{} 的最后一年不是本年度 {year}：数列可能没有更新",
+                        fact.path
+                    );
                     self.report("stale-series", pos, &fact.path, msg, None);
                     if let Some(d) = self.diagnostics.last_mut() {
                         d.severity = Severity::Warning;
@@ -507,12 +587,17 @@ impl<'a> Evaluator<'a> {
             RuleKind::All { part, whole } => {
                 let p = self.count(part);
                 let w = self.count(whole);
-                let (Ok((p, p_path, p_pos)), Ok((w, w_path, _))) = (p, w) else { return };
+                let (Ok((p, p_path, p_pos)), Ok((w, w_path, _))) = (p, w) else {
+                    return;
+                };
                 if p > w {
                     let msg = format!("部分大于整体：{p_path} 为 {p}，超过了 {w_path} 的 {w}");
                     self.report("part-exceeds-whole", p_pos, &p_path, msg, None);
                 } else if p < w {
-                    let msg = format!("讲话说“{}”，但 {p_path} 为 {p}，少于 {w_path} 的 {w}", rule.label);
+                    let msg = format!(
+                        "讲话说“{}”，但 {p_path} 为 {p}，少于 {w_path} 的 {w}",
+                        rule.label
+                    );
                     let hint = "若确未全部做到，请改写讲话稿这一句；否则核对两个数".to_owned();
                     self.report("claim-all", p_pos, &p_path, msg, Some(hint));
                 }
@@ -533,11 +618,21 @@ pub fn formula(kind: &Kind) -> String {
         Kind::Sum { facts } => {
             let terms: Vec<String> = facts
                 .iter()
-                .map(|f| if f.path.contains('*') { format!("{} 各项", f.path) } else { f.path.clone() })
+                .map(|f| {
+                    if f.path.contains('*') {
+                        format!("{} 各项", f.path)
+                    } else {
+                        f.path.clone()
+                    }
+                })
                 .collect();
             format!("{} 之和", terms.join(" + "))
         }
-        Kind::Percent { part, whole, full_coverage } => {
+        Kind::Percent {
+            part,
+            whole,
+            full_coverage,
+        } => {
             let mut s = format!(
                 "{} ÷ {} × 100，四舍五入保留一位小数（未满时至多 99.9）",
                 part.path, whole.path
@@ -547,14 +642,19 @@ pub fn formula(kind: &Kind) -> String {
             }
             s
         }
-        Kind::Rate { fact, full_coverage } => {
+        Kind::Rate {
+            fact,
+            full_coverage,
+        } => {
             let mut s = format!("填报的比率 {}（0–100），保留一位小数", fact.path);
             if *full_coverage {
                 s.push_str("；“全覆盖”要求正好 100");
             }
             s
         }
-        Kind::Names { fact, open, close, .. } => {
+        Kind::Names {
+            fact, open, close, ..
+        } => {
             if open.is_empty() {
                 format!("事实 {} 中的名称，以顿号连接", fact.path)
             } else {

@@ -156,7 +156,10 @@ impl Declarations {
     pub fn fact_patterns(&self) -> Vec<&str> {
         let figure_facts = self.figures.iter().flat_map(|f| f.kind.facts());
         let rule_facts = self.rules.iter().flat_map(|r| r.kind.facts());
-        figure_facts.chain(rule_facts).map(|f| f.path.as_str()).collect()
+        figure_facts
+            .chain(rule_facts)
+            .map(|f| f.path.as_str())
+            .collect()
     }
 }
 
@@ -231,12 +234,7 @@ impl Reader<'_> {
     fn text(&mut self, node: &Node, key: &str, owner: &str, required: bool) -> Option<String> {
         match node.get(key) {
             None if required => {
-                self.error(
-                    "unfilled",
-                    node.pos,
-                    format!("{owner} 缺少 {key}:"),
-                    None,
-                );
+                self.error("unfilled", node.pos, format!("{owner} 缺少 {key}:"), None);
                 None
             }
             None => None,
@@ -312,7 +310,10 @@ impl Reader<'_> {
                 "bad-declaration",
                 pos,
                 format!("“{path}”不是有效的事实路径"),
-                Some("事实路径由英文键名和点组成，如 organisation.branches；* 表示列表中的每一项".into()),
+                Some(
+                    "事实路径由英文键名和点组成，如 organisation.branches；* 表示列表中的每一项"
+                        .into(),
+                ),
             );
         }
         ok
@@ -338,7 +339,9 @@ impl Reader<'_> {
 
     fn figure(&mut self, id: &str, pos: Pos, node: &Node) -> Option<FigureDecl> {
         let owner = format!("图 {id}");
-        if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || id.starts_with(|c: char| c.is_ascii_digit()) {
+        if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || id.starts_with(|c: char| c.is_ascii_digit())
+        {
             self.error(
                 "bad-declaration",
                 pos,
@@ -348,12 +351,30 @@ impl Reader<'_> {
             return None;
         }
         if !matches!(node.value, Value::Map(_)) {
-            self.error("wrong-type", node.pos, format!("{owner} 应是一个分组（label、unit、kind……）"), None);
+            self.error(
+                "wrong-type",
+                node.pos,
+                format!("{owner} 应是一个分组（label、unit、kind……）"),
+                None,
+            );
             return None;
         }
         self.check_keys(
             node,
-            &["label", "unit", "kind", "fact", "facts", "part", "whole", "rate", "suffix", "claim", "quote", "separator"],
+            &[
+                "label",
+                "unit",
+                "kind",
+                "fact",
+                "facts",
+                "part",
+                "whole",
+                "rate",
+                "suffix",
+                "claim",
+                "quote",
+                "separator",
+            ],
             &owner,
         );
         let label = self.text(node, "label", &owner, true);
@@ -361,25 +382,48 @@ impl Reader<'_> {
         let kind_name = self.text(node, "kind", &owner, true)?;
         let kind_pos = node.get("kind").map(|e| e.value.pos).unwrap_or(pos);
         let kind = match kind_name.as_str() {
-            "count" => Kind::Count { fact: self.fact_ref(node, "fact", &owner)? },
-            "cn_count" => Kind::CnCount { fact: self.fact_ref(node, "fact", &owner)? },
+            "count" => Kind::Count {
+                fact: self.fact_ref(node, "fact", &owner)?,
+            },
+            "cn_count" => Kind::CnCount {
+                fact: self.fact_ref(node, "fact", &owner)?,
+            },
             "approx" => {
-                let suffix = self.text(node, "suffix", &owner, false).unwrap_or_else(|| "多".into());
+                let suffix = self
+                    .text(node, "suffix", &owner, false)
+                    .unwrap_or_else(|| "多".into());
                 if suffix != "多" && suffix != "余" {
                     let p = node.get("suffix").map(|e| e.value.pos).unwrap_or(pos);
-                    self.error("bad-declaration", p, format!("{owner} 的 suffix 只能是“多”或“余”"), None);
+                    self.error(
+                        "bad-declaration",
+                        p,
+                        format!("{owner} 的 suffix 只能是“多”或“余”"),
+                        None,
+                    );
                 }
-                Kind::Approx { fact: self.fact_ref(node, "fact", &owner)?, suffix }
+                Kind::Approx {
+                    fact: self.fact_ref(node, "fact", &owner)?,
+                    suffix,
+                }
             }
-            "sum" => Kind::Sum { facts: self.fact_refs(node, "facts", &owner)? },
+            "sum" => Kind::Sum {
+                facts: self.fact_refs(node, "facts", &owner)?,
+            },
             "percent" => {
                 let full_coverage = self.claim(node, &owner);
                 if node.get("rate").is_some() {
-                    Kind::Rate { fact: self.fact_ref(node, "rate", &owner)?, full_coverage }
+                    Kind::Rate {
+                        fact: self.fact_ref(node, "rate", &owner)?,
+                        full_coverage,
+                    }
                 } else {
                     let part = self.fact_ref(node, "part", &owner);
                     let whole = self.fact_ref(node, "whole", &owner);
-                    Kind::Percent { part: part?, whole: whole?, full_coverage }
+                    Kind::Percent {
+                        part: part?,
+                        whole: whole?,
+                        full_coverage,
+                    }
                 }
             }
             "names" => {
@@ -390,7 +434,12 @@ impl Reader<'_> {
                     "《》" => ("《", "》"),
                     _ => {
                         let p = node.get("quote").map(|e| e.value.pos).unwrap_or(pos);
-                        self.error("bad-declaration", p, format!("{owner} 的 quote 只能是“”、《》或 none"), None);
+                        self.error(
+                            "bad-declaration",
+                            p,
+                            format!("{owner} 的 quote 只能是“”、《》或 none"),
+                            None,
+                        );
                         ("", "")
                     }
                 };
@@ -412,29 +461,52 @@ impl Reader<'_> {
                     Some(s) => format!("是不是想写“{s}”？"),
                     None => format!("可用的种类：{}", KINDS.join("、")),
                 };
-                self.error("bad-declaration", kind_pos, format!("{owner} 的种类“{other}”不存在"), Some(hint));
+                self.error(
+                    "bad-declaration",
+                    kind_pos,
+                    format!("{owner} 的种类“{other}”不存在"),
+                    Some(hint),
+                );
                 return None;
             }
         };
-        Some(FigureDecl { id: id.to_owned(), label: label?, unit, kind, pos })
+        Some(FigureDecl {
+            id: id.to_owned(),
+            label: label?,
+            unit,
+            kind,
+            pos,
+        })
     }
 
     fn rule(&mut self, id: &str, pos: Pos, node: &Node) -> Option<RuleDecl> {
         let owner = format!("规则 {id}");
-        self.check_keys(node, &["label", "kind", "fact", "parts", "part", "whole"], &owner);
+        self.check_keys(
+            node,
+            &["label", "kind", "fact", "parts", "part", "whole"],
+            &owner,
+        );
         let label = self.text(node, "label", &owner, true);
         let kind_name = self.text(node, "kind", &owner, true)?;
         let kind = match kind_name.as_str() {
             "sum_at_most" => {
                 let parts = self.fact_refs(node, "parts", &owner);
                 let whole = self.fact_ref(node, "whole", &owner);
-                RuleKind::SumAtMost { parts: parts?, whole: whole? }
+                RuleKind::SumAtMost {
+                    parts: parts?,
+                    whole: whole?,
+                }
             }
-            "rising" => RuleKind::Rising { fact: self.fact_ref(node, "fact", &owner)? },
+            "rising" => RuleKind::Rising {
+                fact: self.fact_ref(node, "fact", &owner)?,
+            },
             "all" => {
                 let part = self.fact_ref(node, "part", &owner);
                 let whole = self.fact_ref(node, "whole", &owner);
-                RuleKind::All { part: part?, whole: whole? }
+                RuleKind::All {
+                    part: part?,
+                    whole: whole?,
+                }
             }
             other => {
                 let p = node.get("kind").map(|e| e.value.pos).unwrap_or(pos);
@@ -447,6 +519,11 @@ impl Reader<'_> {
                 return None;
             }
         };
-        Some(RuleDecl { id: id.to_owned(), label: label?, kind, pos })
+        Some(RuleDecl {
+            id: id.to_owned(),
+            label: label?,
+            kind,
+            pos,
+        })
     }
 }

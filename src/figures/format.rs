@@ -28,7 +28,7 @@ pub fn reported_rate(text: &str) -> Option<String> {
 }
 
 fn tenths_to_text(tenths: u128) -> String {
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)
@@ -46,7 +46,7 @@ fn decimal_to_tenths(text: &str) -> Option<u128> {
     }
     let int: u128 = int.parse().ok()?;
     let first = frac.bytes().next().map_or(0, |b| u128::from(b - b'0'));
-    let round_up = frac.bytes().nth(1).is_some_and(|b| b >= b'5');
+    let round_up = frac.as_bytes().get(1).copied().is_some_and(|b| b >= b'5');
     Some(int.checked_mul(10)? + first + u128::from(round_up))
 }
 

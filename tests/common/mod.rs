@@ -45,7 +45,11 @@ impl TestProject {
     /// Replaces exactly one occurrence of `from` in a file (fails loudly if it is not there once).
     pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
         let text = self.read(rel);
-        assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once in {rel}");
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{from:?} must occur once in {rel}"
+        );
         self.write(rel, &text.replacen(from, to, 1));
         self
     }
@@ -96,13 +100,23 @@ impl From<Output> for Run {
 
 impl Run {
     pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts a diagnostic line in `--message-format short` form, at the given place, with the
     /// given code and a message containing `words`.
-    pub fn expect_problem(&self, file: &str, (line, column): (usize, usize), code: &str, words: &str) -> &Self {
+    pub fn expect_problem(
+        &self,
+        file: &str,
+        (line, column): (usize, usize),
+        code: &str,
+        words: &str,
+    ) -> &Self {
         let head = format!("{file}:{line}:{column}: error[{code}]: ");
         let found = self.stderr.lines().find(|l| l.starts_with(&head));
         match found {
@@ -134,7 +148,9 @@ pub fn require_program(program: &str) -> bool {
         .is_ok();
     if !present {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{program} is required under CI=true but is not installed (.ci/run installs it)");
+            panic!(
+                "{program} is required under CI=true but is not installed (.ci/run installs it)"
+            );
         }
         eprintln!("skipping: {program} is not installed");
     }
