@@ -86,6 +86,9 @@ article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "
   inherit; font-weight: bold; }
 .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
 .figure.unfilled, .figure.invalid { color: var(--accent); background: #fde7e4; border-bottom: 2px solid var(--accent); }
+@media screen and (max-width: 820px) {
+  article.speech { margin: 0; padding: 24px 18px; box-shadow: none; font-size: 14pt; }
+}
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
 @media print {
   html, body { background: none; }
