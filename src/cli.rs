@@ -28,6 +28,8 @@ Examples:
   speechgen check                         exit 1 if any figure is unfilled or wrong
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
+  speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
+  speechgen diff 2021 2022                which figures changed between two years
 
 Exit codes: 0 done / no errors; 1 the facts or templates have errors; 2 usage, I/O or internal error.";
 
@@ -89,6 +91,28 @@ pub enum Command {
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = MessageFormat::Auto)]
         message_format: MessageFormat,
+    },
+    /// Start next year's facts from a year's: names kept, numbers emptied (last year's value left
+    /// beside each as a comment), yearly series given the new year.
+    #[command(
+        name = "next-year",
+        after_help = "Examples:\n  speechgen next-year              facts/2021.yaml → facts/2022.yaml\n  speechgen next-year 2021 --force  overwrite an existing facts/2022.yaml"
+    )]
+    NextYear {
+        /// The facts file or year to start from (default: the latest year in facts/).
+        #[arg(value_name = "FACTS")]
+        facts: Option<PathBuf>,
+        /// Overwrite the new year's facts file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show which figures changed between two years (e.g. what this year's speech says differently).
+    #[command(after_help = "Examples:\n  speechgen diff 2021 2022")]
+    Diff {
+        /// The earlier facts file or year.
+        old: PathBuf,
+        /// The later facts file or year.
+        new: PathBuf,
     },
     /// List every figure with its value, formula and the facts it comes from (for reviewers).
     Figures {
@@ -181,6 +205,15 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
         Command::Figures { facts } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
             figures(&project, &file, color)
+        }
+        Command::NextYear { facts, force } => {
+            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
+            next_year(&project, &file, force, color)
+        }
+        Command::Diff { old, new } => {
+            let old = project.facts_file(Some(&old)).map_err(Fatal)?;
+            let new = project.facts_file(Some(&new)).map_err(Fatal)?;
+            diff(&project, &old, &new, color)
         }
     }
 }
@@ -352,4 +385,94 @@ fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fata
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<ExitCode, Fatal> {
+    let checked = match pipeline::check(&project.root, file) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, MessageFormat::Human, color);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let new_year = checked.facts.year + 1;
+    let target = project.facts_dir().join(format!("{new_year}.yaml"));
+    if target.exists() && !force {
+        eprintln!(
+            "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
+            report::shown_path(&target)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let text = crate::next_year::next_year_text(&checked.facts, &checked.declarations);
+    crate::output::write_all(&[(target.clone(), text.into_bytes())])
+        .map_err(|e| Fatal(format!("写入 {} 失败：{e}", target.display())))?;
+    let unfilled = pipeline::check(&project.root, &target)
+        .map(|c| {
+            c.evaluation
+                .figures
+                .iter()
+                .filter(|f| f.status != FigureStatus::Ok)
+                .count()
+        })
+        .unwrap_or(0);
+    eprintln!(
+        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfilled} 个图待填写；填写后运行 speechgen check {new_year}",
+        report::shown_path(&target),
+        checked.facts.year
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(project: &Project, old: &Path, new: &Path, color: bool) -> Result<ExitCode, Fatal> {
+    let render = |file: &Path| {
+        let request = RenderRequest {
+            root: project.root.clone(),
+            facts: file.to_path_buf(),
+            draft: true,
+            mask: false,
+        };
+        pipeline::render(&request)
+    };
+    let (old_r, new_r) = match (render(old), render(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(d), _) | (_, Err(d)) => {
+            print_diagnostics(&d, MessageFormat::Human, color);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let shown = |f: Option<&pipeline::FigureReport>| match f {
+        None => "（无此图）".to_owned(),
+        Some(f) => match (&f.value, f.status) {
+            (Some(v), FigureStatus::Ok) => {
+                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
+            }
+            (_, FigureStatus::Invalid) => "【有误】".to_owned(),
+            _ => "【未填】".to_owned(),
+        },
+    };
+    let mut ids: Vec<&str> = new_r.figures.iter().map(|f| f.id.as_str()).collect();
+    ids.extend(
+        old_r
+            .figures
+            .iter()
+            .map(|f| f.id.as_str())
+            .filter(|id| !new_r.figures.iter().any(|f| f.id == *id)),
+    );
+    let mut changed = 0;
+    for id in ids {
+        let o = old_r.figures.iter().find(|f| f.id == id);
+        let n = new_r.figures.iter().find(|f| f.id == id);
+        let (before, after) = (shown(o), shown(n));
+        if before != after {
+            changed += 1;
+            let label = n.or(o).map(|f| f.label.as_str()).unwrap_or("");
+            println!("{id}  {label}：{before} → {after}");
+        }
+    }
+    eprintln!(
+        "{} 年与 {} 年相比，{changed} 个图不同",
+        old_r.year, new_r.year
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ pub mod facts;
 pub mod figures;
 pub mod html;
 pub mod markdown;
+pub mod next_year;
 pub mod output;
 pub mod pipeline;
 pub mod project;
