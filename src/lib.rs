@@ -3,3 +3,4 @@
 pub mod diagnostic;
 pub mod document;
 pub mod pipeline;
+pub mod serve;
