@@ -66,7 +66,7 @@ fn speech_view(root: &Path, r: &Rendered) -> String {
     let count = |s: FigureStatus| r.figures.iter().filter(|f| f.status == s).count();
     let _ = write!(
         h,
-        "<h2>数字 <small>{} 个，未填 {}，无效 {}</small></h2><table class=\"figures\"><thead><tr><th>数字</th><th>值</th><th>状态</th></tr></thead><tbody>",
+        "<h2>数字 <small>{} 个，未填 {}，无效 {}</small></h2><table class=\"figures\"><thead><tr><th>名称</th><th>值</th><th>状态</th></tr></thead><tbody>",
         r.figures.len(),
         count(FigureStatus::Unfilled),
         count(FigureStatus::Invalid)

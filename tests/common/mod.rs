@@ -107,7 +107,25 @@ pub fn raw(addr: SocketAddr, request: &[u8]) -> Option<Response> {
     // The server may answer and close before reading everything we send: ignore write errors.
     let _ = s.write_all(request);
     let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
+    let mut chunk = [0u8; 16 * 1024];
+    // Read to the end, or to Content-Length: not every server closes when asked (chromium's
+    // DevTools endpoint keeps the connection open).
+    loop {
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        if let Some(split) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| buf.len() >= split + 4 + n) {
+                break;
+            }
+        }
+    }
     let split = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&buf[..split]).into_owned();
     let status = head.split(' ').nth(1)?.parse().ok()?;
