@@ -153,6 +153,17 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The preview page as the server would show it, without a server: for the benchmark's setup.
+pub fn get_page_for_bench(project: &Project) -> String {
+    let req = speechgen::pipeline::RenderRequest {
+        root: project.root().to_path_buf(),
+        facts: project.facts.clone(),
+        draft: true,
+        mask: false,
+    };
+    serve::rerender(&req).view.html
+}
+
 pub fn get(addr: SocketAddr, path: &str) -> Response {
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     raw(addr, req.as_bytes()).expect("the server answers")
