@@ -17,7 +17,12 @@ const TARGET: Duration = Duration::from_millis(20);
 
 fn main() {
     let project = common::Project::new();
-    let req = RenderRequest { root: project.root().to_path_buf(), facts: project.facts.clone(), draft: true, mask: false };
+    let req = RenderRequest {
+        root: project.root().to_path_buf(),
+        facts: project.facts.clone(),
+        draft: true,
+        mask: false,
+    };
     let original = project.read_facts();
     let page = common::get_page_for_bench(&project);
     let (_, changed, _) = common::change_one_count(&project, &page);
@@ -56,7 +61,9 @@ fn main() {
     let server = project.start();
     let mut latencies = Vec::new();
     for i in 0..30 {
-        let tag = common::get(server.addr, "/view").header("x-preview-tag").unwrap();
+        let tag = common::get(server.addr, "/view")
+            .header("x-preview-tag")
+            .unwrap();
         let t = Instant::now();
         project.save_facts(versions[i % 2]);
         let next = common::get(server.addr, &format!("/version?after={tag}")).text();
@@ -66,7 +73,10 @@ fn main() {
         std::thread::sleep(serve::DEBOUNCE * 2);
     }
     latencies.sort();
-    report(&format!("save → new version served (debounce {:?})", serve::DEBOUNCE), &latencies);
+    report(
+        &format!("save → new version served (debounce {:?})", serve::DEBOUNCE),
+        &latencies,
+    );
     project.save_facts(&original);
 }
 

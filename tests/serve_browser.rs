@@ -138,6 +138,17 @@ fn the_page_updates_in_place_and_keeps_its_scroll_position() {
     );
     assert_eq!(cdp.eval("window.__notReloaded === true"), json!(true));
 
+    // Clicking a problem about a figure brings that figure into view.
+    let target = cdp.eval("(() => { const p = document.querySelector('#panel li.problem:not([data-figure=\"\"])'); if (!p) return null; p.click(); return p.dataset.figure; })()");
+    if let Some(fig) = target.as_str() {
+        cdp.wait_for(
+            "the problem's figure in view",
+            &format!("(() => {{ const r = document.querySelector('article.speech .figure[data-figure=\"{fig}\"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }})()"),
+        );
+        save(&shots.join("2b-problem.png"), &cdp.screenshot());
+        cdp.eval(&format!("window.scrollTo(0, {y})"));
+    }
+
     // Printing shows the speech only.
     cdp.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
     let hidden = cdp.eval("getComputedStyle(document.getElementById('panel')).display + ' ' + getComputedStyle(document.querySelector('.banner')).display");

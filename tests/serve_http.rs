@@ -374,3 +374,53 @@ fn shutdown_ends_open_long_polls_promptly() {
     );
     let _ = poll.join();
 }
+
+#[test]
+fn listens_on_ipv6_loopback_when_asked() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("SKIPPED: this machine has no IPv6 loopback");
+        return;
+    }
+    let project = Project::new();
+    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
+    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
+    opts.host = speechgen::serve::parse_host("::1").unwrap();
+    opts.port = 0;
+    let server = speechgen::serve::start(opts).unwrap();
+    assert!(
+        server.url().starts_with("http://[::1]:"),
+        "{}",
+        server.url()
+    );
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn head_requests_get_headers_only() {
+    let project = Project::new();
+    let server = project.start();
+    let res = raw(
+        server.addr,
+        b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(res.status, 200);
+    assert!(res.body.is_empty());
+}
+
+#[test]
+fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
+    let project = Project::new();
+    let good = project.read_facts();
+    std::fs::remove_file(&project.facts).unwrap();
+    let server = project.start();
+    let page = get(server.addr, "/").text();
+    assert!(page.contains("class=\"broken\""), "{page}");
+    project.save_facts(&good);
+    wait_for("the speech", UPDATE, || {
+        get(server.addr, "/")
+            .text()
+            .contains("<article class=\"speech\">")
+            .then_some(())
+    });
+}

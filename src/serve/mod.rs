@@ -179,7 +179,11 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
         })
     };
     let root = canonical(&opts.root, "项目文件夹")?;
-    let facts_dir = opts.facts.parent().map(PathBuf::from).unwrap_or_default();
+    // `2021.yaml` alone has the empty path as parent: that is the current folder.
+    let facts_dir = match opts.facts.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let facts =
         canonical(&facts_dir, "事实文件夹")?.join(opts.facts.file_name().unwrap_or_default());
     let request = RenderRequest {
@@ -279,6 +283,19 @@ pub fn run_blocking(
     Ok(())
 }
 
+/// Parses `--host`: an IPv4 or IPv6 address, `[::1]` with brackets, or `localhost`, which means
+/// 127.0.0.1. (Resolving `localhost` instead may give ::1 while the browser tries 127.0.0.1, or
+/// the reverse: a classic "the preview does not load".) Usable as a clap `value_parser`.
+pub fn parse_host(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    s.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| format!("“{s}”不是 IP 地址：请写 127.0.0.1、0.0.0.0、::1 或 localhost"))
+}
+
 /// Opens `url` in the default browser (`--open`), without waiting for it.
 pub fn open_in_browser(url: &str) -> std::io::Result<()> {
     let mut cmd = if cfg!(target_os = "macos") {
@@ -297,4 +314,34 @@ pub fn open_in_browser(url: &str) -> std::io::Result<()> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_parse_as_users_write_them() {
+        assert_eq!(parse_host("localhost"), Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        assert_eq!(parse_host("0.0.0.0"), Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+        assert_eq!(
+            parse_host("[::1]"),
+            Ok(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST))
+        );
+        assert!(parse_host("example.com").is_err());
+    }
+
+    #[test]
+    fn urls_are_clickable_for_every_family() {
+        assert_eq!(
+            url("127.0.0.1:4000".parse().unwrap()),
+            "http://127.0.0.1:4000/"
+        );
+        assert_eq!(
+            url("0.0.0.0:4000".parse().unwrap()),
+            "http://127.0.0.1:4000/"
+        );
+        assert_eq!(url("[::]:4000".parse().unwrap()), "http://[::1]:4000/");
+        assert_eq!(url("[::1]:4000".parse().unwrap()), "http://[::1]:4000/");
+    }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use axum::body::Bytes;
 use tokio::sync::watch;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::pipeline::{self, RenderRequest};
 
@@ -50,10 +51,30 @@ pub struct Rerendered {
 /// Renders the draft and lays out the preview for it: exactly what the server does after each
 /// change, so `benches/rerender.rs` measures this function.
 pub fn rerender(req: &RenderRequest) -> Rerendered {
-    let result = pipeline::render(req);
+    // A bug in the pipeline must not end the watch: show it like any other error and carry on.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::render(req)))
+        .unwrap_or_else(|panic| Err(vec![internal_error(panic)]));
     let view = page::view(&req.root, &result);
     let document = result.ok().map(|r| r.document);
     Rerendered { view, document }
+}
+
+fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Diagnostic {
+        severity: Severity::Error,
+        code: "internal",
+        message: format!("speechgen 内部错误，草稿无法生成：{what}"),
+        location: None,
+        figure: None,
+        fact: None,
+        hint: Some("这是程序的缺陷，不是文件的问题：请把本页内容报告给维护者。".into()),
+        source_line: None,
+    }
 }
 
 /// Holds the current snapshot and publishes new ones.

@@ -50,20 +50,33 @@
     return m;
   }
 
+  // Only a visible page holds a long-poll: a browser allows six connections per server over
+  // HTTP/1.1, and forgotten background tabs must not use them up and stall the next page load.
+  // A page that becomes visible again asks at once, and catches up if it missed a version.
+  let polling = false;
+  let abort = null;
   async function loop() {
-    for (;;) {
+    if (polling) return;
+    polling = true;
+    while (document.visibilityState !== 'hidden') {
+      abort = new AbortController();
       try {
-        const res = await fetch('/version?after=' + encodeURIComponent(tag), { cache: 'no-store' });
+        const res = await fetch('/version?after=' + encodeURIComponent(tag), { cache: 'no-store', signal: abort.signal });
         if (!res.ok) throw new Error('version ' + res.status);
         const latest = (await res.text()).trim();
         if (latest !== tag) await refresh();
         say('');
       } catch (e) {
+        if (document.visibilityState === 'hidden') break;
         say('与预览服务器的连接已断开，正在重试……');
         await sleep(1000);
       }
     }
+    polling = false;
   }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') { if (abort) abort.abort(); } else loop();
+  });
 
   // Figures the panel reports as invalid or unfilled stand out in the speech too.
   function decorate() {
