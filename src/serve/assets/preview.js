@@ -79,7 +79,13 @@
   });
 
   // Figures the panel reports as invalid or unfilled stand out in the speech too.
+  // Figures can be reached with the keyboard, and show our tooltip only (not also the browser's
+  // own one for the pipeline's title attribute).
   function decorate() {
+    view.querySelectorAll('article.speech .figure[data-figure]').forEach((el) => {
+      el.removeAttribute('title');
+      el.tabIndex = 0;
+    });
     view.querySelectorAll('#panel tr[data-figure]').forEach((row) => {
       const cls = 'st-' + row.dataset.status;
       figuresOf(row.dataset.figure).forEach((el) => el.classList.add(cls));
@@ -134,6 +140,11 @@
     if (problem && problem.dataset.figure) { goTo(problem.dataset.figure); return; }
     hideTip();
   });
+  view.addEventListener('focusin', (e) => {
+    const el = e.target.closest('article.speech .figure[data-figure]');
+    if (el) showTip(el);
+  });
+  view.addEventListener('focusout', hideTip);
   view.addEventListener('keydown', (e) => {
     const problem = e.target.closest('#panel li.problem');
     if (problem && e.key === 'Enter' && problem.dataset.figure) goTo(problem.dataset.figure);
