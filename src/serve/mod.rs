@@ -202,21 +202,20 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
         .set_nonblocking(true)
         .map_err(|e| ServeError::Bind { addr, source: e })?;
 
-    let state = state::State::new(rerender(&request));
+    let state = state::State::new(request);
     let inputs = watch::Inputs {
         facts: facts.clone(),
         templates: root.join("templates"),
     };
     let watch = {
         let state = state.clone();
-        let request = request.clone();
         watch::watch(inputs, move || {
-            state.publish(rerender(&request));
+            state.refresh();
         })?
     };
     // A save between the first render and the start of the watch would otherwise go unseen;
-    // when nothing changed, publishing is a no-op.
-    state.publish(rerender(&request));
+    // when nothing changed, this publishes nothing.
+    state.refresh();
 
     let app = routes::App {
         state,

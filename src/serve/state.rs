@@ -4,7 +4,7 @@
 //! `tokio::sync::watch` channel). Requests read whichever snapshot is current, so a page can never
 //! see a half-written input or a half-finished render: it sees the previous version or the next.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 use tokio::sync::watch;
@@ -79,22 +79,29 @@ fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
 
 /// Holds the current snapshot and publishes new ones.
 pub struct State {
+    request: RenderRequest,
     boot: u64,
-    version: std::sync::atomic::AtomicU64,
+    /// The last version number. Held for the whole of render + publish, so that renders are
+    /// published in the order they read the files: a render that read older files can never
+    /// replace a newer one.
+    rendering: Mutex<u64>,
     tx: watch::Sender<Arc<Snapshot>>,
 }
 
 impl State {
-    pub fn new(first: Rerendered) -> Arc<State> {
+    /// Renders the first version.
+    pub fn new(request: RenderRequest) -> Arc<State> {
         // Nanoseconds since the epoch: different for every start of the server in practice.
         let boot = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
+        let first = rerender(&request);
         let (tx, _) = watch::channel(Arc::new(snapshot(boot, 1, first)));
         Arc::new(State {
+            request,
             boot,
-            version: 1.into(),
+            rendering: Mutex::new(1),
             tx,
         })
     }
@@ -107,19 +114,18 @@ impl State {
         self.tx.subscribe()
     }
 
-    /// Publishes a render as the new version, unless it shows exactly what is already shown:
-    /// editors touch files without changing them (and save swap files beside them), and pages
-    /// should not flicker for that.
-    pub fn publish(&self, next: Rerendered) -> bool {
+    /// Renders again and publishes the result as the new version, unless it shows exactly what
+    /// is already shown: editors touch files without changing them (and save swap files beside
+    /// them), and pages should not flicker for that. True when a new version was published.
+    pub fn refresh(&self) -> bool {
+        let mut version = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        let next = rerender(&self.request);
         if self.tx.borrow().view == next.view {
             return false;
         }
-        let version = self
-            .version
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            + 1;
+        *version += 1;
         self.tx
-            .send_replace(Arc::new(snapshot(self.boot, version, next)));
+            .send_replace(Arc::new(snapshot(self.boot, *version, next)));
         true
     }
 }
