@@ -426,3 +426,38 @@ fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
             .then_some(())
     });
 }
+
+#[test]
+fn serving_writes_nothing_into_the_project() {
+    fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                out.extend(listing(&e.path()));
+            } else {
+                out.push((e.path(), e.metadata().unwrap().len()));
+            }
+        }
+        out.sort();
+        out
+    }
+    let project = Project::new();
+    let before = listing(project.root());
+    let server = project.start();
+    let page = get(server.addr, "/").text();
+    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let original = project.read_facts();
+    let (_, changed, _) = change_one_count(&project, &page);
+    project.save_facts(&changed);
+    get(server.addr, &format!("/version?after={tag}"));
+    assert_eq!(get(server.addr, "/speech.pdf").status, 200);
+    project.save_facts(&original);
+    std::thread::sleep(Duration::from_millis(300));
+    server.shutdown();
+    assert_eq!(
+        listing(project.root()),
+        before,
+        "no output/, no temp files left behind"
+    );
+}
