@@ -163,6 +163,18 @@ fn the_page_updates_in_place_and_keeps_its_scroll_position() {
     );
     cdp.eval("window.scrollTo(0, 0)");
     save(&shots.join("3-top.png"), &cdp.screenshot());
+
+    // On a phone the panel goes below the speech, and nothing overflows sideways.
+    cdp.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 414, "height": 860, "deviceScaleFactor": 1, "mobile": true}),
+    );
+    let overflow = cdp.eval("document.documentElement.scrollWidth - innerWidth");
+    assert!(
+        overflow.as_f64().unwrap() <= 0.0,
+        "horizontal overflow on a phone: {overflow}"
+    );
+    save(&shots.join("4-phone.png"), &cdp.screenshot());
     println!("screenshots: {}", shots.display());
 }
 
