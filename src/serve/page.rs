@@ -72,7 +72,7 @@ fn speech_view(root: &Path, r: &Rendered) -> String {
         count(FigureStatus::Invalid)
     );
     for f in &r.figures {
-        figure_row(&mut h, f);
+        figure_row(&mut h, root, f);
     }
     let _ = write!(
         h,
@@ -107,7 +107,7 @@ fn speech_view(root: &Path, r: &Rendered) -> String {
     h
 }
 
-fn figure_row(h: &mut String, f: &FigureReport) {
+fn figure_row(h: &mut String, root: &Path, f: &FigureReport) {
     let (status, status_cn) = match f.status {
         FigureStatus::Ok => ("ok", "正常"),
         FigureStatus::Unfilled => ("unfilled", "未填"),
@@ -118,6 +118,12 @@ fn figure_row(h: &mut String, f: &FigureReport) {
         (Some(v), unit) => format!("{v}{unit}"),
         (None, _) => "—".to_string(),
     };
+    // `facts/2021.yaml:12:5` even if the pipeline gives absolute paths: short enough to read.
+    let sources: Vec<String> = f
+        .sources
+        .iter()
+        .map(|s| display_path(root, Path::new(s)).display().to_string())
+        .collect();
     // The tooltip reads these attributes (with textContent, never as HTML).
     let _ = write!(
         h,
@@ -128,7 +134,7 @@ fn figure_row(h: &mut String, f: &FigureReport) {
         unit = escape(&f.unit),
         kind = escape(&f.kind),
         formula = escape(&f.formula),
-        sources = escape(&f.sources.join("\n")),
+        sources = escape(&sources.join("\n")),
         shown = escape(&shown),
     );
 }
