@@ -244,6 +244,8 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
                     Err(e) => eprintln!("预览服务器无法监听：{e}"),
                 }
             });
+            // A PDF still being laid out for a client that is gone must not hold up Ctrl-C.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         })
         .map_err(|e| ServeError::Io {
             what: "无法启动预览服务器".into(),
