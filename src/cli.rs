@@ -28,6 +28,7 @@ Examples:
   speechgen check                         exit 1 if any figure is unfilled or wrong
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
+  speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
 
@@ -113,6 +114,24 @@ pub enum Command {
         old: PathBuf,
         /// The later facts file or year.
         new: PathBuf,
+    },
+    /// Preview the draft live in a browser: updates on every save, unfilled figures marked.
+    #[command(
+        after_help = "Examples:\n  speechgen serve                 http://127.0.0.1:4000/ for the latest year\n  speechgen serve 2022 --open     open it in the default browser\n  speechgen serve --port 0        any free port (the address is printed)\n\nIt only reads: nothing is written into output/ or the project. Stop it with Ctrl-C."
+    )]
+    Serve {
+        /// The facts file or year to preview (default: the latest year in facts/).
+        #[arg(value_name = "FACTS")]
+        facts: Option<PathBuf>,
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on; loopback only unless you name another (e.g. 0.0.0.0 for the LAN).
+        #[arg(long, default_value = "127.0.0.1", value_parser = crate::serve::parse_host)]
+        host: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// List every figure with its value, formula and the facts it comes from (for reviewers).
     Figures {
@@ -205,6 +224,15 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
         Command::Figures { facts } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
             figures(&project, &file, color)
+        }
+        Command::Serve {
+            facts,
+            port,
+            host,
+            open,
+        } => {
+            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
+            serve(&project, file, host, port, open)
         }
         Command::NextYear { facts, force } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
@@ -372,8 +400,8 @@ fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fata
         };
         println!("{}  {}  = {}", f.id, f.label, value);
         println!("    算法：{}", f.formula);
-        for s in &f.sources {
-            println!("    来源：{s}");
+        for (source, fact) in f.sources.iter().zip(&f.facts) {
+            println!("    来源：{source}（{fact}）");
         }
     }
     eprintln!(
@@ -474,5 +502,28 @@ fn diff(project: &Project, old: &Path, new: &Path, color: bool) -> Result<ExitCo
         "{} 年与 {} 年相比，{changed} 个图不同",
         old_r.year, new_r.year
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(
+    project: &Project,
+    facts: PathBuf,
+    host: std::net::IpAddr,
+    port: u16,
+    open: bool,
+) -> Result<ExitCode, Fatal> {
+    use crate::serve;
+    let pdf: serve::PdfRenderer = std::sync::Arc::new(|_doc| Err("PDF 预览尚不可用".to_owned()));
+    let mut options = serve::ServeOptions::new(&project.root, facts, pdf);
+    options.host = host;
+    options.port = port;
+    serve::run_blocking(options, |addr| {
+        let url = serve::url(addr);
+        eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
+        if open && let Err(e) = serve::open_in_browser(&url) {
+            eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
+        }
+    })
+    .map_err(|e| Fatal(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -19,5 +19,6 @@ pub mod output;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod serve;
 pub mod template;
 pub mod yaml;

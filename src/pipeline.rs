@@ -37,8 +37,10 @@ pub struct FigureReport {
     pub status: FigureStatus,
     /// How it is computed, in words, e.g. `organisation.branches_qualified ÷ organisation.branches × 100…`.
     pub formula: String,
-    /// Where its facts come from: `facts/2021.yaml:12:5 (organisation.branches)` for each fact read.
+    /// Where its facts' values stand: `facts/2021.yaml:12:5` for each fact read.
     pub sources: Vec<String>,
+    /// The fact paths read, in the order of `sources` (`organisation.branches`).
+    pub facts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,8 +231,9 @@ fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
         sources: f
             .sources
             .iter()
-            .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
+            .map(|(_, pos)| source_ref(facts, *pos))
             .collect(),
+        facts: f.sources.iter().map(|(path, _)| path.clone()).collect(),
     }
 }
 

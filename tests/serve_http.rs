@@ -1,0 +1,464 @@
+//! `speechgen serve` over real HTTP: a server on 127.0.0.1:0 over a temp project folder.
+
+#[path = "serve_common/mod.rs"]
+mod common;
+
+use std::time::Duration;
+
+use common::{Project, change_one_count, figure_text, figures, get, raw, wait_for};
+
+/// Generous: a render is milliseconds and the debounce 80 ms, but CI machines stall.
+const UPDATE: Duration = Duration::from_secs(5);
+
+#[test]
+fn the_page_shows_the_draft_with_its_figures_and_panel() {
+    let project = Project::new();
+    let server = project.start();
+    let res = get(server.addr, "/");
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(res.header("content-security-policy").is_some());
+    let page = res.text();
+    assert!(page.contains("草稿"), "the draft is marked");
+    assert!(page.contains("<article class=\"speech\">"));
+    assert!(
+        page.contains("<span class=\"figure"),
+        "figures are marked in the speech"
+    );
+    assert!(page.contains("href=\"/speech.pdf\""), "the PDF is linked");
+    let figs = figures(&page);
+    assert!(!figs.is_empty(), "the panel lists the figures");
+    for f in &figs {
+        if f.status == "ok" {
+            assert_eq!(
+                figure_text(&page, &f.id).as_deref(),
+                Some(f.value.as_str()),
+                "{f:?}"
+            );
+        }
+        assert!(
+            f.sources.iter().all(|s| s.contains(".yaml:")),
+            "sources carry file:line: {f:?}"
+        );
+    }
+    // The sample is a draft: at least one figure is unfilled, and shows as a marker.
+    if let Some(unfilled) = figs.iter().find(|f| f.status == "unfilled") {
+        let marker = figure_text(&page, &unfilled.id).unwrap();
+        assert!(marker.contains("未填"), "{marker}");
+        assert!(page.contains("figure unfilled"));
+    }
+    let js = get(server.addr, "/assets/preview.js");
+    assert_eq!(js.status, 200);
+    assert!(js.text().contains("/version?after="));
+    assert_eq!(get(server.addr, "/assets/preview.css").status, 200);
+    server.shutdown();
+}
+
+#[test]
+fn a_changed_fact_appears_in_the_page() {
+    let project = Project::new();
+    let server = project.start();
+    let page = get(server.addr, "/").text();
+    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let (id, changed, new) = change_one_count(&project, &page);
+    project.save_facts(&changed);
+    // The long-poll answers with the next version once it is rendered.
+    let next = get(server.addr, &format!("/version?after={tag}")).text();
+    assert_ne!(next, tag);
+    let page = wait_for("the new value", UPDATE, || {
+        let page = get(server.addr, "/").text();
+        (figure_text(&page, &id).as_deref() == Some(new.as_str())).then_some(page)
+    });
+    let fig = figures(&page).into_iter().find(|f| f.id == id).unwrap();
+    assert_eq!(fig.value, new);
+    // /view carries the same version as the page.
+    let view = get(server.addr, "/view");
+    assert_eq!(view.header("x-preview-tag").as_deref(), Some(next.as_str()));
+    assert!(view.text().contains(&format!(">{new}</span>")));
+}
+
+#[test]
+fn an_unchanged_save_publishes_no_new_version() {
+    let project = Project::new();
+    let server = project.start();
+    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    project.save_facts(&project.read_facts());
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(get(server.addr, "/view").header("x-preview-tag"), Some(tag));
+}
+
+#[test]
+fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
+    let project = Project::new();
+    let server = project.start();
+    let good = project.read_facts();
+    let name = project
+        .facts
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    // A mapping value where none may be: malformed YAML in any schema, reported on its own line.
+    let broken = format!("{good}broken: a: b\n");
+    let broken_line = good.lines().count() + 1;
+    project.save_facts(&broken);
+    let page = wait_for("the error page", UPDATE, || {
+        let page = get(server.addr, "/").text();
+        page.contains("class=\"broken\"").then_some(page)
+    });
+    assert!(
+        !page.contains("<article class=\"speech\">"),
+        "no stale speech under the error"
+    );
+    assert!(
+        page.contains(&format!("facts/{name}:")),
+        "the file is named: {page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "<span class=\"ln\">{broken_line} | </span>broken: a"
+        )),
+        "the offending line is shown with its number: {page}"
+    );
+    assert!(
+        page.contains(&format!("facts/{name}:{broken_line}:")),
+        "file:line: {page}"
+    );
+    assert_eq!(
+        get(server.addr, "/speech.pdf").status,
+        503,
+        "no PDF of a broken draft"
+    );
+
+    project.save_facts(&good);
+    wait_for("the speech to come back", UPDATE, || {
+        get(server.addr, "/")
+            .text()
+            .contains("<article class=\"speech\">")
+            .then_some(())
+    });
+}
+
+#[test]
+fn a_save_in_templates_re_renders_and_other_files_do_not_disturb() {
+    let project = Project::new();
+    let server = project.start();
+    // Other years and editor leftovers beside the facts are not inputs.
+    std::fs::write(project.root().join("facts/.2021.yaml.swp"), "x").unwrap();
+    std::fs::write(project.root().join("facts/1999.yaml"), "year: [").unwrap();
+    // Saving the figure declarations unchanged renders the same speech: still served.
+    let figures_file = project.root().join("templates/figures.yaml");
+    let text = std::fs::read_to_string(&figures_file).unwrap();
+    std::fs::write(&figures_file, text).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let page = get(server.addr, "/").text();
+    assert!(page.contains("<article class=\"speech\">"), "{page}");
+}
+
+#[test]
+fn only_the_defined_routes_exist() {
+    let project = Project::new();
+    // A file beside the project whose content must never be served.
+    let secret = "SECRET-SHOULD-NOT-LEAK";
+    std::fs::write(project.root().join("Cargo.toml"), secret).unwrap();
+    let server = project.start();
+    let facts_text = project.read_facts();
+    let facts_name = project
+        .facts
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for path in [
+        "/../Cargo.toml".to_string(),
+        "/%2e%2e/Cargo.toml".to_string(),
+        "/%2e%2e%2fCargo.toml".to_string(),
+        "/..%2fCargo.toml".to_string(),
+        "/assets/../Cargo.toml".to_string(),
+        "/assets/..%2f..%2fCargo.toml".to_string(),
+        format!("/facts/{facts_name}"),
+        "//etc/passwd".to_string(),
+        "/etc/passwd".to_string(),
+        "/assets/".to_string(),
+        "/assets/preview.js/../../Cargo.toml".to_string(),
+        "/output/".to_string(),
+        "/speech.html".to_string(),
+        "/%00".to_string(),
+    ] {
+        let res = raw(
+            server.addr,
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        if let Some(res) = res {
+            assert!(
+                res.status == 404 || res.status == 400,
+                "{path}: {}",
+                res.status
+            );
+            let body = res.text();
+            assert!(!body.contains(secret), "{path} leaked a file");
+            assert!(!body.contains("root:"), "{path} leaked /etc/passwd");
+            assert!(
+                !body.contains(facts_text.lines().nth(1).unwrap_or("year:")),
+                "{path} leaked the facts"
+            );
+        }
+    }
+    // Methods other than GET/HEAD are refused.
+    let post = raw(
+        server.addr,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(post.status, 405);
+    // A page on another site, re-pointed at 127.0.0.1 by its DNS, may not read the draft.
+    let rebound = raw(
+        server.addr,
+        b"GET / HTTP/1.1\r\nHost: evil.example:4000\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(rebound.status, 403);
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn malformed_and_oversized_requests_are_refused_and_the_server_keeps_serving() {
+    let project = Project::new();
+    let server = project.start();
+    let huge_header = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let huge_path = format!(
+        "GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
+        "X-A: b\r\n".repeat(200)
+    );
+    let body = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n{}",
+        "x".repeat(1000)
+    );
+    let chunked = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".to_string();
+    let cases: [(&str, String); 6] = [
+        ("huge header", huge_header),
+        ("huge path", huge_path),
+        ("many headers", many_headers),
+        ("body", body),
+        ("chunked body", chunked),
+        (
+            "garbage",
+            "\x16\x03\x01\x02\x00 not http at all\r\n\r\n".to_string(),
+        ),
+    ];
+    for (what, req) in cases {
+        // Either an error status or a closed connection; never a page.
+        let res = raw(server.addr, req.as_bytes());
+        println!("{what}: {:?}", res.as_ref().map(|r| r.status));
+        if let Some(res) = res {
+            assert!((400..500).contains(&res.status), "{what}: {}", res.status);
+        }
+        assert_eq!(
+            get(server.addr, "/").status,
+            200,
+            "still serving after {what}"
+        );
+    }
+}
+
+#[test]
+fn the_pdf_is_served_and_rendered_once_per_version() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let project = Project::new();
+    let renders = Arc::new(AtomicUsize::new(0));
+    let counter = renders.clone();
+    let pdf: speechgen::serve::PdfRenderer = Arc::new(move |doc| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        assert!(doc.draft, "the preview lays out the draft");
+        // Slow enough that the concurrent requests below overlap.
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(b"%PDF-1.7 fake".to_vec())
+    });
+    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
+    opts.port = 0;
+    let server = speechgen::serve::start(opts).unwrap();
+    let addr = server.addr;
+    let answers: Vec<_> = (0..4)
+        .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf")))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    for res in &answers {
+        assert_eq!(res.status, 200);
+        assert_eq!(
+            res.header("content-type").as_deref(),
+            Some("application/pdf")
+        );
+        assert!(res.body.starts_with(b"%PDF"));
+    }
+    assert_eq!(
+        renders.load(Ordering::SeqCst),
+        1,
+        "concurrent requests share one render"
+    );
+    get(addr, "/speech.pdf");
+    assert_eq!(renders.load(Ordering::SeqCst), 1, "cached for the version");
+
+    let page = get(addr, "/").text();
+    let (_, changed, _) = change_one_count(&project, &page);
+    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    project.save_facts(&changed);
+    get(addr, &format!("/version?after={tag}"));
+    assert!(get(addr, "/speech.pdf").body.starts_with(b"%PDF"));
+    assert_eq!(
+        renders.load(Ordering::SeqCst),
+        2,
+        "a new version, a new PDF"
+    );
+}
+
+#[test]
+fn a_failing_pdf_renderer_does_not_stop_the_server() {
+    let project = Project::new();
+    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| panic!("layout bug"));
+    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
+    opts.port = 0;
+    let server = speechgen::serve::start(opts).unwrap();
+    assert_eq!(get(server.addr, "/speech.pdf").status, 500);
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn a_port_in_use_is_reported_in_plain_words() {
+    let project = Project::new();
+    let first = project.start();
+    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
+    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
+    opts.port = first.addr.port();
+    let err = speechgen::serve::start(opts)
+        .err()
+        .expect("the port is taken");
+    assert!(err.to_string().contains("已被占用"), "{err}");
+}
+
+#[test]
+fn shutdown_ends_open_long_polls_promptly() {
+    let project = Project::new();
+    let server = project.start();
+    let addr = server.addr;
+    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    let poll = std::thread::spawn(move || {
+        raw(
+            addr,
+            format!(
+                "GET /version?after={tag} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let start = std::time::Instant::now();
+    server.shutdown();
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "shutdown took {:?}",
+        start.elapsed()
+    );
+    let _ = poll.join();
+}
+
+#[test]
+fn listens_on_ipv6_loopback_when_asked() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("SKIPPED: this machine has no IPv6 loopback");
+        return;
+    }
+    let project = Project::new();
+    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
+    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
+    opts.host = speechgen::serve::parse_host("::1").unwrap();
+    opts.port = 0;
+    let server = speechgen::serve::start(opts).unwrap();
+    assert!(
+        server.url().starts_with("http://[::1]:"),
+        "{}",
+        server.url()
+    );
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn head_requests_get_headers_only() {
+    let project = Project::new();
+    let server = project.start();
+    let res = raw(
+        server.addr,
+        b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(res.status, 200);
+    assert!(res.body.is_empty());
+}
+
+#[test]
+fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
+    let project = Project::new();
+    let good = project.read_facts();
+    std::fs::remove_file(&project.facts).unwrap();
+    let server = project.start();
+    let page = get(server.addr, "/").text();
+    assert!(page.contains("class=\"broken\""), "{page}");
+    project.save_facts(&good);
+    wait_for("the speech", UPDATE, || {
+        get(server.addr, "/")
+            .text()
+            .contains("<article class=\"speech\">")
+            .then_some(())
+    });
+}
+
+#[test]
+fn serving_writes_nothing_into_the_project() {
+    fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                out.extend(listing(&e.path()));
+            } else {
+                out.push((e.path(), e.metadata().unwrap().len()));
+            }
+        }
+        out.sort();
+        out
+    }
+    let project = Project::new();
+    let before = listing(project.root());
+    let server = project.start();
+    let page = get(server.addr, "/").text();
+    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let original = project.read_facts();
+    let (_, changed, _) = change_one_count(&project, &page);
+    project.save_facts(&changed);
+    get(server.addr, &format!("/version?after={tag}"));
+    assert_eq!(get(server.addr, "/speech.pdf").status, 200);
+    project.save_facts(&original);
+    std::thread::sleep(Duration::from_millis(300));
+    server.shutdown();
+    assert_eq!(
+        listing(project.root()),
+        before,
+        "no output/, no temp files left behind"
+    );
+}
