@@ -5,7 +5,7 @@
 //! `cargo bench --bench rerender`. Uses the repository's sample (`facts/`, `templates/`) when it has
 //! one, else the test fixture.
 
-#[path = "../tests/serve_common/mod.rs"]
+#[path = "../tests/support/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

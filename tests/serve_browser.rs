@@ -8,36 +8,20 @@
 //!
 //! Without chromium the test is skipped with a message, except under `CI=true`, where it fails.
 
-#[path = "serve_common/mod.rs"]
+#[path = "support/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use serde_json::{Value, json};
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
+use serde_json::json;
 
+use common::browser::{Browser, HEIGHT, WIDTH, chromium_or_skip};
 use common::{Project, change_one_count, figures, get};
-
-const WIDTH: u32 = 1280;
-const HEIGHT: u32 = 900;
 
 #[test]
 fn the_page_updates_in_place_and_keeps_its_scroll_position() {
-    let Some(chromium) = find_chromium() else {
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        assert!(
-            !ci,
-            "CI=true but chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
-        );
-        eprintln!(
-            "SKIPPED: chromium not found (apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM)"
-        );
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser");
@@ -179,148 +163,7 @@ fn the_page_updates_in_place_and_keeps_its_scroll_position() {
     println!("screenshots: {}", shots.display());
 }
 
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(p.into());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
 fn save(path: &Path, png: &[u8]) {
     std::fs::write(path, png).unwrap();
     println!("screenshot: {}", path.display());
-}
-
-/// A headless chromium with a fresh profile; killed on drop.
-struct Browser {
-    child: Child,
-    devtools_port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn launch(chromium: &Path) -> Browser {
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--hide-scrollbars",
-                "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=0",
-                &format!("--window-size={WIDTH},{HEIGHT}"),
-                &format!("--user-data-dir={}", profile.path().display()),
-                "about:blank",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("chromium starts");
-        // Chromium prints `DevTools listening on ws://127.0.0.1:PORT/devtools/browser/…`.
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("ws://127.0.0.1:").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or("").parse::<u16>().ok());
-                }
-            }
-        });
-        let port = rx.recv_timeout(Duration::from_secs(30)).ok().flatten();
-        let mut browser = Browser {
-            child,
-            devtools_port: 0,
-            _profile: profile,
-        };
-        browser.devtools_port = port.expect("chromium announces its DevTools port");
-        browser
-    }
-
-    /// A DevTools session on the browser's first page.
-    fn page(&self) -> Cdp {
-        let addr = ([127, 0, 0, 1], self.devtools_port).into();
-        let list: Value = serde_json::from_slice(&get(addr, "/json/list").body).unwrap();
-        let ws = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["type"] == "page")
-            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
-            .expect("a page target")
-            .to_owned();
-        let (socket, _) = tungstenite::connect(ws).expect("DevTools websocket");
-        if let MaybeTlsStream::Plain(s) = socket.get_ref() {
-            s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        }
-        Cdp { socket, next: 0 }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Cdp {
-    socket: WebSocket<MaybeTlsStream<TcpStream>>,
-    next: u64,
-}
-
-impl Cdp {
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next += 1;
-        let id = self.next;
-        let msg = json!({"id": id, "method": method, "params": params}).to_string();
-        self.socket.send(Message::text(msg)).unwrap();
-        loop {
-            let Message::Text(text) = self.socket.read().expect("a DevTools answer") else {
-                continue;
-            };
-            let v: Value = serde_json::from_str(&text).unwrap();
-            if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
-            }
-        }
-    }
-
-    fn eval(&mut self, expression: &str) -> Value {
-        let r = self.call(
-            "Runtime.evaluate",
-            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
-        );
-        assert!(r.get("exceptionDetails").is_none(), "{expression}: {r}");
-        r["result"]["value"].clone()
-    }
-
-    fn wait_for(&mut self, what: &str, condition: &str) {
-        let start = Instant::now();
-        while self.eval(&format!("!!({condition})")) != json!(true) {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {what}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn screenshot(&mut self) -> Vec<u8> {
-        let r = self.call("Page.captureScreenshot", json!({"format": "png"}));
-        base64::engine::general_purpose::STANDARD
-            .decode(r["data"].as_str().unwrap())
-            .unwrap()
-    }
 }

@@ -1,6 +1,6 @@
 //! `speechgen serve` over real HTTP: a server on 127.0.0.1:0 over a temp project folder.
 
-#[path = "serve_common/mod.rs"]
+#[path = "support/mod.rs"]
 mod common;
 
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! raw HTTP client, and reading the figures panel of the page.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod browser;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,110 @@
+//! The rendered HTML page in a real browser (Debian's headless chromium): it shows the speech and
+//! nothing else, every figure carries its provenance, the Chinese style applies, and it asks for
+//! nothing from the network. A screenshot lands in `target/tmp/html-browser/`.
+
+#[path = "support/mod.rs"]
+mod support;
+
+mod common;
+
+use serde_json::json;
+
+use common::TestProject;
+use support::browser::{Browser, chromium_or_skip};
+
+fn without_whitespace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_page_shows_the_speech_and_nothing_else() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let p = TestProject::sample();
+    p.run(&["render", "-o", "out"]).expect_code(0);
+    let markdown = p.read("out/speech.md");
+    let expected = without_whitespace(
+        &markdown
+            .replace("**", "")
+            .replace("## ", "")
+            .replace("# ", ""),
+    );
+
+    let browser = Browser::launch(&chromium);
+    let mut cdp = browser.page();
+    let url = format!("file://{}", p.path("out/speech.html").display());
+    cdp.call("Page.navigate", json!({ "url": url }));
+    cdp.wait_for(
+        "the page",
+        "document.readyState === 'complete' && document.querySelector('article.speech')",
+    );
+
+    assert_eq!(cdp.eval("document.documentElement.lang"), json!("zh-CN"));
+    let body = cdp
+        .eval("document.body.innerText")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        without_whitespace(&body),
+        expected,
+        "the page's text is the speech's, word for word"
+    );
+
+    let figures = cdp.eval(
+        "[...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.title])",
+    );
+    let figures = figures.as_array().unwrap();
+    assert_eq!(figures.len(), 49);
+    for f in figures {
+        let title = f[1].as_str().unwrap();
+        assert!(
+            title.contains("算法：") && title.contains("来源：facts/2021.yaml:"),
+            "{f}"
+        );
+    }
+    // 3号 (16 pt) body, first line indented two characters.
+    let style = cdp.eval("(() => { const s = getComputedStyle(document.querySelector('article p')); return [s.fontSize, s.textIndent]; })()");
+    assert_eq!(style, json!(["21.3333px", "42.6667px"]));
+    // Standalone: no stylesheet, font or script fetched from anywhere.
+    assert_eq!(
+        cdp.eval("performance.getEntriesByType('resource').length"),
+        json!(0)
+    );
+
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::write(shots.join("speech.png"), cdp.screenshot()).unwrap();
+}
+
+#[test]
+fn a_draft_page_is_marked_and_shows_unfilled_figures() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let p = TestProject::sample();
+    p.edit_facts(
+        "full_time_deputy_secretaries: 37",
+        "full_time_deputy_secretaries: ~",
+    );
+    p.run(&["render", "--draft", "-o", "out"]).expect_code(0);
+    let browser = Browser::launch(&chromium);
+    let mut cdp = browser.page();
+    let url = format!("file://{}", p.path("out/speech.html").display());
+    cdp.call("Page.navigate", json!({ "url": url }));
+    cdp.wait_for(
+        "the page",
+        "document.readyState === 'complete' && document.querySelector('article.speech')",
+    );
+    let banner = cdp.eval("document.querySelector('.draft-banner').innerText");
+    assert!(banner.as_str().unwrap().contains("草稿"));
+    let unfilled = cdp.eval("(() => { const e = document.querySelector('.figure.unfilled'); return [e.dataset.figure, e.innerText, getComputedStyle(e).color]; })()");
+    assert_eq!(unfilled[0], json!("deputy_secretaries"));
+    assert_eq!(unfilled[1], json!("【未填：直属党组织已配备专职副书记】"));
+    assert_eq!(
+        unfilled[2],
+        json!("rgb(179, 38, 30)"),
+        "unfilled figures stand out in colour"
+    );
+}
