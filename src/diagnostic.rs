@@ -33,3 +33,23 @@ pub struct Diagnostic {
     /// The text of the offending line, for showing it under the message.
     pub source_line: Option<String>,
 }
+
+impl Diagnostic {
+    /// An error at a place, with nothing else known yet; the caller fills in figure, fact, hint.
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        location: Option<Location>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location,
+            figure: None,
+            fact: None,
+            hint: None,
+            source_line: None,
+        }
+    }
+}

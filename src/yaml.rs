@@ -9,7 +9,7 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 
 /// Files larger than this are refused before parsing: a facts file is a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -108,16 +108,9 @@ impl Document {
 
     /// An error at `pos` with the offending line attached.
     pub fn error(&self, code: &'static str, pos: Pos, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            location: Some(self.location(pos)),
-            figure: None,
-            fact: None,
-            hint: None,
-            source_line: self.line_text(pos.line),
-        }
+        let mut d = Diagnostic::error(code, message, Some(self.location(pos)));
+        d.source_line = self.line_text(pos.line);
+        d
     }
 }
 
@@ -151,22 +144,19 @@ pub fn load(path: &Path) -> Result<Document, Diagnostic> {
 pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(&text);
-    let syntax = |pos: Pos, message: String, text: &str| Diagnostic {
-        severity: Severity::Error,
-        code: "yaml-syntax",
-        message,
-        location: Some(Location {
+    let syntax = |pos: Pos, message: String, text: &str| {
+        let location = Location {
             file: path.to_path_buf(),
             line: pos.line,
             column: pos.column,
-        }),
-        figure: None,
-        fact: None,
-        hint: Some("检查这一行及上一行的缩进、冒号和引号是否成对".into()),
-        source_line: text
+        };
+        let mut d = Diagnostic::error("yaml-syntax", message, Some(location));
+        d.hint = Some("检查这一行及上一行的缩进、冒号和引号是否成对".into());
+        d.source_line = text
             .lines()
             .nth(pos.line.wrapping_sub(1))
-            .map(str::to_owned),
+            .map(str::to_owned);
+        d
     };
     if let Err(e) = parser.load(&mut builder, false) {
         let pos = to_pos(e.marker());
@@ -197,20 +187,12 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 }
 
 fn plain_error(path: &Path, code: &'static str, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        code,
-        message,
-        location: Some(Location {
-            file: path.to_path_buf(),
-            line: 1,
-            column: 1,
-        }),
-        figure: None,
-        fact: None,
-        hint: None,
-        source_line: None,
-    }
+    let location = Location {
+        file: path.to_path_buf(),
+        line: 1,
+        column: 1,
+    };
+    Diagnostic::error(code, message, Some(location))
 }
 
 fn to_pos(m: &Marker) -> Pos {

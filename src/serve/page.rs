@@ -228,22 +228,8 @@ fn sev_label(s: Severity) -> &'static str {
     }
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The same escaping as the rendered speech: text and double-quoted attributes.
+pub use crate::html::escape;
 
 #[cfg(test)]
 mod tests {
