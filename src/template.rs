@@ -43,19 +43,13 @@ pub struct Usage {
 
 impl Template {
     pub fn load(path: &Path) -> Result<Template, Diagnostic> {
-        let source = std::fs::read_to_string(path).map_err(|e| Diagnostic {
-            severity: Severity::Error,
-            code: "io",
-            message: format!("无法读取讲话稿模板：{e}"),
-            location: Some(Location {
+        let source = std::fs::read_to_string(path).map_err(|e| {
+            let location = Location {
                 file: path.to_path_buf(),
                 line: 1,
                 column: 1,
-            }),
-            figure: None,
-            fact: None,
-            hint: None,
-            source_line: None,
+            };
+            Diagnostic::error("io", format!("无法读取讲话稿模板：{e}"), Some(location))
         })?;
         Ok(Template {
             path: path.to_path_buf(),
@@ -70,24 +64,18 @@ impl Template {
         column: usize,
         message: String,
     ) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message,
-            location: Some(Location {
-                file: self.path.clone(),
-                line,
-                column,
-            }),
-            figure: None,
-            fact: None,
-            hint: None,
-            source_line: self
-                .source
-                .lines()
-                .nth(line.wrapping_sub(1))
-                .map(str::to_owned),
-        }
+        let location = Location {
+            file: self.path.clone(),
+            line,
+            column,
+        };
+        let mut d = Diagnostic::error(code, message, Some(location));
+        d.source_line = self
+            .source
+            .lines()
+            .nth(line.wrapping_sub(1))
+            .map(str::to_owned);
+        d
     }
 
     /// Every `fig.<id>` the template refers to, in order of appearance.
