@@ -2,4 +2,5 @@
 
 pub mod diagnostic;
 pub mod document;
+pub mod pdf;
 pub mod pipeline;
