@@ -74,7 +74,12 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
             .zip(want.chars())
             .position(|(a, b)| a != b)
             .unwrap_or(got.len().min(want.len()));
-        let ctx = |s: &str| s.chars().skip(at.saturating_sub(10)).take(30).collect::<String>();
+        let ctx = |s: &str| {
+            s.chars()
+                .skip(at.saturating_sub(10))
+                .take(30)
+                .collect::<String>()
+        };
         panic!(
             "text differs at char {at}:\n  pdf: {}\n  doc: {}",
             ctx(&got),
@@ -84,7 +89,12 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
 
     // 22 lines a page at most; no line starts or ends with a forbidden mark.
     for (n, page) in pages.iter().enumerate() {
-        assert!(page.len() <= 22, "page {} holds {} lines", n + 1, page.len());
+        assert!(
+            page.len() <= 22,
+            "page {} holds {} lines",
+            n + 1,
+            page.len()
+        );
         for l in page {
             let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
             assert!(!forbidden_start(first), "line starts with {first}: {l}");
@@ -139,13 +149,23 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
 fn check_info_and_fonts(out: &PdfOutput) {
     let info = pdf_tools::pdfinfo(&out.bytes);
     assert!(info.contains("595.28 x 841.89 pts (A4)"), "{info}");
-    assert!(info.contains(&format!("Pages:           {}", out.pages)), "{info}");
-    assert!(info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"), "{info}");
+    assert!(
+        info.contains(&format!("Pages:           {}", out.pages)),
+        "{info}"
+    );
+    assert!(
+        info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"),
+        "{info}"
+    );
     assert!(info.contains("Author:"), "{info}");
     assert!(!info.contains("CreationDate"), "no timestamps: {info}");
 
     let fonts = pdf_tools::pdffonts(&out.bytes);
-    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(!rows.is_empty(), "{fonts}");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
@@ -157,13 +177,20 @@ fn check_info_and_fonts(out: &PdfOutput) {
         );
         // name, type (2 words), encoding, emb, sub, uni, object id (2)
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "emb sub uni: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
     }
 }
 
 fn check_page_numbers(out: &PdfOutput) {
     let text = pdf_tools::pdftotext(&out.bytes);
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     assert_eq!(pages.len(), out.pages);
     for (i, p) in pages.iter().enumerate() {
         let want = format!("—{}—", i + 1);
@@ -241,7 +268,10 @@ fn draft_pages_carry_the_mark() {
     doc.draft = true;
     let out = render(&doc);
     let text = pdf_tools::pdftotext(&out.bytes);
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     assert_eq!(pages.len(), out.pages);
     for p in pages {
         assert!(p.lines().any(|l| l.trim() == "草稿"), "no 草稿 on a page");
@@ -275,7 +305,10 @@ fn a_character_missing_from_every_face_is_refused() {
         common::plain("个党组织。"),
     ]));
     let err = write_pdf(&doc, &bundled()).unwrap_err();
-    assert!(matches!(err, PdfError::MissingChar { ch: '𠀀', .. }), "{err:?}");
+    assert!(
+        matches!(err, PdfError::MissingChar { ch: '𠀀', .. }),
+        "{err:?}"
+    );
     let msg = err.to_string();
     assert!(msg.contains("“𠀀”(U+20000)"), "{msg}");
     assert!(msg.contains("branches_total"), "{msg}");
@@ -283,8 +316,10 @@ fn a_character_missing_from_every_face_is_refused() {
 
     // In running text the message quotes the paragraph.
     let mut doc = common::seed_document();
-    doc.blocks
-        .insert(0, common::paragraph(vec![common::plain("这一段里有𠀀字。")]));
+    doc.blocks.insert(
+        0,
+        common::paragraph(vec![common::plain("这一段里有𠀀字。")]),
+    );
     let msg = write_pdf(&doc, &bundled()).unwrap_err().to_string();
     assert!(msg.contains("第 1 段：“这一段里有𠀀字。”"), "{msg}");
 }
@@ -299,16 +334,21 @@ fn a_character_another_face_has_is_set_from_it() {
         draft: false,
     };
     let out = render(&doc);
-    assert!(out.faces_used.iter().any(|l| l.contains("WenQuanYi")), "{:?}", out.faces_used);
+    assert!(
+        out.faces_used.iter().any(|l| l.contains("WenQuanYi")),
+        "{:?}",
+        out.faces_used
+    );
 }
 
 #[test]
 fn an_unbreakable_segment_wider_than_a_line_is_an_error() {
     let mut doc = common::seed_document();
-    doc.blocks.push(common::paragraph(vec![common::plain(&format!(
-        "编号{}。",
-        "1234567890".repeat(7)
-    ))]));
+    doc.blocks
+        .push(common::paragraph(vec![common::plain(&format!(
+            "编号{}。",
+            "1234567890".repeat(7)
+        ))]));
     let err = write_pdf(&doc, &bundled()).unwrap_err();
     assert!(matches!(err, PdfError::Overlong { .. }), "{err:?}");
     assert!(err.to_string().contains("不能断开"), "{err}");

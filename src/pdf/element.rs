@@ -19,8 +19,7 @@ pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
     let family = |subset: &[u8]| -> Result<FontFamily<FontData>, PdfError> {
         // Only the regular style is ever used. A builtin stands in for the others so that
         // genpdf does not embed the face four times; finish drops them.
-        let builtin =
-            |b| FontData::new(subset.to_vec(), Some(b)).map_err(engine);
+        let builtin = |b| FontData::new(subset.to_vec(), Some(b)).map_err(engine);
         Ok(FontFamily {
             regular: FontData::new(subset.to_vec(), None).map_err(engine)?,
             bold: builtin(printpdf::BuiltinFont::HelveticaBold)?,
@@ -55,7 +54,12 @@ pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
 
 /// Prints one run with its baseline where the plan put it. genpdf positions text by the top of
 /// the face's ascent-to-descent box, so the baseline is moved up by that height.
-fn print(area: &Area<'_>, context: &Context, fonts: &[Font], run: &Run) -> Result<(), genpdf::error::Error> {
+fn print(
+    area: &Area<'_>,
+    context: &Context,
+    fonts: &[Font],
+    run: &Run,
+) -> Result<(), genpdf::error::Error> {
     let font = fonts[run.face];
     let style = Style::new().with_font_size(run.size);
     let mut style = style;

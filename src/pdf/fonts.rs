@@ -38,10 +38,36 @@ impl Role {
     /// Family names of the office fonts, best first (matched without spaces, case-insensitive).
     fn office_families(self) -> &'static [&'static str] {
         match self {
-            Role::Body => &["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "华文仿宋", "STFangsong"],
-            Role::Title => &["方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"],
-            Role::Heading => &["黑体", "SimHei", "方正黑体简体", "FZHei-B01S", "华文黑体", "STHeiti"],
-            Role::Lead => &["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "华文楷体", "STKaiti"],
+            Role::Body => &[
+                "仿宋_GB2312",
+                "FangSong_GB2312",
+                "仿宋",
+                "FangSong",
+                "华文仿宋",
+                "STFangsong",
+            ],
+            Role::Title => &[
+                "方正小标宋简体",
+                "FZXiaoBiaoSong-B05S",
+                "方正小标宋_GBK",
+                "FZXiaoBiaoSong-B05",
+            ],
+            Role::Heading => &[
+                "黑体",
+                "SimHei",
+                "方正黑体简体",
+                "FZHei-B01S",
+                "华文黑体",
+                "STHeiti",
+            ],
+            Role::Lead => &[
+                "楷体_GB2312",
+                "KaiTi_GB2312",
+                "楷体",
+                "KaiTi",
+                "华文楷体",
+                "STKaiti",
+            ],
         }
     }
 
@@ -351,7 +377,8 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         face: face.family.clone(),
         reason,
     };
-    let single = extract_face(face.bytes(), face.index).ok_or_else(|| err("字体集合文件损坏".into()))?;
+    let single =
+        extract_face(face.bytes(), face.index).ok_or_else(|| err("字体集合文件损坏".into()))?;
     let font = fontcull_skrifa::FontRef::new(&single).map_err(|e| err(format!("{e:?}")))?;
     let mut unicodes: IntSet<u32> = IntSet::empty();
     unicodes.extend(chars.iter().map(|c| *c as u32));
@@ -438,7 +465,10 @@ mod tests {
         };
         let set = choose(&opts).unwrap();
         assert!(set.faces.iter().all(|f| f.path.is_none()));
-        assert_eq!(set.faces[set.for_role(Role::Body)].family, "AR PL SungtiL GB");
+        assert_eq!(
+            set.faces[set.for_role(Role::Body)].family,
+            "AR PL SungtiL GB"
+        );
     }
 
     #[test]

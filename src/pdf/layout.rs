@@ -112,11 +112,13 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
         if let Some(&f) = cache.get(&(role, c)) {
             return Ok(f);
         }
-        let f = faces.resolve(role, c).ok_or_else(|| PdfError::MissingChar {
-            face: faces.faces[faces.for_role(role)].family.clone(),
-            ch: c,
-            place: place.clone(),
-        })?;
+        let f = faces
+            .resolve(role, c)
+            .ok_or_else(|| PdfError::MissingChar {
+                face: faces.faces[faces.for_role(role)].family.clone(),
+                ch: c,
+                place: place.clone(),
+            })?;
         cache.insert((role, c), f);
         Ok(f)
     };
@@ -151,7 +153,11 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
         let (place, role_of): (Place, Box<dyn Fn(InlineStyle) -> Role>) = match block {
             Block::Heading { level, .. } => {
                 n_head += 1;
-                let role = if *level <= 2 { Role::Heading } else { Role::Lead };
+                let role = if *level <= 2 {
+                    Role::Heading
+                } else {
+                    Role::Lead
+                };
                 (
                     Place::Heading {
                         number: n_head,
@@ -342,7 +348,10 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
         .map(|n| {
             let mut runs = page_number(n, fm(dash), &digit_face.map(fm), &metrics);
             if doc.draft {
-                runs.extend(draft_mark(&draft_faces.iter().map(|f| fm(*f)).collect::<Vec<_>>(), &metrics));
+                runs.extend(draft_mark(
+                    &draft_faces.iter().map(|f| fm(*f)).collect::<Vec<_>>(),
+                    &metrics,
+                ));
             }
             runs
         })

@@ -68,12 +68,22 @@ pub enum Place {
 impl Place {
     fn with_figure(&self, figure: Option<String>) -> Place {
         match (self.clone(), figure) {
-            (Place::Heading { number, excerpt, .. }, Some(f)) => Place::Heading {
+            (
+                Place::Heading {
+                    number, excerpt, ..
+                },
+                Some(f),
+            ) => Place::Heading {
                 number,
                 excerpt,
                 figure: Some(f),
             },
-            (Place::Paragraph { number, excerpt, .. }, Some(f)) => Place::Paragraph {
+            (
+                Place::Paragraph {
+                    number, excerpt, ..
+                },
+                Some(f),
+            ) => Place::Paragraph {
                 number,
                 excerpt,
                 figure: Some(f),
@@ -93,7 +103,10 @@ impl fmt::Display for Place {
                 figure,
             } => {
                 if let Some(fig) = figure {
-                    write!(f, "数据项 {fig} 的值中（第 {number} 个小标题：“{excerpt}”）")
+                    write!(
+                        f,
+                        "数据项 {fig} 的值中（第 {number} 个小标题：“{excerpt}”）"
+                    )
                 } else {
                     write!(f, "第 {number} 个小标题：“{excerpt}”")
                 }
@@ -118,7 +131,11 @@ impl fmt::Display for Place {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PdfError {
     /// No available face has the character: printing it would give an invisible glyph.
-    MissingChar { face: String, ch: char, place: Place },
+    MissingChar {
+        face: String,
+        ch: char,
+        place: Place,
+    },
     /// A segment that may not be broken (a long number or Latin word) is wider than a line.
     Overlong { place: Place, segment: String },
     /// A font could not be read or subset.

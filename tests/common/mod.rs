@@ -58,7 +58,9 @@ pub fn seed_document() -> Document {
     let mut blocks = vec![paragraph(vec![plain(lines[1])])];
     let numbers = ["一、", "二、", "三、", "四、"];
     for (n, part) in lines[2..].iter().enumerate() {
-        let (head, rest) = part.split_once('。').expect("a part opens with its heading sentence");
+        let (head, rest) = part
+            .split_once('。')
+            .expect("a part opens with its heading sentence");
         let (a, b) = head.split_at(head.char_indices().nth(6).expect("long heading").0);
         blocks.push(heading(&format!("{}{a}，{b}", numbers[n])));
         // Split the rest at the lead sentences it holds, in order.

@@ -36,7 +36,11 @@ fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
     let out = Command::new(exe)
         .args(args)
         .arg(&path)
-        .args(if name == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("run {name}: {e}"));
     assert!(
