@@ -373,3 +373,61 @@ fn write_samples() {
         }
     }
 }
+
+fn fixture_fonts() -> PdfOptions {
+    PdfOptions {
+        fonts: FontChoice::Auto,
+        font_dirs: vec![
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts"),
+        ],
+    }
+}
+
+#[test]
+fn an_office_font_in_a_font_dir_is_preferred_and_named() {
+    let doc = Document {
+        title: "党建工作".into(),
+        blocks: vec![common::paragraph(vec![common::plain("正文一段。")])],
+        draft: false,
+    };
+    let out = write_pdf(&doc, &fixture_fonts()).unwrap();
+    let body = &out.faces_used[0];
+    assert!(
+        body.starts_with("正文: 仿宋_GB2312 ("),
+        "{:?}",
+        out.faces_used
+    );
+    assert!(body.contains("fake-fangsong.ttf"), "{body}");
+    if pdf_tools::have(&["pdffonts", "pdftotext"]) {
+        let fonts = pdf_tools::pdffonts(&out.bytes);
+        assert!(fonts.contains("+FangSong_GB2312"), "{fonts}");
+        assert_eq!(
+            squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", ""),
+            "党建工作正文一段。"
+        );
+    }
+}
+
+#[test]
+fn characters_the_office_font_lacks_come_from_another_face() {
+    // The stand-in 仿宋 has only a few characters: the rest of the speech is set from the bundled
+    // Song, reported as a fall-back face, never as blank glyphs.
+    let doc = common::seed_document();
+    let out = write_pdf(&doc, &fixture_fonts()).unwrap();
+    assert!(
+        out.faces_used[0].starts_with("正文: 仿宋_GB2312"),
+        "{:?}",
+        out.faces_used
+    );
+    assert!(
+        out.faces_used
+            .iter()
+            .any(|l| l == "补字: AR PL SungtiL GB (内置)"),
+        "{:?}",
+        out.faces_used
+    );
+    if pdf_tools::have(&["pdftotext"]) {
+        let text = squeeze(&pdf_tools::pdftotext(&out.bytes));
+        assert!(text.contains(&squeeze(&doc.blocks[0].plain_text())));
+    }
+}

@@ -133,10 +133,11 @@ impl FaceSet {
     }
 
     /// The face that sets `c` in `role`: the role's own face when it has the character, else the
-    /// first other face that does.
+    /// bundled face of the same style (Song for a 仿宋 body), else any face that has it.
     pub fn resolve(&self, role: Role, c: char) -> Option<usize> {
         let own = self.for_role(role);
-        let candidates = std::iter::once(own)
+        let candidates = [own, role.bundled()]
+            .into_iter()
             .chain(Role::ALL.iter().map(|r| self.for_role(*r)))
             .chain(0..self.faces.len());
         let mut parsed: Vec<Option<ttf_parser::Face<'_>>> = vec![None; self.faces.len()];
@@ -150,6 +151,7 @@ impl FaceSet {
     }
 }
 
+/// The compiled-in faces, in the order `Role::bundled` indexes them; `choose` puts them first.
 fn bundled_faces() -> Vec<Face> {
     let face = |family: &str, data: &'static [u8]| Face {
         family: family.to_string(),
