@@ -173,7 +173,7 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
     doc.prune_objects();
     doc.delete_zero_length_streams();
     doc.renumber_objects();
-    doc.compress();
+    compress_streams(&mut doc)?;
     // Object and cross-reference streams need PDF 1.5 (2003); every current reader has it.
     doc.version = "1.5".into();
     let mut out = Vec::new();
@@ -184,6 +184,46 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
         .build();
     doc.save_with_options(&mut out, opts).map_err(engine)?;
     Ok(out)
+}
+
+/// Deflates every stream not yet filtered. The font subsets dominate: level 6 is within a
+/// percent of level 9 in size at a third of the time, and the streams are compressed on both
+/// cores.
+fn compress_streams(doc: &mut lopdf::Document) -> Result<(), PdfError> {
+    use std::io::Write;
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| o.as_stream_mut().ok())
+        .filter(|s| s.dict.get(b"Filter").is_err() && s.allows_compression)
+        .collect();
+    // Largest first, handed out alternately, so the two halves take about the same time.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (i, s) in streams.into_iter().enumerate() {
+        if i % 2 == 0 { a.push(s) } else { b.push(s) }
+    }
+    let deflate = |list: Vec<&mut lopdf::Stream>| -> std::io::Result<()> {
+        for s in list {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+            enc.write_all(&s.content)?;
+            let packed = enc.finish()?;
+            if packed.len() < s.content.len() {
+                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                s.set_content(packed);
+            }
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| deflate(b));
+        let mine = deflate(a);
+        let theirs = other
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("deflate panicked")));
+        mine.and(theirs)
+    })
+    .map_err(engine)
 }
 
 enum FontDict {
