@@ -111,6 +111,14 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
     let mut first_in_block = true;
     let (mut full, mut on_grid) = (0usize, 0usize);
     let all: Vec<&String> = pages.iter().flatten().collect();
+    // Index in `all` of each page's last line: a heading may not stand there alone.
+    let page_ends: Vec<usize> = pages
+        .iter()
+        .scan(0, |n, p| {
+            *n += p.len();
+            Some(*n - 1)
+        })
+        .collect();
     for (i, l) in all.iter().enumerate() {
         acc.push_str(&squeeze(l));
         let last_of_block = acc == blocks[block];
@@ -131,6 +139,13 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
             if (c - 28.0).abs() <= 0.5 {
                 on_grid += 1;
             }
+        }
+        let is_heading = block == 0 || matches!(doc.blocks[block - 1], Block::Heading { .. });
+        if is_heading && last_of_block && block + 1 < blocks.len() {
+            assert!(
+                !page_ends.contains(&i),
+                "heading left at the foot of a page: {l}"
+            );
         }
         first_in_block = last_of_block;
         if last_of_block {
@@ -430,4 +445,55 @@ fn characters_the_office_font_lacks_come_from_another_face() {
         let text = squeeze(&pdf_tools::pdftotext(&out.bytes));
         assert!(text.contains(&squeeze(&doc.blocks[0].plain_text())));
     }
+}
+
+#[test]
+fn hei_headings_extract_without_look_alike_code_points() {
+    // WenQuanYi Micro Hei maps 年 and 不 also from compatibility ideographs (U+F98E, U+F967);
+    // a whole-font ToUnicode map would give those back. The subset's map must not.
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let doc = Document {
+        title: "二〇二一年不忘初心工作报告".into(),
+        blocks: vec![
+            common::heading("一、年年不断线，不忘来时路"),
+            common::paragraph(vec![common::plain("全年不间断开展工作。")]),
+            common::paragraph(vec![]),
+        ],
+        draft: false,
+    };
+    let out = render(&doc);
+    let text = squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", "");
+    assert_eq!(text, squeeze(&document_text(&doc).concat()));
+    assert!(
+        !text.chars().any(|c| ('\u{F900}'..='\u{FAFF}').contains(&c)),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_heading_is_not_left_at_the_foot_of_a_page() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    // Title on line 1, a paragraph on lines 2–21: the heading would fall on line 22.
+    let doc = Document {
+        title: "标题".into(),
+        blocks: vec![
+            common::paragraph(vec![common::plain(&"建".repeat(26 + 19 * 28))]),
+            common::heading("一、强化政治引领，把好机关党建“方向盘”"),
+            common::paragraph(vec![common::plain("扛起主体责任。")]),
+        ],
+        draft: false,
+    };
+    let out = render(&doc);
+    assert_eq!(out.pages, 2);
+    check_text_and_lines(&doc, &out);
+    let text = pdf_tools::pdftotext(&out.bytes);
+    let second = text.split('\u{c}').nth(1).unwrap();
+    assert!(
+        second.trim_start().starts_with("一、强化政治引领"),
+        "{second}"
+    );
 }

@@ -204,6 +204,11 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
             }
         }
     }
+    // Without 方正小标宋, an office 黑体 still sets a title better than the bundled Hei.
+    let (title, heading) = (Role::Title as usize, Role::Heading as usize);
+    if faces[role_face[title]].path.is_none() && faces[role_face[heading]].path.is_some() {
+        role_face[title] = role_face[heading];
+    }
     Ok(FaceSet { faces, role_face })
 }
 

@@ -200,6 +200,10 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                 });
             }
         }
+        // An empty block would print as a blank line: the document has nothing there.
+        if chars.iter().all(|c| is_blank(c.ch)) {
+            continue;
+        }
         blocks.push(BlockChars {
             chars,
             indent: true,
