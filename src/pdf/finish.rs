@@ -125,6 +125,7 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
         let name = format!("{}+{}", subset_tag(&f.subset), f.postscript);
         let font = doc.get_dictionary_mut(font_id).map_err(engine)?;
         font.set("BaseFont", Object::Name(name.clone().into_bytes()));
+        let to_unicode = font.get(b"ToUnicode").and_then(Object::as_reference).ok();
         if let Ok(arr) = font
             .get_mut(b"DescendantFonts")
             .and_then(Object::as_array_mut)
@@ -144,6 +145,16 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
             );
             // Symbolic: a CJK subset's glyphs lie outside the standard Latin set.
             fd.set("Flags", Object::Integer(4));
+        }
+        // printpdf writes each code point as four hex digits, which garbles characters beyond
+        // U+FFFF (rare name characters of CJK Extension B); write the map again in UTF-16.
+        if let (Some(id), Some(cmap)) = (to_unicode, to_unicode_cmap(&f.subset)) {
+            let stream = doc
+                .get_object_mut(id)
+                .and_then(Object::as_stream_mut)
+                .map_err(engine)?;
+            stream.dict.remove(b"Filter");
+            stream.set_content(cmap.into_bytes());
         }
     }
 
@@ -184,6 +195,59 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
         .build();
     doc.save_with_options(&mut out, opts).map_err(engine)?;
     Ok(out)
+}
+
+/// A ToUnicode CMap (glyph id → text) for a subset font. Where several code points share a
+/// glyph, a compatibility ideograph (U+F900…) never wins over the unified one, so copied text
+/// holds the characters the speech was written with.
+pub fn to_unicode_cmap(font: &[u8]) -> Option<String> {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let face = ttf_parser::Face::parse(font, 0).ok()?;
+    let compat = |c: char| matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F);
+    let mut map: BTreeMap<u16, char> = BTreeMap::new();
+    for sub in face
+        .tables()
+        .cmap?
+        .subtables
+        .into_iter()
+        .filter(|s| s.is_unicode())
+    {
+        sub.codepoints(|cp| {
+            let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) else {
+                return;
+            };
+            let better = match map.get(&g.0) {
+                None => true,
+                Some(&old) => (compat(old), old) > (compat(c), c),
+            };
+            if better && g.0 != 0 {
+                map.insert(g.0, c);
+            }
+        });
+    }
+    let mut out = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    let pairs: Vec<(u16, char)> = map.into_iter().collect();
+    for chunk in pairs.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", chunk.len());
+        for (g, c) in chunk {
+            let mut units = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            let _ = writeln!(out, "<{g:04X}> <{hex}>");
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    Some(out)
 }
 
 /// Deflates every stream not yet filtered. The font subsets dominate: level 6 is within a
@@ -254,6 +318,18 @@ fn font_dict_location(doc: &lopdf::Document, page_id: ObjectId) -> Result<FontDi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_unicode_maps_glyphs_to_utf16() {
+        let hei = include_bytes!("../../fonts/wqy-microhei.ttf");
+        let face = ttf_parser::Face::parse(hei, 0).unwrap();
+        let nian = face.glyph_index('年').unwrap().0;
+        let cmap = to_unicode_cmap(hei).unwrap();
+        // 年 and its compatibility twin U+F98E share a glyph: 年 is what the map gives back.
+        assert!(cmap.contains(&format!("<{nian:04X}> <5E74>")), "年");
+        assert!(!cmap.contains("<F98E>"));
+        assert!(cmap.contains("beginbfchar") && cmap.ends_with("end\nend\n"));
+    }
 
     #[test]
     fn subset_tags_are_six_capitals_and_stable() {
