@@ -181,20 +181,39 @@ pub fn clusters(chars: &[char]) -> Vec<Range<usize>> {
     glued_clusters(chars).into_iter().map(|(r, _)| r).collect()
 }
 
-/// Clusters, each with whether a 禁则 rule glued several segments together (务。 “两).
+/// Clusters, each with whether a 禁则 rule glued several segments together (务。 “两). Spaces
+/// are break opportunities, but never between a mark and the character it must stay with.
 fn glued_clusters(chars: &[char]) -> Vec<(Range<usize>, bool)> {
     let mut out: Vec<(Range<usize>, bool)> = Vec::new();
+    let is_space = |r: &Range<usize>| chars[r.clone()].iter().all(|c| *c == ' ');
+    let last_visible = |out: &[(Range<usize>, bool)]| {
+        out.iter()
+            .rev()
+            .flat_map(|(r, _)| chars[r.clone()].iter().rev())
+            .find(|c| **c != ' ')
+            .copied()
+    };
     for t in tokens(chars) {
-        let joined = match out.last() {
-            Some((prev, _)) => {
-                let before = chars[prev.end - 1];
-                let after = chars[t.start];
-                before != ' ' && after != ' ' && (forbidden_end(before) || forbidden_start(after))
+        let prev = last_visible(&out);
+        if is_space(&t) {
+            if prev.is_some_and(forbidden_end)
+                && let Some(last) = out.last_mut()
+            {
+                last.0.end = t.end;
+            } else {
+                out.push((t, false));
             }
-            None => false,
-        };
-        if joined {
-            let last = out.last_mut().expect("checked");
+            continue;
+        }
+        let glue =
+            prev.is_some_and(forbidden_end) || (prev.is_some() && forbidden_start(chars[t.start]));
+        if glue {
+            // Fold trailing spaces into the cluster that holds the previous visible character.
+            while out.len() > 1 && is_space(&out[out.len() - 1].0) {
+                let sp = out.pop().expect("checked").0;
+                out.last_mut().expect("checked").0.end = sp.end;
+            }
+            let last = out.last_mut().expect("a previous visible character");
             last.0.end = t.end;
             last.1 = true;
         } else {
@@ -254,7 +273,7 @@ pub fn break_lines(
         }
     };
     for (cl, glued) in glued_clusters(&chars) {
-        let is_space = cl.len() == 1 && chars[cl.start] == ' ';
+        let is_space = chars[cl.clone()].iter().all(|c| *c == ' ');
         let avail = avail_for(lines.len());
         let w = width_of(&cl, &cut_l, &cut_r);
         if is_space || used + w <= avail + 1e-6 {
@@ -578,5 +597,52 @@ mod tests {
         let p = pieces("标题");
         let lines = break_lines(&p, 10.0 * EM, 0.0, EM, Align::Center).unwrap();
         assert_eq!(lines[0].x[0], 4.0 * EM);
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and width: nothing dropped, nothing past the right edge, no line
+        /// starting with a closing mark or ending with an opening one (unless the text itself
+        /// starts or ends so), or else an error naming an overlong segment.
+        #[test]
+        fn any_text_sets_or_is_refused(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '党', '建', '工', '作', '，', '。', '、', '“', '”', '《', '》', '（', '）',
+                    '1', '3', '8', '0', '.', '%', '*', '—', '…', ' ', 'A',
+                ]),
+                0..120,
+            ),
+            cells in 4usize..30,
+            indent in 0usize..3,
+        ) {
+            let s: String = text.iter().collect();
+            let p = pieces(&s);
+            let width = cells as f64 * EM;
+            match break_lines(&p, width, indent as f64 * EM, EM, Align::Justify) {
+                Err(e) => proptest::prop_assert!(e.width > width - indent as f64 * EM - 1e-6),
+                Ok(lines) => {
+                    let got: Vec<String> = texts(&s, &lines);
+                    proptest::prop_assert_eq!(got.concat(), s.clone());
+                    for (i, l) in lines.iter().enumerate() {
+                        for (k, idx) in l.range.clone().enumerate() {
+                            let cut = p[idx].squeeze_right;
+                            proptest::prop_assert!(
+                                p[idx].ch == ' ' || l.x[k] + p[idx].advance - cut <= width + 1e-6,
+                                "overflow in {:?}", got
+                            );
+                        }
+                        let t = &got[i];
+                        // The text's own first character may be anything.
+                        let after_text = got[..i].iter().any(|g| g.chars().any(|c| c != ' '));
+                        if after_text && let Some(c) = t.chars().find(|c| *c != ' ') {
+                            proptest::prop_assert!(!forbidden_start(c), "{:?}", got);
+                        }
+                        if i + 1 < lines.len() && let Some(c) = t.chars().last() {
+                            proptest::prop_assert!(!forbidden_end(c), "{:?}", got);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
