@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pipeline::{self, FigureStatus, RenderRequest, Rendered};
+use crate::pdf::PdfError;
+use crate::pipeline::{self, FigureStatus, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat};
 
@@ -21,10 +22,11 @@ A speech project is a folder holding templates/ (speech.md.tera, figures.yaml) a
 FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
 
 Examples:
-  speechgen render                        write output/<year>/speech.md and speech.html
+  speechgen render                        write output/<year>/speech.md, .html and .pdf
   speechgen render 2021 -o out            the same into out/
   speechgen render --draft                render even with unfilled figures, marked 草稿
   speechgen render --mask --format md     the redacted copy: every digit figure as *
+  speechgen render --fonts bundled        the PDF in the bundled free faces, whatever is installed
   speechgen check                         exit 1 if any figure is unfilled or wrong
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
@@ -56,7 +58,7 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render the speech to Markdown and HTML (writes nothing if a figure is unfilled or wrong).
+    /// Render the speech to Markdown, HTML and PDF (writes nothing if a figure is unfilled or wrong).
     #[command(
         after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
     )]
@@ -69,8 +71,10 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Formats to write, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf])]
         format: Vec<Format>,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// Render even with errors: unfilled figures show as 【未填：…】 markers, marked 草稿.
         #[arg(long)]
         draft: bool,
@@ -132,6 +136,8 @@ pub enum Command {
         /// Open the preview in the default browser.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// List every figure with its value, formula and the facts it comes from (for reviewers).
     Figures {
@@ -145,6 +151,8 @@ pub enum Command {
 pub enum Format {
     Md,
     Html,
+    /// A4, laid out as GB/T 9704 official documents are.
+    Pdf,
 }
 
 impl Format {
@@ -152,6 +160,37 @@ impl Format {
         match self {
             Format::Md => "speech.md",
             Format::Html => "speech.html",
+            Format::Pdf => "speech.pdf",
+        }
+    }
+}
+
+/// Which faces the PDF is set in.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FontArgs {
+    /// auto: the office fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) when installed, else the
+    /// bundled free faces; bundled: always the bundled faces (the same PDF on every machine).
+    #[arg(long, value_enum, default_value_t = FontsChoice::Auto)]
+    pub fonts: FontsChoice,
+    /// A folder of fonts searched before the system's (may be given several times).
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FontsChoice {
+    Auto,
+    Bundled,
+}
+
+impl FontArgs {
+    fn options(&self) -> crate::pdf::PdfOptions {
+        crate::pdf::PdfOptions {
+            fonts: match self.fonts {
+                FontsChoice::Auto => crate::pdf::FontChoice::Auto,
+                FontsChoice::Bundled => crate::pdf::FontChoice::Bundled,
+            },
+            font_dirs: self.font_dirs.clone(),
         }
     }
 }
@@ -207,11 +246,18 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             facts,
             output,
             format,
+            fonts,
             draft,
             mask,
         } => {
             let files = facts_files(&project, &facts)?;
-            render(&project, &files, output, &format, draft, mask, color)
+            let options = RenderOptions {
+                formats: format,
+                pdf: fonts.options(),
+                draft,
+                mask,
+            };
+            render(&project, &files, output, &options, color)
         }
         Command::Check {
             facts,
@@ -230,9 +276,10 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             port,
             host,
             open,
+            fonts,
         } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            serve(&project, file, host, port, open)
+            serve(&project, file, host, port, open, &fonts)
         }
         Command::NextYear { facts, force } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
@@ -253,32 +300,32 @@ fn io_diagnostic_is_fatal(diagnostics: &[Diagnostic]) -> Option<String> {
         .map(|d| format!("{}（{}）", d.message, report::place(d).unwrap_or_default()))
 }
 
+struct RenderOptions {
+    formats: Vec<Format>,
+    pdf: crate::pdf::PdfOptions,
+    draft: bool,
+    mask: bool,
+}
+
 fn render(
     project: &Project,
     files: &[PathBuf],
     output: Option<PathBuf>,
-    formats: &[Format],
-    draft: bool,
-    mask: bool,
+    options: &RenderOptions,
     color: bool,
 ) -> Result<ExitCode, Fatal> {
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut faces: Vec<String> = Vec::new();
     let mut failed = false;
     for file in files {
         let request = RenderRequest {
             root: project.root.clone(),
             facts: file.clone(),
-            draft,
-            mask,
+            draft: options.draft,
+            mask: options.mask,
         };
-        match pipeline::render(&request) {
-            Ok(rendered) => {
-                print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
-                let dir = output_dir(project, output.as_deref(), file, files.len(), rendered.year);
-                for f in formats {
-                    outputs.push((dir.join(f.file_name()), bytes(&rendered, *f)));
-                }
-            }
+        let rendered = match pipeline::render(&request) {
+            Ok(rendered) => rendered,
             Err(diagnostics) => {
                 if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
                     return Err(Fatal(message));
@@ -290,7 +337,32 @@ fn render(
                     report::summary(&diagnostics)
                 );
                 failed = true;
+                continue;
             }
+        };
+        print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
+        let dir = output_dir(project, output.as_deref(), file, files.len(), rendered.year);
+        for format in &options.formats {
+            let bytes = match format {
+                Format::Md => rendered.markdown.clone().into_bytes(),
+                Format::Html => rendered.html_page.clone().into_bytes(),
+                Format::Pdf => match crate::pdf::write_pdf(&rendered.document, &options.pdf) {
+                    Ok(pdf) => {
+                        faces = pdf.faces_used;
+                        pdf.bytes
+                    }
+                    // A character no face has, or a figure too wide for a line: the facts or the
+                    // template must change, like any other error in them (exit 1, not 2).
+                    Err(e @ (PdfError::MissingChar { .. } | PdfError::Overlong { .. })) => {
+                        eprintln!("error[pdf]: {e}");
+                        eprintln!("{}：PDF 无法排版；未写入任何文件", report::shown_path(file));
+                        failed = true;
+                        continue;
+                    }
+                    Err(e) => return Err(Fatal(format!("PDF 生成失败：{e}"))),
+                },
+            };
+            outputs.push((dir.join(format.file_name()), bytes));
         }
     }
     if failed {
@@ -300,14 +372,10 @@ fn render(
     for (path, _) in &outputs {
         eprintln!("已写入 {}", report::shown_path(path));
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn bytes(rendered: &Rendered, format: Format) -> Vec<u8> {
-    match format {
-        Format::Md => rendered.markdown.clone().into_bytes(),
-        Format::Html => rendered.html_page.clone().into_bytes(),
+    if !faces.is_empty() {
+        eprintln!("PDF 字体：{}", faces.join("；"));
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// output/<year>/ by default; `-o DIR` for one facts file; DIR/<stem>/ for each of several.
@@ -511,9 +579,15 @@ fn serve(
     host: std::net::IpAddr,
     port: u16,
     open: bool,
+    fonts: &FontArgs,
 ) -> Result<ExitCode, Fatal> {
     use crate::serve;
-    let pdf: serve::PdfRenderer = std::sync::Arc::new(|_doc| Err("PDF 预览尚不可用".to_owned()));
+    let pdf_options = fonts.options();
+    let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
+        crate::pdf::write_pdf(doc, &pdf_options)
+            .map(|out| out.bytes)
+            .map_err(|e| e.to_string())
+    });
     let mut options = serve::ServeOptions::new(&project.root, facts, pdf);
     options.host = host;
     options.port = port;

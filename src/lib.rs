@@ -16,6 +16,7 @@ pub mod html;
 pub mod markdown;
 pub mod next_year;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod project;
 pub mod report;

@@ -18,6 +18,13 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
             .prefix(".speechgen-")
             .tempfile_in(dir)?;
         tmp.write_all(bytes)?;
+        // Temporary files are created private (0600); an output is an ordinary readable file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         tmp.as_file().sync_all()?;
         staged.push((tmp, path));
     }

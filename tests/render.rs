@@ -200,7 +200,11 @@ fn a_failed_render_leaves_earlier_outputs_untouched() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
+    assert_eq!(
+        leftovers.len(),
+        3,
+        "speech.md, .html, .pdf and no temporary file: {leftovers:?}"
+    );
 }
 
 #[test]

@@ -3,6 +3,12 @@
 
 #![allow(dead_code)]
 
+mod documents;
+pub mod pdf_tools;
+
+#[allow(unused_imports)] // only the PDF tests build documents in code
+pub use documents::*;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

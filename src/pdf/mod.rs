@@ -1,0 +1,190 @@
+//! The speech as a PDF on the GB/T 9704 page: A4, 22 lines of 28 characters, genpdf as the page
+//! engine.
+//!
+//! The path a render takes: `fonts` chooses the faces (office fonts or the compiled-in ones) →
+//! `layout` resolves a face for every character, subsets each face, measures, breaks lines
+//! (`linebreak`, the 禁则 rules) and paginates → `element` draws the placed runs through genpdf
+//! (an `Element` for the text block, a `PageDecorator` for page numbers and the draft mark) →
+//! `finish` makes the file small and reproducible with lopdf.
+
+mod element;
+pub mod finish;
+pub mod fonts;
+pub mod layout;
+pub mod linebreak;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::document::Document;
+
+/// How the faces are chosen.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    pub fonts: FontChoice,
+    /// Searched before the system's font folders (`--font-dir`).
+    pub font_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FontChoice {
+    /// The office fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) when found, else the bundled faces.
+    #[default]
+    Auto,
+    /// Only the compiled-in faces: the same output on every machine (tests use this).
+    Bundled,
+}
+
+#[derive(Debug, Clone)]
+pub struct PdfOutput {
+    pub bytes: Vec<u8>,
+    /// One line per face used, e.g. "正文: AR PL SungtiL GB (内置)".
+    pub faces_used: Vec<String>,
+    pub pages: usize,
+}
+
+/// Where in the speech a problem sits, for the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Title {
+        excerpt: String,
+    },
+    /// The n-th heading (1-based).
+    Heading {
+        number: usize,
+        excerpt: String,
+        figure: Option<String>,
+    },
+    /// The n-th body paragraph (1-based).
+    Paragraph {
+        number: usize,
+        excerpt: String,
+        figure: Option<String>,
+    },
+    PageNumber,
+    Draft,
+}
+
+impl Place {
+    fn with_figure(&self, figure: Option<String>) -> Place {
+        match (self.clone(), figure) {
+            (
+                Place::Heading {
+                    number, excerpt, ..
+                },
+                Some(f),
+            ) => Place::Heading {
+                number,
+                excerpt,
+                figure: Some(f),
+            },
+            (
+                Place::Paragraph {
+                    number, excerpt, ..
+                },
+                Some(f),
+            ) => Place::Paragraph {
+                number,
+                excerpt,
+                figure: Some(f),
+            },
+            (p, _) => p,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Title { excerpt } => write!(f, "标题“{excerpt}”中"),
+            Place::Heading {
+                number,
+                excerpt,
+                figure,
+            } => {
+                if let Some(fig) = figure {
+                    write!(
+                        f,
+                        "数据项 {fig} 的值中（第 {number} 个小标题：“{excerpt}”）"
+                    )
+                } else {
+                    write!(f, "第 {number} 个小标题：“{excerpt}”")
+                }
+            }
+            Place::Paragraph {
+                number,
+                excerpt,
+                figure,
+            } => {
+                if let Some(fig) = figure {
+                    write!(f, "数据项 {fig} 的值中（第 {number} 段：“{excerpt}”）")
+                } else {
+                    write!(f, "第 {number} 段：“{excerpt}”")
+                }
+            }
+            Place::PageNumber => write!(f, "页码中"),
+            Place::Draft => write!(f, "“草稿”标记中"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfError {
+    /// No available face has the character: printing it would give an invisible glyph.
+    MissingChar {
+        face: String,
+        ch: char,
+        place: Place,
+    },
+    /// A segment that may not be broken (a long number or Latin word) is wider than a line.
+    Overlong { place: Place, segment: String },
+    /// A font could not be read or subset.
+    Font { face: String, reason: String },
+    /// genpdf or lopdf failed: a bug, not a problem of the speech.
+    Engine(String),
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PdfError::MissingChar { face, ch, place } => write!(
+                f,
+                "字体“{face}”缺少字符“{ch}”(U+{:04X})，位于{place}。请改用该字，或用 --font-dir 指定含有此字的字体",
+                *ch as u32
+            ),
+            PdfError::Overlong { place, segment } => write!(
+                f,
+                "“{segment}”不能断开，且比一整行还宽，无法排版，位于{place}。请在其中加空格或改写"
+            ),
+            PdfError::Font { face, reason } => write!(f, "字体“{face}”无法使用：{reason}"),
+            PdfError::Engine(msg) => write!(f, "生成 PDF 时出现内部错误：{msg}"),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// Author written into the PDF's metadata.
+pub const AUTHOR: &str = "市直机关工委";
+
+/// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
+    let faces = fonts::choose(opts)?;
+    let plan = layout::plan(doc, &faces)?;
+    let raw = element::render(doc, &plan)?;
+    let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR)?;
+    let mut faces_used = Vec::new();
+    for role in fonts::Role::ALL {
+        if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
+            faces_used.push(format!("{}: {}", role.label(), f.describe));
+        }
+    }
+    for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
+        faces_used.push(format!("补字: {}", f.describe));
+    }
+    Ok(PdfOutput {
+        bytes,
+        faces_used,
+        pages: plan.pages.len(),
+    })
+}

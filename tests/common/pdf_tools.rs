@@ -1,0 +1,94 @@
+//! The poppler tools (pdftotext, pdfinfo, pdffonts, pdftoppm) run on PDF bytes.
+//!
+//! A test that needs a tool runs where it is installed. Where it is missing the test is passed
+//! over with a note, except under CI (`CI=true`), where a missing tool fails the test: CI must
+//! never report success for a check it did not make.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The tool's path, or None (with a note on stderr) when it is missing outside CI.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{name} is required under CI (install poppler-utils)");
+        }
+        eprintln!("note: {name} not found, check skipped (install poppler-utils)");
+    }
+    found
+}
+
+/// Whether all the tools are present (see `tool`).
+pub fn have(names: &[&str]) -> bool {
+    names.iter().all(|n| tool(n).is_some())
+}
+
+fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
+    let exe = tool(name).unwrap_or_else(|| panic!("{name} missing"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new(exe)
+        .args(args)
+        .arg(&path)
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("run {name}: {e}"));
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The text, page by page (form feeds between pages), in reading order.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    run("pdftotext", &["-enc", "UTF-8"], pdf)
+}
+
+pub fn pdfinfo(pdf: &[u8]) -> String {
+    run("pdfinfo", &["-enc", "UTF-8"], pdf)
+}
+
+pub fn pdffonts(pdf: &[u8]) -> String {
+    run("pdffonts", &[], pdf)
+}
+
+/// Renders pages to PNG files `prefix-N.png` (for looking at them).
+pub fn pdftoppm(pdf: &[u8], dpi: u32, prefix: &Path) {
+    let exe = tool("pdftoppm").expect("pdftoppm");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let status = Command::new(exe)
+        .args(["-png", "-r", &dpi.to_string()])
+        .arg(&path)
+        .arg(prefix)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+}
+
+/// A line that is only a page number, “— 3 —”.
+pub fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    t.starts_with('—')
+        && t.ends_with('—')
+        && t.chars().count() > 2
+        && t.trim_matches('—').chars().all(|c| c.is_ascii_digit())
+}
+
+/// Text with all whitespace removed, for comparing content regardless of line breaks.
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}

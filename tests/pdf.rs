@@ -1,0 +1,499 @@
+//! The PDF as a reader gets it, checked with the poppler tools on the seed speech and on a long
+//! speech of many pages, with the bundled faces so that no result depends on the machine.
+
+mod common;
+
+use common::pdf_tools::{self, is_page_number, squeeze};
+use speechgen::document::{Block, Document};
+use speechgen::pdf::linebreak::{forbidden_end, forbidden_start};
+use speechgen::pdf::{FontChoice, PdfError, PdfOptions, PdfOutput, write_pdf};
+
+fn bundled() -> PdfOptions {
+    PdfOptions {
+        fonts: FontChoice::Bundled,
+        font_dirs: vec![],
+    }
+}
+
+fn render(doc: &Document) -> PdfOutput {
+    write_pdf(doc, &bundled()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The document's text as the reader should get it back: title, then each block.
+fn document_text(doc: &Document) -> Vec<String> {
+    std::iter::once(doc.title.clone())
+        .chain(doc.blocks.iter().map(Block::plain_text))
+        .collect()
+}
+
+/// pdftotext's pages as lines, page-number lines and blank lines left out.
+fn body_lines(pages: &str) -> Vec<Vec<String>> {
+    pages
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            p.lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty() && !is_page_number(l) && l != "草稿")
+                .collect()
+        })
+        .collect()
+}
+
+/// Full-width marks with a blank half (the ink on one side).
+fn is_half_blank_mark(c: char) -> bool {
+    "，。、；：？！”’）》」』〉】“‘（《「『〈【".contains(c)
+}
+
+/// Width of a line in grid cells: Chinese characters and full-width marks one, Latin letters,
+/// digits and ASCII marks half; two marks in a row are set in a cell and a half (”“ ，“ 。”).
+fn cells(line: &str) -> f64 {
+    let chars: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let base: f64 = chars
+        .iter()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum();
+    let pairs = chars
+        .windows(2)
+        .filter(|w| is_half_blank_mark(w[0]) && is_half_blank_mark(w[1]))
+        .count();
+    base - 0.5 * pairs as f64
+}
+
+fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
+    let text = pdf_tools::pdftotext(&out.bytes);
+    let pages = body_lines(&text);
+    assert_eq!(pages.len(), out.pages, "page count");
+
+    // The same text, character for character (no look-alike code points, nothing dropped).
+    let got = squeeze(&pages.iter().flatten().cloned().collect::<String>());
+    let want = squeeze(&document_text(doc).concat());
+    if got != want {
+        let at = got
+            .chars()
+            .zip(want.chars())
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(want.len()));
+        let ctx = |s: &str| {
+            s.chars()
+                .skip(at.saturating_sub(10))
+                .take(30)
+                .collect::<String>()
+        };
+        panic!(
+            "text differs at char {at}:\n  pdf: {}\n  doc: {}",
+            ctx(&got),
+            ctx(&want)
+        );
+    }
+
+    // 22 lines a page at most; no line starts or ends with a forbidden mark.
+    for (n, page) in pages.iter().enumerate() {
+        assert!(
+            page.len() <= 22,
+            "page {} holds {} lines",
+            n + 1,
+            page.len()
+        );
+        for l in page {
+            let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+            assert!(!forbidden_start(first), "line starts with {first}: {l}");
+            assert!(!forbidden_end(last), "line ends with {last}: {l}");
+        }
+    }
+
+    // Full lines hold 28 characters (26 after the two-character indent). A line can hold half a
+    // cell more or less where digits are half-width or a mark was squeezed or pushed down, but
+    // the grid must hold for nearly every line.
+    let blocks: Vec<String> = document_text(doc).iter().map(|t| squeeze(t)).collect();
+    let mut block = 0;
+    let mut acc = String::new();
+    let mut first_in_block = true;
+    let (mut full, mut on_grid) = (0usize, 0usize);
+    let all: Vec<&String> = pages.iter().flatten().collect();
+    // Index in `all` of each page's last line: a heading may not stand there alone.
+    let page_ends: Vec<usize> = pages
+        .iter()
+        .scan(0, |n, p| {
+            *n += p.len();
+            Some(*n - 1)
+        })
+        .collect();
+    for (i, l) in all.iter().enumerate() {
+        acc.push_str(&squeeze(l));
+        let last_of_block = acc == blocks[block];
+        assert!(
+            blocks[block].starts_with(&acc),
+            "lines do not follow block {block}: {acc}"
+        );
+        if block > 0 && !last_of_block {
+            let c = cells(l) + if first_in_block { 2.0 } else { 0.0 };
+            // A number is never split: one that does not fit goes down whole.
+            let number_follows = all
+                .get(i + 1)
+                .and_then(|n| n.chars().next())
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '*');
+            let min = if number_follows { 23.0 } else { 27.0 };
+            assert!((min..=29.0).contains(&c), "line of {c} cells: {l}");
+            full += 1;
+            if (c - 28.0).abs() <= 0.5 {
+                on_grid += 1;
+            }
+        }
+        let is_heading = block == 0 || matches!(doc.blocks[block - 1], Block::Heading { .. });
+        if is_heading && last_of_block && block + 1 < blocks.len() {
+            assert!(
+                !page_ends.contains(&i),
+                "heading left at the foot of a page: {l}"
+            );
+        }
+        first_in_block = last_of_block;
+        if last_of_block {
+            block += 1;
+            acc.clear();
+        }
+    }
+    assert_eq!(block, blocks.len(), "every block found");
+    eprintln!("{on_grid} of {full} full lines on the grid");
+    assert!(
+        on_grid * 10 >= full * 9,
+        "only {on_grid} of {full} full lines hold 28 characters"
+    );
+}
+
+fn check_info_and_fonts(out: &PdfOutput) {
+    let info = pdf_tools::pdfinfo(&out.bytes);
+    assert!(info.contains("595.28 x 841.89 pts (A4)"), "{info}");
+    assert!(
+        info.contains(&format!("Pages:           {}", out.pages)),
+        "{info}"
+    );
+    assert!(
+        info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"),
+        "{info}"
+    );
+    assert!(info.contains("Author:"), "{info}");
+    assert!(!info.contains("CreationDate"), "no timestamps: {info}");
+
+    let fonts = pdf_tools::pdffonts(&out.bytes);
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let name = cols[0];
+        let tag = name.split('+').next().unwrap();
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()) && name.contains('+'),
+            "subset tag: {row}"
+        );
+        // name, type (2 words), encoding, emb, sub, uni, object id (2)
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
+    }
+}
+
+fn check_page_numbers(out: &PdfOutput) {
+    let text = pdf_tools::pdftotext(&out.bytes);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(pages.len(), out.pages);
+    for (i, p) in pages.iter().enumerate() {
+        let want = format!("—{}—", i + 1);
+        assert!(
+            p.lines().any(|l| is_page_number(l) && squeeze(l) == want),
+            "page {} lacks its number {want}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn seed_speech_reads_back_and_keeps_the_grid() {
+    if !pdf_tools::have(&["pdftotext", "pdfinfo", "pdffonts"]) {
+        return;
+    }
+    let doc = common::seed_document();
+    let out = render(&doc);
+    check_text_and_lines(&doc, &out);
+    check_info_and_fonts(&out);
+    check_page_numbers(&out);
+}
+
+#[test]
+fn long_speech_over_many_pages() {
+    if !pdf_tools::have(&["pdftotext", "pdfinfo", "pdffonts"]) {
+        return;
+    }
+    let doc = common::long_document();
+    let out = render(&doc);
+    assert!(out.pages >= 15, "{} pages", out.pages);
+    check_text_and_lines(&doc, &out);
+    check_info_and_fonts(&out);
+    check_page_numbers(&out);
+}
+
+#[test]
+fn seed_speech_is_small() {
+    let out = render(&common::seed_document());
+    assert!(
+        out.bytes.len() < 150_000,
+        "{} bytes with the bundled faces",
+        out.bytes.len()
+    );
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    let doc = common::long_document();
+    let a = render(&doc);
+    let b = render(&doc);
+    assert!(a.bytes == b.bytes, "two renders differ");
+}
+
+#[test]
+fn faces_used_are_reported() {
+    let out = render(&common::seed_document());
+    assert_eq!(
+        out.faces_used,
+        [
+            "正文: AR PL SungtiL GB (内置)",
+            "标题: WenQuanYi Micro Hei (内置)",
+            "一级标题: WenQuanYi Micro Hei (内置)",
+            "段首句: AR PL KaitiM GB (内置)",
+        ]
+    );
+}
+
+#[test]
+fn draft_pages_carry_the_mark() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let mut doc = common::seed_document();
+    doc.draft = true;
+    let out = render(&doc);
+    let text = pdf_tools::pdftotext(&out.bytes);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(pages.len(), out.pages);
+    for p in pages {
+        assert!(p.lines().any(|l| l.trim() == "草稿"), "no 草稿 on a page");
+    }
+    // A final output never carries it.
+    let final_text = pdf_tools::pdftotext(&render(&common::seed_document()).bytes);
+    assert!(!final_text.contains("草稿"));
+}
+
+#[test]
+fn masked_figures_lay_out() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let mut doc = common::seed_document();
+    doc.blocks.push(common::paragraph(vec![common::plain(
+        "所属*个党组织中，“三星级”党组织*个、占比*%，“四星级”党组织*个、占比*%，“五星级”党组织*个、占比*%。",
+    )]));
+    let out = render(&doc);
+    check_text_and_lines(&doc, &out);
+}
+
+#[test]
+fn a_character_missing_from_every_face_is_refused() {
+    let mut doc = common::seed_document();
+    let mut figure = common::plain("𠀀");
+    figure.figure = Some("branches_total".into());
+    doc.blocks.push(common::paragraph(vec![
+        common::plain("所属"),
+        figure,
+        common::plain("个党组织。"),
+    ]));
+    let err = write_pdf(&doc, &bundled()).unwrap_err();
+    assert!(
+        matches!(err, PdfError::MissingChar { ch: '𠀀', .. }),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("“𠀀”(U+20000)"), "{msg}");
+    assert!(msg.contains("branches_total"), "{msg}");
+    assert!(msg.contains("AR PL SungtiL GB"), "{msg}");
+
+    // In running text the message quotes the paragraph.
+    let mut doc = common::seed_document();
+    doc.blocks.insert(
+        0,
+        common::paragraph(vec![common::plain("这一段里有𠀀字。")]),
+    );
+    let msg = write_pdf(&doc, &bundled()).unwrap_err().to_string();
+    assert!(msg.contains("第 1 段：“这一段里有𠀀字。”"), "{msg}");
+}
+
+#[test]
+fn a_character_another_face_has_is_set_from_it() {
+    // 𬌗 (U+2C317) is in no bundled face, but the Hei face has some characters the Song
+    // lacks; the fallback prints them rather than failing or leaving a blank.
+    let doc = Document {
+        title: "标题".into(),
+        blocks: vec![common::paragraph(vec![common::plain("温馨提示：®")])],
+        draft: false,
+    };
+    let out = render(&doc);
+    assert!(
+        out.faces_used.iter().any(|l| l.contains("WenQuanYi")),
+        "{:?}",
+        out.faces_used
+    );
+}
+
+#[test]
+fn an_unbreakable_segment_wider_than_a_line_is_an_error() {
+    let mut doc = common::seed_document();
+    doc.blocks
+        .push(common::paragraph(vec![common::plain(&format!(
+            "编号{}。",
+            "1234567890".repeat(7)
+        ))]));
+    let err = write_pdf(&doc, &bundled()).unwrap_err();
+    assert!(matches!(err, PdfError::Overlong { .. }), "{err:?}");
+    assert!(err.to_string().contains("不能断开"), "{err}");
+}
+
+/// Writes the sample PDFs and their pages as PNG under target/pdf-samples, for looking at them:
+/// `cargo test --test pdf -- --ignored write_samples`.
+#[test]
+#[ignore]
+fn write_samples() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-samples");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, doc) in [
+        ("seed", common::seed_document()),
+        ("long", common::long_document()),
+    ] {
+        let out = render(&doc);
+        std::fs::write(dir.join(format!("{name}.pdf")), &out.bytes).unwrap();
+        eprintln!("{name}: {} bytes, {} pages", out.bytes.len(), out.pages);
+        if pdf_tools::have(&["pdftoppm"]) {
+            pdf_tools::pdftoppm(&out.bytes, 60, &dir.join(name));
+        }
+    }
+}
+
+fn fixture_fonts() -> PdfOptions {
+    PdfOptions {
+        fonts: FontChoice::Auto,
+        font_dirs: vec![
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts"),
+        ],
+    }
+}
+
+#[test]
+fn an_office_font_in_a_font_dir_is_preferred_and_named() {
+    let doc = Document {
+        title: "党建工作".into(),
+        blocks: vec![common::paragraph(vec![common::plain("正文一段。")])],
+        draft: false,
+    };
+    let out = write_pdf(&doc, &fixture_fonts()).unwrap();
+    let body = &out.faces_used[0];
+    assert!(
+        body.starts_with("正文: 仿宋_GB2312 ("),
+        "{:?}",
+        out.faces_used
+    );
+    assert!(body.contains("fake-fangsong.ttf"), "{body}");
+    if pdf_tools::have(&["pdffonts", "pdftotext"]) {
+        let fonts = pdf_tools::pdffonts(&out.bytes);
+        assert!(fonts.contains("+FangSong_GB2312"), "{fonts}");
+        assert_eq!(
+            squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", ""),
+            "党建工作正文一段。"
+        );
+    }
+}
+
+#[test]
+fn characters_the_office_font_lacks_come_from_another_face() {
+    // The stand-in 仿宋 has only a few characters: the rest of the speech is set from the bundled
+    // Song, reported as a fall-back face, never as blank glyphs.
+    let doc = common::seed_document();
+    let out = write_pdf(&doc, &fixture_fonts()).unwrap();
+    assert!(
+        out.faces_used[0].starts_with("正文: 仿宋_GB2312"),
+        "{:?}",
+        out.faces_used
+    );
+    assert!(
+        out.faces_used
+            .iter()
+            .any(|l| l == "补字: AR PL SungtiL GB (内置)"),
+        "{:?}",
+        out.faces_used
+    );
+    if pdf_tools::have(&["pdftotext"]) {
+        let text = squeeze(&pdf_tools::pdftotext(&out.bytes));
+        assert!(text.contains(&squeeze(&doc.blocks[0].plain_text())));
+    }
+}
+
+#[test]
+fn hei_headings_extract_without_look_alike_code_points() {
+    // WenQuanYi Micro Hei maps 年 and 不 also from compatibility ideographs (U+F98E, U+F967);
+    // a whole-font ToUnicode map would give those back. The subset's map must not.
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let doc = Document {
+        title: "二〇二一年不忘初心工作报告".into(),
+        blocks: vec![
+            common::heading("一、年年不断线，不忘来时路"),
+            common::paragraph(vec![common::plain("全年不间断开展工作。")]),
+            common::paragraph(vec![]),
+        ],
+        draft: false,
+    };
+    let out = render(&doc);
+    let text = squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", "");
+    assert_eq!(text, squeeze(&document_text(&doc).concat()));
+    assert!(
+        !text.chars().any(|c| ('\u{F900}'..='\u{FAFF}').contains(&c)),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_heading_is_not_left_at_the_foot_of_a_page() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    // Title on line 1, a paragraph on lines 2–21: the heading would fall on line 22.
+    let doc = Document {
+        title: "标题".into(),
+        blocks: vec![
+            common::paragraph(vec![common::plain(&"建".repeat(26 + 19 * 28))]),
+            common::heading("一、强化政治引领，把好机关党建“方向盘”"),
+            common::paragraph(vec![common::plain("扛起主体责任。")]),
+        ],
+        draft: false,
+    };
+    let out = render(&doc);
+    assert_eq!(out.pages, 2);
+    check_text_and_lines(&doc, &out);
+    let text = pdf_tools::pdftotext(&out.bytes);
+    let second = text.split('\u{c}').nth(1).unwrap();
+    assert!(
+        second.trim_start().starts_with("一、强化政治引领"),
+        "{second}"
+    );
+}
