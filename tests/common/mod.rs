@@ -145,20 +145,3 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
-
-/// Whether an outside program can run here. Under CI=true a missing program is a failure.
-pub fn require_program(program: &str) -> bool {
-    let present = std::process::Command::new(program)
-        .arg("-v")
-        .output()
-        .is_ok();
-    if !present {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "{program} is required under CI=true but is not installed (.ci/run installs it)"
-            );
-        }
-        eprintln!("skipping: {program} is not installed");
-    }
-    present
-}
