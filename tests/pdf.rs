@@ -436,22 +436,39 @@ fn an_unbreakable_segment_wider_than_a_line_is_an_error() {
     assert!(err.to_string().contains("不能断开"), "{err}");
 }
 
-/// Writes the sample PDFs and their pages as PNG under target/pdf-samples, for looking at them:
-/// `cargo test --test pdf -- --ignored write_samples`.
+/// Every page rasterises to an image with ink on it (a page whose text vanished would not), and
+/// the images stay in target/tmp/pdf-pages for looking at them.
 #[test]
-#[ignore]
-fn write_samples() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-samples");
+fn pages_render_to_images_with_text_on_them() {
+    if !pdf_tools::have(&["pdftoppm"]) {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-pages");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, doc) in [
-        ("seed", common::seed_document()),
+        ("sample", sample_document(|t| t)),
         ("long", common::long_document()),
     ] {
         let out = render(&doc);
         std::fs::write(dir.join(format!("{name}.pdf")), &out.bytes).unwrap();
-        eprintln!("{name}: {} bytes, {} pages", out.bytes.len(), out.pages);
-        if pdf_tools::have(&["pdftoppm"]) {
-            pdf_tools::pdftoppm(&out.bytes, 60, &dir.join(name));
+        pdf_tools::pdftoppm(&out.bytes, 60, &dir.join(name));
+        let pngs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy().into_owned();
+                n.starts_with(&format!("{name}-")) && n.ends_with(".png")
+            })
+            .collect();
+        assert_eq!(pngs.len(), out.pages, "{name}: one image a page");
+        for png in pngs {
+            let size = std::fs::metadata(&png).unwrap().len();
+            // A blank A4 page at 60 dpi compresses to about 1 KB; a page of text to 20 KB and more.
+            assert!(
+                size > 8_000,
+                "{} is nearly blank ({size} bytes)",
+                png.display()
+            );
         }
     }
 }
