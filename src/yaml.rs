@@ -138,6 +138,12 @@ pub fn load(path: &Path) -> Result<Document, Diagnostic> {
             ),
         )
     })?;
+    // Notepad and other Windows editors save UTF-8 with a byte-order mark; it is not part of
+    // the first key.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     parse(path, text)
 }
 
@@ -432,6 +438,16 @@ mod tests {
         assert!(e.message.contains("重复"), "{}", e.message);
         let e = parse(Path::new("t.yaml"), "a: &x 1\nb: *x\n".into()).unwrap_err();
         assert!(e.message.contains("别名"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2021.yaml");
+        std::fs::write(&path, "\u{feff}year: 2021\n").unwrap();
+        let d = load(&path).unwrap();
+        let year = d.root.get("year").expect("the key is year");
+        assert_eq!(year.key_pos, Pos { line: 1, column: 1 });
     }
 
     #[test]

@@ -237,7 +237,12 @@ impl<'a> Evaluator<'a> {
             Value::Null => Err(self.null(path, node)),
             Value::Str(s) => {
                 let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-                let hint = if !digits.is_empty() {
+                // "1,380", "1380人", "1 380": the number is clear, only its dress is wrong. With
+                // other letters in it ("6a8") nobody can tell which number was meant.
+                let only_dressed = s
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ",， _'".contains(c) || !c.is_ascii());
+                let hint = if !digits.is_empty() && only_dressed {
                     format!("只写数字，不加千位分隔符、单位或引号：{path}: {digits}")
                 } else {
                     "这里要填一个整数".to_owned()
