@@ -370,20 +370,38 @@ fn human_messages_show_the_line_and_a_hint() {
     let p = TestProject::sample();
     p.edit_facts(
         "full_time_party_workers: 126",
-        "full_time_party_workers: 12x",
+        "full_time_party_workers: 126人",
     );
     let run = p.run(&["check"]);
     run.expect_code(1);
-    let line = p.position(FACTS, "12x").0;
+    let line = p.position(FACTS, "126人").0;
     assert!(
         run.stderr
             .contains(&format!("--> facts/2021.yaml:{line}:28")),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("full_time_party_workers: 12x"));
+    assert!(run.stderr.contains("full_time_party_workers: 126人"));
     assert!(run.stderr.contains("^^^"));
-    assert!(run.stderr.contains("help: 只写数字"));
+    assert!(run.stderr.contains(
+        "help: 只写数字，不加千位分隔符、单位或引号：political.full_time_party_workers: 126"
+    ));
+}
+
+#[test]
+fn a_number_with_letters_in_it_gets_no_guessed_number() {
+    let p = TestProject::sample();
+    p.edit_facts(
+        "full_time_party_workers: 126",
+        "full_time_party_workers: 1a6",
+    );
+    let run = check(&p);
+    run.expect_code(1);
+    assert!(run.stderr.contains("这里要填一个整数"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("full_time_party_workers: 16"),
+        "no guess at which number was meant"
+    );
 }
 
 #[test]
