@@ -19,12 +19,8 @@ pub struct Facts {
     pub sample: bool,
 }
 
-/// One fact found at a path; `path` is concrete (`a.items.0.count` for the pattern `a.items.*.count`).
-#[derive(Debug, Clone, Copy)]
-pub struct Found<'a> {
-    pub node: &'a Node,
-}
-
+/// What a fact path reaches. Found paths are concrete (`a.items.0.count` for the pattern
+/// `a.items.*.count`).
 #[derive(Debug)]
 pub enum Resolved<'a> {
     Found(Vec<(String, &'a Node)>),

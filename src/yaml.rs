@@ -67,19 +67,6 @@ impl Node {
             _ => None,
         }
     }
-
-    /// A short Chinese name of the value's type, for messages.
-    pub fn type_name(&self) -> &'static str {
-        match &self.value {
-            Value::Null => "空值",
-            Value::Bool(_) => "真假值",
-            Value::Int(_) => "整数",
-            Value::Float(..) => "小数",
-            Value::Str(_) => "文字",
-            Value::Seq(_) => "列表",
-            Value::Map(_) => "分组",
-        }
-    }
 }
 
 /// A parsed file: its text (to show offending lines) and its root node.
