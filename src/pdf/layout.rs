@@ -53,6 +53,22 @@ pub struct Run {
     /// Baseline, in points from the top of the text block (or of the page).
     pub baseline: f64,
     pub text: String,
+    /// Space added after every glyph (PDF character spacing, `Tc`): a spread line is one run
+    /// with even gaps rather than a run per glyph, which would cost a text object each.
+    pub spacing: f64,
+}
+
+impl Run {
+    /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
+    /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
+    /// most) makes a spacing; a squeezed mark (negative gap) or a wider jump starts a new run.
+    fn joins(&self, gap: f64, em: f64) -> bool {
+        if self.text.chars().count() == 1 {
+            (-0.01..em / 2.0).contains(&gap)
+        } else {
+            (gap - self.spacing).abs() < 0.01
+        }
+    }
 }
 
 /// A face as embedded: the subset and what finishing the PDF needs to know about it.
@@ -301,21 +317,25 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                 }
                 let face = fm(c.face);
                 let x = line.x[k];
-                let continues = runs.last().is_some_and(|r| {
-                    r.face == face
-                        && r.size == c.size
-                        && prev_end.is_some_and(|e| (e - x).abs() < 0.01)
-                });
-                if continues {
-                    runs.last_mut().expect("checked").text.push(c.ch);
-                } else {
-                    runs.push(Run {
+                let gap = prev_end.map(|e| x - e);
+                let same = runs
+                    .last()
+                    .is_some_and(|r| r.face == face && r.size == c.size);
+                match (runs.last_mut(), gap) {
+                    (Some(r), Some(g)) if same && r.joins(g, em) => {
+                        if r.text.chars().count() == 1 {
+                            r.spacing = g;
+                        }
+                        r.text.push(c.ch);
+                    }
+                    _ => runs.push(Run {
                         face,
                         size: c.size,
                         x,
                         baseline: 0.0,
                         text: c.ch.to_string(),
-                    });
+                        spacing: 0.0,
+                    }),
                 }
                 prev_end = Some(x + metrics[face].advance(c.ch, c.size));
             }
@@ -391,6 +411,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         x,
         baseline,
         text: "—".into(),
+        spacing: 0.0,
     }];
     x += dash_w + gap;
     for c in digits {
@@ -401,6 +422,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
             x,
             baseline,
             text: c.to_string(),
+            spacing: 0.0,
         });
         x += metrics[f].advance(c, size);
     }
@@ -411,6 +433,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         x,
         baseline,
         text: "—".into(),
+        spacing: 0.0,
     });
     merge_runs(runs, metrics)
 }
@@ -433,6 +456,7 @@ fn draft_mark(faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
             x,
             baseline,
             text: c.to_string(),
+            spacing: 0.0,
         });
         x += metrics[*f].advance(c, size);
     }
