@@ -101,6 +101,9 @@ struct BlockChars {
     indent: bool,
     align: Align,
     heading: bool,
+    /// An empty grid line follows the block (the title: GB/T 9704 7.3.1 sets one blank line
+    /// between the title and the body).
+    blank_after: bool,
     place: Place,
 }
 
@@ -160,6 +163,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
             indent: false,
             align: Align::Center,
             heading: true,
+            blank_after: true,
             place: title_place,
         });
     }
@@ -225,6 +229,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
             indent: true,
             align: Align::Justify,
             heading: matches!(block, Block::Heading { .. }),
+            blank_after: false,
             place,
         });
     }
@@ -340,6 +345,10 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                 prev_end = Some(x + metrics[face].advance(c.ch, c.size));
             }
             lines.push((runs, b.heading));
+        }
+        if b.blank_after {
+            // Kept with the title and the body's first line, as a heading line is.
+            lines.push((Vec::new(), true));
         }
     }
 
@@ -566,5 +575,71 @@ impl Metrics {
             }
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Inline;
+    use crate::pdf::{FontChoice, PdfOptions};
+
+    fn plan_of(title: &str, body: &str) -> Plan {
+        let doc = Document {
+            title: title.into(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![Inline {
+                    text: body.into(),
+                    style: InlineStyle::Plain,
+                    figure: None,
+                    unfilled: false,
+                }],
+            }],
+            draft: false,
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        plan(&doc, &faces).unwrap()
+    }
+
+    /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
+    fn row(r: &Run) -> f64 {
+        (r.baseline - 0.38 * f64::from(r.size) - line_pitch() / 2.0) / line_pitch()
+    }
+
+    #[test]
+    fn one_blank_line_between_title_and_body() {
+        let p = plan_of("标题", "正文第一段。");
+        let rows: Vec<f64> = p.pages[0].iter().map(row).collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(
+            rows[0].abs() < 1e-9 && (rows[1] - 2.0).abs() < 1e-9,
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn the_blank_line_counts_in_the_22_line_grid() {
+        // Title, blank, then 21 lines of body: the last one goes to page 2.
+        let p = plan_of("标题", &"建".repeat(26 + 20 * 28));
+        assert_eq!(p.pages.len(), 2);
+        assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
+        assert_eq!(p.pages[1].len(), 1);
+    }
+
+    #[test]
+    fn a_spread_line_is_one_run_with_even_spacing() {
+        // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
+        // over the full width in one run.
+        let p = plan_of("", &format!("{}。", "建".repeat(26 + 28)));
+        let first_full = &p.pages[0][1];
+        assert_eq!(first_full.text.chars().count(), 27);
+        let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);
+        let end = first_full.x + 27.0 * adv + 26.0 * first_full.spacing;
+        assert!((end - block_width()).abs() < 0.01, "{end}");
+        assert!(first_full.spacing > 0.5, "{}", first_full.spacing);
     }
 }
