@@ -61,10 +61,11 @@ pub struct Run {
 impl Run {
     /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
     /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
-    /// most) makes a spacing; a squeezed mark (negative gap) or a wider jump starts a new run.
+    /// most) and glyphs set larger than their cell (a little below zero) make a spacing; a
+    /// squeezed mark (half a cell back) or a wider jump starts a new run.
     fn joins(&self, gap: f64, em: f64) -> bool {
         if self.text.chars().count() == 1 {
-            (-0.01..em / 2.0).contains(&gap)
+            (-em / 4.0..em / 2.0).contains(&gap)
         } else {
             (gap - self.spacing).abs() < 0.01
         }
@@ -93,7 +94,10 @@ pub struct Plan {
 struct Char {
     ch: char,
     face: usize,
+    /// The size the grid cell is measured at.
     size: u8,
+    /// A lead sentence or （一） heading (Kai): may be set larger than its cell, see `lead_size`.
+    lead: bool,
 }
 
 struct BlockChars {
@@ -154,6 +158,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                 ch,
                 face: resolve(Role::Title, ch, &title_place)?,
                 size: TITLE_PT,
+                lead: false,
             })
         })
         .collect::<Result<Vec<_>, PdfError>>()?;
@@ -217,6 +222,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                     ch,
                     face: resolve(role, ch, &place)?,
                     size: BODY_PT,
+                    lead: role == Role::Lead,
                 });
             }
         }
@@ -267,6 +273,19 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
     for (c, f) in DRAFT_TEXT.chars().zip(&draft_faces) {
         per_face[*f].insert(c);
     }
+    // The size each face's lead characters are set at (their cell stays the body's).
+    let body_face = faces.for_role(Role::Body);
+    let lead_pt: Vec<u8> = (0..faces.faces.len())
+        .map(|i| {
+            if i == body_face {
+                return BODY_PT;
+            }
+            lead_size(
+                ink_height(&faces.faces[body_face], &per_face[body_face]),
+                ink_height(&faces.faces[i], &per_face[i]),
+            )
+        })
+        .collect();
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
@@ -321,11 +340,14 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                     continue;
                 }
                 let face = fm(c.face);
-                let x = line.x[k];
+                let size = if c.lead { lead_pt[c.face] } else { c.size };
+                // A glyph set larger than its cell is centred on it.
+                let wider = metrics[face].advance(c.ch, size) - metrics[face].advance(c.ch, c.size);
+                let x = line.x[k] - wider / 2.0;
                 let gap = prev_end.map(|e| x - e);
                 let same = runs
                     .last()
-                    .is_some_and(|r| r.face == face && r.size == c.size);
+                    .is_some_and(|r| r.face == face && r.size == size);
                 match (runs.last_mut(), gap) {
                     (Some(r), Some(g)) if same && r.joins(g, em) => {
                         if r.text.chars().count() == 1 {
@@ -335,14 +357,14 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                     }
                     _ => runs.push(Run {
                         face,
-                        size: c.size,
+                        size,
                         x,
                         baseline: 0.0,
                         text: c.ch.to_string(),
                         spacing: 0.0,
                     }),
                 }
-                prev_end = Some(x + metrics[face].advance(c.ch, c.size));
+                prev_end = Some(x + metrics[face].advance(c.ch, size));
             }
             lines.push((runs, b.heading));
         }
@@ -394,6 +416,31 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
         pages,
         decorations,
     })
+}
+
+/// The mean ink height of a face's ideographs among `chars`, in ems.
+fn ink_height(face: &fonts::Face, chars: &BTreeSet<char>) -> Option<f64> {
+    let f = face.parse();
+    let upem = f64::from(f.units_per_em());
+    let heights: Vec<f64> = chars
+        .iter()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(*c))
+        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(*c)?))
+        .map(|b| f64::from(b.y_max - b.y_min) / upem)
+        .collect();
+    (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
+}
+
+/// The size lead characters are set at so their ink matches the body's: AR PL KaitiM GB draws
+/// its ideographs in 0.83 em against SungtiL's 0.92, so at the same size a lead sentence looks
+/// smaller and letter-spaced. At most two points larger (18 pt), centred on the 16 pt cell; a
+/// Kai as large as the body (楷体_GB2312) stays at 16 pt.
+fn lead_size(body_ink: Option<f64>, lead_ink: Option<f64>) -> u8 {
+    let (Some(body), Some(lead)) = (body_ink, lead_ink) else {
+        return BODY_PT;
+    };
+    let pt = (f64::from(BODY_PT) * body / lead).round();
+    pt.clamp(f64::from(BODY_PT), f64::from(BODY_PT + 2)) as u8
 }
 
 /// “— 7 —”, 14 pt, centred below the text block, its dashes 7 mm under the block's foot
@@ -628,6 +675,66 @@ mod tests {
         assert_eq!(p.pages.len(), 2);
         assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
         assert_eq!(p.pages[1].len(), 1);
+    }
+
+    #[test]
+    fn lead_size_matches_the_body_ink() {
+        // Bundled Kai against bundled Song.
+        assert_eq!(lead_size(Some(0.92), Some(0.83)), 18);
+        // An office Kai as large as the body is left alone; a larger one is not shrunk.
+        assert_eq!(lead_size(Some(0.92), Some(0.91)), BODY_PT);
+        assert_eq!(lead_size(Some(0.80), Some(0.92)), BODY_PT);
+        // A very small face is scaled two points at most.
+        assert_eq!(lead_size(Some(0.92), Some(0.5)), BODY_PT + 2);
+        assert_eq!(lead_size(None, Some(0.8)), BODY_PT);
+    }
+
+    #[test]
+    fn lead_glyphs_are_larger_but_keep_the_grid() {
+        let doc = Document {
+            title: String::new(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![
+                    Inline {
+                        text: "深化理论武装。".into(),
+                        style: InlineStyle::Lead,
+                        figure: None,
+                        unfilled: false,
+                    },
+                    Inline {
+                        text: "以市直机关为载体。".into(),
+                        style: InlineStyle::Plain,
+                        figure: None,
+                        unfilled: false,
+                    },
+                ],
+            }],
+            draft: false,
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        let p = plan(&doc, &faces).unwrap();
+        let runs = &p.pages[0];
+        let lead = &runs[0];
+        let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
+        assert_eq!(lead.size, 18);
+        assert_eq!(body.size, BODY_PT);
+        let m = Metrics::new(&p.faces[lead.face].subset);
+        let (big, cell) = (m.advance('深', 18), m.advance('深', BODY_PT));
+        // Centred on the indented cell, and every glyph one cell on: the negative spacing
+        // takes back what the larger size adds.
+        assert!((lead.x - (2.0 * pitch() - (big - cell) / 2.0)).abs() < 0.01);
+        assert!((lead.spacing + big - cell).abs() < 0.01, "{}", lead.spacing);
+        // The body resumes on the grid: two cells of indent and seven lead cells.
+        assert!(
+            (body.x - 9.0 * cell).abs() < 0.05,
+            "{} {}",
+            body.x,
+            9.0 * cell
+        );
     }
 
     #[test]
