@@ -561,11 +561,12 @@ fn a_heading_is_not_left_at_the_foot_of_a_page() {
     if !pdf_tools::have(&["pdftotext"]) {
         return;
     }
-    // Title on line 1, a paragraph on lines 2–21: the heading would fall on line 22.
+    // Title on line 1, a blank line, a paragraph on lines 3–21: the heading would fall on
+    // line 22.
     let doc = Document {
         title: "标题".into(),
         blocks: vec![
-            common::paragraph(vec![common::plain(&"建".repeat(26 + 19 * 28))]),
+            common::paragraph(vec![common::plain(&"建".repeat(26 + 18 * 28))]),
             common::heading("一、强化政治引领，把好机关党建“方向盘”"),
             common::paragraph(vec![common::plain("扛起主体责任。")]),
         ],

@@ -8,7 +8,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::PdfError;
-use super::layout::Plan;
+use super::layout::{Plan, Run};
 
 fn engine(e: impl std::fmt::Display) -> PdfError {
     PdfError::Engine(format!("lopdf: {e}"))
@@ -49,9 +49,20 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
     let mut contents: Vec<Vec<u8>> = Vec::new();
     let mut used: BTreeSet<Vec<u8>> = BTreeSet::new();
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    for &page_id in &pages {
+    for (no, &page_id) in pages.iter().enumerate() {
         let content = doc.get_page_content(page_id);
-        let ops = Content::decode(&content).map_err(engine)?;
+        let mut ops = Content::decode(&content).map_err(engine)?;
+        // Decorations are printed before the text block on each page (genpdf decorates first).
+        let runs = plan
+            .decorations
+            .get(no)
+            .into_iter()
+            .chain(plan.pages.get(no))
+            .flatten();
+        set_character_spacing(&mut ops, runs)?;
+        let content = ops.encode().map_err(engine)?;
+        doc.change_page_content(page_id, content.clone())
+            .map_err(engine)?;
         used.extend(
             ops.operations
                 .iter()
@@ -197,6 +208,60 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
     Ok(out)
 }
 
+/// Gives each text object the character spacing (`Tc`) of the run it prints. genpdf cannot set
+/// it, so it is written here: the n-th text object (BT … ET) of a page is the n-th run the plan
+/// printed on it. `Tc` is graphics state that outlives ET, so it is written where it changes.
+/// A text object whose glyph count differs from its run's is a bug and fails the render rather
+/// than spacing the wrong text.
+fn set_character_spacing<'a>(
+    content: &mut Content,
+    runs: impl Iterator<Item = &'a Run>,
+) -> Result<(), PdfError> {
+    use lopdf::content::Operation;
+    let mut runs = runs;
+    let mut out = Vec::with_capacity(content.operations.len());
+    let mut current = 0.0f32;
+    let mut run: Option<&Run> = None;
+    for op in content.operations.drain(..) {
+        match op.operator.as_str() {
+            "BT" => {
+                let r = runs
+                    .next()
+                    .ok_or_else(|| engine("more text objects than planned runs"))?;
+                // Thousandths of a point, rounded down: 28 glyphs drift by less than 0.03 pt,
+                // and never past the right edge of the block.
+                let tc = ((r.spacing * 1000.0).floor() / 1000.0) as f32;
+                out.push(op);
+                if tc != current {
+                    out.push(Operation::new("Tc", vec![Object::Real(tc)]));
+                    current = tc;
+                }
+                run = Some(r);
+            }
+            "TJ" => {
+                let glyphs = op
+                    .operands
+                    .first()
+                    .and_then(|a| a.as_array().ok())
+                    .map_or(0, |a| a.iter().filter(|o| o.as_str().is_ok()).count());
+                let expected = run.map_or(0, |r| r.text.chars().count());
+                if glyphs != expected {
+                    return Err(engine(format!(
+                        "text object of {glyphs} glyphs where the plan has {expected}"
+                    )));
+                }
+                out.push(op);
+            }
+            _ => out.push(op),
+        }
+    }
+    if runs.next().is_some() {
+        return Err(engine("fewer text objects than planned runs"));
+    }
+    content.operations = out;
+    Ok(())
+}
+
 /// A ToUnicode CMap (glyph id → text) for a subset font. Where several code points share a
 /// glyph, a compatibility ideograph (U+F900…) never wins over the unified one, so copied text
 /// holds the characters the speech was written with.
@@ -329,6 +394,63 @@ mod tests {
         assert!(cmap.contains(&format!("<{nian:04X}> <5E74>")), "年");
         assert!(!cmap.contains("<F98E>"));
         assert!(cmap.contains("beginbfchar") && cmap.ends_with("end\nend\n"));
+    }
+
+    fn run(text: &str, spacing: f64) -> Run {
+        Run {
+            face: 0,
+            size: 16,
+            x: 0.0,
+            baseline: 0.0,
+            text: text.into(),
+            spacing,
+        }
+    }
+
+    /// BT … TJ ET per run, as genpdf writes them.
+    fn text_objects(runs: &[Run]) -> Content {
+        use lopdf::content::Operation;
+        let mut operations = Vec::new();
+        for r in runs {
+            let glyphs = r
+                .text
+                .chars()
+                .map(|_| Object::String(vec![0, 1], StringFormat::Hexadecimal))
+                .collect();
+            operations.push(Operation::new("BT", vec![]));
+            operations.push(Operation::new("TJ", vec![Object::Array(glyphs)]));
+            operations.push(Operation::new("ET", vec![]));
+        }
+        Content { operations }
+    }
+
+    #[test]
+    fn character_spacing_is_written_where_it_changes() {
+        let runs = [
+            run("甲乙", 0.0),
+            run("丙丁", 0.5714),
+            run("戊", 0.5714),
+            run("己", 0.0),
+        ];
+        let mut content = text_objects(&runs);
+        set_character_spacing(&mut content, runs.iter()).unwrap();
+        let tc: Vec<f32> = content
+            .operations
+            .iter()
+            .filter(|op| op.operator == "Tc")
+            .map(|op| op.operands[0].as_float().unwrap())
+            .collect();
+        // Rounded down to thousandths; set once for two runs, reset for the last.
+        assert_eq!(tc, [0.571, 0.0]);
+    }
+
+    #[test]
+    fn a_text_object_that_does_not_match_its_run_is_refused() {
+        let mut content = text_objects(&[run("甲乙", 0.0)]);
+        assert!(set_character_spacing(&mut content, [run("甲", 0.0)].iter()).is_err());
+        let mut content = text_objects(&[run("甲", 0.0)]);
+        let two = [run("甲", 0.0), run("乙", 0.0)];
+        assert!(set_character_spacing(&mut content, two.iter()).is_err());
     }
 
     #[test]

@@ -53,6 +53,23 @@ pub struct Run {
     /// Baseline, in points from the top of the text block (or of the page).
     pub baseline: f64,
     pub text: String,
+    /// Space added after every glyph (PDF character spacing, `Tc`): a spread line is one run
+    /// with even gaps rather than a run per glyph, which would cost a text object each.
+    pub spacing: f64,
+}
+
+impl Run {
+    /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
+    /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
+    /// most) and glyphs set larger than their cell (a little below zero) make a spacing; a
+    /// squeezed mark (half a cell back) or a wider jump starts a new run.
+    fn joins(&self, gap: f64, em: f64) -> bool {
+        if self.text.chars().count() == 1 {
+            (-em / 4.0..em / 2.0).contains(&gap)
+        } else {
+            (gap - self.spacing).abs() < 0.01
+        }
+    }
 }
 
 /// A face as embedded: the subset and what finishing the PDF needs to know about it.
@@ -77,7 +94,10 @@ pub struct Plan {
 struct Char {
     ch: char,
     face: usize,
+    /// The size the grid cell is measured at.
     size: u8,
+    /// A lead sentence or （一） heading (Kai): may be set larger than its cell, see `lead_size`.
+    lead: bool,
 }
 
 struct BlockChars {
@@ -85,6 +105,9 @@ struct BlockChars {
     indent: bool,
     align: Align,
     heading: bool,
+    /// An empty grid line follows the block (the title: GB/T 9704 7.3.1 sets one blank line
+    /// between the title and the body).
+    blank_after: bool,
     place: Place,
 }
 
@@ -135,6 +158,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                 ch,
                 face: resolve(Role::Title, ch, &title_place)?,
                 size: TITLE_PT,
+                lead: false,
             })
         })
         .collect::<Result<Vec<_>, PdfError>>()?;
@@ -144,6 +168,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
             indent: false,
             align: Align::Center,
             heading: true,
+            blank_after: true,
             place: title_place,
         });
     }
@@ -197,6 +222,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                     ch,
                     face: resolve(role, ch, &place)?,
                     size: BODY_PT,
+                    lead: role == Role::Lead,
                 });
             }
         }
@@ -209,6 +235,7 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
             indent: true,
             align: Align::Justify,
             heading: matches!(block, Block::Heading { .. }),
+            blank_after: false,
             place,
         });
     }
@@ -246,6 +273,19 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
     for (c, f) in DRAFT_TEXT.chars().zip(&draft_faces) {
         per_face[*f].insert(c);
     }
+    // The size each face's lead characters are set at (their cell stays the body's).
+    let body_face = faces.for_role(Role::Body);
+    let lead_pt: Vec<u8> = (0..faces.faces.len())
+        .map(|i| {
+            if i == body_face {
+                return BODY_PT;
+            }
+            lead_size(
+                ink_height(&faces.faces[body_face], &per_face[body_face]),
+                ink_height(&faces.faces[i], &per_face[i]),
+            )
+        })
+        .collect();
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
@@ -300,26 +340,37 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
                     continue;
                 }
                 let face = fm(c.face);
-                let x = line.x[k];
-                let continues = runs.last().is_some_and(|r| {
-                    r.face == face
-                        && r.size == c.size
-                        && prev_end.is_some_and(|e| (e - x).abs() < 0.01)
-                });
-                if continues {
-                    runs.last_mut().expect("checked").text.push(c.ch);
-                } else {
-                    runs.push(Run {
+                let size = if c.lead { lead_pt[c.face] } else { c.size };
+                // A glyph set larger than its cell is centred on it.
+                let wider = metrics[face].advance(c.ch, size) - metrics[face].advance(c.ch, c.size);
+                let x = line.x[k] - wider / 2.0;
+                let gap = prev_end.map(|e| x - e);
+                let same = runs
+                    .last()
+                    .is_some_and(|r| r.face == face && r.size == size);
+                match (runs.last_mut(), gap) {
+                    (Some(r), Some(g)) if same && r.joins(g, em) => {
+                        if r.text.chars().count() == 1 {
+                            r.spacing = g;
+                        }
+                        r.text.push(c.ch);
+                    }
+                    _ => runs.push(Run {
                         face,
-                        size: c.size,
+                        size,
                         x,
                         baseline: 0.0,
                         text: c.ch.to_string(),
-                    });
+                        spacing: 0.0,
+                    }),
                 }
-                prev_end = Some(x + metrics[face].advance(c.ch, c.size));
+                prev_end = Some(x + metrics[face].advance(c.ch, size));
             }
             lines.push((runs, b.heading));
+        }
+        if b.blank_after {
+            // Kept with the title and the body's first line, as a heading line is.
+            lines.push((Vec::new(), true));
         }
     }
 
@@ -367,6 +418,31 @@ pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
     })
 }
 
+/// The mean ink height of a face's ideographs among `chars`, in ems.
+fn ink_height(face: &fonts::Face, chars: &BTreeSet<char>) -> Option<f64> {
+    let f = face.parse();
+    let upem = f64::from(f.units_per_em());
+    let heights: Vec<f64> = chars
+        .iter()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(*c))
+        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(*c)?))
+        .map(|b| f64::from(b.y_max - b.y_min) / upem)
+        .collect();
+    (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
+}
+
+/// The size lead characters are set at so their ink matches the body's: AR PL KaitiM GB draws
+/// its ideographs in 0.83 em against SungtiL's 0.92, so at the same size a lead sentence looks
+/// smaller and letter-spaced. At most two points larger (18 pt), centred on the 16 pt cell; a
+/// Kai as large as the body (楷体_GB2312) stays at 16 pt.
+fn lead_size(body_ink: Option<f64>, lead_ink: Option<f64>) -> u8 {
+    let (Some(body), Some(lead)) = (body_ink, lead_ink) else {
+        return BODY_PT;
+    };
+    let pt = (f64::from(BODY_PT) * body / lead).round();
+    pt.clamp(f64::from(BODY_PT), f64::from(BODY_PT + 2)) as u8
+}
+
 /// “— 7 —”, 14 pt, centred below the text block, its dashes 7 mm under the block's foot
 /// (GB/T 9704 7.5).
 fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) -> Vec<Run> {
@@ -391,6 +467,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         x,
         baseline,
         text: "—".into(),
+        spacing: 0.0,
     }];
     x += dash_w + gap;
     for c in digits {
@@ -401,6 +478,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
             x,
             baseline,
             text: c.to_string(),
+            spacing: 0.0,
         });
         x += metrics[f].advance(c, size);
     }
@@ -411,6 +489,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         x,
         baseline,
         text: "—".into(),
+        spacing: 0.0,
     });
     merge_runs(runs, metrics)
 }
@@ -433,6 +512,7 @@ fn draft_mark(faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
             x,
             baseline,
             text: c.to_string(),
+            spacing: 0.0,
         });
         x += metrics[*f].advance(c, size);
     }
@@ -542,5 +622,131 @@ impl Metrics {
             }
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Inline;
+    use crate::pdf::{FontChoice, PdfOptions};
+
+    fn plan_of(title: &str, body: &str) -> Plan {
+        let doc = Document {
+            title: title.into(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![Inline {
+                    text: body.into(),
+                    style: InlineStyle::Plain,
+                    figure: None,
+                    unfilled: false,
+                }],
+            }],
+            draft: false,
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        plan(&doc, &faces).unwrap()
+    }
+
+    /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
+    fn row(r: &Run) -> f64 {
+        (r.baseline - 0.38 * f64::from(r.size) - line_pitch() / 2.0) / line_pitch()
+    }
+
+    #[test]
+    fn one_blank_line_between_title_and_body() {
+        let p = plan_of("标题", "正文第一段。");
+        let rows: Vec<f64> = p.pages[0].iter().map(row).collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(
+            rows[0].abs() < 1e-9 && (rows[1] - 2.0).abs() < 1e-9,
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn the_blank_line_counts_in_the_22_line_grid() {
+        // Title, blank, then 21 lines of body: the last one goes to page 2.
+        let p = plan_of("标题", &"建".repeat(26 + 20 * 28));
+        assert_eq!(p.pages.len(), 2);
+        assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
+        assert_eq!(p.pages[1].len(), 1);
+    }
+
+    #[test]
+    fn lead_size_matches_the_body_ink() {
+        // Bundled Kai against bundled Song.
+        assert_eq!(lead_size(Some(0.92), Some(0.83)), 18);
+        // An office Kai as large as the body is left alone; a larger one is not shrunk.
+        assert_eq!(lead_size(Some(0.92), Some(0.91)), BODY_PT);
+        assert_eq!(lead_size(Some(0.80), Some(0.92)), BODY_PT);
+        // A very small face is scaled two points at most.
+        assert_eq!(lead_size(Some(0.92), Some(0.5)), BODY_PT + 2);
+        assert_eq!(lead_size(None, Some(0.8)), BODY_PT);
+    }
+
+    #[test]
+    fn lead_glyphs_are_larger_but_keep_the_grid() {
+        let doc = Document {
+            title: String::new(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![
+                    Inline {
+                        text: "深化理论武装。".into(),
+                        style: InlineStyle::Lead,
+                        figure: None,
+                        unfilled: false,
+                    },
+                    Inline {
+                        text: "以市直机关为载体。".into(),
+                        style: InlineStyle::Plain,
+                        figure: None,
+                        unfilled: false,
+                    },
+                ],
+            }],
+            draft: false,
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        let p = plan(&doc, &faces).unwrap();
+        let runs = &p.pages[0];
+        let lead = &runs[0];
+        let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
+        assert_eq!(lead.size, 18);
+        assert_eq!(body.size, BODY_PT);
+        let m = Metrics::new(&p.faces[lead.face].subset);
+        let (big, cell) = (m.advance('深', 18), m.advance('深', BODY_PT));
+        // Centred on the indented cell, and every glyph one cell on: the negative spacing
+        // takes back what the larger size adds.
+        assert!((lead.x - (2.0 * pitch() - (big - cell) / 2.0)).abs() < 0.01);
+        assert!((lead.spacing + big - cell).abs() < 0.01, "{}", lead.spacing);
+        // The body resumes on the grid: two cells of indent and seven lead cells.
+        assert!(
+            (body.x - 9.0 * cell).abs() < 0.05,
+            "{} {}",
+            body.x,
+            9.0 * cell
+        );
+    }
+
+    #[test]
+    fn a_spread_line_is_one_run_with_even_spacing() {
+        // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
+        // over the full width in one run.
+        let p = plan_of("", &format!("{}。", "建".repeat(26 + 28)));
+        let first_full = &p.pages[0][1];
+        assert_eq!(first_full.text.chars().count(), 27);
+        let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);
+        let end = first_full.x + 27.0 * adv + 26.0 * first_full.spacing;
+        assert!((end - block_width()).abs() < 0.01, "{end}");
+        assert!(first_full.spacing > 0.5, "{}", first_full.spacing);
     }
 }

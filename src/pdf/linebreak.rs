@@ -131,7 +131,8 @@ pub fn forbidden_end(c: char) -> bool {
     )
 }
 
-/// Closing marks and pauses: extra space in a spread line goes after them first.
+/// Closing marks and pauses (the test face gives them a squeezable right half).
+#[cfg(test)]
 fn is_closing_punct(c: char) -> bool {
     forbidden_start(c) && !c.is_ascii() && !matches!(c, '…' | '—' | '々' | '℃' | '‰')
 }
@@ -224,7 +225,7 @@ fn glued_clusters(chars: &[char]) -> Vec<(Range<usize>, bool)> {
 }
 
 /// Breaks one block (paragraph, heading or title) into lines `width` wide, the first indented by
-/// `first_indent`. `em` is the body size, used to cap the space added after a mark.
+/// `first_indent`. `em` is the body size, used to cap how much punctuation a line may squeeze.
 pub fn break_lines(
     pieces: &[Piece],
     width: f64,
@@ -360,7 +361,7 @@ pub fn break_lines(
         match align {
             Align::Center => offset = slack / 2.0,
             Align::Justify if !last && slack > TOLERANCE => {
-                spread(&chars, &range, slack, em, &mut extra);
+                spread(&chars, &range, slack, &mut extra);
             }
             Align::Justify => {}
         }
@@ -394,41 +395,23 @@ fn squeeze_room(pieces: &[Piece], candidates: &[usize], cut_l: &[f64], cut_r: &[
     room
 }
 
-/// Spreads `slack` over the gaps of a line: first after closing marks, before opening ones and
-/// between Chinese and Latin runs (at most half an em each), the rest evenly between segments.
-fn spread(chars: &[char], range: &Range<usize>, slack: f64, em: f64, extra: &mut [f64]) {
+/// Spreads `slack` evenly over every gap between the line's segments (each CJK character, mark,
+/// number or doubled mark), as a typesetter spreads a short line: putting it after marks or
+/// around numbers first leaves single holes (“会议， 起草下发 《关于…”) that catch the eye.
+/// A number stays tight inside, and a run of spaces (a soft line break) counts as one gap, not
+/// one on each side. The layout sets the evenly spread glyphs as one run with character spacing.
+fn spread(chars: &[char], range: &Range<usize>, slack: f64, extra: &mut [f64]) {
     let line = &chars[range.clone()];
-    let gaps: Vec<usize> = tokens(line)
-        .iter()
-        .map(|t| t.end - 1)
-        .filter(|&k| k + 1 < line.len())
+    let visible: Vec<Range<usize>> = tokens(line)
+        .into_iter()
+        .filter(|t| line[t.clone()].iter().any(|c| *c != ' '))
         .collect();
-    if gaps.is_empty() {
+    if visible.len() < 2 {
         return;
     }
-    let preferred: Vec<usize> = gaps
-        .iter()
-        .copied()
-        .filter(|&k| {
-            let (a, b) = (line[k], line[k + 1]);
-            is_closing_punct(a)
-                || forbidden_end(b)
-                || (is_word_char(a) != is_word_char(b) && a != ' ' && b != ' ')
-        })
-        .collect();
-    let mut left = slack;
-    if !preferred.is_empty() {
-        let each = (slack / preferred.len() as f64).min(em / 2.0);
-        for &k in &preferred {
-            extra[k] += each;
-        }
-        left -= each * preferred.len() as f64;
-    }
-    if left > TOLERANCE {
-        let each = left / gaps.len() as f64;
-        for &k in &gaps {
-            extra[k] += each;
-        }
+    let each = slack / (visible.len() - 1) as f64;
+    for t in &visible[..visible.len() - 1] {
+        extra[t.end - 1] += each;
     }
 }
 
@@ -522,6 +505,42 @@ mod tests {
         let l = &lines[0];
         let end = l.x.last().unwrap() + EM;
         assert!((end - 4.0 * EM).abs() < 1e-6, "{end}");
+    }
+
+    #[test]
+    fn a_spread_line_has_even_gaps() {
+        // 己。 goes down; the seven segments left share the em of slack in six equal gaps:
+        // none larger after the comma or around the number, and none inside it.
+        let s = "甲乙，丙12丁戊己。";
+        let p: Vec<Piece> = s
+            .chars()
+            .map(|c| Piece::new(c, if c.is_ascii() { EM / 2.0 } else { EM }))
+            .collect();
+        let lines = break_lines(&p, 8.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙，丙12丁戊", "己。"]);
+        let x = &lines[0].x;
+        let gap = |k: usize| x[k + 1] - x[k] - p[k].advance;
+        assert!(gap(4).abs() < 1e-9, "inside 12: {x:?}");
+        for k in [0, 1, 2, 3, 5, 6] {
+            assert!((gap(k) - EM / 6.0).abs() < 1e-9, "gap {k}: {x:?}");
+        }
+    }
+
+    #[test]
+    fn a_soft_break_counts_as_one_gap() {
+        // A space (a Markdown soft line break) takes no room and gets no double share.
+        let s = "甲乙 丙丁戊。";
+        let p: Vec<Piece> = s
+            .chars()
+            .map(|c| Piece::new(c, if c == ' ' { 0.0 } else { EM }))
+            .collect();
+        let lines = break_lines(&p, 5.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙 丙丁", "戊。"]);
+        // Four segments, three gaps of a third of an em each.
+        let x = &lines[0].x;
+        for (a, b) in [(0, 1), (1, 3), (3, 4)] {
+            assert!((x[b] - x[a] - EM - EM / 3.0).abs() < 1e-9, "{x:?}");
+        }
     }
 
     #[test]
