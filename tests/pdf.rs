@@ -173,6 +173,13 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
     );
 }
 
+/// What every PDF must satisfy: text and grid, page and fonts, page numbers.
+fn check_everything(doc: &Document, out: &PdfOutput) {
+    check_text_and_lines(doc, out);
+    check_info_and_fonts(out);
+    check_page_numbers(out);
+}
+
 fn check_info_and_fonts(out: &PdfOutput) {
     let info = pdf_tools::pdfinfo(&out.bytes);
     assert!(info.contains("595.28 x 841.89 pts (A4)"), "{info}");
@@ -252,9 +259,7 @@ fn the_sample_speech_reads_back_and_keeps_the_grid() {
     }
     let doc = sample_document(|t| t);
     let out = render(&doc);
-    check_text_and_lines(&doc, &out);
-    check_info_and_fonts(&out);
-    check_page_numbers(&out);
+    check_everything(&doc, &out);
     assert!(out.bytes.len() < 150_000, "{} bytes", out.bytes.len());
 }
 
@@ -279,9 +284,7 @@ fn a_sample_with_long_campaign_lists_runs_over_many_pages() {
     });
     let out = render(&doc);
     assert!(out.pages >= 8, "{} pages", out.pages);
-    check_text_and_lines(&doc, &out);
-    check_info_and_fonts(&out);
-    check_page_numbers(&out);
+    check_everything(&doc, &out);
 }
 
 #[test]
@@ -291,9 +294,7 @@ fn seed_speech_reads_back_and_keeps_the_grid() {
     }
     let doc = common::seed_document();
     let out = render(&doc);
-    check_text_and_lines(&doc, &out);
-    check_info_and_fonts(&out);
-    check_page_numbers(&out);
+    check_everything(&doc, &out);
 }
 
 #[test]
@@ -304,9 +305,7 @@ fn long_speech_over_many_pages() {
     let doc = common::long_document();
     let out = render(&doc);
     assert!(out.pages >= 15, "{} pages", out.pages);
-    check_text_and_lines(&doc, &out);
-    check_info_and_fonts(&out);
-    check_page_numbers(&out);
+    check_everything(&doc, &out);
 }
 
 #[test]
