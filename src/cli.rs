@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pdf::PdfError;
+use crate::pdf::{PdfError, Typesetter};
 use crate::pipeline::{self, FigureStatus, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat};
@@ -317,6 +317,13 @@ fn render(
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut faces: Vec<String> = Vec::new();
     let mut failed = false;
+    // Fonts are chosen once for every facts file, and only when a PDF is asked for.
+    let typesetter = if options.formats.contains(&Format::Pdf) {
+        let t = Typesetter::new(&options.pdf).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
+        Some(t)
+    } else {
+        None
+    };
     for file in files {
         let request = RenderRequest {
             root: project.root.clone(),
@@ -346,7 +353,11 @@ fn render(
             let bytes = match format {
                 Format::Md => rendered.markdown.clone().into_bytes(),
                 Format::Html => rendered.html_page.clone().into_bytes(),
-                Format::Pdf => match crate::pdf::write_pdf(&rendered.document, &options.pdf) {
+                Format::Pdf => match typesetter
+                    .as_ref()
+                    .expect("chosen above")
+                    .typeset(&rendered.document)
+                {
                     Ok(pdf) => {
                         faces = pdf.faces_used;
                         pdf.bytes
@@ -582,9 +593,12 @@ fn serve(
     fonts: &FontArgs,
 ) -> Result<ExitCode, Fatal> {
     use crate::serve;
-    let pdf_options = fonts.options();
+    // Chosen once: each version of the draft is laid out with the same faces.
+    let typesetter =
+        Typesetter::new(&fonts.options()).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
     let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
-        crate::pdf::write_pdf(doc, &pdf_options)
+        typesetter
+            .typeset(doc)
             .map(|out| out.bytes)
             .map_err(|e| e.to_string())
     });

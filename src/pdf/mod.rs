@@ -169,22 +169,42 @@ pub const AUTHOR: &str = "市直机关工委";
 
 /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
 pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    let faces = fonts::choose(opts)?;
-    let plan = layout::plan(doc, &faces)?;
-    let raw = element::render(doc, &plan)?;
-    let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR)?;
-    let mut faces_used = Vec::new();
-    for role in fonts::Role::ALL {
-        if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
-            faces_used.push(format!("{}: {}", role.label(), f.describe));
+    Typesetter::new(opts)?.typeset(doc)
+}
+
+/// The faces chosen once, for any number of documents. Choosing them walks the system's font
+/// folders and reads the office fonts (megabytes each), so a command that lays out several
+/// speeches, or the preview that lays out every version, chooses once and keeps this.
+#[derive(Clone)]
+pub struct Typesetter {
+    faces: fonts::FaceSet,
+}
+
+impl Typesetter {
+    pub fn new(opts: &PdfOptions) -> Result<Typesetter, PdfError> {
+        Ok(Typesetter {
+            faces: fonts::choose(opts)?,
+        })
+    }
+
+    /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+    pub fn typeset(&self, doc: &Document) -> Result<PdfOutput, PdfError> {
+        let plan = layout::plan(doc, &self.faces)?;
+        let raw = element::render(doc, &plan)?;
+        let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR)?;
+        let mut faces_used = Vec::new();
+        for role in fonts::Role::ALL {
+            if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
+                faces_used.push(format!("{}: {}", role.label(), f.describe));
+            }
         }
+        for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
+            faces_used.push(format!("补字: {}", f.describe));
+        }
+        Ok(PdfOutput {
+            bytes,
+            faces_used,
+            pages: plan.pages.len(),
+        })
     }
-    for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
-        faces_used.push(format!("补字: {}", f.describe));
-    }
-    Ok(PdfOutput {
-        bytes,
-        faces_used,
-        pages: plan.pages.len(),
-    })
 }
