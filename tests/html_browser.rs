@@ -16,6 +16,19 @@ fn without_whitespace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A headless chromium showing a rendered page (keep the Browser alive while using the session).
+fn open(chromium: &std::path::Path, page: &std::path::Path) -> (Browser, support::browser::Cdp) {
+    let browser = Browser::launch(chromium);
+    let mut cdp = browser.page();
+    let url = format!("file://{}", page.display());
+    cdp.call("Page.navigate", json!({ "url": url }));
+    cdp.wait_for(
+        "the page",
+        "document.readyState === 'complete' && document.querySelector('article.speech')",
+    );
+    (browser, cdp)
+}
+
 #[test]
 fn the_page_shows_the_speech_and_nothing_else() {
     let Some(chromium) = chromium_or_skip() else {
@@ -31,14 +44,7 @@ fn the_page_shows_the_speech_and_nothing_else() {
             .replace("# ", ""),
     );
 
-    let browser = Browser::launch(&chromium);
-    let mut cdp = browser.page();
-    let url = format!("file://{}", p.path("out/speech.html").display());
-    cdp.call("Page.navigate", json!({ "url": url }));
-    cdp.wait_for(
-        "the page",
-        "document.readyState === 'complete' && document.querySelector('article.speech')",
-    );
+    let (_browser, mut cdp) = open(&chromium, &p.path("out/speech.html"));
 
     assert_eq!(cdp.eval("document.documentElement.lang"), json!("zh-CN"));
     let body = cdp
@@ -89,14 +95,7 @@ fn a_draft_page_is_marked_and_shows_unfilled_figures() {
         "full_time_deputy_secretaries: ~",
     );
     p.run(&["render", "--draft", "-o", "out"]).expect_code(0);
-    let browser = Browser::launch(&chromium);
-    let mut cdp = browser.page();
-    let url = format!("file://{}", p.path("out/speech.html").display());
-    cdp.call("Page.navigate", json!({ "url": url }));
-    cdp.wait_for(
-        "the page",
-        "document.readyState === 'complete' && document.querySelector('article.speech')",
-    );
+    let (_browser, mut cdp) = open(&chromium, &p.path("out/speech.html"));
     let banner = cdp.eval("document.querySelector('.draft-banner').innerText");
     assert!(banner.as_str().unwrap().contains("草稿"));
     let unfilled = cdp.eval("(() => { const e = document.querySelector('.figure.unfilled'); return [e.dataset.figure, e.innerText, getComputedStyle(e).color]; })()");

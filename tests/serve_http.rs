@@ -135,12 +135,7 @@ fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
     );
 
     project.save_facts(&good);
-    wait_for("the speech to come back", UPDATE, || {
-        get(server.addr, "/")
-            .text()
-            .contains("<article class=\"speech\">")
-            .then_some(())
-    });
+    wait_for_speech(server.addr, "the speech to come back");
 }
 
 #[test]
@@ -420,12 +415,7 @@ fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
     let page = get(server.addr, "/").text();
     assert!(page.contains("class=\"broken\""), "{page}");
     project.save_facts(&good);
-    wait_for("the speech", UPDATE, || {
-        get(server.addr, "/")
-            .text()
-            .contains("<article class=\"speech\">")
-            .then_some(())
-    });
+    wait_for_speech(server.addr, "the speech");
 }
 
 #[test]
@@ -461,4 +451,14 @@ fn serving_writes_nothing_into_the_project() {
         before,
         "no output/, no temp files left behind"
     );
+}
+
+/// Waits until the page shows the speech again (not an error view).
+fn wait_for_speech(addr: std::net::SocketAddr, what: &str) {
+    wait_for(what, UPDATE, || {
+        get(addr, "/")
+            .text()
+            .contains("<article class=\"speech\">")
+            .then_some(())
+    });
 }

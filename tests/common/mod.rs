@@ -4,10 +4,12 @@
 #![allow(dead_code)]
 
 mod documents;
+mod fs;
 pub mod pdf_tools;
 
 #[allow(unused_imports)] // only the PDF tests build documents in code
 pub use documents::*;
+pub use fs::copy_dir;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -130,18 +132,5 @@ impl Run {
             None => panic!("no problem {head:?}\n--- stderr\n{}", self.stderr),
         }
         self
-    }
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }

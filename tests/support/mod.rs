@@ -3,6 +3,12 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod browser;
+// Test binaries that use both support modules load this file twice; it holds one function.
+#[allow(clippy::duplicate_mod)]
+#[path = "../common/fs.rs"]
+mod fs;
+
+use fs::copy_dir;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -61,19 +67,6 @@ fn latest_facts(dir: &Path) -> Option<PathBuf> {
         .collect();
     files.sort();
     files.pop()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 pub struct Response {
