@@ -99,6 +99,16 @@ fn negative_and_fractional_counts_are_refused() {
 }
 
 #[test]
+fn a_number_too_large_for_any_count_is_out_of_range_not_a_fraction() {
+    let p = TestProject::sample();
+    p.edit_facts("members: 9412 ", "members: 99999999999999999999 ");
+    let at = p.position(FACTS, "99999999999999999999");
+    check(&p)
+        .expect_code(1)
+        .expect_problem(FACTS, at, "out-of-range", "数值太大");
+}
+
+#[test]
 fn a_reported_rate_must_lie_between_0_and_100() {
     let p = TestProject::sample();
     // Where no counts exist, a percentage may be a reported rate.

@@ -229,6 +229,23 @@ impl<'a> Evaluator<'a> {
                 self.report("negative", node.pos, path, msg, None);
                 Err(Problem::Invalid)
             }
+            // Digits alone that do not fit in 64 bits: a typo (a doubled paste), not a fraction.
+            Value::Float(_, text)
+                if text
+                    .trim_start_matches(['-', '+'])
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()) =>
+            {
+                let msg = format!("{path} 为 {text}，数值太大，超出可处理的范围");
+                self.report(
+                    "out-of-range",
+                    node.pos,
+                    path,
+                    msg,
+                    Some("检查是否多粘贴了数字".into()),
+                );
+                Err(Problem::Invalid)
+            }
             Value::Float(_, text) => {
                 let msg = format!("{path} 是个数，应是整数，这里是小数 {text}");
                 self.report("not-integer", node.pos, path, msg, None);
