@@ -4,13 +4,27 @@
 //! the PDF are both laid out from it, so the two can never disagree about what the speech says.
 
 /// A whole speech: its title and its blocks in reading order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// The level-1 heading (市直工委在全市机关党建工作推进会上的发言).
     pub title: String,
     pub blocks: Vec<Block>,
     /// A draft is marked 草稿 visibly in every format; a final output never is.
     pub draft: bool,
+    /// One note per distinct figure the speech prints, in order of first use: what every format
+    /// needs to show a figure's provenance (HTML tooltip, Word comment) and its state.
+    pub figures: Vec<FigureNote>,
+}
+
+/// What the outputs know of a figure besides its printed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureNote {
+    pub id: String,
+    /// Label, value, formula and sources in words (the HTML tooltip, the Word comment). In a
+    /// masked render it must hold no real value.
+    pub provenance: String,
+    /// `ok`, `unfilled` or `invalid`.
+    pub status: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +52,13 @@ pub enum InlineStyle {
     Plain,
     /// A lead sentence that opens a unit of text (扛起主体责任): bold on screen, 楷体 in print.
     Lead,
+}
+
+impl Document {
+    /// The note of the figure with this id.
+    pub fn figure(&self, id: &str) -> Option<&FigureNote> {
+        self.figures.iter().find(|f| f.id == id)
+    }
 }
 
 impl Block {

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::document::{Block, Document, Inline, InlineStyle};
+use crate::document::{Block, Document, FigureNote, Inline, InlineStyle};
 use crate::template::placeholder_index;
 
 /// What a placeholder stands for in this render.
@@ -147,10 +147,19 @@ pub fn to_document(markdown: &str, slots: &[Slot], draft: bool) -> Document {
         }
     }
     flush(&mut inlines, heading, &mut blocks, &mut title);
+    let figures = slots
+        .iter()
+        .map(|s| FigureNote {
+            id: s.figure.clone(),
+            provenance: s.tooltip.clone(),
+            status: s.status,
+        })
+        .collect();
     Document {
         title,
         blocks,
         draft,
+        figures,
     }
 }
 

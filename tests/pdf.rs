@@ -413,6 +413,7 @@ fn a_character_another_face_has_is_set_from_it() {
         title: "标题".into(),
         blocks: vec![common::paragraph(vec![common::plain("温馨提示：®")])],
         draft: false,
+        figures: Vec::new(),
     };
     let out = render(&doc);
     assert!(
@@ -487,6 +488,7 @@ fn an_office_font_in_a_font_dir_is_preferred_and_named() {
         title: "党建工作".into(),
         blocks: vec![common::paragraph(vec![common::plain("正文一段。")])],
         draft: false,
+        figures: Vec::new(),
     };
     let out = write_pdf(&doc, &fixture_fonts()).unwrap();
     let body = &out.faces_used[0];
@@ -545,6 +547,7 @@ fn hei_headings_extract_without_look_alike_code_points() {
             common::paragraph(vec![]),
         ],
         draft: false,
+        figures: Vec::new(),
     };
     let out = render(&doc);
     let text = squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", "");
@@ -570,6 +573,7 @@ fn a_heading_is_not_left_at_the_foot_of_a_page() {
             common::paragraph(vec![common::plain("扛起主体责任。")]),
         ],
         draft: false,
+        figures: Vec::new(),
     };
     let out = render(&doc);
     assert_eq!(out.pages, 2);

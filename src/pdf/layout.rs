@@ -643,6 +643,7 @@ mod tests {
                 }],
             }],
             draft: false,
+            figures: Vec::new(),
         };
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,
@@ -710,6 +711,7 @@ mod tests {
                 ],
             }],
             draft: false,
+            figures: Vec::new(),
         };
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,

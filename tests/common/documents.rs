@@ -89,6 +89,7 @@ pub fn seed_document() -> Document {
         title: lines[0].trim().to_string(),
         blocks,
         draft: false,
+        figures: Vec::new(),
     }
 }
 
