@@ -30,6 +30,9 @@ Examples:
   speechgen check                         exit 1 if any figure is unfilled or wrong
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
+  speechgen figures --format pdf          the verification sheet to print and sign (核对表)
+  speechgen verify output/2021/speech.pdf was this printout made from the current facts?
+  speechgen schema -o facts/schema.json   a JSON Schema of the facts, for editors
   speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
@@ -139,11 +142,45 @@ pub enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// List every figure with its value, formula and the facts it comes from (for reviewers).
+    /// 核对表：每个数字的印出值、确切输入、算法、出处、来源、上年值与变化，以及讲话中的判断，供审核签字。
+    /// The verification sheet: every figure with its exact inputs, formula, place, source, last
+    /// year's value and change, then every claim a rule checks; exit 1 if any is unfilled.
+    #[command(
+        after_help = "Examples:\n  speechgen figures                       the sheet as text\n  speechgen figures 2021 --format pdf     output/2021/figures.pdf to print and sign\n  speechgen figures --format html -o sheet.html\n  speechgen figures --format csv > figures.csv"
+    )]
     Figures {
         /// A facts file or year (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
+        /// text, csv and json go to standard output; html and pdf to output/<year>/figures.html|pdf.
+        #[arg(long, value_enum, default_value_t = crate::sheet::SheetFormat::Text)]
+        format: crate::sheet::SheetFormat,
+        /// Write to this file instead.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// 检查一份输出（讲话稿 .md/.html/.pdf 或核对表）是否由当前的事实和模板生成：0 一致，1 已过期。
+    /// Tell whether FILE was rendered from the current inputs: exit 0 when it was, 1 when an input
+    /// changed since (each is named), 2 when FILE cannot be read or carries no digest.
+    #[command(
+        after_help = "Examples:\n  speechgen verify output/2021/speech.pdf\n  speechgen verify output/2021/figures.pdf 2021"
+    )]
+    Verify {
+        /// A speech or sheet speechgen wrote (.md, .html, .pdf, or the JSON sheet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The facts file or year to compare with (default: the one FILE was rendered from).
+        #[arg(value_name = "FACTS")]
+        facts: Option<PathBuf>,
+    },
+    /// 输出事实文件的 JSON Schema，供编辑器补全键名、标出错误。
+    /// Print a JSON Schema of the facts the declarations read (for editors: completion and
+    /// underlined mistakes as the facts are typed).
+    #[command(after_help = "Examples:\n  speechgen schema -o facts/schema.json")]
+    Schema {
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -267,10 +304,16 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             let files = facts_files(&project, &facts)?;
             check(&project, &files, deny_warnings, message_format, color)
         }
-        Command::Figures { facts } => {
+        Command::Figures {
+            facts,
+            format,
+            output,
+        } => {
             let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            figures(&project, &file, color)
+            figures(&project, &file, format, output, color)
         }
+        Command::Verify { file, facts } => verify(&project, &file, facts.as_deref()),
+        Command::Schema { output } => schema(&project, output, color),
         Command::Serve {
             facts,
             port,
@@ -356,7 +399,7 @@ fn render(
                 Format::Pdf => match typesetter
                     .as_ref()
                     .expect("chosen above")
-                    .typeset(&rendered.document)
+                    .typeset_stamped(&rendered.document, Some(&rendered.digest))
                 {
                     Ok(pdf) => {
                         faces = pdf.faces_used;
@@ -445,15 +488,15 @@ fn check(
     })
 }
 
-fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fatal> {
-    let request = RenderRequest {
-        root: project.root.clone(),
-        facts: file.to_path_buf(),
-        draft: true,
-        mask: false,
-    };
-    let rendered = match pipeline::render(&request) {
-        Ok(r) => r,
+fn figures(
+    project: &Project,
+    file: &Path,
+    format: crate::sheet::SheetFormat,
+    output: Option<PathBuf>,
+    color: bool,
+) -> Result<ExitCode, Fatal> {
+    let sheet = match crate::sheet::build(&project.root, file) {
+        Ok(sheet) => sheet,
         Err(diagnostics) => {
             if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
                 return Err(Fatal(message));
@@ -462,36 +505,122 @@ fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fata
             return Ok(ExitCode::from(1));
         }
     };
-    let mut unfilled = 0;
-    for f in &rendered.figures {
-        let value = match (&f.value, f.status) {
-            (Some(v), FigureStatus::Ok) => {
-                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
-            }
-            (_, FigureStatus::Invalid) => {
-                unfilled += 1;
-                "【有误】".into()
-            }
-            _ => {
-                unfilled += 1;
-                "【未填】".into()
-            }
-        };
-        println!("{}  {}  = {}", f.id, f.label, value);
-        println!("    算法：{}", f.formula);
-        for (source, fact) in f.sources.iter().zip(&f.facts) {
-            println!("    来源：{source}（{fact}）");
+    let bytes = match crate::sheet::write(&sheet, format, None) {
+        Ok(bytes) => bytes,
+        Err(e @ (PdfError::MissingChar { .. } | PdfError::Overlong { .. })) => {
+            eprintln!("error[pdf]: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(Fatal(format!("核对表 PDF 生成失败：{e}"))),
+    };
+    let target = match output {
+        Some(path) => Some(path),
+        None if format.is_document() => Some(
+            project
+                .root
+                .join("output")
+                .join(sheet.year.to_string())
+                .join(format.file_name()),
+        ),
+        None => None,
+    };
+    match target {
+        Some(path) => {
+            crate::output::write_all(&[(path.clone(), bytes)])
+                .map_err(|e| Fatal(format!("写入 {} 失败：{e}", path.display())))?;
+            eprintln!("已写入 {}", report::shown_path(&path));
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Fatal(format!("无法输出核对表：{e}")))?;
         }
     }
     eprintln!(
-        "共 {} 个图，其中 {unfilled} 个未填或有误",
-        rendered.figures.len()
+        "{}（摘要 {}）",
+        crate::sheet::text::summary(&sheet),
+        sheet.digest.short()
     );
-    Ok(if unfilled > 0 {
+    Ok(if sheet.open_rows() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<ExitCode, Fatal> {
+    use crate::digest::Digest;
+    let shown = report::shown_path(file);
+    let bytes = std::fs::read(file).map_err(|e| Fatal(format!("无法读取 {shown}：{e}")))?;
+    let then = Digest::find_in(&bytes).map_err(|e| Fatal(format!("{shown}：{e}")))?;
+    let facts = match facts {
+        Some(arg) => project.facts_file(Some(arg)).map_err(Fatal)?,
+        None => {
+            let recorded = then.facts_path().unwrap_or_default();
+            let path = project.root.join(recorded);
+            if path.is_file() {
+                path
+            } else {
+                println!("{shown}：已过期");
+                println!("  {}", crate::digest::Change::Removed(recorded.to_owned()));
+                return Ok(ExitCode::from(1));
+            }
+        }
+    };
+    let inputs = pipeline::input_files(&project.root, &facts);
+    let present: Vec<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
+    let now = Digest::read(&project.root, &present).map_err(|e| Fatal(e.to_string()))?;
+    let changes = then.changes(&now);
+    if changes.is_empty() && then.sha256 == now.sha256 {
+        println!(
+            "{shown}：与当前输入一致（摘要 {}，{}）",
+            now.short(),
+            now.inputs
+                .iter()
+                .map(|i| i.path.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{shown}：已过期（生成时摘要 {}，现在为 {}），变化的输入：",
+        then.short(),
+        now.short()
+    );
+    for c in &changes {
+        println!("  {c}");
+    }
+    println!(
+        "  重新生成：speechgen render {}",
+        report::shown_path(&facts)
+    );
+    Ok(ExitCode::from(1))
+}
+
+fn schema(project: &Project, output: Option<PathBuf>, color: bool) -> Result<ExitCode, Fatal> {
+    let decls = match crate::figures::Declarations::load(&project.figures()) {
+        Ok(d) => d,
+        Err(diagnostics) => {
+            if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
+                return Err(Fatal(message));
+            }
+            print_diagnostics(&diagnostics, MessageFormat::Human, color);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let text = crate::schema::to_string(&decls);
+    match output {
+        Some(path) => {
+            crate::output::write_all(&[(path.clone(), text.into_bytes())])
+                .map_err(|e| Fatal(format!("写入 {} 失败：{e}", path.display())))?;
+            eprintln!("已写入 {}", report::shown_path(&path));
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<ExitCode, Fatal> {

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod digest;
 pub mod document;
 pub mod facts;
 pub mod figures;
@@ -20,6 +21,9 @@ pub mod pdf;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod schema;
 pub mod serve;
+pub mod sheet;
+pub mod sources;
 pub mod template;
 pub mod yaml;

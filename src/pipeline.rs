@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
@@ -73,6 +74,9 @@ pub struct Rendered {
     pub figures: Vec<FigureReport>,
     /// Warnings, and in draft mode also the errors that did not stop the render.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files this render read, each with its SHA-256, and one digest over them: the
+    /// Markdown and the HTML page above carry it already, the PDF gets it from `Typesetter`.
+    pub digest: Digest,
 }
 
 /// The inputs read and checked, before anything is rendered: what `check` needs.
@@ -150,6 +154,7 @@ fn sort(diagnostics: &mut [Diagnostic]) {
 /// `draft`, any error at all. The diagnostics are sorted by file, line and column.
 pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
     let checked = check(&req.root, &req.facts)?;
+    let digest = digest(&req.root, &req.facts)?;
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
@@ -180,10 +185,15 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         .iter()
         .map(|id| slot(id, &evaluation, &facts, req.mask))
         .collect();
-    let markdown = markdown::fill(&markdown_with_placeholders, &slots);
+    let mut markdown = markdown::fill(&markdown_with_placeholders, &slots);
+    markdown.push_str(&digest.markdown_comment());
     let document = markdown::to_document(&markdown_with_placeholders, &slots, req.draft);
     let html_body = html::body(&markdown_with_placeholders, &slots);
-    let html_page = html::page(&document.title, &html_body, req.draft);
+    let html_page = html::page(&document.title, &html_body, req.draft).replacen(
+        "<head>\n",
+        &format!("<head>\n{}\n", digest.html_meta()),
+        1,
+    );
     let figures = evaluation
         .figures
         .iter()
@@ -197,6 +207,34 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         html_page,
         figures,
         diagnostics,
+        digest,
+    })
+}
+
+/// The files a render of `facts` reads, in the order the digest lists them: the facts file
+/// first, then the declarations, the template and the speech's settings when present.
+pub fn input_files(root: &Path, facts: &Path) -> Vec<PathBuf> {
+    let project = Project {
+        root: root.to_path_buf(),
+    };
+    let mut files = vec![facts.to_path_buf(), project.figures(), project.template()];
+    let settings = root.join("templates").join("speech.yaml");
+    if settings.is_file() {
+        files.push(settings);
+    }
+    files
+}
+
+/// The digest of the files a render of `facts` reads. They are read again here, right after
+/// the render read them: a file saved in between gives a digest that `verify` then calls stale.
+pub fn digest(root: &Path, facts: &Path) -> Result<Digest, Vec<Diagnostic>> {
+    Digest::read(root, &input_files(root, facts)).map_err(|e| {
+        let location = Location {
+            file: facts.to_path_buf(),
+            line: 1,
+            column: 1,
+        };
+        vec![Diagnostic::error("io", e.to_string(), Some(location))]
     })
 }
 
@@ -281,6 +319,12 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             sources.join("；")
         }
     );
+    let stated = crate::sources::read(facts);
+    let tooltip =
+        match crate::sources::for_facts(&stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
+            Some(given_by) => format!("{tooltip}\n数据来源：{given_by}"),
+            None => tooltip,
+        };
     Slot {
         figure: id.to_owned(),
         text,

@@ -72,6 +72,7 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     }
     let mut diagnostics = ev.diagnostics;
     diagnostics.extend(facts.unknown_keys(&decls.fact_patterns()));
+    diagnostics.extend(crate::sources::check(facts, &decls.fact_patterns()));
     if facts.sample {
         let pos = facts
             .doc

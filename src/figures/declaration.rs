@@ -49,6 +49,10 @@ pub struct FigureDecl {
     pub label: String,
     pub unit: String,
     pub kind: Kind,
+    /// How far from last year's value this year's may be before the verification sheet flags
+    /// it: percent for counts, percentage points for percentages (`plausible_change: 50`).
+    /// None: the sheet's defaults (30% and 10 points).
+    pub plausible_change: Option<f64>,
     /// Where the figure's id stands in the declarations file.
     pub pos: Pos,
 }
@@ -374,6 +378,7 @@ impl Reader<'_> {
                 "claim",
                 "quote",
                 "separator",
+                "plausible_change",
             ],
             &owner,
         );
@@ -470,13 +475,36 @@ impl Reader<'_> {
                 return None;
             }
         };
+        let plausible_change = self.plausible_change(node, &owner);
         Some(FigureDecl {
             id: id.to_owned(),
             label: label?,
             unit,
             kind,
+            plausible_change,
             pos,
         })
+    }
+
+    /// `plausible_change: 50`: a number above 0.
+    fn plausible_change(&mut self, node: &Node, owner: &str) -> Option<f64> {
+        let e = node.get("plausible_change")?;
+        match e.value.value {
+            Value::Int(i) if i > 0 => Some(i as f64),
+            Value::Float(f, _) if f > 0.0 && f.is_finite() => Some(f),
+            _ => {
+                self.error(
+                    "bad-declaration",
+                    e.value.pos,
+                    format!("{owner} 的 plausible_change 应是大于 0 的数"),
+                    Some(
+                        "计数写百分比（50 即上下浮动 50%），百分比写百分点（5 即 5 个百分点）"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn rule(&mut self, id: &str, pos: Pos, node: &Node) -> Option<RuleDecl> {

@@ -41,7 +41,14 @@ pub fn subset_tag(subset: &[u8]) -> String {
         .collect()
 }
 
-pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<u8>, PdfError> {
+/// `info_entries`: more entries for the document information dictionary (the digest).
+pub fn finish(
+    raw: &[u8],
+    plan: &Plan,
+    title: &str,
+    author: &str,
+    info_entries: &[(String, String)],
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
 
     // Fonts the pages actually set; genpdf lists every font (the builtin stand-ins for bold and
@@ -175,6 +182,9 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
     info.set("Author", lopdf::text_string(author));
     info.set("Creator", lopdf::text_string("speechgen"));
     info.set("Producer", lopdf::text_string("speechgen (genpdf, lopdf)"));
+    for (key, value) in info_entries {
+        info.set(key.as_bytes().to_vec(), lopdf::text_string(value));
+    }
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
     let mut parts: Vec<&[u8]> = vec![title.as_bytes()];

@@ -12,6 +12,7 @@ pub mod finish;
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;
+pub mod textset;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ pub enum Place {
     },
     PageNumber,
     Draft,
+    /// Outside the speech (the digest stamp, a cell of the verification sheet), said in words.
+    Elsewhere(String),
 }
 
 impl Place {
@@ -124,6 +127,7 @@ impl fmt::Display for Place {
             }
             Place::PageNumber => write!(f, "页码中"),
             Place::Draft => write!(f, "“草稿”标记中"),
+            Place::Elsewhere(place) => write!(f, "{place}"),
         }
     }
 }
@@ -189,9 +193,26 @@ impl Typesetter {
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document) -> Result<PdfOutput, PdfError> {
-        let plan = layout::plan(doc, &self.faces)?;
+        self.typeset_stamped(doc, None)
+    }
+
+    /// As `typeset`, and with the digest of the inputs in the metadata and its first 12 digits
+    /// in small type at the foot of the last page (`textset::stamp`).
+    pub fn typeset_stamped(
+        &self,
+        doc: &Document,
+        digest: Option<&crate::digest::Digest>,
+    ) -> Result<PdfOutput, PdfError> {
+        let mut plan = layout::plan(doc, &self.faces)?;
+        let speech_faces = plan.faces.len();
+        let mut info = Vec::new();
+        if let Some(d) = digest {
+            textset::stamp(&mut plan, &self.faces, d.short())?;
+            info = d.pdf_info();
+        }
         let raw = element::render(doc, &plan)?;
-        let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR)?;
+        let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR, &info)?;
+        plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
