@@ -37,6 +37,8 @@ fn the_page_shows_the_speech_and_nothing_else() {
     let p = TestProject::sample();
     p.run(&["render", "-o", "out"]).expect_code(0);
     let markdown = p.read("out/speech.md");
+    // The digest comment at the end is not shown.
+    let markdown = markdown.split("<!-- speechgen-digest:").next().unwrap();
     let expected = without_whitespace(
         &markdown
             .replace("**", "")

@@ -8,6 +8,8 @@ use common::pdf_tools::{self, is_page_number, squeeze};
 
 /// The Markdown's text without markup: what a reader of the PDF should get back.
 fn markdown_text(md: &str) -> String {
+    // The digest comment at the end is not shown (the PDF prints only its first digits).
+    let md = md.split("<!-- speechgen-digest:").next().unwrap();
     squeeze(
         &md.replace("**", "")
             .replace("## ", "")
@@ -21,7 +23,7 @@ fn pdf_text(pdf: &[u8]) -> String {
     let lines: String = text
         .lines()
         .map(str::trim)
-        .filter(|l| !is_page_number(l) && *l != "草稿")
+        .filter(|l| !is_page_number(l) && *l != "草稿" && !l.starts_with("摘要 "))
         .collect();
     squeeze(&lines)
 }
