@@ -746,21 +746,22 @@ fn formula_with_numbers(decl: &FigureDecl, inputs: &[Input], printed: &str) -> S
                     _ => 0,
                 })
                 .sum::<usize>();
-            match (open.is_empty(), n) {
-                (_, 1) if open.is_empty() => "照印".into(),
-                (true, _) => format!("共 {n} 项，以“{separator}”连接"),
-                (false, 1) => format!("加 {open}{}", close_of(open)),
-                (false, _) => format!("共 {n} 项，各加 {open}{}", close_of(open)),
+            match (marks(open), n) {
+                (None, 1) => "照印".into(),
+                (None, _) => format!("共 {n} 项，以“{separator}”连接"),
+                (Some(m), 1) => format!("加{m}"),
+                (Some(m), _) => format!("共 {n} 项，各加{m}"),
             }
         }
     }
 }
 
-fn close_of(open: &str) -> &'static str {
+/// The marks a name is printed in, in words: 书名号《》, 引号“”.
+fn marks(open: &str) -> Option<&'static str> {
     match open {
-        "《" => "》",
-        "“" => "”",
-        _ => "",
+        "《" => Some("书名号《》"),
+        "“" => Some("引号“”"),
+        _ => None,
     }
 }
 

@@ -236,11 +236,13 @@ fn break_paragraph(faces: &TextFaces, role: Role, text: &str, size: u8, width: f
         .collect()
 }
 
-#[derive(Default)]
+/// A straight rule, (x0, y0, x1, y1) in points from the page's top left.
+type Rule = (f64, f64, f64, f64);
+
+#[derive(Default, Clone)]
 struct Page {
     runs: Vec<Run>,
-    /// Straight rules, (x0, y0, x1, y1) in points from the page's top left.
-    rules: Vec<(f64, f64, f64, f64)>,
+    rules: Vec<Rule>,
 }
 
 struct Composer<'a> {
@@ -507,10 +509,7 @@ fn render(faces: &TextFaces, pages: &[Page], title: &str) -> Result<Vec<u8>, Pdf
     doc.set_minimal_conformance();
     doc.push(Pages {
         fonts,
-        pages: pages
-            .iter()
-            .map(|p| (p.runs.clone(), p.rules.clone()))
-            .collect(),
+        pages: pages.to_vec(),
         next: 0,
     });
     let mut out = Vec::new();
@@ -535,7 +534,7 @@ fn thin_rules(raw: &[u8]) -> Result<Vec<u8>, PdfError> {
 
 struct Pages {
     fonts: Vec<Font>,
-    pages: Vec<(Vec<Run>, Vec<(f64, f64, f64, f64)>)>,
+    pages: Vec<Page>,
     next: usize,
 }
 
@@ -550,7 +549,7 @@ impl Element for Pages {
         area: Area<'_>,
         _style: Style,
     ) -> Result<RenderResult, genpdf::error::Error> {
-        if let Some((runs, rules)) = self.pages.get(self.next) {
+        if let Some(Page { runs, rules }) = self.pages.get(self.next) {
             for (x0, y0, x1, y1) in rules {
                 area.draw_line(
                     vec![
