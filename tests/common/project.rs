@@ -57,11 +57,10 @@ impl Project {
     }
 
     /// Writes a file, creating its folders.
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
+    pub fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
-        self
     }
 
     /// Replaces exactly one occurrence of `from` in a file (fails loudly if it is not there once).
@@ -72,7 +71,8 @@ impl Project {
             1,
             "{from:?} must occur once in {rel}"
         );
-        self.write(rel, &text.replacen(from, to, 1))
+        self.write(rel, &text.replacen(from, to, 1));
+        self
     }
 
     /// `edit` on the sample's facts file.
