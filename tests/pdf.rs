@@ -238,7 +238,7 @@ fn check_page_numbers(out: &PdfOutput) {
 
 /// The speech as the pipeline makes it from the repository's sample facts, edited by `edit`.
 fn sample_document(edit: impl Fn(String) -> String) -> Document {
-    let p = common::TestProject::sample();
+    let p = common::Project::sample();
     p.write("facts/2021.yaml", &edit(p.read("facts/2021.yaml")));
     let request = speechgen::pipeline::RenderRequest {
         root: p.root().to_path_buf(),

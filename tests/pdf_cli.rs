@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestProject;
+use common::Project;
 use common::pdf_tools::{self, is_page_number, squeeze};
 
 /// The Markdown's text without markup: what a reader of the PDF should get back.
@@ -31,8 +31,8 @@ fn the_pdf_says_what_the_markdown_says() {
     if !pdf_tools::have(&["pdftotext", "pdfinfo"]) {
         return;
     }
-    let p = TestProject::sample();
-    let run = p.run(&["render", "--fonts", "bundled", "-o", "out"]);
+    let p = Project::sample();
+    let run = p.run(["render", "--fonts", "bundled", "-o", "out"]);
     run.expect_code(0);
     assert!(
         run.stderr
@@ -59,8 +59,8 @@ fn the_masked_and_draft_pdfs() {
     if !pdf_tools::have(&["pdftotext"]) {
         return;
     }
-    let p = TestProject::sample();
-    p.run(&[
+    let p = Project::sample();
+    p.run([
         "render", "--mask", "--fonts", "bundled", "--format", "md,pdf", "-o", "masked",
     ])
     .expect_code(0);
@@ -72,7 +72,7 @@ fn the_masked_and_draft_pdfs() {
         "full_time_deputy_secretaries: 37",
         "full_time_deputy_secretaries:",
     );
-    p.run(&[
+    p.run([
         "render", "--draft", "--fonts", "bundled", "--format", "pdf", "-o", "draft",
     ])
     .expect_code(0);
@@ -90,10 +90,10 @@ fn the_masked_and_draft_pdfs() {
 
 #[test]
 fn two_renders_are_byte_identical() {
-    let p = TestProject::sample();
-    p.run(&["render", "--fonts", "bundled", "--format", "pdf", "-o", "a"])
+    let p = Project::sample();
+    p.run(["render", "--fonts", "bundled", "--format", "pdf", "-o", "a"])
         .expect_code(0);
-    p.run(&["render", "--fonts", "bundled", "--format", "pdf", "-o", "b"])
+    p.run(["render", "--fonts", "bundled", "--format", "pdf", "-o", "b"])
         .expect_code(0);
     let (a, b) = (
         std::fs::read(p.path("a/speech.pdf")).unwrap(),
@@ -105,9 +105,9 @@ fn two_renders_are_byte_identical() {
 
 #[test]
 fn a_character_no_face_has_is_refused_by_name_and_nothing_is_written() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     p.edit_facts("media_column: 机关党建先锋", "media_column: 机关党建𠀀先锋");
-    let run = p.run(&["render", "--fonts", "bundled", "-o", "out"]);
+    let run = p.run(["render", "--fonts", "bundled", "-o", "out"]);
     run.expect_code(1);
     assert!(
         run.stderr.contains("缺少字符“𠀀”(U+20000)"),
@@ -120,6 +120,6 @@ fn a_character_no_face_has_is_refused_by_name_and_nothing_is_written() {
         "nothing is written, not even the Markdown"
     );
     // Without the PDF the same facts render.
-    p.run(&["render", "--format", "md,html", "-o", "out"])
+    p.run(["render", "--format", "md,html", "-o", "out"])
         .expect_code(0);
 }

@@ -1,31 +1,14 @@
-//! The poppler tools (pdftotext, pdfinfo, pdffonts, pdftoppm) run on PDF bytes.
-//!
-//! A test that needs a tool runs where it is installed. Where it is missing the test is passed
-//! over with a note, except under CI (`CI=true`), where a missing tool fails the test: CI must
-//! never report success for a check it did not make.
+//! The poppler tools (pdftotext, pdfinfo, pdffonts, pdftoppm) run on PDF bytes. Found through
+//! `programs::program`: missing outside CI, a test is passed over; under `CI=true`, it fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub use super::programs::have;
+
 /// The tool's path, or None (with a note on stderr) when it is missing outside CI.
 pub fn tool(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{name} is required under CI (install poppler-utils)");
-        }
-        eprintln!("note: {name} not found, check skipped (install poppler-utils)");
-    }
-    found
-}
-
-/// Whether all the tools are present (see `tool`).
-pub fn have(names: &[&str]) -> bool {
-    names.iter().all(|n| tool(n).is_some())
+    super::programs::program(name)
 }
 
 fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
