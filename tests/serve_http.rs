@@ -5,6 +5,8 @@ mod common;
 
 use std::time::Duration;
 
+use speechgen::format::Renderers;
+
 use common::{Project, change_one_count, figure_text, figures, get, raw, wait_for};
 
 /// Generous: a render is milliseconds and the debounce 80 ms, but CI machines stall.
@@ -277,7 +279,7 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
     let project = Project::new();
     let renders = Arc::new(AtomicUsize::new(0));
     let counter = renders.clone();
-    let pdf: speechgen::serve::PdfRenderer = Arc::new(move |doc| {
+    let pdf = Renderers::with_pdf_engine(move |doc| {
         counter.fetch_add(1, Ordering::SeqCst);
         assert!(doc.draft, "the preview lays out the draft");
         // Slow enough that the concurrent requests below overlap.
@@ -326,7 +328,7 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
 #[test]
 fn a_failing_pdf_renderer_does_not_stop_the_server() {
     let project = Project::new();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| panic!("layout bug"));
+    let pdf = Renderers::with_pdf_engine(|_| panic!("layout bug"));
     let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
     opts.port = 0;
     let server = speechgen::serve::start(opts).unwrap();
@@ -338,7 +340,7 @@ fn a_failing_pdf_renderer_does_not_stop_the_server() {
 fn a_port_in_use_is_reported_in_plain_words() {
     let project = Project::new();
     let first = project.start();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
+    let pdf = Renderers::with_pdf_engine(|_| Ok(Vec::new()));
     let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
     opts.port = first.addr.port();
     let err = speechgen::serve::start(opts)
@@ -380,7 +382,7 @@ fn listens_on_ipv6_loopback_when_asked() {
         return;
     }
     let project = Project::new();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
+    let pdf = Renderers::with_pdf_engine(|_| Ok(Vec::new()));
     let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
     opts.host = speechgen::serve::parse_host("::1").unwrap();
     opts.port = 0;

@@ -13,10 +13,10 @@ use fs::copy_dir;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use speechgen::serve::{self, PdfRenderer, ServeOptions, Server};
+use speechgen::format::Renderers;
+use speechgen::serve::{self, ServeOptions, Server};
 
 /// A speech project in a temp folder: a copy of the repository's own sample (`facts/`,
 /// `templates/`), so the tests exercise the real pipeline.
@@ -52,7 +52,7 @@ impl Project {
     }
 
     pub fn start(&self) -> Server {
-        let fake_pdf: PdfRenderer = Arc::new(|_doc| Ok(b"%PDF-1.7 fake".to_vec()));
+        let fake_pdf = Renderers::with_pdf_engine(|_doc| Ok(b"%PDF-1.7 fake".to_vec()));
         let mut opts = ServeOptions::new(self.root(), &self.facts, fake_pdf);
         opts.port = 0;
         serve::start(opts).expect("the server starts")
