@@ -165,7 +165,7 @@ impl fmt::Display for Error {
                 shown(second),
                 shown(dir)
             ),
-            Error::Io { path, message } => write!(f, "{message}（{}）", shown(path)),
+            Error::Io { path, message } => write!(f, "{}：{message}", shown(path)),
             Error::Bind { addr, source } if source.kind() == std::io::ErrorKind::AddrInUse => {
                 write!(
                     f,
