@@ -227,3 +227,73 @@ fn figures_and_diff_show_an_unfilled_value_the_same_way() {
         diff.stdout
     );
 }
+
+/// The body of `GET path` from a preview server, once it answers 200.
+fn get(addr: std::net::SocketAddr, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let status = head[9..12].parse().unwrap();
+    // Bodies here are sent whole (Content-Length), never chunked.
+    assert!(!head.to_ascii_lowercase().contains("chunked"), "{head}");
+    (status, raw[end + 4..].to_vec())
+}
+
+fn preview(p: &TestProject) -> speechgen::serve::Server {
+    use speechgen::pdf::{FontChoice, PdfOptions};
+    let renderers = speechgen::format::Renderers::new(PdfOptions {
+        fonts: FontChoice::Bundled,
+        font_dirs: Vec::new(),
+    });
+    let mut options =
+        speechgen::serve::ServeOptions::new(p.root(), p.path("facts/2021.yaml"), renderers);
+    options.port = 0;
+    speechgen::serve::start(options).expect("the preview starts")
+}
+
+#[test]
+fn the_preview_pdf_carries_the_author_and_follows_speech_yaml() {
+    let p = TestProject::sample();
+    p.write(SETTINGS, "author: 某某单位办公室\n");
+    let server = preview(&p);
+    let (status, pdf) = get(server.addr, "/speech.pdf");
+    assert_eq!(status, 200);
+    assert_eq!(info(&pdf, b"Author").as_deref(), Some("某某单位办公室"));
+
+    // A wrong key saved in speech.yaml shows in the page at its line; mended, the speech is back.
+    p.write(SETTINGS, "author: 某某单位办公室\nauthr: 某某\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let page = loop {
+        let page = String::from_utf8(get(server.addr, "/view").1).unwrap();
+        if page.contains("authr") || std::time::Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(
+        page.contains("未知的设置“authr”") && page.contains("speech.yaml:2:1"),
+        "{page}"
+    );
+    p.write(SETTINGS, "author: 另一个单位\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let pdf = loop {
+        let (status, pdf) = get(server.addr, "/speech.pdf");
+        if status == 200 || std::time::Instant::now() > deadline {
+            break pdf;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(info(&pdf, b"Author").as_deref(), Some("另一个单位"));
+    server.shutdown();
+}

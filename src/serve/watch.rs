@@ -144,6 +144,7 @@ mod tests {
         assert!(!inputs.is_input(Path::new("/p/facts/.2021.yaml.swp")));
         assert!(inputs.is_input(Path::new("/p/templates/speech.md.tera")));
         assert!(inputs.is_input(Path::new("/p/templates/figures.yaml")));
+        assert!(inputs.is_input(Path::new("/p/templates/speech.yaml")));
         assert!(!inputs.is_input(Path::new("/p/templates/.figures.yaml.swp")));
         assert!(!inputs.is_input(Path::new("/p/templates/speech.md.tera~")));
         assert!(!inputs.is_input(Path::new("/p/output/2021/speech.html")));
