@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::did_you_mean;
 
 /// Placeholders are taken from Supplementary Private Use Area-A, which no speech text contains.
@@ -49,7 +49,11 @@ impl Template {
                 line: 1,
                 column: 1,
             };
-            Diagnostic::error("io", format!("无法读取讲话稿模板：{e}"), Some(location))
+            Diagnostic::error(
+                Diagnostic::IO,
+                format!("无法读取讲话稿模板：{}", crate::error::explain_io(&e)),
+                Some(location),
+            )
         })?;
         Ok(Template {
             path: path.to_path_buf(),
@@ -111,7 +115,8 @@ impl Template {
     }
 
     /// Problems between the template and the declarations: a figure used but not declared
-    /// (an error, with "did you mean") and a figure declared but never printed (a warning).
+    /// (an error, with "did you mean") and a figure declared but never printed (the warning
+    /// `unused_at` builds at its declaration).
     pub fn check_usages(
         &self,
         declared: &[&str],
@@ -138,9 +143,8 @@ impl Template {
         }
         for id in declared {
             if !usages.iter().any(|u| u.id == *id)
-                && let Some(mut d) = unused_at(id)
+                && let Some(d) = unused_at(id)
             {
-                d.severity = Severity::Warning;
                 out.push(d);
             }
         }
