@@ -85,7 +85,7 @@ fn author_and_title_in_speech_yaml_reach_the_pdf_metadata() {
         SETTINGS,
         "title: 某某单位年度工作讲话\nauthor: 某某单位办公室\n",
     );
-    p.run(&["render", "--fonts", "bundled", "-o", "out"])
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
         .expect_code(0);
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     assert_eq!(info(&pdf, b"Author").as_deref(), Some("某某单位办公室"));
@@ -110,7 +110,7 @@ fn author_and_title_in_speech_yaml_reach_the_pdf_metadata() {
 fn without_speech_yaml_the_pdf_has_no_author_and_the_template_title() {
     let p = TestProject::sample();
     std::fs::remove_file(p.path(SETTINGS)).unwrap();
-    p.run(&["render", "--fonts", "bundled", "-o", "out"])
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
         .expect_code(0);
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     assert_eq!(info(&pdf, b"Author"), None, "nothing office-specific");
@@ -119,19 +119,19 @@ fn without_speech_yaml_the_pdf_has_no_author_and_the_template_title() {
         Some("市直工委在全市机关党建工作推进会上的发言"),
         "the template's heading"
     );
-    p.run(&["check"]).expect_code(0);
+    p.run(["check"]).expect_code(0);
 }
 
 #[test]
 fn the_sample_names_its_office_in_speech_yaml_not_in_the_program() {
     let p = TestProject::sample();
-    p.run(&[
+    p.run([
         "render", "--format", "pdf", "--fonts", "bundled", "-o", "out",
     ])
     .expect_code(0);
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     assert_eq!(info(&pdf, b"Author").as_deref(), Some("市直机关工委"));
-    let help = p.run(&["--help"]);
+    let help = p.run(["--help"]);
     assert!(
         !help.stdout.contains("市直") && !help.stdout.contains("工委"),
         "{}",
@@ -146,7 +146,7 @@ fn a_wrong_setting_is_reported_at_its_line() {
         SETTINGS,
         "title: 某某发言\nauthr: 某某单位\nchars_per_minute: 很快\n",
     );
-    let run = p.run(&["check", "--message-format", "short"]);
+    let run = p.run(["check", "--message-format", "short"]);
     run.expect_code(1)
         .expect_problem(SETTINGS, (2, 1), "unknown-key", "未知的设置“authr”")
         .expect_problem(SETTINGS, (3, 19), "wrong-type", "chars_per_minute");
@@ -156,10 +156,10 @@ fn a_wrong_setting_is_reported_at_its_line() {
         run.stderr
     );
     // render refuses what check refuses, and writes nothing.
-    p.run(&["render", "-o", "out"]).expect_code(1);
+    p.run(["render", "-o", "out"]).expect_code(1);
     assert!(!p.path("out").exists());
     // The human format shows the line itself.
-    let human = p.run(&["check"]);
+    let human = p.run(["check"]);
     assert!(human.stderr.contains("authr: 某某单位"), "{}", human.stderr);
 }
 
@@ -204,7 +204,7 @@ fn figures_and_diff_show_an_unfilled_value_the_same_way() {
         .replace("    2021: 342\n", "    2021: 342\n    2022: 360\n")
         .replace("branches_qualified: 1380", "branches_qualified:");
     p.write("facts/2022.yaml", &facts_2022);
-    let figures = p.run(&["figures", "2022"]);
+    let figures = p.run(["figures", "2022"]);
     figures.expect_code(1);
     assert!(
         figures
@@ -218,7 +218,7 @@ fn figures_and_diff_show_an_unfilled_value_the_same_way() {
         "{}",
         figures.stderr
     );
-    let diff = p.run(&["diff", "2021", "2022"]);
+    let diff = p.run(["diff", "2021", "2022"]);
     diff.expect_code(0);
     assert!(
         diff.stdout
