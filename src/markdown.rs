@@ -155,11 +155,11 @@ impl Construct {
     pub fn hint(self) -> String {
         let how = match self {
             Construct::List => "请把列表改写为段落（每项一段，或用“一是……二是……”连成一段）",
-            Construct::OrderedList => {
-                "请把编号列表改写为段落；行首确要印出“1.”时写作 1\\."
-            }
+            Construct::OrderedList => "请把编号列表改写为段落；行首确要印出“1.”时写作 1\\.",
             Construct::Table => "请把表格改写为段落",
-            Construct::Link => "讲话稿印在纸上，链接无处可点：请只留下链接文字，删去 [ ] 与 ( ) 中的网址",
+            Construct::Link => {
+                "讲话稿印在纸上，链接无处可点：请只留下链接文字，删去 [ ] 与 ( ) 中的网址"
+            }
             Construct::LinkDefinition => "这一行什么也印不出：请删去它",
             Construct::Image => "请删去图片",
             Construct::Html => {
@@ -463,22 +463,50 @@ mod tests {
     #[test]
     fn markdown_the_model_does_not_hold_is_refused_where_it_starts() {
         let cases: &[(&str, &str, Construct)] = &[
-            ("前文。\n\n- 第一项工作\n- 第二项工作\n", "- 第一", Construct::List),
+            (
+                "前文。\n\n- 第一项工作\n- 第二项工作\n",
+                "- 第一",
+                Construct::List,
+            ),
             ("* 第一项\n", "* 第一", Construct::List),
             ("1. 第一项\n2. 第二项\n", "1. 第一", Construct::OrderedList),
-            ("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n", "| 甲", Construct::Table),
-            ("详见[网站](https://example.org)。", "[网站]", Construct::Link),
+            (
+                "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n",
+                "| 甲",
+                Construct::Table,
+            ),
+            (
+                "详见[网站](https://example.org)。",
+                "[网站]",
+                Construct::Link,
+            ),
             ("详见<https://example.org>。", "<https", Construct::Link),
-            ("[网站]: https://example.org\n\n正文。", "[网站]:", Construct::LinkDefinition),
-            ("正文<b>甲</b>。\n\n[乙]: https://example.org\n", "<b>", Construct::Html),
+            (
+                "[网站]: https://example.org\n\n正文。",
+                "[网站]:",
+                Construct::LinkDefinition,
+            ),
+            (
+                "正文<b>甲</b>。\n\n[乙]: https://example.org\n",
+                "<b>",
+                Construct::Html,
+            ),
             ("![照片](a.png)", "![照片]", Construct::Image),
             ("正文<b>加粗</b>。", "<b>", Construct::Html),
             ("<!-- 备注 -->\n\n正文。", "<!--", Construct::Html),
             ("<div>\n正文\n</div>\n", "<div>", Construct::Html),
             ("> 引文\n", "> 引文", Construct::BlockQuote),
             ("```\n代码\n```\n", "```", Construct::CodeBlock),
-            ("正文。\n\n    缩进四格的一段。\n", "缩进四格", Construct::CodeBlock),
-            ("正文[^1]。\n\n[^1]: 注释。\n", "[^1]。", Construct::Footnote),
+            (
+                "正文。\n\n    缩进四格的一段。\n",
+                "缩进四格",
+                Construct::CodeBlock,
+            ),
+            (
+                "正文[^1]。\n\n[^1]: 注释。\n",
+                "[^1]。",
+                Construct::Footnote,
+            ),
             ("甲。\n\n---\n\n乙。", "---", Construct::ThematicBreak),
             ("这是*斜体*。", "*斜体", Construct::Emphasis),
             ("# 标题\n\n# 又一个标题\n", "# 又", Construct::SecondTitle),
@@ -489,8 +517,16 @@ mod tests {
             let found = parse(md, &[], false).expect_err(md);
             let offset = md.find(at).unwrap();
             let first = found.first().unwrap();
-            assert_eq!((first.construct, first.offset), (*construct, offset), "{md}");
-            let expected = if md.contains("[^1]:") || md.contains("[乙]:") { 2 } else { 1 };
+            assert_eq!(
+                (first.construct, first.offset),
+                (*construct, offset),
+                "{md}"
+            );
+            let expected = if md.contains("[^1]:") || md.contains("[乙]:") {
+                2
+            } else {
+                1
+            };
             assert_eq!(found.len(), expected, "{md}: {found:?}");
         }
     }

@@ -116,7 +116,11 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     // The template is rendered here as `render` renders it, so that `check` also finds what only a
     // render shows: a Tera error, or Markdown the document model does not hold.
     match template.render(&template.figure_ids(), facts.year) {
-        Ok(md) => diagnostics.extend(markdown::to_document(&template, &md, &[], false).err().unwrap_or_default()),
+        Ok(md) => {
+            if let Err(refused) = markdown::to_document(&template, &md, &[], false) {
+                diagnostics.extend(refused);
+            }
+        }
         Err(e) => diagnostics.push(e),
     }
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();

@@ -363,7 +363,11 @@ fn line_patterns(source: &str) -> Vec<LinePattern> {
             }
             ('\r', _) if chars.get(i + 1) == Some(&'\n') => {}
             ('{', None) if matches!(chars.get(i + 1), Some('{' | '%' | '#')) => {
-                closer = Some(if chars[i + 1] == '{' { '}' } else { chars[i + 1] });
+                closer = Some(if chars[i + 1] == '{' {
+                    '}'
+                } else {
+                    chars[i + 1]
+                });
                 tag_here(items);
                 i += 2;
                 column += 2;
