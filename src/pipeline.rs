@@ -156,6 +156,16 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
+    // The template is rendered here as `render` renders it, so that `check` also finds what only a
+    // render shows: a Tera error, or Markdown the document model does not hold.
+    match template.render(&template.figure_ids(), facts.year) {
+        Ok(md) => {
+            if let Err(refused) = markdown::to_document(&template, &md, &[], false) {
+                diagnostics.extend(refused);
+            }
+        }
+        Err(e) => diagnostics.push(e),
+    }
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
         let decl = declarations.figure(id)?;
@@ -179,6 +189,17 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         evaluation,
         diagnostics,
     })
+}
+
+/// `diagnostics` with those of `found` it does not hold yet, sorted.
+fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in found {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    }
+    sort(&mut diagnostics);
+    diagnostics
 }
 
 fn sort(diagnostics: &mut [Diagnostic]) {
@@ -205,35 +226,33 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         facts,
         template,
         evaluation,
-        mut diagnostics,
+        diagnostics,
         ..
     } = checked;
 
-    // One placeholder per distinct figure the template uses, in order of first use.
-    let mut ids: Vec<String> = Vec::new();
-    for usage in template.usages() {
-        if !ids.contains(&usage.id) {
-            ids.push(usage.id);
-        }
-    }
-    let markdown_with_placeholders = match template.render(&ids, facts.year) {
-        Ok(md) => md,
-        Err(e) => {
-            diagnostics.push(e);
-            sort(&mut diagnostics);
-            return Err(diagnostics);
-        }
-    };
+    // One placeholder per distinct figure the template uses, in order of first use. A template
+    // that cannot be rendered, or holds Markdown the document model does not, was reported by
+    // `check` already (a draft gets this far with errors), so its errors are not added twice.
+    let ids = template.figure_ids();
+    let markdown_with_placeholders = template
+        .render(&ids, facts.year)
+        .map_err(|e| joined(diagnostics.clone(), vec![e]))?;
     let slots: Vec<Slot> = ids
         .iter()
         .map(|id| slot(id, &evaluation, &facts, req.mask))
         .collect();
     let markdown = markdown::fill(&markdown_with_placeholders, &slots);
-    let document = markdown::to_document(&markdown_with_placeholders, &slots, req.draft);
-    let html_body = html::body(&markdown_with_placeholders, &slots);
+    let document = markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
+        .map_err(|found| joined(diagnostics.clone(), found))?;
+    let html_body = html::body(&document);
     // The speech's name from the settings, else the template's heading.
-    let title = settings.title.as_deref().unwrap_or(&document.title);
-    let html_page = html::page(title, &html_body, req.draft);
+    let html_page = html::page(
+        &document,
+        &html::PageMeta {
+            title: settings.title.as_deref().unwrap_or(&document.title),
+            author: settings.author.as_deref(),
+        },
+    );
     let figures = evaluation
         .figures
         .iter()
