@@ -320,6 +320,7 @@ fn render(
     // Fonts are chosen once for every facts file, and only when a PDF is asked for.
     let typesetter = if options.formats.contains(&Format::Pdf) {
         let t = Typesetter::new(&options.pdf).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
+        t.warnings().iter().for_each(|w| eprintln!("警告：{w}"));
         Some(t)
     } else {
         None
@@ -596,6 +597,10 @@ fn serve(
     // Chosen once: each version of the draft is laid out with the same faces.
     let typesetter =
         Typesetter::new(&fonts.options()).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
+    typesetter
+        .warnings()
+        .iter()
+        .for_each(|w| eprintln!("警告：{w}"));
     let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
         typesetter
             .typeset(doc)
