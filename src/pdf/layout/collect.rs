@@ -4,13 +4,17 @@
 //! paragraph as a `BlockChars` (its characters with face, size and style, and how the block is
 //! set), and the faces of the page numbers' and the draft mark's characters. A character no face
 //! has is refused here, at its place in the speech. Nothing is measured yet.
+//!
+//! Whitespace is settled here too: a run of it between two Latin words or numbers becomes one
+//! space, printed; anywhere else (beside Chinese, at a block's ends) it is dropped, as Chinese
+//! text has no spaces between words (`linebreak::is_word_space`).
 
 use std::collections::HashMap;
 
 use super::{BODY_PT, DRAFT_TEXT, TITLE_PT};
 use crate::document::{Block, Document, InlineStyle};
 use crate::pdf::fonts::{FaceSet, Role};
-use crate::pdf::linebreak::Align;
+use crate::pdf::linebreak::{self, Align};
 use crate::pdf::{PdfError, Place};
 
 /// One character to set, before measuring.
@@ -54,10 +58,31 @@ pub(super) struct Collected {
     pub marks: MarkFaces,
 }
 
-/// Characters that are never printed as glyphs. The ideographic space is printed: it holds a
-/// cell like any character.
+/// Whitespace in the text: never printed as it comes (see `printed`). The ideographic space is
+/// not blank: it holds a cell like any character.
 pub(super) fn is_blank(c: char) -> bool {
     c.is_whitespace() && c != '\u{3000}'
+}
+
+/// The characters of a block as printed, each with what it came with (its inline): every run of
+/// whitespace becomes one space between two word characters and nothing elsewhere. A tab or a
+/// line break inside a name or a soft line break in the template is whitespace like any other.
+fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)> {
+    let mut out: Vec<(char, T)> = Vec::new();
+    let mut space: Option<T> = None;
+    for (c, tag) in text {
+        if is_blank(c) {
+            space = space.or(Some(tag));
+            continue;
+        }
+        if let (Some(tag), Some(&(before, _))) = (space.take(), out.last())
+            && linebreak::is_word_space(before, c)
+        {
+            out.push((' ', tag));
+        }
+        out.push((c, tag));
+    }
+    out
 }
 
 pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfError> {
@@ -89,9 +114,6 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn resolve(&mut self, role: Role, c: char, place: &Place) -> Result<usize, PdfError> {
         let faces = self.faces;
-        if is_blank(c) {
-            return Ok(faces.for_role(role));
-        }
         if let Some(&f) = self.cache.get(&(role, c)) {
             return Ok(f);
         }
@@ -121,9 +143,9 @@ fn title_block(title: &str, resolver: &mut Resolver<'_>) -> Result<Option<BlockC
     let place = Place::Title {
         excerpt: excerpt(title),
     };
-    let chars = title
-        .chars()
-        .map(|ch| {
+    let chars = printed(title.chars().map(|c| (c, ())))
+        .into_iter()
+        .map(|(ch, ())| {
             Ok(Char {
                 ch,
                 face: resolver.resolve(Role::Title, ch, &place)?,
@@ -181,27 +203,27 @@ fn body_block(
             }),
         ),
     };
+    let inlines = block.inlines();
+    let places: Vec<Place> = inlines
+        .iter()
+        .map(|i| place.with_figure(i.figure.clone()))
+        .collect();
+    let text = inlines
+        .iter()
+        .enumerate()
+        .flat_map(|(n, i)| i.text.chars().map(move |c| (c, n)));
     let mut chars = Vec::new();
-    for inline in block.inlines() {
-        let place = place.with_figure(inline.figure.clone());
-        let role = role_of(inline.style);
-        for ch in inline.text.chars() {
-            // Soft line breaks inside a Markdown paragraph are not breaks in print.
-            let ch = if ch == '\n' || ch == '\r' || ch == '\t' {
-                ' '
-            } else {
-                ch
-            };
-            chars.push(Char {
-                ch,
-                face: resolver.resolve(role, ch, &place)?,
-                size: BODY_PT,
-                lead: role == Role::Lead,
-            });
-        }
+    for (ch, n) in printed(text) {
+        let role = role_of(inlines[n].style);
+        chars.push(Char {
+            ch,
+            face: resolver.resolve(role, ch, &places[n])?,
+            size: BODY_PT,
+            lead: role == Role::Lead,
+        });
     }
     // An empty block would print as a blank line: the document has nothing there.
-    if chars.iter().all(|c| is_blank(c.ch)) {
+    if chars.is_empty() {
         return Ok(None);
     }
     Ok(Some(BlockChars {

@@ -78,9 +78,7 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
     let mut per_face: Vec<BTreeSet<char>> = vec![BTreeSet::new(); faces.faces.len()];
     for b in &text.blocks {
         for c in &b.chars {
-            if !is_blank(c.ch) {
-                per_face[c.face].insert(c.ch);
-            }
+            per_face[c.face].insert(c.ch);
         }
     }
     let marks = &text.marks;
@@ -192,9 +190,6 @@ impl Metrics {
     /// A full-width mark's blank half may be squeezed: the side away from its ink.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
-        if c == ' ' {
-            p.advance = 0.0;
-        }
         let punct = !c.is_ascii()
             && (linebreak::forbidden_start(c) || linebreak::forbidden_end(c))
             && !matches!(c, '—' | '…' | '々' | '℃' | '‰');

@@ -7,7 +7,7 @@
 //! characters for it and turns its glyph positions into as few runs as the PDF needs. A segment
 //! that cannot be broken and is wider than a line is refused here, at its place.
 
-use super::collect::{BlockChars, is_blank};
+use super::collect::BlockChars;
 use super::embed::Embedded;
 use super::{Run, block_width, pitch};
 use crate::pdf::PdfError;
@@ -68,8 +68,8 @@ fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
     let mut prev_end: Option<f64> = None;
     for (k, i) in line.range.clone().enumerate() {
         let c = b.chars[i];
-        if is_blank(c.ch) {
-            prev_end = None;
+        // A word space the line broke at ends it and is not printed; any other is a glyph.
+        if c.ch == ' ' && i + 1 == line.range.end {
             continue;
         }
         let face = embedded.face(c.face);

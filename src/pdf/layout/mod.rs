@@ -232,6 +232,27 @@ mod tests {
     }
 
     #[test]
+    fn spaces_between_latin_words_are_printed_once_and_dropped_beside_chinese() {
+        let p = plan_of("", "日报 Party \t Building\n专栏");
+        let text: String = p.pages[0].iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "日报Party Building专栏");
+        // Each glyph's left edge, walking the runs.
+        let mut at: Vec<(char, f64, f64)> = Vec::new(); // (char, x, advance)
+        for r in &p.pages[0] {
+            let m = Metrics::new(&p.faces[r.face].subset);
+            let mut x = r.x;
+            for c in r.text.chars() {
+                at.push((c, x, m.advance(c, r.size)));
+                x += m.advance(c, r.size) + r.spacing;
+            }
+        }
+        let find = |ch: char| at.iter().find(|(c, ..)| *c == ch).unwrap();
+        let ((_, y, y_adv), (_, sp, sp_adv), (_, b, _)) = (find('y'), find(' '), find('B'));
+        assert!(*sp_adv > 4.0, "the face's space, not nothing: {sp_adv}");
+        assert!((sp - (y + y_adv)).abs() < 1e-6 && (b - (sp + sp_adv)).abs() < 1e-6);
+    }
+
+    #[test]
     fn a_spread_line_is_one_run_with_even_spacing() {
         // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
         // over the full width in one run.
