@@ -239,8 +239,12 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             fonts,
         } => {
             let file = project.facts_file(facts.as_deref())?;
-            let mut options =
-                serve::ServeOptions::new(&project.root, file, Renderers::new(fonts.options()));
+            // Chosen once, now: each version of the draft is laid out with the same faces, and a
+            // font problem shows when the preview starts.
+            let renderers = Renderers::new(fonts.options());
+            renderers.choose_fonts()?;
+            print_font_notes(&renderers);
+            let mut options = serve::ServeOptions::new(&project.root, file, renderers);
             options.host = host;
             options.port = port;
             serve::run_blocking(options, |addr| {
@@ -283,6 +287,22 @@ struct RenderOptions {
 }
 
 /// Renders every facts file in memory, then writes all of them or, if any failed, none.
+/// Prints what choosing the faces found (a broken font file skipped) once, however the render
+/// ends.
+struct NotesPrinted<'a>(&'a Renderers);
+
+impl Drop for NotesPrinted<'_> {
+    fn drop(&mut self) {
+        print_font_notes(self.0);
+    }
+}
+
+fn print_font_notes(renderers: &Renderers) {
+    for note in renderers.take_font_notes() {
+        eprintln!("警告：{note}");
+    }
+}
+
 fn render(
     project: &Project,
     files: &[PathBuf],
@@ -300,6 +320,7 @@ fn render(
             draft: options.draft,
             mask: options.mask,
         };
+        let _notes = NotesPrinted(&options.renderers);
         let result = pipeline::render(&request)
             .map_err(Error::from)
             .and_then(|rendered| {

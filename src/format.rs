@@ -84,6 +84,9 @@ pub struct Renderers {
     pdf: Pdf,
     /// Every face a PDF was set in so far, one line each (`正文: AR PL SungtiL GB (内置)`).
     faces_used: Mutex<Vec<String>>,
+    /// Notes about the faces not yet shown to the user (a broken font file skipped), taken by
+    /// [`Renderers::take_font_notes`].
+    font_notes: Mutex<Vec<String>>,
 }
 
 enum Pdf {
@@ -102,6 +105,7 @@ impl Renderers {
                 chosen: OnceLock::new(),
             },
             faces_used: Mutex::default(),
+            font_notes: Mutex::default(),
         }
     }
 
@@ -112,6 +116,7 @@ impl Renderers {
         Renderers {
             pdf: Pdf::Engine(Arc::new(engine)),
             faces_used: Mutex::default(),
+            font_notes: Mutex::default(),
         }
     }
 
@@ -123,14 +128,44 @@ impl Renderers {
             .clone()
     }
 
+    /// Notes about the fonts found while choosing the faces (each a plain sentence, never a
+    /// diagnostic: they do not count for `--deny-warnings`), each returned once.
+    pub fn take_font_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.font_notes.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Chooses the PDF's faces now rather than at the first PDF (the preview does, so that a
+    /// font problem shows when it starts).
+    pub fn choose_fonts(&self) -> Result<(), Error> {
+        match &self.pdf {
+            Pdf::Engine(_) => Ok(()),
+            Pdf::Typesetter { options, chosen } => self.typesetter(options, chosen).map(|_| ()),
+        }
+    }
+
+    fn typesetter<'a>(
+        &self,
+        options: &PdfOptions,
+        chosen: &'a OnceLock<Result<Typesetter, PdfError>>,
+    ) -> Result<&'a Typesetter, Error> {
+        chosen
+            .get_or_init(|| {
+                let typesetter = Typesetter::new(options)?;
+                self.font_notes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(typesetter.warnings().iter().cloned());
+                Ok(typesetter)
+            })
+            .as_ref()
+            .map_err(|e| Error::Pdf(e.clone()))
+    }
+
     fn pdf(&self, rendered: &Rendered) -> Result<Vec<u8>, Error> {
         match &self.pdf {
             Pdf::Engine(engine) => engine(&rendered.document),
             Pdf::Typesetter { options, chosen } => {
-                let typesetter = chosen
-                    .get_or_init(|| Typesetter::new(options))
-                    .as_ref()
-                    .map_err(|e| Error::Pdf(e.clone()))?;
+                let typesetter = self.typesetter(options, chosen)?;
                 let meta = Metadata {
                     title: rendered.settings.title.clone(),
                     author: rendered.settings.author.clone(),

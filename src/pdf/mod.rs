@@ -195,6 +195,12 @@ impl Typesetter {
         })
     }
 
+    /// Font files skipped while choosing the faces, each with its path and why (printed by the
+    /// caller; they never stop a render).
+    pub fn warnings(&self) -> &[String] {
+        self.faces.warnings()
+    }
+
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let plan = layout::plan(doc, &self.faces)?;
