@@ -22,7 +22,7 @@ A speech project is a folder holding templates/ (speech.md.tera, figures.yaml) a
 FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
 
 Examples:
-  speechgen render                        write output/<year>/speech.md, .html and .pdf
+  speechgen render                        write output/<year>/speech.md, .html, .pdf and .docx
   speechgen render 2021 -o out            the same into out/
   speechgen render --draft                render even with unfilled figures, marked 草稿
   speechgen render --mask --format md     the redacted copy: every digit figure as *
@@ -58,7 +58,7 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render the speech to Markdown, HTML and PDF (writes nothing if a figure is unfilled or wrong).
+    /// Render the speech to Markdown, HTML, PDF and Word (writes nothing if a figure is unfilled or wrong).
     #[command(
         after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
     )]
@@ -71,7 +71,7 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Formats to write, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf, Format::Docx])]
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
@@ -153,6 +153,8 @@ pub enum Format {
     Html,
     /// A4, laid out as GB/T 9704 official documents are.
     Pdf,
+    /// Word (.docx), for editing the wording: the same page, named styles, figures as content controls.
+    Docx,
 }
 
 impl Format {
@@ -161,6 +163,7 @@ impl Format {
             Format::Md => "speech.md",
             Format::Html => "speech.html",
             Format::Pdf => "speech.pdf",
+            Format::Docx => "speech.docx",
         }
     }
 }
@@ -372,6 +375,13 @@ fn render(
                     }
                     Err(e) => return Err(Fatal(format!("PDF 生成失败：{e}"))),
                 },
+                Format::Docx => {
+                    let meta = crate::docx::DocxMeta {
+                        title: rendered.document.title.clone(),
+                        ..Default::default()
+                    };
+                    crate::docx::write_docx(&rendered.document, &meta).map_err(Fatal)?
+                }
             };
             outputs.push((dir.join(format.file_name()), bytes));
         }

@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline: [`facts`] (read a year) → [`figures`] (declare, compute,
 //! check) → [`template`] (Tera) → [`markdown`] (the .md and the [`document`] model) →
-//! [`html`]; [`pipeline`] runs them in memory, [`output`] writes, [`cli`] is the command line.
+//! [`html`], [`pdf`], [`docx`]; [`pipeline`] runs them in memory, [`output`] writes, [`cli`] is the command line.
 
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod document;
+pub mod docx;
 pub mod facts;
 pub mod figures;
 pub mod html;

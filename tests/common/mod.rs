@@ -5,6 +5,7 @@
 
 mod documents;
 mod fs;
+pub mod office;
 pub mod pdf_tools;
 
 #[allow(unused_imports)] // only the PDF tests build documents in code
