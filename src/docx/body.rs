@@ -102,7 +102,7 @@ impl Writer<'_> {
             return;
         };
         let note = self.doc.figure(id);
-        let comment = self.doc.draft.then(|| self.comments.len());
+        let comment = self.doc.draft.then_some(self.comments.len());
         if let Some(c) = comment {
             self.xml
                 .push_str(&format!("<w:commentRangeStart w:id=\"{c}\"/>"));

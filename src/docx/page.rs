@@ -81,9 +81,10 @@ mod tests {
     #[test]
     fn grid_holds_22_lines_of_28_characters_and_no_more() {
         assert_eq!(LINE_PITCH, 579);
-        assert!(LINE_PITCH * 22 <= TEXT_H && LINE_PITCH * 23 > TEXT_H);
+        let height = TEXT_H;
+        assert!((LINE_PITCH * 22..LINE_PITCH * 23).contains(&height));
         assert!(
-            (LINE_PITCH + 1) * 22 > TEXT_H,
+            (LINE_PITCH + 1) * 22 > height,
             "the pitch is as large as fits"
         );
         assert_eq!(CHAR_SPACE, -842);
@@ -99,6 +100,7 @@ mod tests {
         // Its line ends 28 mm above the page's bottom edge minus a 14 pt line: 7 mm below the block.
         let top_of_line_mm = (FOOTER_DISTANCE + PAGE_NUMBER_LINE) as f64 / 1440.0 * 25.4;
         assert!((top_of_line_mm - 28.0).abs() < 0.05, "{top_of_line_mm}");
-        assert!(FOOTER_DISTANCE + PAGE_NUMBER_LINE < MARGIN_BOTTOM);
+        let bottom_margin = MARGIN_BOTTOM;
+        assert!(FOOTER_DISTANCE + PAGE_NUMBER_LINE < bottom_margin);
     }
 }
