@@ -447,7 +447,7 @@ fn github_annotations_for_ci() {
 fn usage_and_io_errors_exit_2() {
     let p = TestProject::sample();
     p.run(&["check", "facts/1999.yaml"]).expect_code(2);
-    p.run(&["render", "--format", "docx"]).expect_code(2);
+    p.run(&["render", "--format", "odt"]).expect_code(2);
     let outside = tempfile::tempdir().unwrap();
     let run = assert_cmd::Command::cargo_bin("speechgen")
         .unwrap()
