@@ -24,7 +24,7 @@ facts/ (<year>.yaml). speechgen finds it from the current folder upward, or from
 FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
 
 Examples:
-  speechgen render                        write output/<year>/speech.md, .html and .pdf
+  speechgen render                        write output/<year>/speech.md, .html, .pdf and .docx
   speechgen render 2021 -o out            the same into out/
   speechgen render --draft                render even with unfilled figures, marked 草稿
   speechgen render --mask --format md     the redacted copy: every digit figure as *
@@ -60,7 +60,7 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render the speech to Markdown, HTML and PDF (writes nothing if a figure is unfilled or wrong).
+    /// Render the speech to Markdown, HTML, PDF and Word (writes nothing if a figure is unfilled or wrong).
     #[command(
         after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
     )]

@@ -15,18 +15,21 @@ pub enum Format {
     Html,
     /// A4, laid out as GB/T 9704 official documents are.
     Pdf,
-    // Docx: the Word document (issue 10), one more arm in each match below.
+    /// Word (.docx), for editing the wording: the same page, named styles, figures as content
+    /// controls.
+    Docx,
 }
 
 impl Format {
     /// What `render` writes when no `--format` is given.
-    pub const DEFAULT: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
+    pub const DEFAULT: [Format; 4] = [Format::Md, Format::Html, Format::Pdf, Format::Docx];
 
     pub fn extension(self) -> &'static str {
         match self {
             Format::Md => "md",
             Format::Html => "html",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
 
@@ -36,6 +39,9 @@ impl Format {
             Format::Md => "text/markdown; charset=utf-8",
             Format::Html => "text/html; charset=utf-8",
             Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -51,6 +57,18 @@ impl Format {
             Format::Md => Ok(rendered.markdown.clone().into_bytes()),
             Format::Html => Ok(rendered.html_page.clone().into_bytes()),
             Format::Pdf => renderers.pdf(rendered),
+            Format::Docx => {
+                let meta = crate::docx::DocxMeta {
+                    title: rendered
+                        .settings
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| rendered.document.title.clone()),
+                    author: rendered.settings.author.clone().unwrap_or_default(),
+                    ..Default::default()
+                };
+                crate::docx::write_docx(&rendered.document, &meta).map_err(Error::Internal)
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline: [`settings`] (the speech's own settings) and [`facts`] (read a
 //! year) → [`figures`] (declare, compute, check) → [`template`] (Tera) → [`markdown`] (the .md and
-//! the [`document`] model) → [`html`] and [`pdf`]; [`pipeline`] runs them in memory, [`format`]
+//! the [`document`] model) → [`html`], [`pdf`] and [`docx`]; [`pipeline`] runs them in memory, [`format`]
 //! turns a render into each output file, [`review`] is what reviewers read (listing, diff),
 //! [`output`] writes, [`error`] is every way a command fails, [`cli`] is the command line.
 
@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod document;
+pub mod docx;
 pub mod error;
 pub mod facts;
 pub mod figures;

@@ -441,7 +441,7 @@ fn github_annotations_for_ci() {
 fn usage_and_io_errors_exit_2() {
     let p = Project::sample();
     p.run(["check", "facts/1999.yaml"]).expect_code(2);
-    p.run(["render", "--format", "docx"]).expect_code(2);
+    p.run(["render", "--format", "odt"]).expect_code(2);
     let run = Project::empty().run(["check"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("找不到讲话稿项目"));

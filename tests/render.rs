@@ -202,8 +202,8 @@ fn a_failed_render_leaves_earlier_outputs_untouched() {
         .collect();
     assert_eq!(
         leftovers.len(),
-        3,
-        "speech.md, .html, .pdf and no temporary file: {leftovers:?}"
+        4,
+        "speech.md, .html, .pdf, .docx and no temporary file: {leftovers:?}"
     );
 }
 

@@ -20,6 +20,7 @@
 pub mod browser;
 mod documents;
 mod http;
+pub mod office;
 pub mod pdf_tools;
 pub mod preview;
 pub mod programs;

@@ -39,6 +39,11 @@ pub fn pdftotext(pdf: &[u8]) -> String {
     run("pdftotext", &["-enc", "UTF-8"], pdf)
 }
 
+/// The text laid out as on the page (`-layout`): one text line a line, pages split by form feeds.
+pub fn pdftotext_layout(pdf: &[u8]) -> String {
+    run("pdftotext", &["-layout", "-enc", "UTF-8"], pdf)
+}
+
 pub fn pdfinfo(pdf: &[u8]) -> String {
     run("pdfinfo", &["-enc", "UTF-8"], pdf)
 }
