@@ -511,7 +511,34 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         );
         return Ok(ExitCode::from(1));
     }
-    let text = crate::next_year::next_year_text(&checked.facts, &checked.declarations);
+    let made = crate::next_year::next_year(
+        &checked.facts,
+        &checked.declarations,
+        &checked.evaluation,
+        &target,
+    );
+    let text = match made {
+        Ok(text) => text,
+        Err(crate::next_year::Refusal::Unfilled {
+            diagnostics,
+            figures,
+        }) => {
+            print_diagnostics(&diagnostics, MessageFormat::Human, color);
+            eprintln!(
+                "{} 还有 {} 个数据项未填：{}。先把这一年填完，再由它生成下一年；未写入任何文件",
+                report::shown_path(file),
+                figures.len(),
+                figures.join("、")
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(crate::next_year::Refusal::Internal(message)) => {
+            return Err(Fatal(format!(
+                "内部错误，未写入 {}：{message}",
+                report::shown_path(&target)
+            )));
+        }
+    };
     crate::output::write_all(&[(target.clone(), text.into_bytes())])
         .map_err(|e| Fatal(format!("写入 {} 失败：{e}", target.display())))?;
     let unfilled = pipeline::check(&project.root, &target)
