@@ -551,7 +551,7 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         })
         .unwrap_or(0);
     eprintln!(
-        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfilled} 个图待填写；填写后运行 speechgen check {new_year}",
+        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfilled} 个数据项待填写；填写后运行 speechgen check {new_year}",
         report::shown_path(&target),
         checked.facts.year
     );

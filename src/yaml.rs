@@ -254,7 +254,7 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
             .map(str::to_owned);
         d
     };
-    if let Some(slip) = ime_slip(&text) {
+    if let Some(slip) = ime_slip(&text, None) {
         return Err(syntax(slip.pos, slip.message, slip.hint));
     }
     let mut builder = Builder::default();
@@ -295,7 +295,7 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
     }
     if let Err(e) = loaded {
         let pos = to_pos(e.marker());
-        if let Some(slip) = tab_slip(&text, pos.line) {
+        if let Some(slip) = ime_slip(&text, Some(pos.line)).or_else(|| tab_slip(&text, pos.line)) {
             return Err(syntax(slip.pos, slip.message, slip.hint));
         }
         let (said, hint) = translate_scan_error(e.info());
@@ -343,8 +343,9 @@ fn value_part(after_colon: &str) -> &str {
 
 /// Full-width colons after a key and full-width spaces in an indentation: never right in a facts
 /// file, and the parser reports the first on the next line in English and reads the second as part
-/// of a key.
-fn ime_slip(text: &str) -> Option<Slip> {
+/// of a key. A list item (`- 5G：智慧党建`) may be a name holding a full-width colon, so list items
+/// are looked at only where the file failed to parse (`error_line`, or the line before or after).
+fn ime_slip(text: &str, error_line: Option<usize>) -> Option<Slip> {
     for (index, line) in text.lines().enumerate() {
         let indent_end = line
             .find(|c: char| c != ' ' && c != '\u{3000}')
@@ -354,6 +355,10 @@ fn ime_slip(text: &str) -> Option<Slip> {
             continue;
         };
         let item = if rest.starts_with("- ") { "- " } else { "" };
+        let near_error = error_line.is_some_and(|l| (index + 1).abs_diff(l) <= 1);
+        if !item.is_empty() && !near_error {
+            continue;
+        }
         if let Some(column) = indent.chars().position(|c| c == '\u{3000}') {
             let after = after.trim_start();
             if after.starts_with(':') || after.starts_with('：') {

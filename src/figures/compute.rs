@@ -277,7 +277,8 @@ impl<'a> Evaluator<'a> {
         } else if leading_zeros {
             format!("{path} 写作 {written}：开头多了 0；请只写 {plain}")
         } else {
-            format!("{path} 写作 {written}：数字前不加正负号；请只写 {plain}")
+            let sign = &written[..1];
+            format!("{path} 写作 {written}：数字前不加“{sign}”号；请只写 {plain}")
         };
         self.report(
             "number-format",
