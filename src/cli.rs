@@ -255,9 +255,12 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
                 }
             })
         }
-        Command::NextYear { facts, force } => {
-            next_year(&project, &project.facts_file(facts.as_deref())?, force)
-        }
+        Command::NextYear { facts, force } => next_year(
+            &project,
+            &project.facts_file(facts.as_deref())?,
+            force,
+            color,
+        ),
         Command::Diff { old, new } => diff(
             &project,
             &project.facts_file(Some(&old))?,
@@ -408,14 +411,41 @@ fn figures(project: &Project, file: &Path) -> Result<(), Error> {
     }
 }
 
-fn next_year(project: &Project, file: &Path, force: bool) -> Result<(), Error> {
+fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<(), Error> {
     let checked = pipeline::check(&project.root, file)?;
     let new_year = checked.facts.year + 1;
     let target = project.facts_dir().join(format!("{new_year}.yaml"));
     if target.exists() && !force {
         return Err(Error::WouldOverwrite { path: target });
     }
-    let text = crate::next_year::next_year_text(&checked.facts, &checked.declarations);
+    let made = crate::next_year::next_year(
+        &checked.facts,
+        &checked.declarations,
+        &checked.evaluation,
+        &target,
+    );
+    let text = match made {
+        Ok(text) => text,
+        Err(crate::next_year::Refusal::Unfilled {
+            diagnostics,
+            figures,
+        }) => {
+            Error::Invalid(diagnostics).print(color);
+            eprintln!(
+                "{} 还有 {} 个数据项未填：{}。先把这一年填完，再由它生成下一年；未写入任何文件",
+                shown_path(file),
+                figures.len(),
+                figures.join("、")
+            );
+            return Err(Error::Failed);
+        }
+        Err(crate::next_year::Refusal::Internal(message)) => {
+            return Err(Error::Internal(format!(
+                "未写入 {}：{message}",
+                shown_path(&target)
+            )));
+        }
+    };
     output::write_all(&[(target.clone(), text.into_bytes())])?;
     let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
@@ -427,7 +457,7 @@ fn next_year(project: &Project, file: &Path, force: bool) -> Result<(), Error> {
         })
         .unwrap_or(0);
     eprintln!(
-        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数字待填写；填写后运行 speechgen check {new_year}",
+        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数据项待填写；填写后运行 speechgen check {new_year}",
         shown_path(&target),
         checked.facts.year
     );

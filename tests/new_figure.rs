@@ -55,7 +55,8 @@ fn the_new_figure_is_checked_at_its_own_values() {
             FACTS,
             at,
             "unfilled",
-            "service.blood_drive.donors 还没有填写（图 blood_donors“无偿献血”需要）",
+            // 图 until issue 8: a clerk reads 图 as a chart; a figure is a 数据项 in messages.
+            "service.blood_drive.donors 还没有填写（数据项 blood_donors“无偿献血”需要）",
         );
 
     p.edit_facts("donors: ~", "donors: 四百一十二");
