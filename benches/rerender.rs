@@ -2,10 +2,9 @@
 //! (`serve::rerender`: pipeline + preview view, PDF excluded; target under 20 ms for the sample),
 //! and the whole path from saving the facts file to the new version being published.
 //!
-//! `cargo bench --bench rerender`. Uses the repository's sample (`facts/`, `templates/`) when it has
-//! one, else the test fixture.
+//! `cargo bench --bench rerender`, on a copy of the repository's sample (`facts/`, `templates/`).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -16,15 +15,16 @@ use speechgen::serve;
 const TARGET: Duration = Duration::from_millis(20);
 
 fn main() {
-    let project = common::Project::new();
+    let project = common::Project::sample();
     let req = RenderRequest {
         root: project.root().to_path_buf(),
-        facts: project.facts.clone(),
+        facts: project.facts(),
         draft: true,
         mask: false,
     };
     let original = project.read_facts();
-    let page = common::get_page_for_bench(&project);
+    // The preview page as the server would show it.
+    let page = serve::rerender(&req).view.html;
     let (_, changed, _) = common::change_one_count(&project, &page);
     let versions = [original.as_str(), changed.as_str()];
 
@@ -58,15 +58,13 @@ fn main() {
 
     // Save → new version published, through the running server (includes the debounce).
     project.save_facts(versions[1]);
-    let server = project.start();
+    let server = project.serve();
     let mut latencies = Vec::new();
     for i in 0..30 {
-        let tag = common::get(server.addr, "/view")
-            .header("x-preview-tag")
-            .unwrap();
+        let tag = server.get("/view").header("x-preview-tag").unwrap();
         let t = Instant::now();
         project.save_facts(versions[i % 2]);
-        let next = common::get(server.addr, &format!("/version?after={tag}")).text();
+        let next = server.get(&format!("/version?after={tag}")).text();
         latencies.push(t.elapsed());
         assert_ne!(next, tag);
         // Let the watcher settle so that saves do not merge into one debounce window.

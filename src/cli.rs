@@ -6,23 +6,26 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::pdf::{PdfError, Typesetter};
-use crate::pipeline::{self, FigureStatus, RenderRequest};
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::format::{self, Format, Renderers};
+use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
-use crate::report::{self, MessageFormat};
+use crate::report::{self, MessageFormat, shown_path};
+use crate::sheet::{self, SheetFormat};
+use crate::{output, review, serve, verify};
 
 const ABOUT: &str =
-    "从一年的事实生成市直机关工委在全市机关党建工作推进会上的发言稿，每个数字都经过计算和核对。
-Regenerates the speech from a year's facts; every figure is computed, traceable and checked.";
+    "从一年的事实重新生成每年一次的讲话稿，每个数字都经过计算和核对，可追溯到事实文件的行。
+Regenerates a yearly speech from a year's facts; every figure is computed, traceable and checked.";
 
 const AFTER_HELP: &str = "\
-A speech project is a folder holding templates/ (speech.md.tera, figures.yaml) and facts/
-(<year>.yaml). speechgen finds it from the current folder upward, or from --root DIR.
+A speech project is a folder holding templates/ (speech.md.tera, figures.yaml, speech.yaml) and
+facts/ (<year>.yaml). speechgen finds it from the current folder upward, or from --root DIR.
 FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
 
 Examples:
-  speechgen render                        write output/<year>/speech.md, .html and .pdf
+  speechgen render                        write output/<year>/speech.md, .html, .pdf and .docx
   speechgen render 2021 -o out            the same into out/
   speechgen render --draft                render even with unfilled figures, marked 草稿
   speechgen render --mask --format md     the redacted copy: every digit figure as *
@@ -61,7 +64,7 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render the speech to Markdown, HTML and PDF (writes nothing if a figure is unfilled or wrong).
+    /// Render the speech to Markdown, HTML, PDF and Word (writes nothing if a figure is unfilled or wrong).
     #[command(
         after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
     )]
@@ -74,7 +77,7 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Formats to write, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
@@ -131,10 +134,10 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
         /// Port to listen on (0: any free port).
-        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
         port: u16,
         /// Address to listen on; loopback only unless you name another (e.g. 0.0.0.0 for the LAN).
-        #[arg(long, default_value = "127.0.0.1", value_parser = crate::serve::parse_host)]
+        #[arg(long, default_value = "127.0.0.1", value_parser = serve::parse_host)]
         host: std::net::IpAddr,
         /// Open the preview in the default browser.
         #[arg(long)]
@@ -153,20 +156,20 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
         /// text, csv and json go to standard output; html and pdf to output/<year>/figures.html|pdf.
-        #[arg(long, value_enum, default_value_t = crate::sheet::SheetFormat::Text)]
-        format: crate::sheet::SheetFormat,
+        #[arg(long, value_enum, default_value_t = SheetFormat::Text)]
+        format: SheetFormat,
         /// Write to this file instead.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// 检查一份输出（讲话稿 .md/.html/.pdf 或核对表）是否由当前的事实和模板生成：0 一致，1 已过期。
+    /// 检查一份输出（讲话稿 .md/.html/.pdf/.docx 或核对表）是否由当前的事实和模板生成：0 一致，1 已过期。
     /// Tell whether FILE was rendered from the current inputs: exit 0 when it was, 1 when an input
     /// changed since (each is named), 2 when FILE cannot be read or carries no digest.
     #[command(
         after_help = "Examples:\n  speechgen verify output/2021/speech.pdf\n  speechgen verify output/2021/figures.pdf 2021"
     )]
     Verify {
-        /// A speech or sheet speechgen wrote (.md, .html, .pdf, or the JSON sheet).
+        /// A speech or sheet speechgen wrote (.md, .html, .pdf, .docx, or the JSON sheet).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The facts file or year to compare with (default: the one FILE was rendered from).
@@ -182,24 +185,6 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Md,
-    Html,
-    /// A4, laid out as GB/T 9704 official documents are.
-    Pdf,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Md => "speech.md",
-            Format::Html => "speech.html",
-            Format::Pdf => "speech.pdf",
-        }
-    }
 }
 
 /// Which faces the PDF is set in.
@@ -232,9 +217,7 @@ impl FontArgs {
     }
 }
 
-/// An error that stops the command: usage, I/O or internal (exit 2).
-struct Fatal(String);
-
+/// Runs the command line; the one place a failure becomes the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let color = match cli.color {
@@ -245,39 +228,19 @@ pub fn run() -> ExitCode {
         }
     };
     match dispatch(cli, color) {
-        Ok(code) => code,
-        Err(Fatal(message)) => {
-            eprintln!("speechgen: {message}");
-            ExitCode::from(2)
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            e.print(color);
+            e.exit_code()
         }
     }
 }
 
-fn project(root: Option<&Path>) -> Result<Project, Fatal> {
-    match root {
-        Some(r) => Project::at(r),
-        None => Project::discover(Path::new(".")),
-    }
-    .map_err(Fatal)
-}
-
-fn facts_files(project: &Project, args: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
-    if args.is_empty() {
-        return Ok(vec![project.facts_file(None).map_err(Fatal)?]);
-    }
-    args.iter()
-        .map(|a| project.facts_file(Some(a)).map_err(Fatal))
-        .collect()
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], format: MessageFormat, color: bool) {
-    for d in diagnostics {
-        eprintln!("{}", report::format(d, format, color));
-    }
-}
-
-fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
-    let project = project(cli.root.as_deref())?;
+fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
+    let project = match cli.root.as_deref() {
+        Some(root) => Project::at(root)?,
+        None => Project::discover(Path::new("."))?,
+    };
     match cli.command {
         Command::Render {
             facts,
@@ -287,33 +250,44 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             draft,
             mask,
         } => {
-            let files = facts_files(&project, &facts)?;
+            let files = project.facts_files(&facts)?;
             let options = RenderOptions {
+                output,
                 formats: format,
-                pdf: fonts.options(),
+                renderers: Renderers::new(fonts.options()),
                 draft,
                 mask,
             };
-            render(&project, &files, output, &options, color)
+            render(&project, &files, &options, color)
         }
         Command::Check {
             facts,
             deny_warnings,
             message_format,
         } => {
-            let files = facts_files(&project, &facts)?;
+            let files = project.facts_files(&facts)?;
             check(&project, &files, deny_warnings, message_format, color)
         }
         Command::Figures {
             facts,
             format,
             output,
-        } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            figures(&project, &file, format, output, color)
+        } => figures(
+            &project,
+            &project.facts_file(facts.as_deref())?,
+            format,
+            output.as_deref(),
+        ),
+        Command::Verify { file, facts } => {
+            let facts = facts.map(|f| project.facts_file(Some(&f))).transpose()?;
+            let verdict = verify::verify(&project, &file, facts.as_deref())?;
+            print!("{verdict}");
+            verdict.into_result()
         }
-        Command::Verify { file, facts } => verify(&project, &file, facts.as_deref()),
-        Command::Schema { output } => schema(&project, output, color),
+        Command::Schema { output } => {
+            let schema = crate::schema::of_project(&project)?;
+            write_or_print(output.as_deref(), schema.as_bytes())
+        }
         Command::Serve {
             facts,
             port,
@@ -321,52 +295,84 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             open,
             fonts,
         } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            serve(&project, file, host, port, open, &fonts)
+            let file = project.facts_file(facts.as_deref())?;
+            // Chosen once, now: each version of the draft is laid out with the same faces, and a
+            // font problem shows when the preview starts.
+            let renderers = Renderers::new(fonts.options());
+            renderers.choose_fonts()?;
+            print_font_notes(&renderers);
+            let mut options = serve::ServeOptions::new(&project.root, file, renderers);
+            options.host = host;
+            options.port = port;
+            serve::run_blocking(options, |addr| {
+                let url = serve::url(addr);
+                eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
+                if open && let Err(e) = serve::open_in_browser(&url) {
+                    eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
+                }
+            })
         }
-        Command::NextYear { facts, force } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            next_year(&project, &file, force, color)
-        }
-        Command::Diff { old, new } => {
-            let old = project.facts_file(Some(&old)).map_err(Fatal)?;
-            let new = project.facts_file(Some(&new)).map_err(Fatal)?;
-            diff(&project, &old, &new, color)
-        }
+        Command::NextYear { facts, force } => next_year(
+            &project,
+            &project.facts_file(facts.as_deref())?,
+            force,
+            color,
+        ),
+        Command::Diff { old, new } => diff(
+            &project,
+            &project.facts_file(Some(&old))?,
+            &project.facts_file(Some(&new))?,
+        ),
     }
 }
 
-fn io_diagnostic_is_fatal(diagnostics: &[Diagnostic]) -> Option<String> {
-    diagnostics
-        .iter()
-        .find(|d| d.code == "io")
-        .map(|d| format!("{}（{}）", d.message, report::place(d).unwrap_or_default()))
+/// The draft of a facts file, every figure shown whether filled or not: what `figures` and
+/// `diff` read.
+fn draft(project: &Project, facts: &Path) -> Result<pipeline::Rendered, Error> {
+    let request = RenderRequest {
+        root: project.root.clone(),
+        facts: facts.to_path_buf(),
+        draft: true,
+        mask: false,
+    };
+    Ok(pipeline::render(&request)?)
 }
 
 struct RenderOptions {
+    output: Option<PathBuf>,
     formats: Vec<Format>,
-    pdf: crate::pdf::PdfOptions,
+    renderers: Renderers,
     draft: bool,
     mask: bool,
+}
+
+/// Renders every facts file in memory, then writes all of them or, if any failed, none.
+/// Prints what choosing the faces found (a broken font file skipped) once, however the render
+/// ends.
+struct NotesPrinted<'a>(&'a Renderers);
+
+impl Drop for NotesPrinted<'_> {
+    fn drop(&mut self) {
+        print_font_notes(self.0);
+    }
+}
+
+fn print_font_notes(renderers: &Renderers) {
+    for note in renderers.take_font_notes() {
+        eprintln!("警告：{note}");
+    }
 }
 
 fn render(
     project: &Project,
     files: &[PathBuf],
-    output: Option<PathBuf>,
     options: &RenderOptions,
     color: bool,
-) -> Result<ExitCode, Fatal> {
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut faces: Vec<String> = Vec::new();
+) -> Result<(), Error> {
+    let output = options.output.as_deref();
+    project.refuse_shared_output(output, files)?;
+    let mut outputs = Vec::new();
     let mut failed = false;
-    // Fonts are chosen once for every facts file, and only when a PDF is asked for.
-    let typesetter = if options.formats.contains(&Format::Pdf) {
-        let t = Typesetter::new(&options.pdf).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
-        Some(t)
-    } else {
-        None
-    };
     for file in files {
         let request = RenderRequest {
             root: project.root.clone(),
@@ -374,81 +380,46 @@ fn render(
             draft: options.draft,
             mask: options.mask,
         };
-        let rendered = match pipeline::render(&request) {
-            Ok(rendered) => rendered,
-            Err(diagnostics) => {
-                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                    return Err(Fatal(message));
+        let _notes = NotesPrinted(&options.renderers);
+        let result = pipeline::render(&request)
+            .map_err(Error::from)
+            .and_then(|rendered| {
+                for d in &rendered.diagnostics {
+                    eprintln!("{}", report::format(d, MessageFormat::Human, color));
                 }
-                print_diagnostics(&diagnostics, MessageFormat::Human, color);
-                eprintln!(
-                    "{}：{}；未写入任何文件（草稿可用 --draft 生成）",
-                    report::shown_path(file),
-                    report::summary(&diagnostics)
-                );
+                let dir = project.output_dir(output, file, files.len() > 1, rendered.year);
+                format::files(&rendered, &options.formats, &options.renderers, &dir)
+            });
+        match result {
+            Ok(files) => outputs.extend(files),
+            // The speech's own errors are reported per facts file; the machine's stop the command.
+            Err(e) if e.is_in_the_speech() => {
+                e.print(color);
+                let why = match &e {
+                    Error::Invalid(diagnostics) => format!(
+                        "{}；未写入任何文件（草稿可用 --draft 生成）",
+                        report::summary(diagnostics)
+                    ),
+                    _ => "无法排版；未写入任何文件".to_owned(),
+                };
+                eprintln!("{}：{why}", shown_path(file));
                 failed = true;
-                continue;
             }
-        };
-        print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
-        let dir = output_dir(project, output.as_deref(), file, files.len(), rendered.year);
-        for format in &options.formats {
-            let bytes = match format {
-                Format::Md => rendered.markdown.clone().into_bytes(),
-                Format::Html => rendered.html_page.clone().into_bytes(),
-                Format::Pdf => match typesetter
-                    .as_ref()
-                    .expect("chosen above")
-                    .typeset_stamped(&rendered.document, Some(&rendered.digest))
-                {
-                    Ok(pdf) => {
-                        faces = pdf.faces_used;
-                        pdf.bytes
-                    }
-                    // A character no face has, or a figure too wide for a line: the facts or the
-                    // template must change, like any other error in them (exit 1, not 2).
-                    Err(e @ (PdfError::MissingChar { .. } | PdfError::Overlong { .. })) => {
-                        eprintln!("error[pdf]: {e}");
-                        eprintln!("{}：PDF 无法排版；未写入任何文件", report::shown_path(file));
-                        failed = true;
-                        continue;
-                    }
-                    Err(e) => return Err(Fatal(format!("PDF 生成失败：{e}"))),
-                },
-            };
-            outputs.push((dir.join(format.file_name()), bytes));
+            Err(e) => return Err(e),
         }
     }
     if failed {
-        return Ok(ExitCode::from(1));
+        return Err(Error::Failed);
     }
-    crate::output::write_all(&outputs).map_err(|e| Fatal(format!("写入输出文件失败：{e}")))?;
+    output::write_all(&outputs)?;
     for (path, _) in &outputs {
-        eprintln!("已写入 {}", report::shown_path(path));
+        eprintln!("已写入 {}", shown_path(path));
     }
+    let faces = options.renderers.faces_used();
     if !faces.is_empty() {
         eprintln!("PDF 字体：{}", faces.join("；"));
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// output/<year>/ by default; `-o DIR` for one facts file; DIR/<stem>/ for each of several.
-fn output_dir(
-    project: &Project,
-    output: Option<&Path>,
-    facts: &Path,
-    count: usize,
-    year: i64,
-) -> PathBuf {
-    let stem = facts
-        .file_stem()
-        .map_or_else(|| year.to_string(), |s| s.to_string_lossy().into_owned());
-    match output {
-        Some(dir) if count == 1 => dir.to_path_buf(),
-        Some(dir) => dir.join(stem),
-        None if count == 1 => project.root.join("output").join(year.to_string()),
-        None => project.root.join("output").join(stem),
-    }
+    Ok(())
 }
 
 fn check(
@@ -457,19 +428,17 @@ fn check(
     deny_warnings: bool,
     format: MessageFormat,
     color: bool,
-) -> Result<ExitCode, Fatal> {
+) -> Result<(), Error> {
     let mut failed = false;
     for file in files {
-        let diagnostics = match pipeline::check(&project.root, file) {
+        let diagnostics = match pipeline::check(&project.root, file).map_err(Error::from) {
             Ok(checked) => checked.diagnostics,
-            Err(diagnostics) => {
-                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                    return Err(Fatal(message));
-                }
-                diagnostics
-            }
+            Err(Error::Invalid(diagnostics)) => diagnostics,
+            Err(e) => return Err(e),
         };
-        print_diagnostics(&diagnostics, format, color);
+        for d in &diagnostics {
+            eprintln!("{}", report::format(d, format, color));
+        }
         let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
         let file_failed = errors || (deny_warnings && warnings);
@@ -477,270 +446,114 @@ fn check(
         let verdict = if file_failed { "未通过" } else { "通过" };
         eprintln!(
             "{}：{verdict}（{}）",
-            report::shown_path(file),
+            shown_path(file),
             report::summary(&diagnostics)
         );
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if failed { Err(Error::Failed) } else { Ok(()) }
 }
 
-fn figures(
-    project: &Project,
-    file: &Path,
-    format: crate::sheet::SheetFormat,
-    output: Option<PathBuf>,
-    color: bool,
-) -> Result<ExitCode, Fatal> {
-    let sheet = match crate::sheet::build(&project.root, file) {
-        Ok(sheet) => sheet,
-        Err(diagnostics) => {
-            if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                return Err(Fatal(message));
-            }
-            print_diagnostics(&diagnostics, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let bytes = match crate::sheet::write(&sheet, format, None) {
-        Ok(bytes) => bytes,
-        Err(e @ (PdfError::MissingChar { .. } | PdfError::Overlong { .. })) => {
-            eprintln!("error[pdf]: {e}");
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(Fatal(format!("核对表 PDF 生成失败：{e}"))),
-    };
-    let target = match output {
-        Some(path) => Some(path),
-        None if format.is_document() => Some(
-            project
-                .root
-                .join("output")
-                .join(sheet.year.to_string())
-                .join(format.file_name()),
-        ),
-        None => None,
-    };
-    match target {
+/// Writes `bytes` to `path`, or to standard output when there is none (machine formats).
+fn write_or_print(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    match path {
         Some(path) => {
-            crate::output::write_all(&[(path.clone(), bytes)])
-                .map_err(|e| Fatal(format!("写入 {} 失败：{e}", path.display())))?;
-            eprintln!("已写入 {}", report::shown_path(&path));
+            output::write_all(&[(path.to_path_buf(), bytes.to_vec())])?;
+            eprintln!("已写入 {}", shown_path(path));
+            Ok(())
         }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)
+            out.write_all(bytes)
                 .and_then(|()| out.flush())
-                .map_err(|e| Fatal(format!("无法输出核对表：{e}")))?;
+                .map_err(|e| Error::io("标准输出", "无法输出", &e))
         }
     }
+}
+
+/// The verification sheet, to standard output or its file; fails when a row cannot be signed.
+fn figures(
+    project: &Project,
+    file: &Path,
+    format: SheetFormat,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let sheet = sheet::build(&project.root, file)?;
+    let bytes = sheet::write(&sheet, format, None)?;
+    let target = sheet.destination(project, format, output);
+    write_or_print(target.as_deref(), &bytes)?;
     eprintln!(
         "{}（摘要 {}）",
-        crate::sheet::text::summary(&sheet),
+        sheet::text::summary(&sheet),
         sheet.digest.short()
     );
-    Ok(if sheet.open_rows() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    sheet.signable()
 }
 
-fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<ExitCode, Fatal> {
-    use crate::digest::Digest;
-    let shown = report::shown_path(file);
-    let bytes = std::fs::read(file).map_err(|e| Fatal(format!("无法读取 {shown}：{e}")))?;
-    let then = Digest::find_in(&bytes).map_err(|e| Fatal(format!("{shown}：{e}")))?;
-    let facts = match facts {
-        Some(arg) => project.facts_file(Some(arg)).map_err(Fatal)?,
-        None => {
-            let recorded = then.facts_path().unwrap_or_default();
-            let path = project.root.join(recorded);
-            if path.is_file() {
-                path
-            } else {
-                println!("{shown}：已过期");
-                println!("  {}", crate::digest::Change::Removed(recorded.to_owned()));
-                return Ok(ExitCode::from(1));
-            }
-        }
-    };
-    let inputs = pipeline::input_files(&project.root, &facts);
-    let present: Vec<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
-    let now = Digest::read(&project.root, &present).map_err(|e| Fatal(e.to_string()))?;
-    let changes = then.changes(&now);
-    if changes.is_empty() && then.sha256 == now.sha256 {
-        println!(
-            "{shown}：与当前输入一致（摘要 {}，{}）",
-            now.short(),
-            now.inputs
-                .iter()
-                .map(|i| i.path.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!(
-        "{shown}：已过期（生成时摘要 {}，现在为 {}），变化的输入：",
-        then.short(),
-        now.short()
-    );
-    for c in &changes {
-        println!("  {c}");
-    }
-    println!(
-        "  重新生成：speechgen render {}",
-        report::shown_path(&facts)
-    );
-    Ok(ExitCode::from(1))
-}
-
-fn schema(project: &Project, output: Option<PathBuf>, color: bool) -> Result<ExitCode, Fatal> {
-    let decls = match crate::figures::Declarations::load(&project.figures()) {
-        Ok(d) => d,
-        Err(diagnostics) => {
-            if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                return Err(Fatal(message));
-            }
-            print_diagnostics(&diagnostics, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let text = crate::schema::to_string(&decls);
-    match output {
-        Some(path) => {
-            crate::output::write_all(&[(path.clone(), text.into_bytes())])
-                .map_err(|e| Fatal(format!("写入 {} 失败：{e}", path.display())))?;
-            eprintln!("已写入 {}", report::shown_path(&path));
-        }
-        None => print!("{text}"),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<ExitCode, Fatal> {
-    let checked = match pipeline::check(&project.root, file) {
-        Ok(c) => c,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
+fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<(), Error> {
+    let checked = pipeline::check(&project.root, file)?;
     let new_year = checked.facts.year + 1;
     let target = project.facts_dir().join(format!("{new_year}.yaml"));
     if target.exists() && !force {
-        eprintln!(
-            "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
-            report::shown_path(&target)
-        );
-        return Ok(ExitCode::from(1));
+        return Err(Error::WouldOverwrite { path: target });
     }
-    let text = crate::next_year::next_year_text(&checked.facts, &checked.declarations);
-    crate::output::write_all(&[(target.clone(), text.into_bytes())])
-        .map_err(|e| Fatal(format!("写入 {} 失败：{e}", target.display())))?;
-    let unfilled = pipeline::check(&project.root, &target)
+    let made = crate::next_year::next_year(
+        &checked.facts,
+        &checked.declarations,
+        &checked.evaluation,
+        &target,
+    );
+    let text = match made {
+        Ok(text) => text,
+        Err(crate::next_year::Refusal::Unfilled {
+            diagnostics,
+            figures,
+        }) => {
+            Error::Invalid(diagnostics).print(color);
+            eprintln!(
+                "{} 还有 {} 个数据项未填：{}。先把这一年填完，再由它生成下一年；未写入任何文件",
+                shown_path(file),
+                figures.len(),
+                figures.join("、")
+            );
+            return Err(Error::Failed);
+        }
+        Err(crate::next_year::Refusal::Internal(message)) => {
+            return Err(Error::Internal(format!(
+                "未写入 {}：{message}",
+                shown_path(&target)
+            )));
+        }
+    };
+    output::write_all(&[(target.clone(), text.into_bytes())])?;
+    let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
             c.evaluation
                 .figures
                 .iter()
-                .filter(|f| f.status != FigureStatus::Ok)
+                .filter(|f| f.status != pipeline::FigureStatus::Ok)
                 .count()
         })
         .unwrap_or(0);
     eprintln!(
-        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfilled} 个图待填写；填写后运行 speechgen check {new_year}",
-        report::shown_path(&target),
+        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数据项待填写；填写后运行 speechgen check {new_year}",
+        shown_path(&target),
         checked.facts.year
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn diff(project: &Project, old: &Path, new: &Path, color: bool) -> Result<ExitCode, Fatal> {
-    let render = |file: &Path| {
-        let request = RenderRequest {
-            root: project.root.clone(),
-            facts: file.to_path_buf(),
-            draft: true,
-            mask: false,
-        };
-        pipeline::render(&request)
-    };
-    let (old_r, new_r) = match (render(old), render(new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(d), _) | (_, Err(d)) => {
-            print_diagnostics(&d, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let shown = |f: Option<&pipeline::FigureReport>| match f {
-        None => "（无此图）".to_owned(),
-        Some(f) => match (&f.value, f.status) {
-            (Some(v), FigureStatus::Ok) => {
-                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
-            }
-            (_, FigureStatus::Invalid) => "【有误】".to_owned(),
-            _ => "【未填】".to_owned(),
-        },
-    };
-    let mut ids: Vec<&str> = new_r.figures.iter().map(|f| f.id.as_str()).collect();
-    ids.extend(
-        old_r
-            .figures
-            .iter()
-            .map(|f| f.id.as_str())
-            .filter(|id| !new_r.figures.iter().any(|f| f.id == *id)),
-    );
-    let mut changed = 0;
-    for id in ids {
-        let o = old_r.figures.iter().find(|f| f.id == id);
-        let n = new_r.figures.iter().find(|f| f.id == id);
-        let (before, after) = (shown(o), shown(n));
-        if before != after {
-            changed += 1;
-            let label = n.or(o).map(|f| f.label.as_str()).unwrap_or("");
-            println!("{id}  {label}：{before} → {after}");
-        }
+fn diff(project: &Project, old: &Path, new: &Path) -> Result<(), Error> {
+    let (old, new) = (draft(project, old)?, draft(project, new)?);
+    let changes = review::diff(&old.figures, &new.figures);
+    for change in &changes {
+        println!("{change}");
     }
     eprintln!(
-        "{} 年与 {} 年相比，{changed} 个图不同",
-        old_r.year, new_r.year
+        "{} 年与 {} 年相比，{} 个数字不同",
+        old.year,
+        new.year,
+        changes.len()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn serve(
-    project: &Project,
-    facts: PathBuf,
-    host: std::net::IpAddr,
-    port: u16,
-    open: bool,
-    fonts: &FontArgs,
-) -> Result<ExitCode, Fatal> {
-    use crate::serve;
-    // Chosen once: each version of the draft is laid out with the same faces.
-    let typesetter =
-        Typesetter::new(&fonts.options()).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
-    let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
-        typesetter
-            .typeset(doc)
-            .map(|out| out.bytes)
-            .map_err(|e| e.to_string())
-    });
-    let mut options = serve::ServeOptions::new(&project.root, facts, pdf);
-    options.host = host;
-    options.port = port;
-    serve::run_blocking(options, |addr| {
-        let url = serve::url(addr);
-        eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
-        if open && let Err(e) = serve::open_in_browser(&url) {
-            eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
-        }
-    })
-    .map_err(|e| Fatal(e.to_string()))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

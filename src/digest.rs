@@ -1,7 +1,7 @@
 //! The digest that ties an output to the exact inputs it was rendered from.
 //!
-//! Every output (the speech's Markdown, HTML and PDF, draft and masked included, and the
-//! verification sheet) carries a manifest: the program version, the SHA-256 of each file the
+//! Every output (the speech's Markdown, HTML, PDF and Word file, draft and masked included, and
+//! the verification sheet) carries a manifest: the program version, the SHA-256 of each file the
 //! render read, listed by path, and one SHA-256 over all of them. A reviewer's signed sheet and a
 //! printout match when their 12-digit short digests match; `speechgen verify` reads the manifest
 //! back and names the input that changed since.
@@ -142,13 +142,12 @@ impl Digest {
         }
     }
 
-    /// Reads `paths` (files of the project at `root`) and digests them with this program's version.
-    pub fn read(root: &Path, paths: &[PathBuf]) -> std::io::Result<Digest> {
+    /// Reads `paths` (files of the project at `root`) and digests them with this program's
+    /// version. Fails with the file that cannot be read.
+    pub fn read(root: &Path, paths: &[PathBuf]) -> Result<Digest, (PathBuf, std::io::Error)> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
-            let bytes = std::fs::read(p).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("无法读取 {}：{e}", p.display()))
-            })?;
+            let bytes = std::fs::read(p).map_err(|e| (p.clone(), e))?;
             files.push((shown_path(root, p), bytes));
         }
         let borrowed: Vec<(String, &[u8])> = files
@@ -251,10 +250,14 @@ impl Digest {
         ]
     }
 
-    /// The manifest an output carries: a PDF's Info entry, an HTML meta tag or a Markdown comment.
+    /// The manifest an output carries: a PDF's Info entry, a Word file's custom property, an HTML
+    /// meta tag, a Markdown comment or the JSON sheet's field.
     pub fn find_in(bytes: &[u8]) -> Result<Digest, FindError> {
         if bytes.starts_with(b"%PDF") {
             return Self::find_in_pdf(bytes);
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Self::find_in_docx(bytes);
         }
         let text = String::from_utf8_lossy(bytes);
         let meta = format!("<meta name=\"{KEY}\" content=\"");
@@ -302,6 +305,30 @@ impl Digest {
         let text = lopdf::decode_text_string(entry)
             .map_err(|e| FindError::Malformed(format!("PDF 中的摘要无法解码（{e}）")))?;
         Self::parse_manifest(&text)
+    }
+
+    /// A Word file keeps the manifest as its custom property `speechgen-digest`
+    /// (`docx::DIGEST_PROPERTY`, in `docProps/custom.xml`).
+    fn find_in_docx(bytes: &[u8]) -> Result<Digest, FindError> {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?;
+        let mut xml = String::new();
+        match zip.by_name("docProps/custom.xml") {
+            Ok(mut part) => part
+                .read_to_string(&mut xml)
+                .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?,
+            Err(_) => return Err(FindError::Missing),
+        };
+        let name = format!("name=\"{}\"", crate::docx::DIGEST_PROPERTY);
+        let start = xml.find(&name).ok_or(FindError::Missing)?;
+        let rest = &xml[start..];
+        let value = rest
+            .find("<vt:lpwstr>")
+            .map(|i| &rest[i + "<vt:lpwstr>".len()..])
+            .and_then(|v| v.find("</vt:lpwstr>").map(|end| &v[..end]))
+            .ok_or(FindError::Malformed("属性未结束".into()))?;
+        Self::parse_manifest(&html_unescape(&value.replace("&apos;", "'")))
     }
 
     /// What differs between the inputs this digest records (`self`, then) and `now`.

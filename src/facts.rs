@@ -101,11 +101,34 @@ impl Facts {
         Ok(Facts { doc, year, sample })
     }
 
+    /// Problems with the keys every facts file may hold besides the facts (`year` is checked on
+    /// loading, since nothing can be read without it).
+    pub fn reserved_key_problems(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if let Some(entry) = self.doc.root.get("sample")
+            && !matches!(entry.value.value, Value::Bool(_))
+        {
+            // `sample: yes` or `sample: "true"` read as "not sample" would print invented numbers
+            // as final ones; read as "sample" it would hide a typo. Neither: say so.
+            let mut d = self.doc.error(
+                "wrong-type",
+                entry.value.pos,
+                format!(
+                    "sample 只能是 true 或 false，这里是{}",
+                    describe(&entry.value)
+                ),
+            );
+            d.fact = Some("sample".into());
+            d.hint = Some("sample: true".into());
+            out.push(d);
+        }
+        out
+    }
+
     /// Finds the nodes at a dotted path; `*` stands for every item of a list or every value of
     /// a group.
     pub fn resolve(&self, path: &str) -> Resolved<'_> {
         let mut current: Vec<(String, &Node)> = vec![(String::new(), &self.doc.root)];
-        let mut parent: Option<(String, Pos)> = None;
         for segment in path.split('.') {
             let mut next = Vec::new();
             for (prefix, node) in &current {
@@ -131,9 +154,16 @@ impl Facts {
                     (Value::Map(entries), key) => match entries.iter().find(|e| e.key == key) {
                         Some(e) => next.push((join(key), &e.value)),
                         None => {
+                            // The group looked in, even one item of a list reached through `*`:
+                            // a list item missing a key is reported at that item.
+                            let parent = if prefix.is_empty() {
+                                None
+                            } else {
+                                self.key_pos(prefix).map(|pos| (prefix.clone(), pos))
+                            };
                             return Resolved::Missing {
                                 missing: join(key),
-                                parent: parent.clone(),
+                                parent,
                             };
                         }
                     },
@@ -144,10 +174,6 @@ impl Facts {
                         };
                     }
                 }
-            }
-            if let [(p, _)] = next.as_slice() {
-                let key_pos = self.key_pos(p);
-                parent = key_pos.map(|pos| (p.clone(), pos));
             }
             current = next;
         }
@@ -176,7 +202,7 @@ impl Facts {
     }
 
     /// Every key in the file that no declared fact path (pattern) reaches: typos and leftovers.
-    pub fn unknown_keys(&self, patterns: &[&str]) -> Vec<Diagnostic> {
+    pub fn unknown_keys(&self, patterns: &[&str]) -> Vec<UnknownKey> {
         let patterns: Vec<Vec<&str>> = patterns.iter().map(|p| p.split('.').collect()).collect();
         let mut out = Vec::new();
         for entry in self.doc.root.entries() {
@@ -202,7 +228,7 @@ impl Facts {
         key_pos: Pos,
         node: &Node,
         patterns: &[Vec<&str>],
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<UnknownKey>,
     ) {
         let matches = |p: &Vec<&str>| {
             p.len() >= segments.len()
@@ -226,20 +252,28 @@ impl Facts {
                 .map(|p| p[parent.len()])
                 .filter(|s| *s != "*")
                 .collect();
-            let mut d = self.doc.error(
-                "unknown-key",
-                key_pos,
-                format!("未知的键“{key}”：没有任何图或规则读取 {path}"),
-            );
+            let meant = did_you_mean(key, &siblings);
+            let message = match meant {
+                Some(_) => format!("未知的键“{key}”"),
+                None => format!("未知的键“{key}”：没有任何数据项或规则读取 {path}"),
+            };
+            let mut d = self.doc.error("unknown-key", key_pos, message);
             d.fact = Some(path.to_owned());
-            d.hint = Some(match did_you_mean(key, &siblings) {
+            d.hint = Some(match meant {
                 Some(s) => format!("是不是想写“{s}”？"),
                 None if siblings.is_empty() => {
-                    "若这是新的事实，请先在 templates/figures.yaml 中声明读取它的图".into()
+                    "若这是新的事实，请先在 templates/figures.yaml 中声明读取它的数据项".into()
                 }
                 None => format!("这里可以写的键有：{}", dedup(&siblings).join("、")),
             });
-            out.push(d);
+            let meant = meant.map(|m| match path.rsplit_once('.') {
+                Some((parent, _)) => format!("{parent}.{m}"),
+                None => m.to_owned(),
+            });
+            out.push(UnknownKey {
+                diagnostic: d,
+                meant,
+            });
             return;
         }
         // A path that is a whole fact (a number, a series, a list of names) is not looked into.
@@ -286,6 +320,15 @@ impl Facts {
     }
 }
 
+/// A key no figure or rule reads, and the declared path it is probably a typo of.
+#[derive(Debug, Clone)]
+pub struct UnknownKey {
+    pub diagnostic: Diagnostic,
+    /// The full fact path the key was probably meant to be (`supervision.rectification_letters`):
+    /// that fact is then missing because of this one typo, and is not reported again.
+    pub meant: Option<String>,
+}
+
 fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for i in items {
@@ -306,17 +349,55 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
-/// A value described for a message: `文字“1,380”`, `小数 12.5`, `空值`.
+/// A value described for a message: `文字“1,380”`, `小数 12.5`, `科学记数法 1e3`, `空值`.
+/// Text from the file is shown with invisible characters spelt out, so that a value can never
+/// break a message into two lines or reverse its direction.
 pub fn describe(node: &Node) -> String {
     match &node.value {
         Value::Null => "空值".into(),
         Value::Bool(b) => format!("真假值 {b}"),
-        Value::Int(i) => format!("整数 {i}"),
+        Value::Int(i) => format!("整数 {}", node.written.as_deref().unwrap_or(&i.to_string())),
+        Value::Float(_, t) if is_scientific(t) => format!("科学记数法 {t}"),
         Value::Float(_, t) => format!("小数 {t}"),
-        Value::Str(s) => format!("文字“{s}”"),
+        Value::Str(s) => format!("文字“{}”", escape_invisible(s)),
         Value::Seq(_) => "一个列表".into(),
         Value::Map(_) => "一个分组".into(),
     }
+}
+
+/// `1e3`, `2.5E-1`: a number with an exponent.
+pub fn is_scientific(text: &str) -> bool {
+    text.contains(['e', 'E'])
+}
+
+/// A character that prints as nothing or changes what is around it: control characters (a line
+/// break in a name can start a Markdown list), bidirectional controls (U+202E shows text reversed),
+/// zero-width characters and line separators.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// A text with every invisible character written out (`\n`, `\t`, `<U+202E>`).
+pub fn escape_invisible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_invisible(c) => out.push_str(&format!("<U+{:04X}>", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -365,10 +446,18 @@ mod tests {
             "a.list.*.count",
         ]);
         assert_eq!(d.len(), 2, "{d:#?}");
-        assert_eq!(d[0].location.as_ref().unwrap().line, 4);
-        assert!(d[0].hint.as_ref().unwrap().contains("members_reached"));
-        assert_eq!(d[1].location.as_ref().unwrap().line, 7);
-        assert_eq!(d[1].location.as_ref().unwrap().column, 7);
+        assert_eq!(d[0].diagnostic.location.as_ref().unwrap().line, 4);
+        assert!(
+            d[0].diagnostic
+                .hint
+                .as_ref()
+                .unwrap()
+                .contains("members_reached")
+        );
+        assert_eq!(d[0].meant.as_deref(), Some("a.members_reached"));
+        assert_eq!(d[1].diagnostic.location.as_ref().unwrap().line, 7);
+        assert_eq!(d[1].diagnostic.location.as_ref().unwrap().column, 7);
+        assert_eq!(d[1].meant.as_deref(), Some("a.list.0.count"));
     }
 
     #[test]

@@ -3,138 +3,388 @@
 //!
 //! Numbers are emptied rather than copied because a copied number passes every check and is
 //! printed as if it were this year's: the stale figure this program exists to prevent. An empty
-//! value is *unfilled*, which `check` and `render` refuse until someone fills it in.
+//! value is *unfilled*, which `check` and `render` refuse until someone fills it in. So the text
+//! made is read back before it is written: it must parse, and no number may be left in it.
 
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::{Facts, RESERVED_KEYS};
-use crate::figures::Declarations;
-use crate::figures::declaration::RuleKind;
-use crate::yaml::{Node, Pos, Value};
+use crate::figures::declaration::{Kind, RuleKind};
+use crate::figures::{Declarations, Evaluation};
+use crate::pipeline::FigureStatus;
+use crate::yaml::{self, Node, Pos, Value};
 
-/// The text of the new year's facts file.
-pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
-    let new_year = facts.year + 1;
-    let series: Vec<&str> = decls
-        .rules
+/// Why next year's facts were not made.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The year started from is not filled in itself (most often: `next-year` run twice, from the
+    /// year it made). Its empty values would be carried on with the comments of the year before,
+    /// labelled 上年. The problems, and the labels of the unfilled figures.
+    Unfilled {
+        diagnostics: Vec<Diagnostic>,
+        figures: Vec<String>,
+    },
+    /// The text made does not read back as next year's facts: a defect here, and nothing written.
+    Internal(String),
+}
+
+/// The text of next year's facts file, to be written at `target` (`facts/2022.yaml`), made from a
+/// year whose figures are all filled in.
+pub fn next_year(
+    facts: &Facts,
+    decls: &Declarations,
+    evaluation: &Evaluation,
+    target: &Path,
+) -> Result<String, Refusal> {
+    let unfilled: Vec<String> = evaluation
+        .figures
         .iter()
-        .filter_map(|r| match &r.kind {
-            RuleKind::Rising { fact } => Some(fact.path.as_str()),
-            _ => None,
-        })
+        .filter(|f| f.status == FigureStatus::Unfilled)
+        .map(|f| format!("{}（{}）", f.label, f.id))
         .collect();
+    if !unfilled.is_empty() {
+        let diagnostics = evaluation
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "unfilled" || d.code == "missing-fact")
+            .cloned()
+            .collect();
+        return Err(Refusal::Unfilled {
+            diagnostics,
+            figures: unfilled,
+        });
+    }
+    let text = next_year_text(facts, decls);
+    verify(&text, facts, decls, target).map_err(Refusal::Internal)?;
+    Ok(text)
+}
+
+/// What next-year needs from the declarations: which paths hold yearly series (kept, extended)
+/// and which hold numbers (emptied, however they are written).
+struct Plan<'a> {
+    series: Vec<&'a str>,
+    numeric: Vec<Vec<&'a str>>,
+    new_year: i64,
+}
+
+impl<'a> Plan<'a> {
+    fn new(facts: &Facts, decls: &'a Declarations) -> Plan<'a> {
+        let series = decls
+            .rules
+            .iter()
+            .filter_map(|r| match &r.kind {
+                RuleKind::Rising { fact } => Some(fact.path.as_str()),
+                _ => None,
+            })
+            .collect();
+        let figure_facts = decls
+            .figures
+            .iter()
+            .filter(|f| !matches!(f.kind, Kind::Names { .. }))
+            .flat_map(|f| f.kind.facts());
+        let rule_facts = decls
+            .rules
+            .iter()
+            .filter(|r| !matches!(r.kind, RuleKind::Rising { .. }))
+            .flat_map(|r| r.kind.facts());
+        let numeric = figure_facts
+            .chain(rule_facts)
+            .map(|f| f.path.split('.').collect())
+            .collect();
+        Plan {
+            series,
+            numeric,
+            new_year: facts.year + 1,
+        }
+    }
+
+    fn is_numeric(&self, path: &str) -> bool {
+        let segments: Vec<&str> = path.split('.').collect();
+        self.numeric.iter().any(|p| {
+            p.len() == segments.len() && p.iter().zip(&segments).all(|(a, b)| *a == "*" || a == b)
+        })
+    }
+}
+
+/// The text of the new year's facts file (not yet read back: see [`next_year`]).
+pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
+    let plan = Plan::new(facts, decls);
     let mut edits: Vec<Edit> = Vec::new();
     for entry in facts.doc.root.entries() {
         if entry.key == "year" {
-            edits.push(Edit::Replace {
-                pos: entry.value.pos,
-                old: facts.year.to_string(),
-                new: new_year.to_string(),
-                note: None,
-            });
+            if let Some(len) = token_len(&facts.doc.text, &entry.value) {
+                edits.push(Edit::Replace {
+                    pos: entry.value.pos,
+                    len,
+                    new: plan.new_year.to_string(),
+                    old: None,
+                });
+            }
         } else if !RESERVED_KEYS.contains(&entry.key.as_str()) {
-            collect(&entry.key, &entry.value, &series, new_year, &mut edits);
+            collect(
+                &facts.doc.text,
+                &entry.key,
+                &entry.key,
+                &entry.value,
+                &plan,
+                false,
+                &mut edits,
+            );
         }
     }
     apply(&facts.doc.text, edits)
 }
 
 enum Edit {
-    /// Replace the value at `pos` (its text `old`) with `new`, noting `note` in the line's comment.
+    /// Replace `len` characters at `pos` with `new`; `old` is (label, last year's text) for the
+    /// line's comment.
     Replace {
         pos: Pos,
-        old: String,
+        len: usize,
         new: String,
-        note: Option<String>,
+        old: Option<(String, String)>,
     },
+    /// Insert text at a place in a line (an entry at the end of a flow mapping).
+    Insert { pos: Pos, text: String },
     /// Insert a whole line after line `after`.
     InsertLine { after: usize, line: String },
 }
 
-fn collect(path: &str, node: &Node, series: &[&str], new_year: i64, edits: &mut Vec<Edit>) {
+/// Whether a collection is written in flow style (`[…]`, `{…}`): its values are then emptied to
+/// `~`, since `[, ]` is no YAML.
+fn is_flow(text: &str, node: &Node) -> bool {
+    let line = text.lines().nth(node.pos.line - 1).unwrap_or("");
+    matches!(line.chars().nth(node.pos.column - 1), Some('[' | '{'))
+}
+
+fn collect(
+    text: &str,
+    path: &str,
+    label: &str,
+    node: &Node,
+    plan: &Plan,
+    in_flow: bool,
+    edits: &mut Vec<Edit>,
+) {
+    let empty = if in_flow { "~" } else { "" };
     match &node.value {
-        Value::Int(i) => edits.push(Edit::Replace {
-            pos: node.pos,
-            old: i.to_string(),
-            new: String::new(),
-            note: Some(format!("上年：{i}")),
-        }),
-        Value::Float(_, t) => edits.push(Edit::Replace {
-            pos: node.pos,
-            old: t.clone(),
-            new: String::new(),
-            note: Some(format!("上年：{t}")),
-        }),
-        Value::Map(entries) if series.contains(&path) => {
+        Value::Int(_) | Value::Float(..) => empty_value(text, label, node, empty, edits),
+        // A number written as text ("1,380", 68人, 4_2) is still last year's number.
+        Value::Str(_) if plan.is_numeric(path) => empty_value(text, label, node, empty, edits),
+        Value::Map(entries) if plan.series.contains(&path) => {
             // A yearly series keeps its history and gains an empty entry for the new year.
-            if let Some(last) = entries.last() {
+            let new_key = plan.new_year.to_string();
+            if entries.iter().any(|e| e.key == new_key) {
+                return;
+            }
+            if is_flow(text, node) {
+                if let Some(close) = closing_bracket(text, node.pos) {
+                    let sep = if entries.is_empty() { "" } else { ", " };
+                    edits.push(Edit::Insert {
+                        pos: close,
+                        text: format!("{sep}{new_key}: ~"),
+                    });
+                }
+            } else if let Some(last) = entries.last() {
                 let indent = " ".repeat(last.key_pos.column - 1);
                 edits.push(Edit::InsertLine {
                     after: last.value.pos.line,
-                    line: format!("{indent}{new_year}:"),
+                    line: format!("{indent}{new_key}:"),
                 });
             }
         }
         Value::Map(entries) => {
+            let flow = in_flow || is_flow(text, node);
             for e in entries {
                 collect(
+                    text,
                     &format!("{path}.{}", e.key),
+                    &e.key,
                     &e.value,
-                    series,
-                    new_year,
+                    plan,
+                    flow,
                     edits,
                 );
             }
         }
         Value::Seq(items) => {
+            let flow = in_flow || is_flow(text, node);
             for (i, item) in items.iter().enumerate() {
-                // Numbers inside a flow list ([1, 2]) stay: emptying them would break the list.
-                if matches!(item.value, Value::Map(_)) {
-                    collect(&format!("{path}.{i}"), item, series, new_year, edits);
-                }
+                collect(
+                    text,
+                    &format!("{path}.{i}"),
+                    &format!("第 {} 项", i + 1),
+                    item,
+                    plan,
+                    flow,
+                    edits,
+                );
             }
         }
         _ => {}
     }
 }
 
-fn apply(text: &str, mut edits: Vec<Edit>) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    // From the bottom up, so that earlier line numbers stay valid.
-    edits.sort_by_key(|e| {
-        std::cmp::Reverse(match e {
-            Edit::Replace { pos, .. } => (pos.line, 0),
-            Edit::InsertLine { after, .. } => (*after, 1),
-        })
+fn empty_value(text: &str, label: &str, node: &Node, empty: &str, edits: &mut Vec<Edit>) {
+    // Where the token cannot be found, nothing is edited: the read-back refuses the result.
+    let Some(len) = token_len(text, node) else {
+        return;
+    };
+    let line = text.lines().nth(node.pos.line - 1).unwrap_or("");
+    let old: String = line.chars().skip(node.pos.column - 1).take(len).collect();
+    edits.push(Edit::Replace {
+        pos: node.pos,
+        len,
+        new: empty.to_owned(),
+        old: Some((label.to_owned(), old)),
     });
-    for edit in edits {
-        match edit {
-            Edit::InsertLine { after, line } => lines.insert(after.min(lines.len()), line),
-            Edit::Replace {
-                pos,
-                old,
-                new,
-                note,
-            } => {
-                let Some(line) = lines.get_mut(pos.line - 1) else {
-                    continue;
-                };
-                let chars: Vec<char> = line.chars().collect();
-                let start = pos.column - 1;
-                let end = start + old.chars().count();
-                if chars.get(start..end).map(|s| s.iter().collect::<String>()) != Some(old.clone())
-                {
-                    continue;
-                }
-                let before: String = chars[..start].iter().collect();
-                let after: String = chars[end..].iter().collect();
-                let mut out = format!("{before}{new}{after}");
-                if let Some(note) = note {
-                    out = match out.find('#') {
-                        Some(i) => format!("{}# {note}；{}", &out[..i], out[i + 1..].trim_start()),
-                        None => format!("{}  # {note}", out.trim_end()),
-                    };
-                }
-                *line = out;
+}
+
+/// How many characters a scalar takes in its line: an unquoted one exactly as written (`+1380`,
+/// `037`), a quoted one up to its closing quote. None when it is not found there (a scalar that
+/// runs over several lines).
+fn token_len(text: &str, node: &Node) -> Option<usize> {
+    let line = text.lines().nth(node.pos.line.checked_sub(1)?)?;
+    let chars: Vec<char> = line.chars().skip(node.pos.column - 1).collect();
+    if let Some(written) = &node.written {
+        let n = written.chars().count();
+        return (chars.len() >= n && chars[..n].iter().copied().eq(written.chars())).then_some(n);
+    }
+    let quote = *chars.first()?;
+    let mut i = 1;
+    while i < chars.len() {
+        match (quote, chars[i]) {
+            ('"', '\\') => i += 1,
+            ('"', '"') => return Some(i + 1),
+            ('\'', '\'') if chars.get(i + 1) == Some(&'\'') => i += 1,
+            ('\'', '\'') => return Some(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The `}` or `]` that closes the flow collection opened at `open`.
+fn closing_bracket(text: &str, open: Pos) -> Option<Pos> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (index, line) in text.lines().enumerate().skip(open.line - 1) {
+        let skip = if index == open.line - 1 {
+            open.column - 1
+        } else {
+            0
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = skip;
+        while i < chars.len() {
+            let c = chars[i];
+            match quote {
+                Some('"') if c == '\\' => i += 1,
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' => quote = Some(c),
+                    '#' if i == 0 || chars[i - 1].is_whitespace() => break,
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(Pos {
+                                line: index + 1,
+                                column: i + 1,
+                            });
+                        }
+                    }
+                    _ => {}
+                },
             }
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The character index where a line's comment starts (`#` outside quotes, at the start or after
+/// a space), if it has one. A `#` inside a name (`C#`) is not a comment.
+fn comment_start(chars: &[char]) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match quote {
+            Some('"') if c == '\\' => i += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && (i == 0 || chars[i - 1].is_whitespace()) => return Some(i),
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn apply(text: &str, edits: Vec<Edit>) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let (mut new_lines, mut in_line): (Vec<Edit>, Vec<Edit>) = edits
+        .into_iter()
+        .partition(|e| matches!(e, Edit::InsertLine { .. }));
+    // Right to left within a line, so that earlier columns stay valid.
+    in_line.sort_by_key(|e| match e {
+        Edit::Replace { pos, .. } | Edit::Insert { pos, .. } => std::cmp::Reverse(*pos),
+        Edit::InsertLine { .. } => unreachable!("partitioned above"),
+    });
+    let mut notes: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    for edit in in_line {
+        let (pos, len, new, old) = match edit {
+            Edit::Replace { pos, len, new, old } => (pos, len, new, old),
+            Edit::Insert { pos, text } => (pos, 0, text, None),
+            Edit::InsertLine { .. } => continue,
+        };
+        let Some(line) = lines.get_mut(pos.line - 1) else {
+            continue;
+        };
+        let mut chars: Vec<char> = line.chars().collect();
+        let start = (pos.column - 1).min(chars.len());
+        let end = (start + len).min(chars.len());
+        chars.splice(start..end, new.chars());
+        *line = chars.into_iter().collect();
+        if let Some(old) = old {
+            match notes.iter_mut().find(|(l, _)| *l == pos.line) {
+                Some((_, olds)) => olds.insert(0, old),
+                None => notes.push((pos.line, vec![old])),
+            }
+        }
+    }
+    for (line_no, olds) in notes {
+        let line = &mut lines[line_no - 1];
+        let note = match olds.as_slice() {
+            [(_, old)] => format!("上年：{old}"),
+            _ => {
+                let each: Vec<String> = olds.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                format!("上年：{}", each.join("，"))
+            }
+        };
+        let chars: Vec<char> = line.chars().collect();
+        *line = match comment_start(&chars) {
+            Some(i) => {
+                let code: String = chars[..i].iter().collect();
+                let comment: String = chars[i + 1..].iter().collect();
+                format!("{code}# {note}；{}", comment.trim_start())
+            }
+            None => format!("{}  # {note}", line.trim_end()),
+        };
+    }
+    // From the bottom up, so that earlier line numbers stay valid.
+    new_lines.sort_by_key(|e| match e {
+        Edit::InsertLine { after, .. } => std::cmp::Reverse(*after),
+        _ => std::cmp::Reverse(0),
+    });
+    for edit in new_lines {
+        if let Edit::InsertLine { after, line } = edit {
+            lines.insert(after.min(lines.len()), line);
         }
     }
     let mut out = lines.join("\n");
@@ -142,27 +392,101 @@ fn apply(text: &str, mut edits: Vec<Edit>) -> String {
     out
 }
 
+/// Reads the text made back as next year's facts: it parses, holds the new year, and no number of
+/// last year's is left in it (outside the history of a yearly series). A failure is a defect of
+/// this module: the file is then not written.
+fn verify(text: &str, facts: &Facts, decls: &Declarations, target: &Path) -> Result<(), String> {
+    let plan = Plan::new(facts, decls);
+    let doc = yaml::parse(target, text.to_owned())
+        .map_err(|d| format!("生成的文件无法解析（{}）", d.message))?;
+    let new = Facts::from_document(doc).map_err(|d| {
+        let first = d.first().map_or("", |d| d.message.as_str()).to_owned();
+        format!("生成的文件不是 {} 年的事实（{first}）", plan.new_year)
+    })?;
+    let mut left = Vec::new();
+    for entry in new.doc.root.entries() {
+        if !RESERVED_KEYS.contains(&entry.key.as_str()) {
+            numbers_left(&entry.key, &entry.value, &plan, &mut left);
+        }
+    }
+    for series in &plan.series {
+        if let crate::facts::Resolved::Found(nodes) = new.resolve(series)
+            && let Some((_, node)) = nodes.first()
+            && matches!(node.value, Value::Map(_))
+            && node
+                .get(&plan.new_year.to_string())
+                .is_none_or(|e| e.value.value != Value::Null)
+        {
+            left.push(format!("{series} 没有空的 {} 年", plan.new_year));
+        }
+    }
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("生成的文件中仍有上年的数：{}", left.join("、")))
+    }
+}
+
+fn numbers_left(path: &str, node: &Node, plan: &Plan, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Int(_) | Value::Float(..) => out.push(path.to_owned()),
+        Value::Str(_) if plan.is_numeric(path) => out.push(path.to_owned()),
+        Value::Map(_) if plan.series.contains(&path) => {}
+        Value::Map(entries) => {
+            for e in entries {
+                numbers_left(&format!("{path}.{}", e.key), &e.value, plan, out);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                numbers_left(&format!("{path}.{i}"), item, plan, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
 
-    #[test]
-    fn numbers_are_emptied_names_kept_series_extended() {
-        let facts_text = "year: 2021\na:\n  n: 12   # 个数\n  m: 5\n  name: 党课大讲堂\n  funds:\n    2020: 1\n    2021: 2\n  list:\n    - name: x\n      count: 3\n";
-        let figures_text = "figures:\n  n:\n    label: n\n    kind: count\n    fact: a.n\nrules:\n  r:\n    label: 逐年提升\n    kind: rising\n    fact: a.funds\n";
+    const FIGURES: &str = "figures:\n  n:\n    label: n\n    kind: count\n    fact: a.n\n  s:\n    label: s\n    kind: sum\n    facts: [a.stars.*]\nrules:\n  r:\n    label: 逐年提升\n    kind: rising\n    fact: a.funds\n";
+
+    fn made(facts_text: &str) -> String {
         let facts = Facts::from_document(
             crate::yaml::parse(Path::new("2021.yaml"), facts_text.into()).unwrap(),
         )
         .unwrap();
         let decls = Declarations::from_document(
-            crate::yaml::parse(Path::new("figures.yaml"), figures_text.into()).unwrap(),
+            crate::yaml::parse(Path::new("figures.yaml"), FIGURES.into()).unwrap(),
         )
         .unwrap();
-        let out = next_year_text(&facts, &decls);
+        let text = next_year_text(&facts, &decls);
+        verify(&text, &facts, &decls, Path::new("2022.yaml"))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        text
+    }
+
+    #[test]
+    fn numbers_are_emptied_names_kept_series_extended() {
+        let out = made(
+            "year: 2021\na:\n  n: 12   # 个数\n  m: 5\n  name: 党课大讲堂\n  funds:\n    2020: 1\n    2021: 2\n  list:\n    - name: x\n      count: 3\n",
+        );
         assert_eq!(
             out,
             "year: 2022\na:\n  n:    # 上年：12；个数\n  m:  # 上年：5\n  name: 党课大讲堂\n  funds:\n    2020: 1\n    2021: 2\n    2022:\n  list:\n    - name: x\n      count:  # 上年：3\n"
+        );
+    }
+
+    #[test]
+    fn numbers_however_written_are_emptied() {
+        let out = made(
+            "year: 2021\na:\n  n: +12 # x\n  m: 037\n  funds: {2020: 1, 2021: 2}\n  stars: {three: \"1,4\", four: 9}\n  list: [1, 2]\n  name: C#语言 # 名称\n",
+        );
+        assert_eq!(
+            out,
+            "year: 2022\na:\n  n:  # 上年：+12；x\n  m:  # 上年：037\n  funds: {2020: 1, 2021: 2, 2022: ~}\n  stars: {three: ~, four: ~}  # 上年：three \"1,4\"，four 9\n  list: [~, ~]  # 上年：第 1 项 1，第 2 项 2\n  name: C#语言 # 名称\n"
         );
     }
 }

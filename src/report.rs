@@ -31,12 +31,22 @@ impl MessageFormat {
     }
 }
 
-/// A path shown relative to the current folder when it lies below it.
+/// A path shown relative to the current folder when it lies below it. The path as given is tried
+/// before the one its links resolve to: `facts/2022.yaml` linked to elsewhere is still shown as
+/// `facts/2022.yaml`, the name the clerk knows.
 pub fn shown_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if let Some(cwd) = cwd.and_then(|c| c.canonicalize().ok())
-        && let Ok(rel) = canonical.strip_prefix(&cwd)
+    let Some(cwd) = std::env::current_dir().ok() else {
+        return path.display().to_string();
+    };
+    let cwd_canonical = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+    let absolute = cwd.join(path);
+    for dir in [&cwd, &cwd_canonical] {
+        if let Ok(rel) = absolute.strip_prefix(dir) {
+            return rel.display().to_string();
+        }
+    }
+    if let Ok(canonical) = path.canonicalize()
+        && let Ok(rel) = canonical.strip_prefix(&cwd_canonical)
     {
         return rel.display().to_string();
     }
@@ -80,23 +90,35 @@ fn ids(d: &Diagnostic) -> String {
     }
 }
 
+/// One line per problem, whatever the message holds: a line break in it (from a value, a file
+/// name, a library's text) is written as `\n`, so that no value can forge a second problem line
+/// for the CI parser that reads this format.
 fn short(d: &Diagnostic) -> String {
     let mut s = String::new();
     if let Some(p) = place(d) {
-        let _ = write!(s, "{p}: ");
+        let _ = write!(s, "{}: ", one_line(&p));
     }
     let _ = write!(
         s,
         "{}[{}]: {}{}",
         word(d.severity),
         d.code,
-        d.message,
-        ids(d)
+        one_line(&d.message),
+        one_line(&ids(d))
     );
     if let Some(h) = &d.hint {
-        let _ = write!(s, "（提示：{h}）");
+        let _ = write!(s, "（提示：{}）", one_line(h));
     }
     s
+}
+
+/// A text on one line: line breaks and other control characters written out.
+fn one_line(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        crate::facts::escape_invisible(text)
+    } else {
+        text.to_owned()
+    }
 }
 
 fn github_escape(s: &str, property: bool) -> String {
@@ -145,7 +167,8 @@ fn human(d: &Diagnostic, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = format!("{}{}", d.message, ids(d));
+    // The figure and fact ids are for machines (short, github, json); a clerk reads the message.
+    let title = crate::facts::escape_invisible(&d.message);
     let mut group = Group::with_title(level.primary_title(&title).id(d.code));
     let path;
     if let (Some(l), Some(line)) = (&d.location, &d.source_line) {

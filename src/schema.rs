@@ -9,8 +9,10 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::error::Error;
 use crate::figures::Declarations;
 use crate::figures::declaration::{FactRef, Kind, RuleKind};
+use crate::project::Project;
 
 /// What a fact holds, as far as the schema can say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,6 +291,12 @@ pub fn to_string(decls: &Declarations) -> String {
     let mut s = serde_json::to_string_pretty(&schema(decls)).expect("a JSON value serialises");
     s.push('\n');
     s
+}
+
+/// The schema of the facts a project's declarations read (`speechgen schema`). Fails when the
+/// declarations cannot be read (exit 2) or have errors (exit 1).
+pub fn of_project(project: &Project) -> Result<String, Error> {
+    Ok(to_string(&Declarations::load(&project.figures())?))
 }
 
 #[cfg(test)]

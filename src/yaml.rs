@@ -14,6 +14,10 @@ use crate::diagnostic::{Diagnostic, Location};
 /// Files larger than this are refused before parsing: a facts file is a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 
+/// Deeper nesting than this is refused: facts nest four levels at most, and every later stage
+/// walks the tree recursively (200 000 nested `- ` overflowed the stack).
+pub const MAX_DEPTH: usize = 64;
+
 /// A 1-based line and column, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -37,6 +41,9 @@ pub enum Value {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// An unquoted scalar exactly as written (`+1380`, `037`, `1e3`): the value alone forgets
+    /// how it was written, and a sign or leading zeros must be refused, not silently read.
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,76 +102,218 @@ impl Document {
 
     /// An error at `pos` with the offending line attached.
     pub fn error(&self, code: &'static str, pos: Pos, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error(code, message, Some(self.location(pos)));
-        d.source_line = self.line_text(pos.line);
-        d
+        Diagnostic::error(code, message, Some(self.location(pos)))
+            .with_source_line(self.line_text(pos.line))
+    }
+
+    /// A warning at `pos` with the offending line attached.
+    pub fn warning(&self, code: &'static str, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, message, Some(self.location(pos)))
+            .with_source_line(self.line_text(pos.line))
     }
 }
 
 /// Reads and parses a YAML file. Errors are diagnostics at the place the parser stopped.
 pub fn load(path: &Path) -> Result<Document, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
-    if bytes.len() > MAX_FILE_BYTES {
+    let bytes = read_bounded(path)?;
+    let text = decode(path, bytes)?;
+    parse(path, text)
+}
+
+/// The file's bytes, never more than [`MAX_FILE_BYTES`] + 1 of them in memory: a device such as
+/// /dev/zero or a pipe has no length to check beforehand, and reading it whole never ends.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if meta.is_dir() {
         return Err(plain_error(
+            path,
+            "io",
+            "无法读取：这是一个文件夹，不是文件".into(),
+        ));
+    }
+    let too_large = |size: Option<u64>| {
+        let size = size.map_or_else(String::new, |s| format!("（{s} 字节）"));
+        let mut d = plain_error(
             path,
             "file-too-large",
             format!(
-                "文件过大（{} 字节），超过上限 {} 字节",
-                bytes.len(),
-                MAX_FILE_BYTES
+                "文件过大{size}，超过上限 {MAX_FILE_BYTES} 字节（1 MB）：事实文件通常只有几 KB"
             ),
-        ));
+        );
+        d.hint = Some("确认选对了文件；事实文件只放一年的数字和名称".into());
+        d
+    };
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(Some(meta.len())));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        plain_error(
-            path,
-            "not-utf8",
-            format!(
-                "文件不是 UTF-8 编码（第 {} 个字节起无法识别）；请用 UTF-8 保存",
-                e.utf8_error().valid_up_to() + 1
-            ),
-        )
-    })?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, &e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
+}
+
+/// UTF-8 text without a byte-order mark and without control characters, or the place of the first
+/// byte or character that is not text.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let (text, bad_byte) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8(bytes[..valid].to_vec()).expect("valid up to here");
+            (prefix, Some(valid))
+        }
+    };
     // Notepad and other Windows editors save UTF-8 with a byte-order mark; it is not part of
     // the first key.
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => text,
     };
-    parse(path, text)
+    // A control character comes before the undecodable byte (binary files start with them), so
+    // it is looked for first.
+    if let Some(d) = control_character(path, &text) {
+        return Err(d);
+    }
+    if let Some(valid) = bad_byte {
+        let pos = end_pos(&text);
+        let mut d = Diagnostic::error(
+            "not-utf8",
+            format!(
+                "文件不是 UTF-8 编码：第 {} 个字节起无法识别（多半是 GBK 等旧编码）",
+                valid + 1
+            ),
+            Some(at(path, pos)),
+        );
+        d.hint = Some("在编辑器中用“另存为”，编码选 UTF-8".into());
+        d.source_line = text.lines().nth(pos.line - 1).map(str::to_owned);
+        return Err(d);
+    }
+    Ok(text)
+}
+
+/// Where the text ends: the place of the character that would come next.
+fn end_pos(text: &str) -> Pos {
+    let line = text.matches('\n').count() + 1;
+    let last = text.rsplit('\n').next().unwrap_or("");
+    Pos {
+        line,
+        column: last.chars().count() + 1,
+    }
+}
+
+fn at(path: &Path, pos: Pos) -> Location {
+    Location {
+        file: path.to_path_buf(),
+        line: pos.line,
+        column: pos.column,
+    }
+}
+
+/// The first control character other than tab and line breaks. The parser stops at a NUL without
+/// a word (what follows it would be lost), and no facts file holds one.
+fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    for (index, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let Some((column, c)) = line
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && *c != '\t')
+        else {
+            continue;
+        };
+        let pos = Pos {
+            line: index + 1,
+            column: column + 1,
+        };
+        let what = if c == '\0' {
+            "空字符（U+0000）：这多半不是文本文件，或文件已损坏".to_owned()
+        } else {
+            format!("看不见的控制字符（U+{:04X}）", u32::from(c))
+        };
+        let mut d = Diagnostic::error(
+            "control-character",
+            format!("文件中有{what}"),
+            Some(at(path, pos)),
+        );
+        d.hint = Some("确认选对了文件；若是复制来的文字，删去这个字符后重新输入".into());
+        d.source_line = Some(crate::facts::escape_invisible(line));
+        return Some(d);
+    }
+    None
 }
 
 pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
-    let mut builder = Builder::default();
-    let mut parser = Parser::new_from_str(&text);
-    let syntax = |pos: Pos, message: String, text: &str| {
-        let location = Location {
-            file: path.to_path_buf(),
-            line: pos.line,
-            column: pos.column,
-        };
-        let mut d = Diagnostic::error("yaml-syntax", message, Some(location));
-        d.hint = Some("检查这一行及上一行的缩进、冒号和引号是否成对".into());
+    let syntax = |pos: Pos, message: String, hint: String| {
+        let mut d = Diagnostic::error("yaml-syntax", message, Some(at(path, pos)));
+        d.hint = Some(hint);
         d.source_line = text
             .lines()
             .nth(pos.line.wrapping_sub(1))
             .map(str::to_owned);
         d
     };
-    if let Err(e) = parser.load(&mut builder, false) {
+    if let Some(slip) = ime_slip(&text, None) {
+        return Err(syntax(slip.pos, slip.message, slip.hint));
+    }
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(&text);
+    // Events are pulled one by one rather than through `Parser::load`, which recurses once per
+    // level of nesting (200 000 nested `- ` overflowed the stack before the builder could refuse
+    // them), and reading stops at the builder's first error. Every document is read, so that a
+    // second one is an error rather than silently ignored.
+    let loaded = loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) => break Ok(()),
+            Ok((event, mark)) => {
+                builder.on_event(event, mark);
+                if builder.error.is_some() {
+                    break Ok(());
+                }
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    // The builder sees events before the parser fails further on: its error comes first.
+    if let Some((mut pos, mut message, hint)) = builder.error {
+        if builder.tag_before
+            && let Some(line) = text.lines().nth(pos.line - 1)
+        {
+            let chars: Vec<char> = line.chars().collect();
+            let end = (pos.column - 1).min(chars.len());
+            if let Some(start) = (0..end)
+                .rev()
+                .find(|&i| chars[i] == '!' && (i == 0 || chars[i - 1].is_whitespace()))
+            {
+                let tag: String = chars[start..end].iter().collect();
+                message = format!("不支持 YAML 标签（{}）：值直接写出即可", tag.trim_end());
+                pos.column = start + 1;
+            }
+        }
+        return Err(syntax(pos, message, hint));
+    }
+    if let Err(e) = loaded {
         let pos = to_pos(e.marker());
+        if let Some(slip) = ime_slip(&text, Some(pos.line)).or_else(|| tab_slip(&text, pos.line)) {
+            return Err(syntax(slip.pos, slip.message, slip.hint));
+        }
+        let (said, hint) = translate_scan_error(e.info());
         return Err(syntax(
             pos,
-            format!("YAML 格式错误：{}", translate_scan_error(e.info())),
-            &text,
+            format!("YAML 格式错误：{said}（解析器原文：{}）", e.info()),
+            hint,
         ));
-    }
-    if let Some((pos, message)) = builder.error {
-        return Err(syntax(pos, message, &text));
     }
     let root = builder.root.unwrap_or(Node {
         value: Value::Map(Vec::new()),
         pos: Pos { line: 1, column: 1 },
+        written: None,
     });
     let mut doc = Document {
         path: path.to_path_buf(),
@@ -175,17 +324,134 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
     Ok(doc)
 }
 
+/// A slip of the Chinese input method, named for what it is with the line as it should be.
+struct Slip {
+    pos: Pos,
+    message: String,
+    hint: String,
+}
+
+/// A key (ASCII, as every fact path is), optionally as a list item, at the start of a line.
+fn key_at_line_start(rest: &str) -> Option<(&str, &str)> {
+    let rest = rest.strip_prefix("- ").unwrap_or(rest);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| rest.split_at(end))
+}
+
+/// The value part of a line: after the key's colon, without its comment.
+fn value_part(after_colon: &str) -> &str {
+    let comment = after_colon.find(" #").unwrap_or(after_colon.len());
+    after_colon[..comment].trim()
+}
+
+/// Full-width colons after a key and full-width spaces in an indentation: never right in a facts
+/// file, and the parser reports the first on the next line in English and reads the second as part
+/// of a key. A list item (`- 5G：智慧党建`) may be a name holding a full-width colon, so list items
+/// are looked at only where the file failed to parse (`error_line`, or the line before or after).
+fn ime_slip(text: &str, error_line: Option<usize>) -> Option<Slip> {
+    for (index, line) in text.lines().enumerate() {
+        let indent_end = line
+            .find(|c: char| c != ' ' && c != '\u{3000}')
+            .unwrap_or(line.len());
+        let (indent, rest) = line.split_at(indent_end);
+        let Some((key, after)) = key_at_line_start(rest) else {
+            continue;
+        };
+        let item = if rest.starts_with("- ") { "- " } else { "" };
+        let near_error = error_line.is_some_and(|l| (index + 1).abs_diff(l) <= 1);
+        if !item.is_empty() && !near_error {
+            continue;
+        }
+        if let Some(column) = indent.chars().position(|c| c == '\u{3000}') {
+            let after = after.trim_start();
+            if after.starts_with(':') || after.starts_with('：') {
+                return Some(Slip {
+                    pos: Pos {
+                        line: index + 1,
+                        column: column + 1,
+                    },
+                    message: "缩进里有全角空格（中文输入法下的空格）：YAML 只能用半角空格缩进"
+                        .into(),
+                    hint: "把行首的全角空格换成半角空格，与同组的键对齐".into(),
+                });
+            }
+        }
+        let after_spaces = after.trim_start_matches(' ');
+        if let Some(value) = after_spaces.strip_prefix('：') {
+            let column = line.chars().count() - after_spaces.chars().count() + 1;
+            let value = value_part(value);
+            return Some(Slip {
+                pos: Pos {
+                    line: index + 1,
+                    column,
+                },
+                message: format!(
+                    "键 {key} 后面是全角冒号“：”（中文输入法下的冒号）：YAML 要用半角冒号加一个空格"
+                ),
+                hint: format!("{item}{key}: {value}").trim_end().to_owned(),
+            });
+        }
+    }
+    None
+}
+
+/// A tab where YAML wants spaces: in an indentation, or right after a key's colon. The parser
+/// notices some of them only on the line before or after, so on a parse error the lines up to the
+/// one after it are searched.
+fn tab_slip(text: &str, error_line: usize) -> Option<Slip> {
+    for (index, line) in text.lines().enumerate().take(error_line + 1) {
+        let indent_end = line
+            .find(|c: char| c != ' ' && c != '\t')
+            .unwrap_or(line.len());
+        let (indent, rest) = line.split_at(indent_end);
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if let Some(column) = indent.chars().position(|c| c == '\t') {
+            return Some(Slip {
+                pos: Pos {
+                    line: index + 1,
+                    column: column + 1,
+                },
+                message: "缩进里有制表符（Tab）：YAML 只能用空格缩进".into(),
+                hint: "把行首的制表符换成空格，与同组的键对齐".into(),
+            });
+        }
+        if let Some((key, after)) = key_at_line_start(rest)
+            && let Some(value) = after.strip_prefix(":\t")
+        {
+            let item = if rest.starts_with("- ") { "- " } else { "" };
+            let column = line.chars().count() - after.chars().count() + 2;
+            return Some(Slip {
+                pos: Pos {
+                    line: index + 1,
+                    column,
+                },
+                message: format!("键 {key} 的冒号后面是制表符（Tab）：YAML 要求冒号后面是一个空格"),
+                hint: format!(
+                    "{item}{key}: {}",
+                    value_part(value.trim_start_matches('\t'))
+                )
+                .trim_end()
+                .to_owned(),
+            });
+        }
+    }
+    None
+}
+
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    plain_error(path, "io", format!("无法读取文件：{e}"))
+    plain_error(
+        path,
+        Diagnostic::IO,
+        format!("无法读取文件：{}", crate::error::explain_io(e)),
+    )
 }
 
 fn plain_error(path: &Path, code: &'static str, message: String) -> Diagnostic {
-    let location = Location {
-        file: path.to_path_buf(),
-        line: 1,
-        column: 1,
-    };
-    Diagnostic::error(code, message, Some(location))
+    Diagnostic::error(code, message, Some(at(path, Pos { line: 1, column: 1 })))
 }
 
 fn to_pos(m: &Marker) -> Pos {
@@ -195,29 +461,160 @@ fn to_pos(m: &Marker) -> Pos {
     }
 }
 
-/// The scanner's English reasons, said in Chinese for office staff (the English stays in brackets).
-fn translate_scan_error(info: &str) -> String {
-    let said = if info.contains("quoted scalar") {
-        "引号里的文字没有结束（缺少右引号？）"
-    } else if info.contains("flow construct")
-        || info.contains("flow sequence")
-        || info.contains("flow mapping")
-    {
-        "方括号 [ ] 或花括号 { } 没有成对闭合"
-    } else if info.contains("mapping values are not allowed") {
-        "这里不能出现“键: 值”，多半是缩进不对或冒号后缺空格"
-    } else if info.contains("did not find expected key") {
-        "缩进不一致，找不到应有的键"
-    } else if info.contains("did not find expected") || info.contains("while parsing a flow") {
-        "括号或引号没有成对闭合"
-    } else if info.contains("tab") {
-        "缩进里有制表符（Tab），请改用空格"
-    } else if info.contains("found unknown escape") || info.contains("unexpected end of") {
-        "引号内的文字没有正确结束"
-    } else {
-        "无法解析"
-    };
-    format!("{said}（{info}）")
+const CHECK_LINE: &str = "检查这一行及上一行的缩进、冒号和引号是否成对";
+
+/// The parser's English reasons, said in Chinese for office staff, with a hint for each; the
+/// English follows in the message as the parser's own words.
+fn translate_scan_error(info: &str) -> (String, String) {
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "recursion limit",
+            "嵌套层数太多：方括号、花括号或列表套得太深",
+            "事实文件只需要几层分组；检查是否多写了 [ 或 {",
+        ),
+        (
+            "tab",
+            "缩进里有制表符（Tab）：YAML 只能用空格缩进",
+            "把制表符换成空格",
+        ),
+        (
+            "':' must be followed",
+            "冒号后面要有一个空格",
+            "在冒号后面加一个空格，如 members: 9412",
+        ),
+        (
+            "'-' must be followed",
+            "列表项的 - 后面要有一个空格",
+            "在 - 后面加一个空格，如 - 党课大讲堂",
+        ),
+        (
+            "unknown escape",
+            "双引号里的反斜杠 \\ 后面跟了无法识别的字符",
+            "要写反斜杠本身请写两个 \\\\，或改用单引号",
+        ),
+        (
+            "hexadecimal",
+            "双引号里的 \\x 或 \\u 后面不是有效的十六进制编码",
+            "直接写出这个字符，或改用单引号",
+        ),
+        (
+            "Unicode character escape",
+            "双引号里的 \\u 编码不是有效的字符",
+            "直接写出这个字符，或改用单引号",
+        ),
+        (
+            "trailing content after double-quoted",
+            "右引号后面还有文字：整个值要么都放在引号里，要么都不加引号",
+            CHECK_LINE,
+        ),
+        (
+            "quoted scalar",
+            "引号里的文字没有结束（缺少右引号？）",
+            "在文字末尾补上右引号",
+        ),
+        (
+            "flow sequence",
+            "方括号 [ ] 没有成对闭合，或两项之间缺少逗号",
+            "检查这一行的 [ ] 和逗号",
+        ),
+        (
+            "flow mapping",
+            "花括号 { } 没有成对闭合，或两项之间缺少逗号",
+            "检查这一行的 { } 和逗号",
+        ),
+        (
+            "flow construct",
+            "方括号或花括号里换行后的缩进不够",
+            "把方括号或花括号写在一行里",
+        ),
+        (
+            "mapping values are not allowed",
+            "这里不能出现“键: 值”，多半是缩进不对，或值里的冒号后面有空格",
+            "含“: ”的文字请整个加引号；否则检查缩进",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "这里不能出现列表项（- ），多半是缩进不对",
+            "列表项要写在键的下一行并多缩进两格，或把这一行与同组的键对齐",
+        ),
+        (
+            "did not find expected key",
+            "缩进不一致，找不到应有的键",
+            "同一组的键要对齐（用同样多的空格缩进）",
+        ),
+        (
+            "expected '-' indicator",
+            "列表的缩进不一致：这一行应以 - 开头，或与上一级的键对齐",
+            "同一个列表的各项要对齐",
+        ),
+        (
+            "simple key",
+            "这一行缺少“键: 值”的冒号，或冒号后面缺空格",
+            "写成 键: 值（半角冒号加一个空格）",
+        ),
+        (
+            "comments must be separated",
+            "注释的 # 前面要有空格",
+            "在 # 前面加一个空格；值本身含 # 时请加引号",
+        ),
+        (
+            "mapping keys are not allowed",
+            "这里不能出现“? ”开头的键",
+            "删去行首的 ?",
+        ),
+        ("':' indicator", "冒号的位置不对", CHECK_LINE),
+        (
+            "cannot start with '-'",
+            "以 - 开头的文字要加引号",
+            "把这段文字放进引号里",
+        ),
+        (
+            "anchor",
+            "锚点或别名（& 或 *）写得不对：事实文件里不用它们",
+            "把数值直接写出来；以 & 或 * 开头的文字请加引号",
+        ),
+        (
+            "block scalar",
+            "多行文字（| 或 >）的写法不对",
+            "把文字写在一行里",
+        ),
+        ("tag", "不支持以 ! 开头的标签", "以 ! 开头的文字请加引号"),
+        (
+            "directive",
+            "不支持以 % 开头的指令行",
+            "以 % 开头的文字请加引号",
+        ),
+        (
+            "document",
+            "--- 或 ... 的用法不对：一个文件只写一年的事实",
+            "删去 --- 或 ... 这一行",
+        ),
+        (
+            "did not find expected node content",
+            "这里缺少值",
+            CHECK_LINE,
+        ),
+        (
+            "indentation",
+            "缩进不对",
+            "同一组的键要对齐（用同样多的空格缩进）",
+        ),
+        ("eof", "文件在这里意外结束", CHECK_LINE),
+        ("next token", "这里的写法无法识别", CHECK_LINE),
+    ];
+    if let Some(rest) = info.strip_prefix("unexpected character: `") {
+        let c: String = rest.chars().take_while(|c| *c != '\'').collect();
+        return (
+            format!("值不能以“{c}”开头"),
+            format!("以“{c}”开头的文字请整个加引号"),
+        );
+    }
+    for (needle, said, hint) in table {
+        if info.contains(needle) {
+            return ((*said).to_owned(), (*hint).to_owned());
+        }
+    }
+    ("YAML 写法有误".to_owned(), CHECK_LINE.to_owned())
 }
 
 /// Builds the tree from the parser's events.
@@ -225,7 +622,10 @@ fn translate_scan_error(info: &str) -> String {
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
-    error: Option<(Pos, String)>,
+    /// The first problem: where, what, and the hint.
+    error: Option<(Pos, String, String)>,
+    /// The error is a tag, which stands before the place the parser marked.
+    tag_before: bool,
 }
 
 enum Frame {
@@ -235,6 +635,12 @@ enum Frame {
 }
 
 impl Builder {
+    fn fail(&mut self, pos: Pos, message: impl Into<String>, hint: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some((pos, message.into(), hint.into()));
+        }
+    }
+
     fn push_node(&mut self, node: Node) {
         if self.error.is_some() {
             return;
@@ -246,26 +652,31 @@ impl Builder {
                 None => {
                     let key = match &node.value {
                         Value::Str(s) => s.clone(),
-                        Value::Int(i) => i.to_string(),
+                        Value::Int(i) => node.written.clone().unwrap_or_else(|| i.to_string()),
                         Value::Float(_, text) => text.clone(),
                         Value::Bool(b) => b.to_string(),
                         Value::Null => {
-                            self.error = Some((node.pos, "键不能为空".into()));
+                            self.fail(node.pos, "键不能为空", "在冒号前写上键名");
                             return;
                         }
                         Value::Seq(_) | Value::Map(_) => {
-                            self.error = Some((node.pos, "键必须是简单的文字或数字".into()));
+                            self.fail(
+                                node.pos,
+                                "键必须是简单的文字或数字",
+                                "键写成英文单词，如 members:",
+                            );
                             return;
                         }
                     };
                     if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        self.error = Some((
+                        let line = first.key_pos.line;
+                        self.fail(
                             node.pos,
                             format!(
-                                "键“{key}”重复出现（第一次在第 {} 行）；同一分组里每个键只能写一次",
-                                first.key_pos.line
+                                "键“{key}”重复出现（第一次在第 {line} 行）；同一分组里每个键只能写一次"
                             ),
-                        ));
+                            format!("删去其中一行，或改正键名（另一行在第 {line} 行）"),
+                        );
                         return;
                     }
                     *pending = Some((key, node.pos));
@@ -286,14 +697,47 @@ impl MarkedEventReceiver for Builder {
             return;
         }
         let pos = to_pos(&mark);
+        // `!!str 68` is text to other YAML tools and would be read as the number here: tags are
+        // refused rather than read two ways.
+        let tag = match &ev {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, tag)
+            | Event::MappingStart(_, tag) => tag.as_ref(),
+            _ => None,
+        };
+        if tag.is_some() {
+            // The parser marks the value after the tag; the tag is found in the line by `parse`.
+            self.tag_before = true;
+            self.fail(
+                pos,
+                "不支持 YAML 标签（以 ! 开头）：值直接写出即可",
+                "删去以 ! 开头的标签；以 ! 开头的文字请加引号",
+            );
+            return;
+        }
         match ev {
             Event::Scalar(text, style, _, _) => {
-                let value = if style == TScalarStyle::Plain {
-                    plain_scalar(text)
+                let node = if style == TScalarStyle::Plain {
+                    Node {
+                        value: plain_scalar(&text),
+                        pos,
+                        written: Some(text),
+                    }
                 } else {
-                    Value::Str(text)
+                    Node {
+                        value: Value::Str(text),
+                        pos,
+                        written: None,
+                    }
                 };
-                self.push_node(Node { value, pos });
+                self.push_node(node);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.fail(
+                    pos,
+                    format!("嵌套层数太多（超过 {MAX_DEPTH} 层）：事实文件只需要几层分组"),
+                    "检查是否多写了 - 、[ 或 {，或缩进越来越深",
+                );
             }
             Event::SequenceStart(..) => self.stack.push(Frame::Seq(pos, Vec::new())),
             Event::MappingStart(..) => self.stack.push(Frame::Map(pos, Vec::new(), None)),
@@ -302,35 +746,43 @@ impl MarkedEventReceiver for Builder {
                     Some(Frame::Seq(pos, items)) => Node {
                         value: Value::Seq(items),
                         pos,
+                        written: None,
                     },
+                    // A block mapping starts where its first key does (the parser marks it
+                    // at the first colon); a flow mapping at its `{`.
                     Some(Frame::Map(pos, entries, _)) => Node {
+                        pos: entries.first().map_or(pos, |e| e.key_pos.min(pos)),
                         value: Value::Map(entries),
-                        pos,
+                        written: None,
                     },
                     None => return,
                 };
                 self.push_node(node);
             }
-            Event::Alias(_) => {
-                self.error = Some((pos, "不支持锚点和别名（*名字）：请把数值直接写出来".into()))
-            }
-            Event::DocumentStart if self.root.is_some() => {
-                self.error = Some((pos, "一个文件只能有一份文档（不要用 --- 分隔多份）".into()))
-            }
+            Event::Alias(_) => self.fail(
+                pos,
+                "不支持锚点和别名（*名字）：请把数值直接写出来",
+                "把 * 开头的别名换成它所指的数值或名称",
+            ),
+            Event::DocumentStart if self.root.is_some() => self.fail(
+                pos,
+                "一个文件只能有一份文档：--- 或 ... 之后又开始了一份，它的内容不会被读取",
+                "删去 --- 或 ... 这一行；另一年的事实放进它自己的文件（如 facts/2022.yaml）",
+            ),
             _ => {}
         }
     }
 }
 
 /// YAML 1.2 core schema resolution of an unquoted scalar.
-fn plain_scalar(text: String) -> Value {
-    match text.as_str() {
+fn plain_scalar(text: &str) -> Value {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         _ => {}
     }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && let Ok(i) = text.parse::<i64>()
@@ -342,9 +794,9 @@ fn plain_scalar(text: String) -> Value {
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.bytes().any(|b| b.is_ascii_digit());
     if looks_numeric && let Ok(f) = text.parse::<f64>() {
-        return Value::Float(f, text);
+        return Value::Float(f, text.to_owned());
     }
-    Value::Str(text)
+    Value::Str(text.to_owned())
 }
 
 /// An empty value (`key:` with nothing after it) is reported by the parser at the next token,

@@ -26,7 +26,7 @@ fn digest_of_md(md: &str) -> String {
 }
 
 fn render_md(p: &TestProject) -> String {
-    p.run(&["render", "--format", "md", "-o", "out"])
+    p.run(["render", "--format", "md", "-o", "out"])
         .expect_code(0);
     p.read("out/speech.md")
 }
@@ -34,7 +34,7 @@ fn render_md(p: &TestProject) -> String {
 #[test]
 fn every_output_carries_the_same_digest_and_the_pdf_prints_it() {
     let p = TestProject::sample();
-    p.run(&["render", "--fonts", "bundled", "-o", "out"])
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
         .expect_code(0);
     let md = p.read("out/speech.md");
     assert!(md.ends_with(" -->\n"), "the comment closes the file");
@@ -74,7 +74,7 @@ fn every_output_carries_the_same_digest_and_the_pdf_prints_it() {
         assert_eq!(text.matches(&stamp).count(), 1, "the last page only");
     }
     // The sheet's header names the same digest.
-    let sheet = p.run(&["figures"]);
+    let sheet = p.run(["figures"]);
     assert!(
         sheet
             .stdout
@@ -123,16 +123,17 @@ fn the_digest_changes_when_any_input_changes() {
 #[test]
 fn verify_tells_a_matching_output_from_a_stale_one() {
     let p = TestProject::sample();
-    p.run(&["render", "--fonts", "bundled", "-o", "out"])
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
         .expect_code(0);
-    p.run(&["figures", "--format", "pdf"]).expect_code(0);
+    p.run(["figures", "--format", "pdf"]).expect_code(0);
     for file in [
         "out/speech.md",
         "out/speech.html",
         "out/speech.pdf",
+        "out/speech.docx",
         "output/2021/figures.pdf",
     ] {
-        let run = p.run(&["verify", file]);
+        let run = p.run(["verify", file]);
         run.expect_code(0);
         assert!(
             run.stdout.contains("与当前输入一致"),
@@ -142,8 +143,13 @@ fn verify_tells_a_matching_output_from_a_stale_one() {
     }
 
     p.edit_facts("branches_qualified: 1380", "branches_qualified: 1381");
-    for file in ["out/speech.md", "out/speech.html", "out/speech.pdf"] {
-        let run = p.run(&["verify", file]);
+    for file in [
+        "out/speech.md",
+        "out/speech.html",
+        "out/speech.pdf",
+        "out/speech.docx",
+    ] {
+        let run = p.run(["verify", file]);
         run.expect_code(1);
         assert!(
             run.stdout.contains("已过期") && run.stdout.contains("facts/2021.yaml：内容已改变"),
@@ -154,12 +160,13 @@ fn verify_tells_a_matching_output_from_a_stale_one() {
             !run.stdout.contains("templates/figures.yaml："),
             "only what changed"
         );
+        run.expect_stderr("speechgen render facts/2021.yaml");
     }
     p.edit_facts("branches_qualified: 1381", "branches_qualified: 1380");
-    p.run(&["verify", "out/speech.pdf"]).expect_code(0);
+    p.run(["verify", "out/speech.pdf"]).expect_code(0);
 
     p.edit("templates/figures.yaml", "# rules:", "# rules（规则）:");
-    let run = p.run(&["verify", "out/speech.pdf"]);
+    let run = p.run(["verify", "out/speech.pdf"]);
     run.expect_code(1);
     assert!(
         run.stdout.contains("templates/figures.yaml：内容已改变"),
@@ -172,7 +179,7 @@ fn verify_tells_a_matching_output_from_a_stale_one() {
         .read("facts/2021.yaml")
         .replace("year: 2021", "year: 2022");
     p.write("facts/2022.yaml", &facts);
-    let run = p.run(&["verify", "out/speech.md", "2022"]);
+    let run = p.run(["verify", "out/speech.md", "2022"]);
     run.expect_code(1);
     assert!(
         run.stdout.contains("facts/2022.yaml：新增的输入"),
@@ -189,16 +196,17 @@ fn verify_tells_a_matching_output_from_a_stale_one() {
 #[test]
 fn verify_exits_2_when_the_file_cannot_be_read_or_carries_no_digest() {
     let p = TestProject::sample();
-    let run = p.run(&["verify", "no-such-file.pdf"]);
+    let run = p.run(["verify", "no-such-file.pdf"]);
     run.expect_code(2);
     assert!(
-        run.stderr.contains("无法读取 no-such-file.pdf"),
+        run.stderr
+            .contains("no-such-file.pdf：无法读取：文件或文件夹不存在"),
         "{}",
         run.stderr
     );
 
     p.write("notes.md", "# 讲话稿\n\n没有摘要。\n");
-    let run = p.run(&["verify", "notes.md"]);
+    let run = p.run(["verify", "notes.md"]);
     run.expect_code(2);
     assert!(
         run.stderr.contains("没有 speechgen 的摘要"),
@@ -214,7 +222,7 @@ fn verify_exits_2_when_the_file_cannot_be_read_or_carries_no_digest() {
         .find_map(|e| e.strip_prefix("facts/2021.yaml="))
         .unwrap();
     p.write("out/edited.md", &md.replace(facts_digest, &"0".repeat(64)));
-    let run = p.run(&["verify", "out/edited.md"]);
+    let run = p.run(["verify", "out/edited.md"]);
     run.expect_code(2);
     assert!(
         run.stderr.contains("摘要不完整或已被改动"),

@@ -2,22 +2,20 @@
 //! nothing else, every figure carries its provenance, the Chinese style applies, and it asks for
 //! nothing from the network. A screenshot lands in `target/tmp/html-browser/`.
 
-#[path = "support/mod.rs"]
-mod support;
-
 mod common;
 
 use serde_json::json;
 
-use common::TestProject;
-use support::browser::{Browser, chromium_or_skip};
+use common::browser::{Browser, Cdp};
+use common::programs;
+use common::{Project, without_digest};
 
 fn without_whitespace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A headless chromium showing a rendered page (keep the Browser alive while using the session).
-fn open(chromium: &std::path::Path, page: &std::path::Path) -> (Browser, support::browser::Cdp) {
+fn open(chromium: &std::path::Path, page: &std::path::Path) -> (Browser, Cdp) {
     let browser = Browser::launch(chromium);
     let mut cdp = browser.page();
     let url = format!("file://{}", page.display());
@@ -31,14 +29,14 @@ fn open(chromium: &std::path::Path, page: &std::path::Path) -> (Browser, support
 
 #[test]
 fn the_page_shows_the_speech_and_nothing_else() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = programs::chromium() else {
         return;
     };
-    let p = TestProject::sample();
-    p.run(&["render", "-o", "out"]).expect_code(0);
+    let p = Project::sample();
+    p.run(["render", "-o", "out"]).expect_code(0);
     let markdown = p.read("out/speech.md");
     // The digest comment at the end is not shown.
-    let markdown = markdown.split("<!-- speechgen-digest:").next().unwrap();
+    let markdown = without_digest(&markdown);
     let expected = without_whitespace(
         &markdown
             .replace("**", "")
@@ -88,15 +86,15 @@ fn the_page_shows_the_speech_and_nothing_else() {
 
 #[test]
 fn a_draft_page_is_marked_and_shows_unfilled_figures() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = programs::chromium() else {
         return;
     };
-    let p = TestProject::sample();
+    let p = Project::sample();
     p.edit_facts(
         "full_time_deputy_secretaries: 37",
         "full_time_deputy_secretaries: ~",
     );
-    p.run(&["render", "--draft", "-o", "out"]).expect_code(0);
+    p.run(["render", "--draft", "-o", "out"]).expect_code(0);
     let (_browser, mut cdp) = open(&chromium, &p.path("out/speech.html"));
     let banner = cdp.eval("document.querySelector('.draft-banner').innerText");
     assert!(banner.as_str().unwrap().contains("草稿"));

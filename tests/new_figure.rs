@@ -2,12 +2,12 @@
 
 mod common;
 
-use common::TestProject;
+use common::Project;
 
 const FACTS: &str = "facts/2021.yaml";
 
-fn project_with_a_new_figure() -> TestProject {
-    let p = TestProject::sample();
+fn project_with_a_new_figure() -> Project {
+    let p = Project::sample();
     // A new fact…
     p.edit_facts(
         "  people_served: 28470",
@@ -31,7 +31,7 @@ fn project_with_a_new_figure() -> TestProject {
 #[test]
 fn the_same_binary_renders_a_new_figure() {
     let p = project_with_a_new_figure();
-    p.run(&["render", "-o", "out"]).expect_code(0);
+    p.run(["render", "-o", "out"]).expect_code(0);
     let md = p.read("out/speech.md");
     assert!(
         md.contains("组织无偿献血412人次，相当于机关干部职工的4.2%，在全国文明城市"),
@@ -49,18 +49,19 @@ fn the_new_figure_is_checked_at_its_own_values() {
     p.edit_facts("donors: 412", "donors: ~");
     let (line, col) = p.position(FACTS, "donors: ~");
     let at = (line, col + "donors: ".len());
-    p.run(&["check", "--message-format", "short"])
+    p.run(["check", "--message-format", "short"])
         .expect_code(1)
         .expect_problem(
             FACTS,
             at,
             "unfilled",
-            "service.blood_drive.donors 还没有填写（图 blood_donors“无偿献血”需要）",
+            // 图 until issue 8: a clerk reads 图 as a chart; a figure is a 数据项 in messages.
+            "service.blood_drive.donors 还没有填写（数据项 blood_donors“无偿献血”需要）",
         );
 
     p.edit_facts("donors: ~", "donors: 四百一十二");
     let at = p.position(FACTS, "四百一十二");
-    p.run(&["check", "--message-format", "short"])
+    p.run(["check", "--message-format", "short"])
         .expect_code(1)
         .expect_problem(
             FACTS,
@@ -71,7 +72,7 @@ fn the_new_figure_is_checked_at_its_own_values() {
 
     p.edit_facts("donors: 四百一十二", "donors: 9801");
     let at = p.position(FACTS, "9801");
-    p.run(&["check", "--message-format", "short"])
+    p.run(["check", "--message-format", "short"])
         .expect_code(1)
         .expect_problem(
             FACTS,

@@ -2,12 +2,12 @@
 
 mod common;
 
-use common::TestProject;
+use common::Project;
 
 #[test]
 fn next_year_keeps_names_empties_numbers_and_refuses_to_overwrite() {
-    let p = TestProject::sample();
-    let run = p.run(&["next-year"]);
+    let p = Project::sample();
+    let run = p.run(["next-year"]);
     run.expect_code(0);
     assert!(
         run.stderr.contains("已创建 facts/2022.yaml"),
@@ -28,14 +28,14 @@ fn next_year_keeps_names_empties_numbers_and_refuses_to_overwrite() {
         "the series gains the new year"
     );
     // Every number is unfilled: the new year cannot be printed with last year's figures.
-    let check = p.run(&["check", "2022", "--message-format", "short"]);
+    let check = p.run(["check", "2022", "--message-format", "short"]);
     check.expect_code(1);
     assert!(
         check
             .stderr
             .contains("error[unfilled]: political.full_time_deputy_secretaries 还没有填写")
     );
-    p.run(&["render", "2022"]).expect_code(1);
+    p.run(["render", "2022"]).expect_code(1);
     // Filled in, it passes.
     let filled = new
         .lines()
@@ -50,9 +50,9 @@ fn next_year_keeps_names_empties_numbers_and_refuses_to_overwrite() {
         .collect::<Vec<_>>()
         .join("\n");
     p.write("facts/2022.yaml", &filled);
-    p.run(&["check", "2022"]).expect_code(0);
+    p.run(["check", "2022"]).expect_code(0);
     // A second run would overwrite what was filled in: refused, exit 1.
-    let again = p.run(&["next-year", "2021"]);
+    let again = p.run(["next-year", "2021"]);
     again.expect_code(1);
     assert!(again.stderr.contains("已存在，未覆盖"));
     assert_eq!(p.read("facts/2022.yaml"), filled);
@@ -60,7 +60,7 @@ fn next_year_keeps_names_empties_numbers_and_refuses_to_overwrite() {
 
 #[test]
 fn diff_lists_the_figures_that_changed() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     let facts_2022 = p
         .read("facts/2021.yaml")
         .replace("year: 2021", "year: 2022")
@@ -68,7 +68,7 @@ fn diff_lists_the_figures_that_changed() {
         .replace("branches_qualified: 1380", "branches_qualified: 1400")
         .replace("media_column: 机关党建先锋", "media_column: 机关先锋");
     p.write("facts/2022.yaml", &facts_2022);
-    let run = p.run(&["diff", "2021", "2022"]);
+    let run = p.run(["diff", "2021", "2022"]);
     run.expect_code(0);
     assert!(
         run.stdout

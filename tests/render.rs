@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::TestProject;
+use common::{Project, Run, without_digest};
 
 /// Strips what the comparison with the seed ignores: Markdown markup, whitespace, heading
 /// numbers and heading punctuation.
@@ -63,8 +63,8 @@ fn mended_seed() -> String {
 
 #[test]
 fn masked_render_reproduces_the_seed_with_its_defects_mended() {
-    let p = TestProject::sample();
-    p.run(&["render", "--mask", "--format", "md", "-o", "out"])
+    let p = Project::sample();
+    p.run(["render", "--mask", "--format", "md", "-o", "out"])
         .expect_code(0);
     let md = without_digest(&p.read("out/speech.md"));
     let ours = speech_words(&md);
@@ -92,8 +92,8 @@ fn masked_render_reproduces_the_seed_with_its_defects_mended() {
 
 #[test]
 fn sample_renders_markdown_and_html_with_every_figure_filled() {
-    let p = TestProject::sample();
-    let run = p.run(&["render"]);
+    let p = Project::sample();
+    let run = p.run(["render"]);
     run.expect_code(0);
     // The sample says it is sample data, every time it is rendered.
     assert!(
@@ -140,8 +140,8 @@ fn sample_renders_markdown_and_html_with_every_figure_filled() {
 
 #[test]
 fn every_numeric_fact_changes_the_speech_or_the_check() {
-    let p = TestProject::sample();
-    p.run(&["render", "--format", "md", "-o", "base"])
+    let p = Project::sample();
+    p.run(["render", "--format", "md", "-o", "base"])
         .expect_code(0);
     let base = without_digest(&p.read("base/speech.md"));
     let original = p.read("facts/2021.yaml");
@@ -162,7 +162,7 @@ fn every_numeric_fact_changes_the_speech_or_the_check() {
             let mut lines: Vec<&str> = original.lines().collect();
             lines[index] = &new_line;
             p.write("facts/2021.yaml", &(lines.join("\n") + "\n"));
-            let run = p.run(&["render", "--format", "md", "-o", "changed"]);
+            let run = p.run(["render", "--format", "md", "-o", "changed"]);
             run.code != 0 || without_digest(&p.read("changed/speech.md")) != base
         });
         assert!(
@@ -177,12 +177,12 @@ fn every_numeric_fact_changes_the_speech_or_the_check() {
 
 #[test]
 fn a_render_with_errors_writes_nothing() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     p.edit_facts(
         "full_time_deputy_secretaries: 37",
         "full_time_deputy_secretaries:",
     );
-    let run = p.run(&["render"]);
+    let run = p.run(["render"]);
     run.expect_code(1);
     assert!(run.stderr.contains("未写入任何文件"), "{}", run.stderr);
     assert!(!p.path("output").exists(), "nothing may be written");
@@ -190,11 +190,11 @@ fn a_render_with_errors_writes_nothing() {
 
 #[test]
 fn a_failed_render_leaves_earlier_outputs_untouched() {
-    let p = TestProject::sample();
-    p.run(&["render", "-o", "out"]).expect_code(0);
+    let p = Project::sample();
+    p.run(["render", "-o", "out"]).expect_code(0);
     let before = p.read("out/speech.md");
     p.edit_facts("reminder_talks: 68", "reminder_talks: 69x");
-    p.run(&["render", "-o", "out"]).expect_code(1);
+    p.run(["render", "-o", "out"]).expect_code(1);
     assert_eq!(p.read("out/speech.md"), before);
     let leftovers: Vec<_> = std::fs::read_dir(p.path("out"))
         .unwrap()
@@ -202,20 +202,20 @@ fn a_failed_render_leaves_earlier_outputs_untouched() {
         .collect();
     assert_eq!(
         leftovers.len(),
-        3,
-        "speech.md, .html, .pdf and no temporary file: {leftovers:?}"
+        4,
+        "speech.md, .html, .pdf, .docx and no temporary file: {leftovers:?}"
     );
 }
 
 #[test]
 fn draft_shows_unfilled_figures_as_markers_and_is_marked() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     p.edit_facts(
         "full_time_deputy_secretaries: 37",
         "full_time_deputy_secretaries: ~",
     );
     p.edit_facts("branches_qualified: 1380", "branches_qualified: 1500");
-    let run = p.run(&["render", "--draft", "-o", "draft"]);
+    let run = p.run(["render", "--draft", "-o", "draft"]);
     run.expect_code(0);
     let md = p.read("draft/speech.md");
     assert!(
@@ -241,12 +241,12 @@ fn draft_shows_unfilled_figures_as_markers_and_is_marked() {
 
 #[test]
 fn values_from_facts_are_text_in_every_format() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     p.edit_facts(
         "media_column: 机关党建先锋",
         "media_column: \"<script>alert(1)</script> **粗** # {{ 7*7 }} [链接](javascript:x)\"",
     );
-    p.run(&["render", "-o", "out"]).expect_code(0);
+    p.run(["render", "-o", "out"]).expect_code(0);
     let html = p.read("out/speech.html");
     assert!(
         !html.contains("<script>"),
@@ -270,13 +270,13 @@ fn values_from_facts_are_text_in_every_format() {
 
 #[test]
 fn several_facts_files_each_get_their_own_folder() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     let facts_2020 = p
         .read("facts/2021.yaml")
         .replace("year: 2021", "year: 2020")
         .replace("    2021: 342\n", "");
     p.write("facts/2020.yaml", &facts_2020);
-    p.run(&["render", "2020", "facts/2021.yaml", "--format", "md"])
+    p.run(["render", "2020", "facts/2021.yaml", "--format", "md"])
         .expect_code(0);
     assert!(p.path("output/2020/speech.md").exists());
     assert!(p.path("output/2021/speech.md").exists());
@@ -284,7 +284,7 @@ fn several_facts_files_each_get_their_own_folder() {
         !p.path("output/2021/speech.html").exists(),
         "only the formats asked for"
     );
-    p.run(&["render", "2020", "2021", "-o", "both"])
+    p.run(["render", "2020", "2021", "-o", "both"])
         .expect_code(0);
     assert!(p.path("both/2020/speech.html").exists());
     assert!(p.path("both/2021/speech.html").exists());
@@ -292,53 +292,36 @@ fn several_facts_files_each_get_their_own_folder() {
 
 #[test]
 fn default_facts_is_the_latest_year_and_the_project_is_found_from_below() {
-    let p = TestProject::sample();
+    let p = Project::sample();
     let facts_2022 = p
         .read("facts/2021.yaml")
         .replace("year: 2021", "year: 2022")
         .replace("    2021: 342\n", "    2021: 342\n    2022: 360\n");
     p.write("facts/2022.yaml", &facts_2022);
     std::fs::create_dir_all(p.path("facts/notes")).unwrap();
-    let run = assert_cmd::Command::cargo_bin("speechgen")
-        .unwrap()
-        .current_dir(p.path("facts/notes"))
-        .args(["render", "--format", "md"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let run = Run::of(
+        p.command(["render", "--format", "md"])
+            .current_dir(p.path("facts/notes")),
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(p.path("output/2022/speech.md").exists());
 }
 
 #[test]
 fn markdown_snapshot() {
-    let p = TestProject::sample();
-    p.run(&["render", "--format", "md", "-o", "out"])
+    let p = Project::sample();
+    p.run(["render", "--format", "md", "-o", "out"])
         .expect_code(0);
     insta::assert_snapshot!("sample_speech_md", without_digest(&p.read("out/speech.md")));
 }
 
 #[test]
 fn masked_markdown_snapshot() {
-    let p = TestProject::sample();
-    p.run(&["render", "--mask", "--format", "md", "-o", "out"])
+    let p = Project::sample();
+    p.run(["render", "--mask", "--format", "md", "-o", "out"])
         .expect_code(0);
     insta::assert_snapshot!(
         "sample_speech_masked_md",
         without_digest(&p.read("out/speech.md"))
     );
-}
-
-/// The speech without the digest comment at its end (tests/digest.rs checks that): the digest
-/// changes with every byte of the inputs, the speech's text need not.
-fn without_digest(md: &str) -> String {
-    let (speech, digest) = md
-        .rsplit_once("\n<!-- speechgen-digest: ")
-        .expect("every Markdown output ends with its digest");
-    assert!(digest.ends_with(" -->\n"));
-    speech.to_owned()
 }

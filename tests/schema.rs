@@ -38,7 +38,7 @@ fn facts_json(text: &str) -> Value {
 }
 
 fn schema(p: &TestProject) -> Value {
-    let run = p.run(&["schema"]);
+    let run = p.run(["schema"]);
     run.expect_code(0);
     serde_json::from_str(&run.stdout).unwrap()
 }
@@ -93,7 +93,7 @@ fn the_sample_validates_and_a_broken_copy_does_not() {
     );
     assert_eq!(errors(&s, &unfilled), Vec::<String>::new());
     // next-year's file (every number emptied, the series given 2022:) validates as it is.
-    p.run(&["next-year"]).expect_code(0);
+    p.run(["next-year"]).expect_code(0);
     assert_eq!(errors(&s, &p.read("facts/2022.yaml")), Vec::<String>::new());
 
     // sources and confirmed are known; a source key that is no group or fact is not.
@@ -159,7 +159,7 @@ fn adding_a_figure_adds_its_fact_with_its_label() {
             1,
         ),
     );
-    p.run(&["schema", "-o", "facts/schema.json"]).expect_code(0);
+    p.run(["schema", "-o", "facts/schema.json"]).expect_code(0);
     let after: Value = serde_json::from_str(&p.read("facts/schema.json")).unwrap();
     let drive = &after["properties"]["service"]["properties"]["blood_drive"];
     assert_eq!(drive["required"], serde_json::json!(["donors", "staff"]));

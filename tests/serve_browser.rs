@@ -8,7 +8,6 @@
 //!
 //! Without chromium the test is skipped with a message, except under `CI=true`, where it fails.
 
-#[path = "support/mod.rs"]
 mod common;
 
 use std::path::Path;
@@ -16,19 +15,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use common::browser::{Browser, HEIGHT, WIDTH, chromium_or_skip};
-use common::{Project, change_one_count, figures, get};
+use common::browser::{Browser, HEIGHT, WIDTH};
+use common::programs;
+use common::{Project, change_one_count, figures};
 
 #[test]
 fn the_page_updates_in_place_and_keeps_its_scroll_position() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = programs::chromium() else {
         return;
     };
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser");
     std::fs::create_dir_all(&shots).unwrap();
 
-    let project = Project::new();
-    let server = project.start();
+    let project = Project::sample();
+    let server = project.serve();
     let url = server.url();
     let browser = Browser::launch(&chromium);
     let mut cdp = browser.page();
@@ -43,7 +43,7 @@ fn the_page_updates_in_place_and_keeps_its_scroll_position() {
     );
 
     // The figure to change, and a scroll position well inside the speech with it in view.
-    let page = get(server.addr, "/").text();
+    let page = server.get("/").text();
     let (id, changed, new) = change_one_count(&project, &page);
     let sel = format!("article.speech .figure[data-figure=\"{id}\"]");
     let old = cdp
@@ -144,7 +144,7 @@ fn the_page_updates_in_place_and_keeps_its_scroll_position() {
     let rows = cdp.eval("document.querySelectorAll('#panel tr[data-figure]').length");
     assert_eq!(
         rows.as_u64().unwrap() as usize,
-        figures(&get(server.addr, "/").text()).len()
+        figures(&server.get("/").text()).len()
     );
     cdp.eval("window.scrollTo(0, 0)");
     save(&shots.join("3-top.png"), &cdp.screenshot());

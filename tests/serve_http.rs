@@ -1,20 +1,21 @@
 //! `speechgen serve` over real HTTP: a server on 127.0.0.1:0 over a temp project folder.
 
-#[path = "support/mod.rs"]
 mod common;
 
 use std::time::Duration;
 
-use common::{Project, change_one_count, figure_text, figures, get, raw, wait_for};
+use speechgen::format::Renderers;
+
+use common::{Project, change_one_count, figure_text, figures, get, pdf_tools, raw, wait_for};
 
 /// Generous: a render is milliseconds and the debounce 80 ms, but CI machines stall.
 const UPDATE: Duration = Duration::from_secs(5);
 
 #[test]
 fn the_page_shows_the_draft_with_its_figures_and_panel() {
-    let project = Project::new();
-    let server = project.start();
-    let res = get(server.addr, "/");
+    let project = Project::sample();
+    let server = project.serve();
+    let res = server.get("/");
     assert_eq!(res.status, 200);
     assert_eq!(
         res.header("content-type").as_deref(),
@@ -50,53 +51,53 @@ fn the_page_shows_the_draft_with_its_figures_and_panel() {
         assert!(marker.contains("未填"), "{marker}");
         assert!(page.contains("figure unfilled"));
     }
-    let js = get(server.addr, "/assets/preview.js");
+    let js = server.get("/assets/preview.js");
     assert_eq!(js.status, 200);
     assert!(js.text().contains("/version?after="));
-    assert_eq!(get(server.addr, "/assets/preview.css").status, 200);
+    assert_eq!(server.get("/assets/preview.css").status, 200);
     server.shutdown();
 }
 
 #[test]
 fn a_changed_fact_appears_in_the_page() {
-    let project = Project::new();
-    let server = project.start();
-    let page = get(server.addr, "/").text();
-    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let project = Project::sample();
+    let server = project.serve();
+    let page = server.get("/").text();
+    let tag = server.get("/view").header("x-preview-tag").unwrap();
     let (id, changed, new) = change_one_count(&project, &page);
     project.save_facts(&changed);
     // The long-poll answers with the next version once it is rendered.
-    let next = get(server.addr, &format!("/version?after={tag}")).text();
+    let next = server.get(&format!("/version?after={tag}")).text();
     assert_ne!(next, tag);
     let page = wait_for("the new value", UPDATE, || {
-        let page = get(server.addr, "/").text();
+        let page = server.get("/").text();
         (figure_text(&page, &id).as_deref() == Some(new.as_str())).then_some(page)
     });
     let fig = figures(&page).into_iter().find(|f| f.id == id).unwrap();
     assert_eq!(fig.value, new);
     // /view carries the same version as the page.
-    let view = get(server.addr, "/view");
+    let view = server.get("/view");
     assert_eq!(view.header("x-preview-tag").as_deref(), Some(next.as_str()));
     assert!(view.text().contains(&format!(">{new}</span>")));
 }
 
 #[test]
 fn an_unchanged_save_publishes_no_new_version() {
-    let project = Project::new();
-    let server = project.start();
-    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let project = Project::sample();
+    let server = project.serve();
+    let tag = server.get("/view").header("x-preview-tag").unwrap();
     project.save_facts(&project.read_facts());
     std::thread::sleep(Duration::from_millis(600));
-    assert_eq!(get(server.addr, "/view").header("x-preview-tag"), Some(tag));
+    assert_eq!(server.get("/view").header("x-preview-tag"), Some(tag));
 }
 
 #[test]
 fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
-    let project = Project::new();
-    let server = project.start();
+    let project = Project::sample();
+    let server = project.serve();
     let good = project.read_facts();
     let name = project
-        .facts
+        .facts()
         .file_name()
         .unwrap()
         .to_str()
@@ -107,7 +108,7 @@ fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
     let broken_line = good.lines().count() + 1;
     project.save_facts(&broken);
     let page = wait_for("the error page", UPDATE, || {
-        let page = get(server.addr, "/").text();
+        let page = server.get("/").text();
         page.contains("class=\"broken\"").then_some(page)
     });
     assert!(
@@ -129,7 +130,7 @@ fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
         "file:line: {page}"
     );
     assert_eq!(
-        get(server.addr, "/speech.pdf").status,
+        server.get("/speech.pdf").status,
         503,
         "no PDF of a broken draft"
     );
@@ -140,8 +141,8 @@ fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
 
 #[test]
 fn a_save_in_templates_re_renders_and_other_files_do_not_disturb() {
-    let project = Project::new();
-    let server = project.start();
+    let project = Project::sample();
+    let server = project.serve();
     // Other years and editor leftovers beside the facts are not inputs.
     std::fs::write(project.root().join("facts/.2021.yaml.swp"), "x").unwrap();
     std::fs::write(project.root().join("facts/1999.yaml"), "year: [").unwrap();
@@ -150,20 +151,20 @@ fn a_save_in_templates_re_renders_and_other_files_do_not_disturb() {
     let text = std::fs::read_to_string(&figures_file).unwrap();
     std::fs::write(&figures_file, text).unwrap();
     std::thread::sleep(Duration::from_millis(400));
-    let page = get(server.addr, "/").text();
+    let page = server.get("/").text();
     assert!(page.contains("<article class=\"speech\">"), "{page}");
 }
 
 #[test]
 fn only_the_defined_routes_exist() {
-    let project = Project::new();
+    let project = Project::sample();
     // A file beside the project whose content must never be served.
     let secret = "SECRET-SHOULD-NOT-LEAK";
     std::fs::write(project.root().join("Cargo.toml"), secret).unwrap();
-    let server = project.start();
+    let server = project.serve();
     let facts_text = project.read_facts();
     let facts_name = project
-        .facts
+        .facts()
         .file_name()
         .unwrap()
         .to_str()
@@ -185,8 +186,7 @@ fn only_the_defined_routes_exist() {
         "/speech.html".to_string(),
         "/%00".to_string(),
     ] {
-        let res = raw(
-            server.addr,
+        let res = server.raw(
             format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                 .as_bytes(),
         );
@@ -206,26 +206,24 @@ fn only_the_defined_routes_exist() {
         }
     }
     // Methods other than GET/HEAD are refused.
-    let post = raw(
-        server.addr,
-        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-    )
-    .unwrap();
+    let post = server
+        .raw(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
     assert_eq!(post.status, 405);
     // A page on another site, re-pointed at 127.0.0.1 by its DNS, may not read the draft.
-    let rebound = raw(
-        server.addr,
-        b"GET / HTTP/1.1\r\nHost: evil.example:4000\r\nConnection: close\r\n\r\n",
-    )
-    .unwrap();
+    let rebound = server
+        .raw(b"GET / HTTP/1.1\r\nHost: evil.example:4000\r\nConnection: close\r\n\r\n")
+        .unwrap();
     assert_eq!(rebound.status, 403);
-    assert_eq!(get(server.addr, "/").status, 200);
+    assert_eq!(server.get("/").status, 200);
 }
 
 #[test]
 fn malformed_and_oversized_requests_are_refused_and_the_server_keeps_serving() {
-    let project = Project::new();
-    let server = project.start();
+    let project = Project::sample();
+    let server = project.serve();
     let huge_header = format!(
         "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n\r\n",
         "a".repeat(64 * 1024)
@@ -256,16 +254,12 @@ fn malformed_and_oversized_requests_are_refused_and_the_server_keeps_serving() {
     ];
     for (what, req) in cases {
         // Either an error status or a closed connection; never a page.
-        let res = raw(server.addr, req.as_bytes());
+        let res = server.raw(req.as_bytes());
         println!("{what}: {:?}", res.as_ref().map(|r| r.status));
         if let Some(res) = res {
             assert!((400..500).contains(&res.status), "{what}: {}", res.status);
         }
-        assert_eq!(
-            get(server.addr, "/").status,
-            200,
-            "still serving after {what}"
-        );
+        assert_eq!(server.get("/").status, 200, "still serving after {what}");
     }
 }
 
@@ -274,19 +268,17 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let project = Project::new();
+    let project = Project::sample();
     let renders = Arc::new(AtomicUsize::new(0));
     let counter = renders.clone();
-    let pdf: speechgen::serve::PdfRenderer = Arc::new(move |doc| {
+    let pdf = Renderers::with_pdf_engine(move |doc| {
         counter.fetch_add(1, Ordering::SeqCst);
         assert!(doc.draft, "the preview lays out the draft");
         // Slow enough that the concurrent requests below overlap.
         std::thread::sleep(Duration::from_millis(300));
         Ok(b"%PDF-1.7 fake".to_vec())
     });
-    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
-    opts.port = 0;
-    let server = speechgen::serve::start(opts).unwrap();
+    let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
     let addr = server.addr;
     let answers: Vec<_> = (0..4)
         .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf")))
@@ -325,23 +317,19 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
 
 #[test]
 fn a_failing_pdf_renderer_does_not_stop_the_server() {
-    let project = Project::new();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| panic!("layout bug"));
-    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
-    opts.port = 0;
-    let server = speechgen::serve::start(opts).unwrap();
-    assert_eq!(get(server.addr, "/speech.pdf").status, 500);
-    assert_eq!(get(server.addr, "/").status, 200);
+    let project = Project::sample();
+    let pdf = Renderers::with_pdf_engine(|_| panic!("layout bug"));
+    let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
+    assert_eq!(server.get("/speech.pdf").status, 500);
+    assert_eq!(server.get("/").status, 200);
 }
 
 #[test]
 fn a_port_in_use_is_reported_in_plain_words() {
-    let project = Project::new();
-    let first = project.start();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
-    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
-    opts.port = first.addr.port();
-    let err = speechgen::serve::start(opts)
+    let project = Project::sample();
+    let first = project.serve();
+    let err = project
+        .try_serve_with(|opts| opts.port = first.addr.port())
         .err()
         .expect("the port is taken");
     assert!(err.to_string().contains("已被占用"), "{err}");
@@ -349,8 +337,8 @@ fn a_port_in_use_is_reported_in_plain_words() {
 
 #[test]
 fn shutdown_ends_open_long_polls_promptly() {
-    let project = Project::new();
-    let server = project.start();
+    let project = Project::sample();
+    let server = project.serve();
     let addr = server.addr;
     let tag = get(addr, "/view").header("x-preview-tag").unwrap();
     let poll = std::thread::spawn(move || {
@@ -379,40 +367,36 @@ fn listens_on_ipv6_loopback_when_asked() {
         eprintln!("SKIPPED: this machine has no IPv6 loopback");
         return;
     }
-    let project = Project::new();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| Ok(Vec::new()));
-    let mut opts = speechgen::serve::ServeOptions::new(project.root(), &project.facts, pdf);
-    opts.host = speechgen::serve::parse_host("::1").unwrap();
-    opts.port = 0;
-    let server = speechgen::serve::start(opts).unwrap();
+    let project = Project::sample();
+    let server = project.serve_with(|opts| {
+        opts.host = speechgen::serve::parse_host("::1").unwrap();
+    });
     assert!(
         server.url().starts_with("http://[::1]:"),
         "{}",
         server.url()
     );
-    assert_eq!(get(server.addr, "/").status, 200);
+    assert_eq!(server.get("/").status, 200);
 }
 
 #[test]
 fn head_requests_get_headers_only() {
-    let project = Project::new();
-    let server = project.start();
-    let res = raw(
-        server.addr,
-        b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-    )
-    .unwrap();
+    let project = Project::sample();
+    let server = project.serve();
+    let res = server
+        .raw(b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
     assert_eq!(res.status, 200);
     assert!(res.body.is_empty());
 }
 
 #[test]
 fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
-    let project = Project::new();
+    let project = Project::sample();
     let good = project.read_facts();
-    std::fs::remove_file(&project.facts).unwrap();
-    let server = project.start();
-    let page = get(server.addr, "/").text();
+    std::fs::remove_file(project.facts()).unwrap();
+    let server = project.serve();
+    let page = server.get("/").text();
     assert!(page.contains("class=\"broken\""), "{page}");
     project.save_facts(&good);
     wait_for_speech(server.addr, "the speech");
@@ -433,16 +417,16 @@ fn serving_writes_nothing_into_the_project() {
         out.sort();
         out
     }
-    let project = Project::new();
+    let project = Project::sample();
     let before = listing(project.root());
-    let server = project.start();
-    let page = get(server.addr, "/").text();
-    let tag = get(server.addr, "/view").header("x-preview-tag").unwrap();
+    let server = project.serve();
+    let page = server.get("/").text();
+    let tag = server.get("/view").header("x-preview-tag").unwrap();
     let original = project.read_facts();
     let (_, changed, _) = change_one_count(&project, &page);
     project.save_facts(&changed);
-    get(server.addr, &format!("/version?after={tag}"));
-    assert_eq!(get(server.addr, "/speech.pdf").status, 200);
+    server.get(&format!("/version?after={tag}"));
+    assert_eq!(server.get("/speech.pdf").status, 200);
     project.save_facts(&original);
     std::thread::sleep(Duration::from_millis(300));
     server.shutdown();
@@ -451,6 +435,46 @@ fn serving_writes_nothing_into_the_project() {
         before,
         "no output/, no temp files left behind"
     );
+}
+
+#[test]
+fn the_serve_command_serves_the_draft_and_its_pdf_and_stops_on_ctrl_c() {
+    let project = Project::sample();
+    let server = project.serve_command(["--fonts", "bundled"]);
+    assert!(
+        server.url().starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url()
+    );
+    let page = server.page();
+    assert!(page.contains("<article class=\"speech\">"), "{page}");
+    assert!(page.contains("草稿"), "the draft is marked");
+    // The real layout, not a stand-in: a PDF with the draft mark on its pages.
+    let pdf = server.get("/speech.pdf");
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    // It carries the digest of its inputs like a rendered PDF: on its last page and in its
+    // metadata, so a preview saved from the browser can be verified.
+    let digest = speechgen::digest::Digest::find_in(&pdf.body).expect("the preview PDF's digest");
+    assert_eq!(digest.facts_path(), Some("facts/2021.yaml"));
+    if pdf_tools::have(&["pdftotext"]) {
+        let text = pdf_tools::pdftotext(&pdf.body);
+        assert!(text.contains("草稿"));
+        assert!(text.contains(&format!("摘要 {}", digest.short())), "{text}");
+    }
+    let url = server.url();
+    let run = server.interrupt();
+    run.expect_code(0)
+        .expect_stderr(&format!("草稿预览：{url}"));
+    assert!(
+        !project.path("output").exists(),
+        "serve writes nothing into the project"
+    );
+    std::fs::write(project.path("preview.pdf"), &pdf.body).unwrap();
+    project
+        .run(["verify", "preview.pdf"])
+        .expect_code(0)
+        .expect_stdout("与当前输入一致");
 }
 
 /// Waits until the page shows the speech again (not an error view).

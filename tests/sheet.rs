@@ -171,7 +171,7 @@ fn last_years_value_and_the_change_with_a_flag_beyond_the_plausible_range() {
     assert_eq!(names["change"]["text"], "同上年");
     assert_eq!(sheet["flagged"], 1);
 
-    let text = p.run(&["figures"]);
+    let text = p.run(["figures"]);
     assert!(
         text.stdout
             .contains("上年与变化：上年 80人，变化 +57.5%    ※超出合理范围 ±30%"),
@@ -244,7 +244,7 @@ fn one_row_per_claim_with_the_whole_series_and_both_counts() {
 fn an_unfilled_figure_is_a_marked_row_and_exit_1() {
     let p = TestProject::sample();
     p.edit_facts("full_time_party_workers: 126", "full_time_party_workers:");
-    let run = p.run(&["figures"]);
+    let run = p.run(["figures"]);
     run.expect_code(1);
     assert!(
         run.stdout
@@ -269,7 +269,7 @@ fn an_unfilled_figure_is_a_marked_row_and_exit_1() {
 #[test]
 fn the_csv_parses_into_one_record_per_row() {
     let p = TestProject::sample();
-    let run = p.run(&["figures", "--format", "csv"]);
+    let run = p.run(["figures", "--format", "csv"]);
     run.expect_code(0);
     assert!(run.stdout.starts_with('\u{feff}'), "Excel needs the BOM");
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
@@ -309,7 +309,7 @@ fn sources_show_in_the_sheet_the_most_specific_key_wins() {
         "facts/2021.yaml",
         &format!("{facts}\nsources:\n  service: 市委办公室\n  service.daily_on_duty: 市文明办\n"),
     );
-    p.run(&["check"]).expect_code(0);
+    p.run(["check"]).expect_code(0);
     let (_, sheet) = sheet_json(&p, &[]);
     assert_eq!(figure(&sheet, "daily_on_duty")["source"], "市文明办");
     assert_eq!(figure(&sheet, "service_posts")["source"], "市委办公室");
@@ -320,7 +320,7 @@ fn sources_show_in_the_sheet_the_most_specific_key_wins() {
         "  service.daily_on_duty: 市文明办",
         "  service.daily_on_dutty: 市文明办",
     );
-    let run = p.run(&["check", "--message-format", "short"]);
+    let run = p.run(["check", "--message-format", "short"]);
     run.expect_code(1);
     run.expect_problem(
         "facts/2021.yaml",
@@ -339,7 +339,7 @@ fn sources_show_in_the_sheet_the_most_specific_key_wins() {
         "  service.daily_on_dutty: 市文明办",
         "  service.daily_on_duty: 市文明办",
     );
-    p.run(&["next-year"]).expect_code(0);
+    p.run(["next-year"]).expect_code(0);
     assert!(
         p.read("facts/2022.yaml")
             .contains("sources:\n  service: 市委办公室\n  service.daily_on_duty: 市文明办\n")
@@ -350,7 +350,7 @@ fn sources_show_in_the_sheet_the_most_specific_key_wins() {
 fn the_html_sheet_prints_on_a4_landscape_with_every_row() {
     let p = TestProject::sample();
     with_2020(&p);
-    let run = p.run(&["figures", "--format", "html"]);
+    let run = p.run(["figures", "--format", "html"]);
     run.expect_code(0);
     let html = p.read("output/2021/figures.html");
     assert!(html.contains("@page { size: A4 landscape;"));
@@ -374,7 +374,7 @@ fn the_html_sheet_prints_on_a4_landscape_with_every_row() {
             == 2
     );
     // `-o FILE` writes elsewhere.
-    p.run(&["figures", "--format", "html", "-o", "sheet.html"])
+    p.run(["figures", "--format", "html", "-o", "sheet.html"])
         .expect_code(0);
     assert!(p.path("sheet.html").is_file());
 }
@@ -516,7 +516,7 @@ fn the_pdf_sheet_is_a_ruled_table_holding_every_row_each_on_one_baseline() {
     }
     let p = TestProject::sample();
     with_2020(&p);
-    p.run(&["figures", "--format", "pdf"]).expect_code(0);
+    p.run(["figures", "--format", "pdf"]).expect_code(0);
     let pdf = std::fs::read(p.path("output/2021/figures.pdf")).unwrap();
     let (_, sheet) = sheet_json(&p, &[]);
     let figures = sheet["figures"].as_array().unwrap();

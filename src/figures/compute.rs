@@ -4,8 +4,10 @@
 //! was expected ("应是整数") at the value's own line and column. Every problem is collected: one
 //! run shows them all.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::facts::{Facts, Resolved, describe};
+use std::cmp::Ordering;
+
+use crate::diagnostic::Diagnostic;
+use crate::facts::{Facts, Resolved, describe, escape_invisible, is_invisible, is_scientific};
 use crate::yaml::{Node, Pos, Value};
 
 use super::declaration::{Declarations, FactRef, FigureDecl, Kind, RuleDecl, RuleKind};
@@ -59,11 +61,13 @@ impl Evaluation {
 
 /// Computes every declared figure and checks every rule against one year's facts.
 pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
+    let unknown = facts.unknown_keys(&decls.fact_patterns());
     let mut ev = Evaluator {
         decls,
         facts,
         diagnostics: Vec::new(),
         figure: None,
+        typos: unknown.iter().filter_map(|u| u.meant.clone()).collect(),
     };
     let figures = decls.figures.iter().map(|d| ev.figure_value(d)).collect();
     for rule in &decls.rules {
@@ -71,7 +75,8 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
         ev.rule(rule);
     }
     let mut diagnostics = ev.diagnostics;
-    diagnostics.extend(facts.unknown_keys(&decls.fact_patterns()));
+    diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
+    diagnostics.extend(facts.reserved_key_problems());
     diagnostics.extend(crate::sources::check(facts, &decls.fact_patterns()));
     if facts.sample {
         let pos = facts
@@ -80,14 +85,16 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
             .get("sample")
             .map(|e| e.key_pos)
             .unwrap_or(facts.doc.root.pos);
-        let mut d = facts.doc.error(
-            "sample-data",
-            pos,
-            "这是样例数据（sample: true）：数字是虚构的，不能用于正式讲话",
+        diagnostics.push(
+            facts
+                .doc
+                .warning(
+                    "sample-data",
+                    pos,
+                    "这是样例数据（sample: true）：数字是虚构的，不能用于正式讲话",
+                )
+                .with_hint("填入真实数据并核对后，删除 sample: true 这一行"),
         );
-        d.severity = Severity::Warning;
-        d.hint = Some("填入真实数据并核对后，删除 sample: true 这一行".into());
-        diagnostics.push(d);
     }
     dedup(&mut diagnostics);
     Evaluation {
@@ -126,6 +133,9 @@ struct Evaluator<'a> {
     diagnostics: Vec<Diagnostic>,
     /// The figure being computed, named in every diagnostic it causes.
     figure: Option<&'a FigureDecl>,
+    /// Fact paths an unknown key was probably meant to be: missing because of that one typo,
+    /// which is reported once, as the unknown key.
+    typos: Vec<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -144,10 +154,10 @@ impl<'a> Evaluator<'a> {
         self.diagnostics.push(d);
     }
 
-    /// "图 deputy_secretaries（已配备专职副书记）" or nothing, to say who needs a fact.
+    /// "（数据项 deputy_secretaries“已配备专职副书记”需要）" or nothing, to say who needs a fact.
     fn needed_by(&self) -> String {
         match self.figure {
-            Some(f) => format!("（图 {}“{}”需要）", f.id, f.label),
+            Some(f) => format!("（数据项 {}“{}”需要）", f.id, f.label),
             None => String::new(),
         }
     }
@@ -166,13 +176,28 @@ impl<'a> Evaluator<'a> {
                 Err(Problem::Unfilled)
             }
             Resolved::Found(nodes) => Ok(nodes),
+            Resolved::Missing { missing, .. } if self.typos.contains(&missing) => {
+                Err(Problem::Unfilled)
+            }
             Resolved::Missing {
                 missing,
                 parent: Some((parent, pos)),
             } => {
                 let key = missing.rsplit('.').next().unwrap_or(&missing).to_owned();
                 let msg = format!("缺少事实 {missing}{}", self.needed_by());
-                let hint = format!("在 {parent}: 下面添加一行 {key}: <数值>");
+                // YAML as it is pasted: the key under its own parent, never a dotted path.
+                let parent_key = parent.rsplit('.').next().unwrap_or(&parent);
+                let hint = if parent_key.bytes().all(|b| b.is_ascii_digit()) {
+                    format!(
+                        "在第 {} 行开始的这一项里添加一行 {key}: 并在冒号后填入数值，与这一项的其他键对齐",
+                        pos.line
+                    )
+                } else {
+                    format!(
+                        "在第 {} 行 {parent_key}: 下面添加一行 {key}: 并在冒号后填入数值，与同组的键对齐",
+                        pos.line
+                    )
+                };
                 self.report("unfilled", pos, &missing, msg, Some(hint));
                 Err(Problem::Unfilled)
             }
@@ -221,10 +246,61 @@ impl<'a> Evaluator<'a> {
         Problem::Unfilled
     }
 
+    /// A number written with a sign or leading zeros (`+1380`, `037`): read as 1380 and 37 here,
+    /// but `010` is 8 to YAML 1.1 tools (and to many spreadsheets' importers), so a file that two
+    /// programs read differently is refused, with the plain number as the hint.
+    fn number_format(&mut self, path: &str, node: &Node) -> Read<()> {
+        let Some(written) = node.written.as_deref() else {
+            return Ok(());
+        };
+        let unsigned = written.trim_start_matches(['+', '-']);
+        // A minus sign on a zero (`-0`) is a sign on a count too; on anything else it makes a
+        // negative number, which its kind refuses or accepts on its own.
+        let zero = unsigned.bytes().all(|b| matches!(b, b'0' | b'.'));
+        let plus = written.starts_with('+') || (written.starts_with('-') && zero);
+        let int_part = unsigned.split(['.', 'e', 'E']).next().unwrap_or("");
+        let leading_zeros = int_part.len() > 1 && int_part.starts_with('0');
+        if !plus && !leading_zeros {
+            return Ok(());
+        }
+        let trimmed = int_part.trim_start_matches('0');
+        let plain_int = if trimmed.is_empty() { "0" } else { trimmed };
+        let plain = format!("{plain_int}{}", &unsigned[int_part.len()..]);
+        let plain = if written.starts_with('-') && !zero {
+            format!("-{plain}")
+        } else {
+            plain
+        };
+        let key = last_segment(path);
+        let msg = if leading_zeros && int_part.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            let octal = u64::from_str_radix(int_part, 8).unwrap_or(0);
+            format!(
+                "{path} 写作 {written}：开头多了 0。这里读作 {plain}，但有的 YAML 工具按八进制读作 {octal}；请只写 {plain}"
+            )
+        } else if leading_zeros {
+            format!("{path} 写作 {written}：开头多了 0；请只写 {plain}")
+        } else {
+            let sign = &written[..1];
+            format!("{path} 写作 {written}：数字前不加“{sign}”号；请只写 {plain}")
+        };
+        self.report(
+            "number-format",
+            node.pos,
+            path,
+            msg,
+            Some(format!("{key}: {plain}")),
+        );
+        Err(Problem::Invalid)
+    }
+
     /// A whole number ≥ 0.
     fn count_node(&mut self, path: &str, node: &Node) -> Read<u64> {
+        let key = last_segment(path);
         match &node.value {
-            Value::Int(i) if *i >= 0 => Ok(*i as u64),
+            Value::Int(i) if *i >= 0 => {
+                self.number_format(path, node)?;
+                Ok(*i as u64)
+            }
             Value::Int(i) => {
                 let msg = format!("{path} 是个数，不能为负数（这里是 {i}）");
                 self.report("negative", node.pos, path, msg, None);
@@ -247,12 +323,36 @@ impl<'a> Evaluator<'a> {
                 );
                 Err(Problem::Invalid)
             }
+            Value::Float(f, text) if is_scientific(text) => {
+                let msg = format!("{path} 是个数，应是整数，这里是科学记数法 {text}");
+                // 1e3 is 1000 exactly; 1.5e-1 is no whole number and gets no guessed one.
+                let hint = (f.fract() == 0.0 && *f >= 0.0 && *f < 9.0e15)
+                    .then(|| format!("{key}: {}", *f as u64));
+                self.report("not-integer", node.pos, path, msg, hint);
+                Err(Problem::Invalid)
+            }
             Value::Float(_, text) => {
                 let msg = format!("{path} 是个数，应是整数，这里是小数 {text}");
                 self.report("not-integer", node.pos, path, msg, None);
                 Err(Problem::Invalid)
             }
             Value::Null => Err(self.null(path, node)),
+            Value::Str(s) if s.chars().any(is_full_width_digit) => {
+                // Typed with the Chinese input method on: １２６ is 126 to a person, text to YAML.
+                let half: String = s.chars().map(half_width).collect();
+                let number = half.trim();
+                let hint = if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("{key}: {}", number.trim_start_matches('0').max("0"))
+                } else {
+                    "这里要填一个半角数字写的整数".to_owned()
+                };
+                let msg = format!(
+                    "{path} 是全角数字“{}”（中文输入法下打出的）：应写半角数字",
+                    escape_invisible(s)
+                );
+                self.report("wrong-type", node.pos, path, msg, Some(hint));
+                Err(Problem::Invalid)
+            }
             Value::Str(s) => {
                 let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
                 // "1,380", "1380人", "1 380": the number is clear, only its dress is wrong. With
@@ -260,12 +360,20 @@ impl<'a> Evaluator<'a> {
                 let only_dressed = s
                     .chars()
                     .all(|c| c.is_ascii_digit() || ",， _'".contains(c) || !c.is_ascii());
-                let hint = if !digits.is_empty() && only_dressed {
-                    format!("只写数字，不加千位分隔符、单位或引号：{path}: {digits}")
+                let (msg, hint) = if !digits.is_empty() && only_dressed {
+                    (
+                        format!(
+                            "{path} 应是整数，这里是{}：只写数字，不加千位分隔符、单位或引号",
+                            describe(node)
+                        ),
+                        format!("{key}: {digits}"),
+                    )
                 } else {
-                    "这里要填一个整数".to_owned()
+                    (
+                        format!("{path} 应是整数，这里是{}", describe(node)),
+                        "这里要填一个整数".to_owned(),
+                    )
                 };
-                let msg = format!("{path} 应是整数，这里是{}", describe(node));
                 self.report("wrong-type", node.pos, path, msg, Some(hint));
                 Err(Problem::Invalid)
             }
@@ -306,6 +414,9 @@ impl<'a> Evaluator<'a> {
         let mut sources = Vec::new();
         let formula = formula(&decl.kind);
         let result = self.compute(&decl.kind, &mut sources);
+        if let Ok(text) = &result {
+            self.zero(decl, text, &sources);
+        }
         let (text, status) = match result {
             Ok(text) => (Some(text), FigureStatus::Ok),
             Err(Problem::Unfilled) => (None, FigureStatus::Unfilled),
@@ -322,6 +433,37 @@ impl<'a> Evaluator<'a> {
             formula,
             sources,
         }
+    }
+
+    /// A count printed as 0 or 零 says an activity happened zero times (专项监督检查零次): a warning,
+    /// unless the declaration says `zero: ok`.
+    fn zero(&mut self, decl: &FigureDecl, text: &str, sources: &[(String, Pos)]) {
+        let counted = matches!(
+            decl.kind,
+            Kind::Count { .. } | Kind::CnCount { .. } | Kind::Approx { .. }
+        );
+        if !counted || decl.zero_ok || (text != "0" && text != "零") {
+            return;
+        }
+        let Some((path, pos)) = sources.first() else {
+            return;
+        };
+        let msg = format!(
+            "{path} 为 0：讲话稿将印出“{}{text}{}”，等于说这件事没有做过",
+            decl.label, decl.unit
+        );
+        let hint = format!(
+            "若确实为 0，请改写讲话稿这一句；若有意印出 0，在 templates/figures.yaml 的 {}: 下面加一行 zero: ok",
+            decl.id
+        );
+        let mut warning = self
+            .facts
+            .doc
+            .warning("zero-count", *pos, msg)
+            .with_fact(path)
+            .with_hint(hint);
+        warning.figure = Some(decl.id.clone());
+        self.diagnostics.push(warning);
     }
 
     fn compute(&mut self, kind: &Kind, sources: &mut Vec<(String, Pos)>) -> Read<String> {
@@ -346,22 +488,23 @@ impl<'a> Evaluator<'a> {
                 Ok(format::approx(n, suffix))
             }
             Kind::Sum { facts } => {
-                let mut total: u64 = 0;
+                let mut total: Option<u64> = Some(0);
                 let mut problem = None;
                 for fact in facts {
                     match self.counts(fact) {
                         Ok(items) => {
                             for (n, path, pos) in items {
-                                total = total.saturating_add(n);
+                                total = self.add(total, n, &path, pos);
                                 sources.push((path, pos));
                             }
                         }
                         Err(p) => problem = problem.max(Some(p)),
                     }
                 }
-                match problem {
-                    Some(p) => Err(p),
-                    None => Ok(total.to_string()),
+                match (problem, total) {
+                    (Some(p), _) => Err(p),
+                    (None, None) => Err(Problem::Invalid),
+                    (None, Some(total)) => Ok(total.to_string()),
                 }
             }
             Kind::Percent {
@@ -407,8 +550,14 @@ impl<'a> Evaluator<'a> {
                 let (path, node) = nodes[0].clone();
                 sources.push((path.clone(), node.pos));
                 let text = match &node.value {
-                    Value::Int(i) => i.to_string(),
-                    Value::Float(_, t) => t.clone(),
+                    Value::Int(i) => {
+                        self.number_format(&path, node)?;
+                        i.to_string()
+                    }
+                    Value::Float(_, t) if !is_scientific(t) => {
+                        self.number_format(&path, node)?;
+                        t.clone()
+                    }
                     Value::Null => return Err(self.null(&path, node)),
                     _ => {
                         let msg = format!(
@@ -430,6 +579,7 @@ impl<'a> Evaluator<'a> {
                     self.report("rate-out-of-range", node.pos, &path, msg, None);
                     return Err(Problem::Invalid);
                 };
+                // A rate below 100 never prints as 100 (format::reported_rate), so this is exact.
                 if *full_coverage && printed != "100" {
                     let msg = format!("讲话说“全覆盖”，但 {path} 为 {text}，不是 100");
                     self.report("claim-full-coverage", node.pos, &path, msg, None);
@@ -474,9 +624,27 @@ impl<'a> Evaluator<'a> {
         let mut names = Vec::new();
         for item in items {
             match &item.value {
+                Value::Str(s) if s.chars().any(is_invisible) => {
+                    let c = s.chars().find(|c| is_invisible(*c)).expect("found above");
+                    let msg = format!(
+                        "{path} 的名称“{}”中有看不见的{}（U+{:04X}）：印出来会断行、错乱或丢字",
+                        escape_invisible(s),
+                        invisible_name(c),
+                        u32::from(c)
+                    );
+                    self.report(
+                        "control-character",
+                        item.pos,
+                        path,
+                        msg,
+                        Some(
+                            "把名称写在一行里，删去这个字符（从别处复制来的名称请重新输入）".into(),
+                        ),
+                    );
+                    return Err(Problem::Invalid);
+                }
                 Value::Str(s) if !s.trim().is_empty() => {
-                    let bare = s.trim().trim_matches(['“', '”', '《', '》']);
-                    names.push(bare.to_owned());
+                    names.push(unwrap_marks(s.trim()).to_owned());
                 }
                 Value::Null => return Err(self.null(path, item)),
                 Value::Str(_) => return Err(self.null(path, item)),
@@ -496,18 +664,55 @@ impl<'a> Evaluator<'a> {
         Ok(names)
     }
 
-    /// A yearly series: `{2019: 120, 2020: 135}` or `[120, 135]`, in order.
-    fn series(&mut self, fact: &FactRef) -> Read<Vec<(String, f64, String, Pos)>> {
+    /// Adds `n` to a running total, reporting the value that makes it overflow (once).
+    fn add(&mut self, total: Option<u64>, n: u64, path: &str, pos: Pos) -> Option<u64> {
+        let sum = total?.checked_add(n);
+        if sum.is_none() {
+            let msg = format!(
+                "合计超出可处理的范围：加上 {path} 的 {n} 后超过 {}{}",
+                u64::MAX,
+                self.needed_by()
+            );
+            self.report(
+                "out-of-range",
+                pos,
+                path,
+                msg,
+                Some("检查是否多粘贴了数字".into()),
+            );
+        }
+        sum
+    }
+
+    /// A yearly series `{2019: 120, 2020: 135}`, in year order whatever the order in the file.
+    fn series(&mut self, fact: &FactRef) -> Read<Series> {
         let nodes = self.nodes(fact)?;
         let (path, node) = nodes[0].clone();
-        let items: Vec<(String, &Node)> = match &node.value {
-            Value::Map(entries) => entries.iter().map(|e| (e.key.clone(), &e.value)).collect(),
-            Value::Seq(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (format!("第 {} 项", i + 1), n))
-                .collect(),
+        let key_pos = self.facts.key_pos(&path).unwrap_or(node.pos);
+        let entries = match &node.value {
+            Value::Map(entries) => entries,
             Value::Null => return Err(self.null(&path, node)),
+            Value::Seq(items) => {
+                // A list has no years: whether it reaches this year, or skips one, is unknowable.
+                let year = self.facts.year;
+                let first = year + 1 - items.len() as i64;
+                let example = items
+                    .iter()
+                    .zip(first..)
+                    .map(|(n, y)| match n.written.as_deref() {
+                        Some(v) => format!("{y}: {v}"),
+                        None => format!("{y}: …"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let msg = format!(
+                    "{path} 是逐年的数列，要写明每个数是哪一年的，这里是{}",
+                    describe(node)
+                );
+                let hint = format!("若最后一项是 {year} 年，写成 {{{example}}}");
+                self.report("wrong-type", node.pos, &path, msg, Some(hint));
+                return Err(Problem::Invalid);
+            }
             _ => {
                 let msg = format!(
                     "{path} 应是逐年的数列（如 2020: 135），这里是{}",
@@ -517,34 +722,144 @@ impl<'a> Evaluator<'a> {
                 return Err(Problem::Invalid);
             }
         };
-        let mut out = Vec::new();
-        for (label, item) in items {
-            let (value, text) = match &item.value {
-                Value::Int(i) => (*i as f64, i.to_string()),
-                Value::Float(f, t) => (*f, t.clone()),
-                Value::Null => return Err(self.null(&format!("{path}.{label}"), item)),
+        let mut years = Vec::new();
+        let mut problem = None;
+        for e in entries {
+            let item_path = format!("{path}.{}", e.key);
+            let year = match e.key.parse::<i64>() {
+                Ok(y) if e.key.len() == 4 && e.key.bytes().all(|b| b.is_ascii_digit()) => y,
                 _ => {
-                    let msg = format!("{path} 中 {label} 的值应是数字，这里是{}", describe(item));
-                    self.report("wrong-type", item.pos, &path, msg, None);
-                    return Err(Problem::Invalid);
+                    let msg = format!(
+                        "{path} 是逐年的数列，键应是四位数的年份，这里是“{}”",
+                        escape_invisible(&e.key)
+                    );
+                    self.report("wrong-type", e.key_pos, &path, msg, None);
+                    problem = problem.max(Some(Problem::Invalid));
+                    continue;
                 }
             };
-            out.push((label, value, text, item.pos));
+            let value = match &e.value.value {
+                Value::Int(i) => self
+                    .number_format(&item_path, &e.value)
+                    .map(|()| i.to_string()),
+                Value::Float(_, t) if !is_scientific(t) => {
+                    self.number_format(&item_path, &e.value).map(|()| t.clone())
+                }
+                Value::Null => Err(self.null(&item_path, &e.value)),
+                _ => {
+                    let msg = format!(
+                        "{path} 中 {} 年的值应是数字，这里是{}",
+                        e.key,
+                        describe(&e.value)
+                    );
+                    self.report("wrong-type", e.value.pos, &item_path, msg, None);
+                    Err(Problem::Invalid)
+                }
+            };
+            match value {
+                Ok(text) => years.push(YearValue {
+                    year,
+                    text,
+                    key_pos: e.key_pos,
+                    pos: e.value.pos,
+                }),
+                Err(p) => problem = problem.max(Some(p)),
+            }
         }
-        Ok(out)
+        if let Some(p) = problem {
+            return Err(p);
+        }
+        years.sort_by_key(|y| y.year);
+        Ok(Series {
+            path,
+            key_pos,
+            years,
+        })
+    }
+
+    /// 逐年提升: the series holds every year up to this one, none missing, and rises every year.
+    fn rising(&mut self, rule: &RuleDecl, fact: &FactRef) {
+        let Ok(series) = self.series(fact) else {
+            return;
+        };
+        let path = series.path.as_str();
+        let years = &series.years;
+        let current = self.facts.year;
+        if years.len() < 2 {
+            let pos = years.first().map_or(series.key_pos, |y| y.key_pos);
+            let msg = format!(
+                "{}需要至少两年的数才能说明，{path} 只有 {} 项",
+                rule.label,
+                years.len()
+            );
+            self.report("claim-rising", pos, path, msg, None);
+            return;
+        }
+        for pair in years.windows(2) {
+            let (before, after) = (&pair[0], &pair[1]);
+            if after.year > before.year + 1 {
+                let gap = if after.year == before.year + 2 {
+                    format!("{} 年", before.year + 1)
+                } else {
+                    format!("{}–{} 年", before.year + 1, after.year - 1)
+                };
+                let msg = format!(
+                    "讲话说“{}”，但 {path} 缺少 {gap}的数（{} 年之后是 {} 年）",
+                    rule.label, before.year, after.year
+                );
+                let hint = format!(
+                    "在 {}: {} 下面添加一行 {}: 并填入当年的数",
+                    before.year,
+                    before.text,
+                    before.year + 1
+                );
+                self.report("claim-rising", after.key_pos, path, msg, Some(hint));
+            }
+        }
+        let last = years.last().expect("two or more");
+        if last.year > current {
+            let msg = format!(
+                "{path} 中的 {} 年晚于本年度 {current}：事实文件只写到本年",
+                last.year
+            );
+            let hint = format!("删去 {} 年这一行，或把它移到 {}.yaml", last.year, last.year);
+            self.report("claim-rising", last.key_pos, path, msg, Some(hint));
+        } else if last.year < current {
+            let msg = format!(
+                "讲话说“{}”，但 {path} 中没有本年度 {current} 年的数（最后一年是 {}）",
+                rule.label, last.year
+            );
+            let hint = format!(
+                "在 {}: {} 下面添加一行 {current}: 并填入本年的数",
+                last.year, last.text
+            );
+            self.report("claim-rising", series.key_pos, path, msg, Some(hint));
+        }
+        for pair in years.windows(2) {
+            let (before, after) = (&pair[0], &pair[1]);
+            if compare_decimal(&after.text, &before.text) != Some(Ordering::Greater) {
+                let msg = format!(
+                    "讲话说“{}”，但 {path} 中 {} 年的 {} 不高于 {} 年的 {}",
+                    rule.label, after.year, after.text, before.year, before.text
+                );
+                let hint = "若确未逐年提升，请改写讲话稿这一句；否则核对数列".to_owned();
+                self.report("claim-rising", after.pos, path, msg, Some(hint));
+                return;
+            }
+        }
     }
 
     fn rule(&mut self, rule: &RuleDecl) {
         match &rule.kind {
             RuleKind::SumAtMost { parts, whole } => {
-                let mut total = 0u64;
+                let mut total = Some(0u64);
                 let mut names = Vec::new();
                 let mut ok = true;
                 for part in parts {
                     match self.counts(part) {
                         Ok(items) => {
-                            for (n, path, _) in items {
-                                total = total.saturating_add(n);
+                            for (n, path, pos) in items {
+                                total = self.add(total, n, &path, pos);
                                 names.push(format!("{path} {n}"));
                             }
                         }
@@ -552,6 +867,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 let Ok((w, w_path, w_pos)) = self.count(whole) else {
+                    return;
+                };
+                let Some(total) = total else {
                     return;
                 };
                 if ok && total > w {
@@ -564,49 +882,7 @@ impl<'a> Evaluator<'a> {
                     self.report("sum-exceeds-whole", w_pos, &w_path, msg, Some(hint));
                 }
             }
-            RuleKind::Rising { fact } => {
-                let Ok(series) = self.series(fact) else {
-                    return;
-                };
-                if series.len() < 2 {
-                    let pos = series.first().map(|s| s.3).unwrap_or(fact.pos);
-                    let msg = format!(
-                        "{}需要至少两年的数才能说明，{} 只有 {} 项",
-                        rule.label,
-                        fact.path,
-                        series.len()
-                    );
-                    self.report("claim-rising", pos, &fact.path, msg, None);
-                    return;
-                }
-                for pair in series.windows(2) {
-                    let (before, after) = (&pair[0], &pair[1]);
-                    if after.1 <= before.1 {
-                        let msg = format!(
-                            "讲话说“{}”，但 {} 中 {} 的 {} 不高于 {} 的 {}",
-                            rule.label, fact.path, after.0, after.2, before.0, before.2
-                        );
-                        let hint = "若确未逐年提升，请改写讲话稿这一句；否则核对数列".to_owned();
-                        self.report("claim-rising", after.3, &fact.path, msg, Some(hint));
-                        return;
-                    }
-                }
-                let year = self.facts.year.to_string();
-                let keyed_by_year = series
-                    .iter()
-                    .all(|s| s.0.len() == 4 && s.0.bytes().all(|b| b.is_ascii_digit()));
-                if keyed_by_year && series.last().is_some_and(|s| s.0 != year) {
-                    let pos = series.last().map(|s| s.3).unwrap_or(fact.pos);
-                    let msg = format!(
-                        "{} 的最后一年不是本年度 {year}：数列可能没有更新",
-                        fact.path
-                    );
-                    self.report("stale-series", pos, &fact.path, msg, None);
-                    if let Some(d) = self.diagnostics.last_mut() {
-                        d.severity = Severity::Warning;
-                    }
-                }
-            }
+            RuleKind::Rising { fact } => self.rising(rule, fact),
             RuleKind::All { part, whole } => {
                 let p = self.count(part);
                 let w = self.count(whole);
@@ -627,6 +903,121 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// A yearly series read from the facts, in year order.
+struct Series {
+    path: String,
+    /// Where the series' own key stands (`party_funds:`).
+    key_pos: Pos,
+    years: Vec<YearValue>,
+}
+
+struct YearValue {
+    year: i64,
+    /// The number as written (a plain decimal), compared exactly.
+    text: String,
+    key_pos: Pos,
+    pos: Pos,
+}
+
+/// Two plain decimals (`-12`, `286.5`) compared exactly, however many digits: a float would make
+/// 9007199254740993 equal to 9007199254740992.
+fn compare_decimal(a: &str, b: &str) -> Option<Ordering> {
+    fn parts(text: &str) -> Option<(bool, &str, &str)> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let int = int.trim_start_matches('0');
+        let frac = frac.trim_end_matches('0');
+        let zero = int.is_empty() && frac.is_empty();
+        Some((negative && !zero, int, frac))
+    }
+    let (a_neg, a_int, a_frac) = parts(a)?;
+    let (b_neg, b_int, b_frac) = parts(b)?;
+    let magnitude = a_int
+        .len()
+        .cmp(&b_int.len())
+        .then_with(|| a_int.cmp(b_int))
+        .then_with(|| a_frac.cmp(b_frac));
+    Some(match (a_neg, b_neg) {
+        (false, true) => Ordering::Greater,
+        (true, false) => Ordering::Less,
+        (false, false) => magnitude,
+        (true, true) => magnitude.reverse(),
+    })
+}
+
+/// The last key of a fact path: what is written in the file (`members` of `political.members`).
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+fn is_full_width_digit(c: char) -> bool {
+    ('０'..='９').contains(&c)
+}
+
+/// Full-width digits and the full-width point and comma as typed by a Chinese input method.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
+        '．' => '.',
+        '，' => ',',
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => "换行符",
+        '\t' => "制表符",
+        '\0' => "空字符",
+        '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => "文字方向控制符",
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => "零宽字符",
+        _ => "控制字符",
+    }
+}
+
+/// A name written with the marks the template adds anyway (`《工作方案》` for a 《》 figure) loses
+/// that one enclosing pair; any other mark is part of the name (`学习《条例（试行）》` keeps its 》,
+/// `《战疫》与《同心》` is not one title).
+fn unwrap_marks(name: &str) -> &str {
+    for (open, close) in [('《', '》'), ('“', '”')] {
+        let Some(inner) = name
+            .strip_prefix(open)
+            .and_then(|rest| rest.strip_suffix(close))
+        else {
+            continue;
+        };
+        // The opening mark must close at the very end: depth never returns to 0 inside.
+        let mut depth = 1usize;
+        let mut encloses = true;
+        for c in inner.chars() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    encloses = false;
+                    break;
+                }
+            }
+        }
+        if encloses && depth == 1 {
+            return inner;
+        }
+    }
+    name
 }
 
 /// How a figure is computed, in words for reviewers.

@@ -53,6 +53,9 @@ pub struct FigureDecl {
     /// it: percent for counts, percentage points for percentages (`plausible_change: 50`).
     /// None: the sheet's defaults (30% and 10 points).
     pub plausible_change: Option<f64>,
+    /// `zero: ok`: a count printed as 0 or 零 is meant, not a slip (otherwise a warning: a
+    /// speech saying 专项监督检查零次 claims an activity that did not happen).
+    pub zero_ok: bool,
     /// Where the figure's id stands in the declarations file.
     pub pos: Pos,
 }
@@ -187,7 +190,7 @@ impl Reader<'_> {
                     "unknown-key",
                     entry.key_pos,
                     format!("声明文件中未知的键“{}”", entry.key),
-                    Some("最外层只能有 figures:（图）和 rules:（规则）".into()),
+                    Some("最外层只能有 figures:（数据项）和 rules:（规则）".into()),
                 );
             }
         }
@@ -196,7 +199,7 @@ impl Reader<'_> {
             None => self.error(
                 "unfilled",
                 root.pos,
-                "声明文件缺少 figures:（图的声明）".into(),
+                "声明文件缺少 figures:（数据项的声明）".into(),
                 None,
             ),
             Some(e) => {
@@ -223,12 +226,12 @@ impl Reader<'_> {
             if !allowed.contains(&e.key.as_str()) {
                 let hint = match did_you_mean(&e.key, allowed) {
                     Some(s) => format!("是不是想写“{s}”？"),
-                    None => format!("{what}可以有：{}", allowed.join("、")),
+                    None => format!("{what} 可以有：{}", allowed.join("、")),
                 };
                 self.error(
                     "unknown-key",
                     e.key_pos,
-                    format!("{what}中未知的键“{}”", e.key),
+                    format!("{what} 中未知的键“{}”", e.key),
                     Some(hint),
                 );
             }
@@ -341,15 +344,32 @@ impl Reader<'_> {
         }
     }
 
+    /// `zero: ok`: this figure may be printed as 0 (or 零) without a warning.
+    fn zero_ok(&mut self, node: &Node, owner: &str) -> bool {
+        let Some(e) = node.get("zero") else {
+            return false;
+        };
+        if e.value.as_str() == Some("ok") {
+            return true;
+        }
+        self.error(
+            "bad-declaration",
+            e.value.pos,
+            format!("{owner} 的 zero 只能写 ok（允许印出 0）"),
+            Some("zero: ok".into()),
+        );
+        false
+    }
+
     fn figure(&mut self, id: &str, pos: Pos, node: &Node) -> Option<FigureDecl> {
-        let owner = format!("图 {id}");
+        let owner = format!("数据项 {id}");
         if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             || id.starts_with(|c: char| c.is_ascii_digit())
         {
             self.error(
                 "bad-declaration",
                 pos,
-                format!("图的 id“{id}”只能由英文字母、数字和下划线组成，且不以数字开头"),
+                format!("数据项的 id“{id}”只能由英文字母、数字和下划线组成，且不以数字开头"),
                 None,
             );
             return None;
@@ -379,9 +399,11 @@ impl Reader<'_> {
                 "quote",
                 "separator",
                 "plausible_change",
+                "zero",
             ],
             &owner,
         );
+        let zero_ok = self.zero_ok(node, &owner);
         let label = self.text(node, "label", &owner, true);
         let unit = self.text(node, "unit", &owner, false).unwrap_or_default();
         let kind_name = self.text(node, "kind", &owner, true)?;
@@ -482,6 +504,7 @@ impl Reader<'_> {
             unit,
             kind,
             plausible_change,
+            zero_ok,
             pos,
         })
     }

@@ -19,24 +19,13 @@ pub fn percent_of(part: u64, whole: u64) -> String {
     tenths_to_text(tenths)
 }
 
-/// A rate reported as a number from 0 to 100 (only where no counts exist), printed like
-/// [`percent_of`]. Takes the decimal text as written, so that 96.65 rounds up as a person expects
-/// (binary floating point would make it 96.6).
+/// A rate reported as a number from 0 to 100 (only where no counts exist), printed by the same
+/// rules as [`percent_of`]: a rate below 100 is at most 99.9 and one above 0 at least 0.1 (99.95
+/// would otherwise print as 100 and claim 全覆盖; 0.04 as 0, claiming nothing was done). Reads
+/// the decimal text as written, so that 96.65 rounds up as a person expects (binary floating point
+/// would make it 96.6), and 100.04 is refused as above 100 rather than rounded into range. None
+/// for anything but a plain decimal from 0 to 100.
 pub fn reported_rate(text: &str) -> Option<String> {
-    let tenths = decimal_to_tenths(text)?;
-    (tenths <= 1000).then(|| tenths_to_text(tenths))
-}
-
-fn tenths_to_text(tenths: u128) -> String {
-    if tenths.is_multiple_of(10) {
-        (tenths / 10).to_string()
-    } else {
-        format!("{}.{}", tenths / 10, tenths % 10)
-    }
-}
-
-/// `"96.65"` → 967 (tenths, half-up). None for anything but a plain non-negative decimal.
-fn decimal_to_tenths(text: &str) -> Option<u128> {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -45,9 +34,28 @@ fn decimal_to_tenths(text: &str) -> Option<u128> {
         return None;
     }
     let int: u128 = int.parse().ok()?;
+    let frac_zero = frac.bytes().all(|b| b == b'0');
+    if int > 100 || (int == 100 && !frac_zero) {
+        return None;
+    }
     let first = frac.bytes().next().map_or(0, |b| u128::from(b - b'0'));
     let round_up = frac.as_bytes().get(1).copied().is_some_and(|b| b >= b'5');
-    Some(int.checked_mul(10)? + first + u128::from(round_up))
+    let mut tenths = int * 10 + first + u128::from(round_up);
+    if int < 100 {
+        tenths = tenths.min(999);
+    }
+    if int > 0 || !frac_zero {
+        tenths = tenths.max(1);
+    }
+    Some(tenths_to_text(tenths))
+}
+
+fn tenths_to_text(tenths: u128) -> String {
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 /// An honest "more than" figure: `exact` rounded down to a printable step, with `suffix` (多 or 余)
@@ -163,6 +171,21 @@ mod tests {
         assert_eq!(reported_rate("100.1"), None);
         assert_eq!(reported_rate("-1"), None);
         assert_eq!(reported_rate("abc"), None);
+    }
+
+    #[test]
+    fn reported_rate_follows_the_percent_rules() {
+        // Below 100 is never printed as 100, above 0 never as 0 (as percent_of).
+        assert_eq!(reported_rate("99.95").as_deref(), Some("99.9"));
+        assert_eq!(reported_rate("99.99999").as_deref(), Some("99.9"));
+        assert_eq!(reported_rate("0.04").as_deref(), Some("0.1"));
+        assert_eq!(reported_rate("0.0001").as_deref(), Some("0.1"));
+        assert_eq!(reported_rate("0").as_deref(), Some("0"));
+        assert_eq!(reported_rate("0.000").as_deref(), Some("0"));
+        assert_eq!(reported_rate("100.000").as_deref(), Some("100"));
+        // Above 100 by any amount is out of range, not rounded into it.
+        assert_eq!(reported_rate("100.04"), None);
+        assert_eq!(reported_rate("100.0001"), None);
     }
 
     #[test]

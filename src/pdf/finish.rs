@@ -46,7 +46,7 @@ pub fn finish(
     raw: &[u8],
     plan: &Plan,
     title: &str,
-    author: &str,
+    author: Option<&str>,
     info_entries: &[(String, String)],
 ) -> Result<Vec<u8>, PdfError> {
     let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
@@ -179,7 +179,9 @@ pub fn finish(
     // Metadata: Unicode title, no timestamps, an id derived from the content.
     let mut info = Dictionary::new();
     info.set("Title", lopdf::text_string(title));
-    info.set("Author", lopdf::text_string(author));
+    if let Some(author) = author {
+        info.set("Author", lopdf::text_string(author));
+    }
     info.set("Creator", lopdf::text_string("speechgen"));
     info.set("Producer", lopdf::text_string("speechgen (genpdf, lopdf)"));
     for (key, value) in info_entries {
@@ -187,7 +189,7 @@ pub fn finish(
     }
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    let mut parts: Vec<&[u8]> = vec![title.as_bytes()];
+    let mut parts: Vec<&[u8]> = vec![title.as_bytes(), author.unwrap_or("").as_bytes()];
     parts.extend(contents.iter().map(Vec::as_slice));
     parts.extend(plan.faces.iter().map(|f| f.subset.as_slice()));
     let id: Vec<u8> = [fnv1a(1, &parts), fnv1a(2, &parts)]

@@ -1,7 +1,7 @@
 //! Which faces set the speech: the office fonts when the machine has them, else the free faces
 //! compiled into the binary; and turning a face into the small subset the PDF embeds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -107,7 +107,8 @@ impl Face {
     }
 
     pub fn parse(&self) -> ttf_parser::Face<'_> {
-        // Every face was parsed once when chosen, so this cannot fail.
+        // A face from a font folder is in a FaceSet only once `check_face` accepted it, and the
+        // bundled faces are tested: this cannot fail.
         ttf_parser::Face::parse(self.bytes(), self.index).expect("face checked when chosen")
     }
 
@@ -125,9 +126,16 @@ impl Face {
 pub struct FaceSet {
     pub faces: Vec<Face>,
     role_face: [usize; 4],
+    warnings: Vec<String>,
 }
 
 impl FaceSet {
+    /// What the user should know about the choice: font files that were skipped, and why (each
+    /// names its file). The caller prints them; they never stop a render.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     pub fn for_role(&self, role: Role) -> usize {
         self.role_face[role as usize]
     }
@@ -166,41 +174,51 @@ fn bundled_faces() -> Vec<Face> {
     ]
 }
 
+/// Chooses a face for each role: with `FontChoice::Auto` the best-ranked office font found that
+/// passes `check_face`, else the bundled face. A font file that cannot be used is skipped with a
+/// warning, never an error: the bundled faces can always set the speech.
 pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut faces = bundled_faces();
     let mut role_face = Role::ALL.map(Role::bundled);
+    let mut warnings = Vec::new();
     if matches!(opts.fonts, FontChoice::Auto) {
-        let found = discover(&opts.font_dirs);
+        let found = discover(&opts.font_dirs, &mut warnings);
+        // Per face of a file: its index in `faces`, or None when it was found broken.
+        let mut loaded: HashMap<(PathBuf, u32), Option<usize>> = HashMap::new();
         for role in Role::ALL {
-            let hit = role.office_families().iter().find_map(|want| {
+            let wanted = role.office_families();
+            let candidates = wanted.iter().flat_map(|want| {
                 found
                     .iter()
-                    .find(|f| f.names.iter().any(|n| same_family(n, want)))
+                    .filter(move |f| f.names.iter().any(|n| same_family(n, want)))
             });
-            if let Some(hit) = hit {
-                let data = std::fs::read(&hit.path).map_err(|e| PdfError::Font {
-                    face: hit.path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                let family = role
-                    .office_families()
-                    .iter()
-                    .find(|w| hit.names.iter().any(|n| same_family(n, w)))
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| hit.names[0].clone());
-                let existing = faces
-                    .iter()
-                    .position(|f| f.path.as_deref() == Some(&hit.path) && f.index == hit.index);
-                let idx = existing.unwrap_or_else(|| {
-                    faces.push(Face {
-                        family,
-                        data: Arc::new(data),
-                        index: hit.index,
-                        path: Some(hit.path.clone()),
-                    });
-                    faces.len() - 1
+            for hit in candidates {
+                let key = (hit.path.clone(), hit.index);
+                let idx = *loaded.entry(key).or_insert_with(|| {
+                    // Named by the best-ranked office name the file carries.
+                    let family = wanted
+                        .iter()
+                        .find(|w| hit.names.iter().any(|n| same_family(n, w)))
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| hit.names[0].clone());
+                    match load(hit, &family) {
+                        Ok(face) => {
+                            faces.push(face);
+                            Some(faces.len() - 1)
+                        }
+                        Err(reason) => {
+                            warnings.push(format!(
+                                "字体文件 {}（{family}）无法使用：{reason}。已跳过，改用其他字体；请重新安装或复制该字体",
+                                hit.path.display()
+                            ));
+                            None
+                        }
+                    }
                 });
-                role_face[role as usize] = idx;
+                if let Some(idx) = idx {
+                    role_face[role as usize] = idx;
+                    break;
+                }
             }
         }
     }
@@ -209,7 +227,147 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     if faces[role_face[title]].path.is_none() && faces[role_face[heading]].path.is_some() {
         role_face[title] = role_face[heading];
     }
-    Ok(FaceSet { faces, role_face })
+    Ok(FaceSet {
+        faces,
+        role_face,
+        warnings,
+    })
+}
+
+/// Reads a found face and checks it, or says why it cannot be used.
+fn load(hit: &Found, family: &str) -> Result<Face, String> {
+    let data = std::fs::read(&hit.path).map_err(|e| format!("读取失败（{e}）"))?;
+    check_face(&data, hit.index)?;
+    Ok(Face {
+        family: family.to_string(),
+        data: Arc::new(data),
+        index: hit.index,
+        path: Some(hit.path.clone()),
+    })
+}
+
+/// Checks everything the layout later relies on in a face, so that a broken or unsuitable file
+/// is skipped when the faces are chosen instead of failing (or panicking) in the middle of a
+/// render: the tables `ttf_parser` needs (head, hhea, maxp), TrueType outlines (glyf/loca, the
+/// only ones genpdf's rusttype draws), advances (hmtx) and a Unicode cmap; then a trial subset
+/// through the same code a render runs, read back as the layout and genpdf read it.
+fn check_face(data: &[u8], index: u32) -> Result<(), String> {
+    if data.is_empty() {
+        return Err("文件是空的（0 字节）".into());
+    }
+    let single = extract_face(data, index).ok_or("字体集合（.ttc）文件不完整或已损坏")?;
+    tables_inside(&single)?;
+    let face = ttf_parser::Face::parse(&single, 0).map_err(|e| {
+        use ttf_parser::FaceParsingError as E;
+        match e {
+            E::NoHeadTable => "缺少 head 表（字体头），或该表已损坏".to_string(),
+            E::NoHheaTable => "缺少 hhea 表（水平排版信息），或该表已损坏".to_string(),
+            E::NoMaxpTable => "缺少 maxp 表（字形数），或该表已损坏".to_string(),
+            E::UnknownMagic => "不是 TrueType 字体文件".to_string(),
+            E::MalformedFont | E::FaceIndexOutOfBounds => "字体文件已损坏".to_string(),
+        }
+    })?;
+    let tables = face.tables();
+    if tables.glyf.is_none() {
+        return Err(
+            "没有 TrueType 字形轮廓（glyf/loca 表）：本程序只能嵌入 TrueType 轮廓的字体，CFF（PostScript）轮廓的不行"
+                .into(),
+        );
+    }
+    if tables.hmtx.is_none() {
+        return Err("缺少 hmtx 表（字宽）".into());
+    }
+    loca_inside_glyf(&face)?;
+    // The subsetter trusts the cmap: a glyph number past the font's last glyph panics it.
+    let glyphs = face.number_of_glyphs();
+    let (mut mapped, mut past_end) = (BTreeSet::new(), None);
+    for sub in tables
+        .cmap
+        .into_iter()
+        .flat_map(|c| c.subtables)
+        .filter(|s| s.is_unicode())
+    {
+        sub.codepoints(|cp| match sub.glyph_index(cp) {
+            Some(g) if g.0 >= glyphs => past_end = Some(cp),
+            Some(g) if g.0 != 0 && mapped.len() < 64 => mapped.extend(char::from_u32(cp)),
+            _ => {}
+        });
+    }
+    if let Some(cp) = past_end {
+        return Err(format!(
+            "字符表（cmap 表）已损坏：U+{cp:04X} 指向不存在的字形"
+        ));
+    }
+    if mapped.is_empty() {
+        return Err("没有 Unicode 字符表（cmap 表），无法按字取字形".into());
+    }
+    // A face fit for office text maps 中; otherwise any few characters it has do for the trial.
+    let probe: BTreeSet<char> = if face.glyph_index('中').is_some_and(|g| g.0 != 0) {
+        BTreeSet::from(['中'])
+    } else {
+        mapped.into_iter().take(4).collect()
+    };
+    let out = subset_font(&single, &probe, 1.0)?;
+    ttf_parser::Face::parse(&out, 0).map_err(|e| format!("取子集后无法读取（{e}）"))?;
+    genpdf::fonts::FontData::new(out, None).map_err(|e| format!("PDF 引擎无法读取（{e}）"))?;
+    Ok(())
+}
+
+/// The glyph locations (loca) rise and stay inside the outlines (glyf): the subsetter reads
+/// every glyph it keeps through them.
+fn loca_inside_glyf(face: &ttf_parser::Face<'_>) -> Result<(), String> {
+    use ttf_parser::head::IndexToLocationFormat;
+    let raw = face.raw_face();
+    let (Some(loca), Some(glyf)) = (
+        raw.table(ttf_parser::Tag::from_bytes(b"loca")),
+        raw.table(ttf_parser::Tag::from_bytes(b"glyf")),
+    ) else {
+        return Err("缺少 loca 或 glyf 表（字形位置与轮廓）".into());
+    };
+    let offsets: Vec<usize> = match face.tables().head.index_to_location_format {
+        IndexToLocationFormat::Short => loca
+            .chunks_exact(2)
+            .map(|b| 2 * usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .collect(),
+        IndexToLocationFormat::Long => loca
+            .chunks_exact(4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .collect(),
+    };
+    let glyphs = usize::from(face.number_of_glyphs());
+    let sane = offsets.len() > glyphs
+        && offsets[..=glyphs].windows(2).all(|w| w[0] <= w[1])
+        && offsets[glyphs] <= glyf.len();
+    if sane {
+        Ok(())
+    } else {
+        Err("字形位置表（loca 表）已损坏".into())
+    }
+}
+
+/// Every table the directory lists lies inside the file: a file cut short (a copy broken off)
+/// is named as such rather than as a missing table.
+fn tables_inside(font: &[u8]) -> Result<(), String> {
+    let bad = || "文件不完整或已损坏（表目录读不出）".to_string();
+    let n = u16::from_be_bytes(
+        font.get(4..6)
+            .ok_or_else(bad)?
+            .try_into()
+            .map_err(|_| bad())?,
+    );
+    for i in 0..usize::from(n) {
+        let rec = font.get(12 + 16 * i..28 + 16 * i).ok_or_else(bad)?;
+        let word = |at: usize| u32::from_be_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
+        let end = u64::from(word(8)) + u64::from(word(12));
+        if end > font.len() as u64 {
+            let tag = String::from_utf8_lossy(&rec[0..4]).trim().to_string();
+            return Err(format!(
+                "文件不完整：{tag} 表超出了文件末尾（文件只有 {} 字节），可能复制时被截断",
+                font.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn same_family(a: &str, b: &str) -> bool {
@@ -222,6 +380,7 @@ fn same_family(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+#[derive(Debug)]
 struct Found {
     path: PathBuf,
     index: u32,
@@ -251,17 +410,33 @@ fn font_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
     dirs
 }
 
-/// Lists the TrueType (glyf) faces under the font folders with their family names. Only the
-/// table directory and the name table are read, so a folder of large CJK fonts scans quickly.
-fn discover(extra: &[PathBuf]) -> Vec<Found> {
-    let mut files = Vec::new();
-    for dir in font_dirs(extra) {
-        walk(&dir, 0, &mut files);
-    }
+/// Lists the faces under the font folders with their family names. Only the table directory and
+/// the name table are read, so a folder of large CJK fonts scans quickly; a face is checked
+/// whole only when it is about to be chosen (`check_face`). A file in a folder the user named
+/// (`--font-dir`) that cannot be read is reported; the system's folders are not the user's
+/// business.
+fn discover(extra: &[PathBuf], warnings: &mut Vec<String>) -> Vec<Found> {
     let mut out = Vec::new();
-    for path in files {
-        if let Ok(mut found) = scan_file(&path) {
-            out.append(&mut found);
+    for (n, dir) in font_dirs(extra).into_iter().enumerate() {
+        let named = n < extra.len();
+        if named && !dir.is_dir() {
+            warnings.push(format!(
+                "字体文件夹 {} 不存在或不是文件夹，已忽略",
+                dir.display()
+            ));
+            continue;
+        }
+        let mut files = Vec::new();
+        walk(&dir, 0, &mut files);
+        for path in files {
+            match scan_file(&path) {
+                Ok(mut found) => out.append(&mut found),
+                Err(reason) if named => warnings.push(format!(
+                    "字体文件 {} 无法读取：{reason}。已跳过",
+                    path.display()
+                )),
+                Err(_) => {}
+            }
         }
     }
     out
@@ -291,40 +466,47 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
     }
 }
 
-fn scan_file(path: &Path) -> std::io::Result<Vec<Found>> {
+/// The faces of one font file and their family names; Err says why the file is no font.
+fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path)?;
-    let mut read_at = |offset: u64, len: usize| -> std::io::Result<Vec<u8>> {
-        f.seek(SeekFrom::Start(offset))?;
+    let mut f = std::fs::File::open(path).map_err(|e| format!("无法打开（{e}）"))?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    if len == 0 {
+        return Err("文件是空的（0 字节）".into());
+    }
+    let mut read_at = |offset: u64, len: usize| -> Result<Vec<u8>, String> {
         let mut buf = vec![0; len];
-        f.read_exact(&mut buf)?;
+        f.seek(SeekFrom::Start(offset))
+            .and_then(|_| f.read_exact(&mut buf))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    "文件不完整（在字体数据中间就结束了），可能复制时被截断".to_string()
+                }
+                _ => e.to_string(),
+            })?;
         Ok(buf)
     };
     let be32 = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     let head = read_at(0, 12)?;
-    let offsets: Vec<u32> = if &head[0..4] == b"ttcf" {
-        let n = be32(&head, 8).min(64) as usize;
-        let list = read_at(12, 4 * n)?;
-        (0..n).map(|i| be32(&list, 4 * i)).collect()
-    } else {
-        vec![0]
+    let offsets: Vec<u32> = match &head[0..4] {
+        b"ttcf" => {
+            let n = be32(&head, 8).min(64) as usize;
+            let list = read_at(12, 4 * n)?;
+            (0..n).map(|i| be32(&list, 4 * i)).collect()
+        }
+        [0, 1, 0, 0] | b"true" | b"OTTO" => vec![0],
+        _ => return Err("不是 TrueType 字体文件".into()),
     };
     let mut out = Vec::new();
     for (index, off) in offsets.into_iter().enumerate() {
         let dir = read_at(u64::from(off), 12)?;
         let tables = u16::from_be_bytes([dir[4], dir[5]]) as usize;
         let records = read_at(u64::from(off) + 12, 16 * tables)?;
-        let mut name = None;
-        let mut glyf = false;
-        for r in records.chunks_exact(16) {
-            match &r[0..4] {
-                b"name" => name = Some((be32(r, 8), be32(r, 12))),
-                b"glyf" => glyf = true,
-                _ => {}
-            }
-        }
-        // rusttype (under genpdf) reads only glyf outlines; a CFF face would fail later.
-        let (Some((at, len)), true) = (name, glyf) else {
+        let name = records
+            .chunks_exact(16)
+            .find(|r| &r[0..4] == b"name")
+            .map(|r| (be32(r, 8), be32(r, 12)));
+        let Some((at, len)) = name else {
             continue;
         };
         let table = read_at(u64::from(at), len.min(1 << 20) as usize)?;
@@ -386,7 +568,12 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
     };
     let single =
         extract_face(face.bytes(), face.index).ok_or_else(|| err("字体集合文件损坏".into()))?;
-    let font = fontcull_skrifa::FontRef::new(&single).map_err(|e| err(format!("{e:?}")))?;
+    subset_font(&single, chars, grid_factor).map_err(err)
+}
+
+/// `subset` of a single font (not a collection); Err says why in words.
+fn subset_font(single: &[u8], chars: &BTreeSet<char>, grid_factor: f64) -> Result<Vec<u8>, String> {
+    let font = fontcull_skrifa::FontRef::new(single).map_err(|e| format!("{e:?}"))?;
     let mut unicodes: IntSet<u32> = IntSet::empty();
     unicodes.extend(chars.iter().map(|c| *c as u32));
     // Vertical metrics, layout, morphing, bitmaps and hinting are of no use to a PDF viewer
@@ -410,8 +597,18 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         &IntSet::<NameId>::empty(),
         &IntSet::<u16>::empty(),
     );
-    let mut out = fontcull_klippa::subset_font(&font, &plan).map_err(|e| err(format!("{e:?}")))?;
-    scale_advances(&mut out, grid_factor).ok_or_else(|| err("子集缺少 hhea/hmtx 表".into()))?;
+    let mut out = fontcull_klippa::subset_font(&font, &plan).map_err(|e| format!("{e:?}"))?;
+    scale_advances(&mut out, grid_factor).ok_or("子集缺少 hhea/hmtx 表")?;
+    // A damaged outline can make the subsetter write a font without head or drop a glyph
+    // without an error: the layout measures the subset and a lost glyph would print blank.
+    let damaged = || "取子集失败：字形数据已损坏".to_string();
+    let written = ttf_parser::Face::parse(&out, 0).map_err(|_| damaged())?;
+    if !chars
+        .iter()
+        .all(|c| written.glyph_index(*c).is_some_and(|g| g.0 != 0))
+    {
+        return Err(damaged());
+    }
     Ok(out)
 }
 
@@ -501,9 +698,99 @@ mod tests {
         assert!(out.len() < 20_000, "{}", out.len());
     }
 
+    const FAKE_FANGSONG: &[u8] = include_bytes!("../../tests/fixtures/fonts/fake-fangsong.ttf");
+
+    /// What a render does with a face `check_face` accepted: subset it to every character it
+    /// maps and read the subset back. Never a panic; an error only for a face that was refused.
+    fn accepted_face_sets_text(data: &[u8]) -> Result<(), String> {
+        check_face(data, 0)?;
+        let face = ttf_parser::Face::parse(data, 0).expect("checked");
+        let mut chars = BTreeSet::new();
+        for sub in face.tables().cmap.expect("checked").subtables {
+            sub.codepoints(|cp| {
+                chars.extend(char::from_u32(cp));
+            });
+        }
+        // A damaged glyph the trial did not meet may still fail here: as an error, not a panic
+        // and not a subset the layout cannot read.
+        if let Ok(out) = subset_font(data, &chars, 0.98) {
+            ttf_parser::Face::parse(&out, 0).expect("a subset that passed its own check reads");
+        }
+        Ok(())
+    }
+
+    fn never_panics(label: &str, data: &[u8]) -> Result<(), String> {
+        std::panic::catch_unwind(|| accepted_face_sets_text(data))
+            .unwrap_or_else(|_| panic!("{label}: panicked"))
+    }
+
+    #[test]
+    fn the_office_font_fixture_passes_the_check() {
+        never_panics("whole", FAKE_FANGSONG).unwrap();
+    }
+
+    #[test]
+    fn a_face_without_head_is_refused_by_name() {
+        // The table directory keeps its size: the head record renamed to a tag nobody reads.
+        let mut data = FAKE_FANGSONG.to_vec();
+        let n = u16::from_be_bytes([data[4], data[5]]) as usize;
+        let rec = (0..n)
+            .map(|i| 12 + 16 * i)
+            .find(|r| &data[*r..*r + 4] == b"head");
+        let rec = rec.expect("the fixture has a head table");
+        data[rec..rec + 4].copy_from_slice(b"zzzz");
+        let err = check_face(&data, 0).unwrap_err();
+        assert!(err.contains("head"), "{err}");
+    }
+
+    #[test]
+    fn a_cut_or_damaged_font_is_refused_or_works_never_panics() {
+        // Cut anywhere: the check refuses it (or it is still whole enough to set text).
+        for len in (0..FAKE_FANGSONG.len()).step_by(53) {
+            let cut = &FAKE_FANGSONG[..len];
+            if let Ok(()) = never_panics(&format!("cut at {len}"), cut) {
+                panic!("a font cut at {len} of {} passed", FAKE_FANGSONG.len());
+            }
+        }
+        // Bytes overwritten inside each table, at its start, middle and end.
+        let n = u16::from_be_bytes([FAKE_FANGSONG[4], FAKE_FANGSONG[5]]) as usize;
+        for i in 0..n {
+            let r = &FAKE_FANGSONG[12 + 16 * i..28 + 16 * i];
+            let at = u32::from_be_bytes(r[8..12].try_into().unwrap()) as usize;
+            let len = u32::from_be_bytes(r[12..16].try_into().unwrap()) as usize;
+            let tag = String::from_utf8_lossy(&r[0..4]).to_string();
+            for pos in (0..len).step_by(len / 40 + 1) {
+                for fill in [0x00, 0xFF, 0x7F] {
+                    let mut data = FAKE_FANGSONG.to_vec();
+                    let end = (at + pos + 8).min(at + len);
+                    data[at + pos..end].fill(fill);
+                    let _ = never_panics(&format!("{tag}+{pos} = {fill:#x}"), &data);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_or_foreign_file_is_no_font() {
+        assert!(check_face(&[], 0).unwrap_err().contains("0 字节"));
+        assert!(check_face(b"not a font at all, just text", 0).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("仿宋_GB2312.ttf");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(scan_file(&empty).unwrap_err().contains("0 字节"));
+        let text = dir.path().join("黑体.ttf");
+        std::fs::write(&text, "黑体").unwrap();
+        assert!(scan_file(&text).is_err());
+    }
+
     #[test]
     fn scans_family_names_from_a_font_folder() {
-        let found = discover(&[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))]);
+        let mut warnings = Vec::new();
+        let found = discover(
+            &[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))],
+            &mut warnings,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
         let names: Vec<&String> = found.iter().flat_map(|f| &f.names).collect();
         assert!(names.iter().any(|n| *n == "AR PL SungtiL GB"), "{names:?}");
         assert!(names.iter().any(|n| *n == "文泉驿微米黑"), "{names:?}");

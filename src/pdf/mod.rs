@@ -168,12 +168,23 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
-/// Author written into the PDF's metadata.
-pub const AUTHOR: &str = "市直机关工委";
+/// What the file says about itself beside its pages (its Info dictionary), from the speech's
+/// settings (`templates/speech.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The speech's name; None: the document's title.
+    pub title: Option<String>,
+    /// Who gives the speech; None: no Author entry.
+    pub author: Option<String>,
+    /// The digest of the inputs the speech was rendered from: its manifest in the Info
+    /// dictionary (`speechgen verify` reads it back) and its short form on the last page.
+    pub digest: Option<crate::digest::Digest>,
+}
 
-/// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+/// Lays out the document on the GB/T 9704 page and returns the finished PDF, its metadata
+/// the document's title alone.
 pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    Typesetter::new(opts)?.typeset(doc)
+    Typesetter::new(opts)?.typeset(doc, &Metadata::default())
 }
 
 /// The faces chosen once, for any number of documents. Choosing them walks the system's font
@@ -191,27 +202,27 @@ impl Typesetter {
         })
     }
 
-    /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
-    pub fn typeset(&self, doc: &Document) -> Result<PdfOutput, PdfError> {
-        self.typeset_stamped(doc, None)
+    /// Font files skipped while choosing the faces, each with its path and why (printed by the
+    /// caller; they never stop a render).
+    pub fn warnings(&self) -> &[String] {
+        self.faces.warnings()
     }
 
-    /// As `typeset`, and with the digest of the inputs in the metadata and its first 12 digits
-    /// in small type at the foot of the last page (`textset::stamp`).
-    pub fn typeset_stamped(
-        &self,
-        doc: &Document,
-        digest: Option<&crate::digest::Digest>,
-    ) -> Result<PdfOutput, PdfError> {
+    /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+    /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
+    /// digits in small type at the foot of the last page (`textset::stamp`).
+    pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let mut plan = layout::plan(doc, &self.faces)?;
         let speech_faces = plan.faces.len();
         let mut info = Vec::new();
-        if let Some(d) = digest {
+        if let Some(d) = &meta.digest {
             textset::stamp(&mut plan, &self.faces, d.short())?;
             info = d.pdf_info();
         }
         let raw = element::render(doc, &plan)?;
-        let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR, &info)?;
+        let title = meta.title.as_deref().unwrap_or(&doc.title);
+        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref(), &info)?;
+        // The stamp's face is not one the speech is set in.
         plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {

@@ -17,14 +17,17 @@ pub mod json;
 pub mod pdf;
 pub mod text;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, Digest};
+use crate::error::Error;
 use crate::facts::{Facts, Resolved};
 use crate::figures::declaration::{FactRef, FigureDecl, Kind, RuleKind};
 use crate::figures::evaluate;
 use crate::pipeline::{self, FigureStatus};
+use crate::project::Project;
+use crate::review;
 use crate::sources::{self, Source};
 use crate::yaml::{Node, Value};
 
@@ -73,6 +76,8 @@ pub struct Sheet {
     /// `facts/2021.yaml`, as people in the project know it.
     pub facts_file: String,
     pub sample: bool,
+    /// Who gives the speech (`templates/speech.yaml`): the PDF sheet's Author.
+    pub author: Option<String>,
     pub digest: Digest,
     pub previous: Previous,
     pub figures: Vec<FigureRow>,
@@ -220,12 +225,12 @@ impl FigureRow {
         out
     }
 
-    /// The printed value, or the marker a reviewer cannot miss.
+    /// The printed value, or the marker a reviewer cannot miss (as `review::shown` shows it
+    /// everywhere outside the speech).
     pub fn printed_or_marker(&self) -> String {
-        match (&self.printed, self.status) {
-            (Some(p), FigureStatus::Ok) => p.clone(),
-            (_, FigureStatus::Invalid) => "【有误】".into(),
-            _ => "【未填】".into(),
+        match &self.printed {
+            Some(p) if self.status == FigureStatus::Ok => p.clone(),
+            _ => review::shown(None, self.status, &self.unit, self.kind),
         }
     }
 }
@@ -357,6 +362,34 @@ impl Sheet {
             ));
         }
         h
+    }
+
+    /// Where the sheet goes: `output` when given (`-o FILE`), else beside the speech,
+    /// `output/<year>/figures.html|pdf`, for the formats to print; None: standard output.
+    pub fn destination(
+        &self,
+        project: &Project,
+        format: SheetFormat,
+        output: Option<&Path>,
+    ) -> Option<PathBuf> {
+        match output {
+            Some(path) => Some(path.to_path_buf()),
+            None if format.is_document() => Some(
+                project
+                    .output_dir(None, Path::new(&self.facts_file), false, self.year)
+                    .join(format.file_name()),
+            ),
+            None => None,
+        }
+    }
+
+    /// Ok when every row can be signed; else [`Error::Failed`] (exit 1): the sheet shows which.
+    pub fn signable(&self) -> Result<(), Error> {
+        if self.open_rows() > 0 {
+            Err(Error::Failed)
+        } else {
+            Ok(())
+        }
     }
 
     /// A title for the sheet: `2021 年讲话稿数字核对表`.
@@ -566,6 +599,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
         year: facts.year,
         facts_file: digest::shown_path(root, facts_path),
         sample: facts.sample,
+        author: checked.settings.author.clone(),
         digest,
         previous,
         figures,
@@ -573,13 +607,9 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
     })
 }
 
-/// The printed text with the unit where the speech puts it after the number.
+/// The printed text with the unit where the speech puts it after the number (`review::shown`).
 fn with_unit(text: &str, decl: &FigureDecl) -> String {
-    if matches!(decl.kind, Kind::Names { .. }) {
-        text.to_owned()
-    } else {
-        format!("{text}{}", decl.unit)
-    }
+    review::shown(Some(text), FigureStatus::Ok, &decl.unit, decl.kind.name())
 }
 
 /// The sum of the inputs when every one is a count.

@@ -481,7 +481,7 @@ pub fn write(sheet: &Sheet, faces: Option<&FaceSet>) -> Result<Vec<u8>, PdfError
         &raw,
         &plan,
         &sheet.title(),
-        crate::pdf::AUTHOR,
+        sheet.author.as_deref(),
         &sheet.digest.pdf_info(),
     )
 }

@@ -1,136 +1,66 @@
-//! A speech project in a temporary folder, built from the repository's own templates and sample
-//! facts, edited by a test and run through the real `speechgen` binary.
+//! The one test harness every test file includes (`mod common;`), after mdBook's
+//! `tests/testsuite/` and just's `Test` builder: a speech project in a temporary folder, run
+//! through the real binary or served by the preview server.
+//!
+//! ```ignore
+//! let p = Project::sample();                     // a copy of the repository's templates/ and facts/
+//! p.edit_facts("reminder_talks: 68", "reminder_talks:");
+//! p.run(["check"]).expect_code(1);               // the binary, in the project folder
+//! let server = p.serve();                        // the preview server on a free port
+//! assert_eq!(server.get("/").status, 200);       // stopped when `server` is dropped
+//! ```
+//!
+//! Outside programs (pdftotext, pdfinfo, pdffonts, pdftoppm, chromium) are found by
+//! `programs::program`: a test that needs one runs where it is installed; under `CI=true` a missing
+//! one is a failure, never a skip.
 
-#![allow(dead_code)]
+// Each test file uses a different part of the harness.
+#![allow(dead_code, unused_imports)]
 
+pub mod browser;
 mod documents;
-mod fs;
+mod http;
+pub mod office;
 pub mod pdf_tools;
+pub mod preview;
+pub mod programs;
+mod project;
+mod run;
+mod serve;
 
-#[allow(unused_imports)] // only the PDF tests build documents in code
 pub use documents::*;
-pub use fs::copy_dir;
+pub use http::{Response, get, raw};
+pub use preview::{Figure, change_one_count, figure_text, figures};
+pub use project::{FACTS, Project, REPO, copy_dir};
+pub use run::Run;
+pub use serve::Served;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
-pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-pub struct TestProject {
-    pub dir: tempfile::TempDir,
+/// A speech's Markdown without the digest comment at its end (tests/digest.rs checks that): the
+/// digest changes with every byte of the inputs, the speech's text need not.
+pub fn without_digest(md: &str) -> String {
+    let (speech, digest) = md
+        .rsplit_once("\n<!-- speechgen-digest: ")
+        .expect("every Markdown output ends with its digest");
+    assert!(digest.ends_with(" -->\n"), "the comment closes the file");
+    speech.to_owned()
 }
 
-impl TestProject {
-    /// A copy of the repository's templates/ and facts/.
-    pub fn sample() -> TestProject {
-        let dir = tempfile::tempdir().unwrap();
-        for sub in ["templates", "facts"] {
-            copy_dir(&Path::new(REPO).join(sub), &dir.path().join(sub));
+/// The name the tests used before the two harnesses became one (`common::TestProject`).
+pub type TestProject = Project;
+
+/// Polls `check` until it returns Some or the deadline passes.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(t) = check() {
+            return t;
         }
-        TestProject { dir }
-    }
-
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-    }
-
-    pub fn write(&self, rel: &str, text: &str) {
-        let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    /// Replaces exactly one occurrence of `from` in a file (fails loudly if it is not there once).
-    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
-        let text = self.read(rel);
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "{from:?} must occur once in {rel}"
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
         );
-        self.write(rel, &text.replacen(from, to, 1));
-        self
-    }
-
-    pub fn edit_facts(&self, from: &str, to: &str) -> &Self {
-        self.edit("facts/2021.yaml", from, to)
-    }
-
-    /// The 1-based line and column of `needle`'s first character in a file (characters, not bytes).
-    pub fn position(&self, rel: &str, needle: &str) -> (usize, usize) {
-        let text = self.read(rel);
-        for (i, line) in text.lines().enumerate() {
-            if let Some(byte) = line.find(needle) {
-                return (i + 1, line[..byte].chars().count() + 1);
-            }
-        }
-        panic!("{needle:?} not in {rel}");
-    }
-
-    pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::cargo_bin("speechgen")
-            .unwrap()
-            .current_dir(self.root())
-            .env_remove("GITHUB_ACTIONS")
-            .env("NO_COLOR", "1")
-            .args(args)
-            .output()
-            .unwrap();
-        Run::from(output)
-    }
-}
-
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Asserts a diagnostic line in `--message-format short` form, at the given place, with the
-    /// given code and a message containing `words`.
-    pub fn expect_problem(
-        &self,
-        file: &str,
-        (line, column): (usize, usize),
-        code: &str,
-        words: &str,
-    ) -> &Self {
-        let head = format!("{file}:{line}:{column}: error[{code}]: ");
-        let found = self.stderr.lines().find(|l| l.starts_with(&head));
-        match found {
-            Some(l) => assert!(l.contains(words), "{l}\nshould contain {words:?}"),
-            None => panic!("no problem {head:?}\n--- stderr\n{}", self.stderr),
-        }
-        self
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -1,31 +1,14 @@
-//! The poppler tools (pdftotext, pdfinfo, pdffonts, pdftoppm) run on PDF bytes.
-//!
-//! A test that needs a tool runs where it is installed. Where it is missing the test is passed
-//! over with a note, except under CI (`CI=true`), where a missing tool fails the test: CI must
-//! never report success for a check it did not make.
+//! The poppler tools (pdftotext, pdfinfo, pdffonts, pdftoppm) run on PDF bytes. Found through
+//! `programs::program`: missing outside CI, a test is passed over; under `CI=true`, it fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub use super::programs::have;
+
 /// The tool's path, or None (with a note on stderr) when it is missing outside CI.
 pub fn tool(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{name} is required under CI (install poppler-utils)");
-        }
-        eprintln!("note: {name} not found, check skipped (install poppler-utils)");
-    }
-    found
-}
-
-/// Whether all the tools are present (see `tool`).
-pub fn have(names: &[&str]) -> bool {
-    names.iter().all(|n| tool(n).is_some())
+    super::programs::program(name)
 }
 
 fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
@@ -54,6 +37,11 @@ fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
 /// The text, page by page (form feeds between pages), in reading order.
 pub fn pdftotext(pdf: &[u8]) -> String {
     run("pdftotext", &["-enc", "UTF-8"], pdf)
+}
+
+/// The text laid out as on the page (`-layout`): one text line a line, pages split by form feeds.
+pub fn pdftotext_layout(pdf: &[u8]) -> String {
+    run("pdftotext", &["-layout", "-enc", "UTF-8"], pdf)
 }
 
 pub fn pdfinfo(pdf: &[u8]) -> String {
@@ -86,6 +74,15 @@ pub fn is_page_number(line: &str) -> bool {
         && t.ends_with('—')
         && t.chars().count() > 2
         && t.trim_matches('—').chars().all(|c| c.is_ascii_digit())
+}
+
+/// The digest stamp at the foot of a speech's last page: `摘要 1a2b3c4d5e6f`.
+pub fn is_digest_stamp(line: &str) -> bool {
+    line.trim().strip_prefix("摘要 ").is_some_and(|d| {
+        d.len() == 12
+            && d.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// Text with all whitespace removed, for comparing content regardless of line breaks.

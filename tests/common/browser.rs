@@ -1,5 +1,6 @@
 //! Debian's headless chromium driven over the DevTools protocol by a small client (no crate that
-//! downloads a browser of its own). Used by the preview's browser test and the HTML page test.
+//! downloads a browser of its own). Used by the preview's browser test and the HTML page test;
+//! find the chromium with `programs::chromium()`.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -17,31 +18,10 @@ use super::get;
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 900;
 
-/// The chromium to drive, or None (after a message) when there is none; under CI=true a missing
-/// chromium is a failure, never a skip.
+/// The chromium to drive, or None (after a note) when there is none; under CI=true a missing
+/// chromium is a failure, never a skip. The same as `programs::chromium`.
 pub fn chromium_or_skip() -> Option<PathBuf> {
-    let found = find_chromium();
-    if found.is_none() {
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        assert!(
-            !ci,
-            "CI=true but chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
-        );
-        eprintln!(
-            "SKIPPED: chromium not found (apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM)"
-        );
-    }
-    found
-}
-
-pub fn find_chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(p.into());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
-        .find(|p| p.is_file())
+    super::programs::chromium()
 }
 
 /// A headless chromium with a fresh profile; killed on drop.

@@ -1,0 +1,211 @@
+//! `word/document.xml` and what hangs off it: the comments of a draft, the 草稿 header and the
+//! page-number footer.
+
+use super::page::*;
+use super::styles::*;
+use super::xml::{esc, text_element};
+use crate::document::{Block, Document, Inline, InlineStyle};
+
+pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Relationship ids of `word/_rels/document.xml.rels` that the body refers to.
+pub const HEADER_RID: &str = "rIdHeader";
+pub const FOOTER_RID: &str = "rIdFooter";
+
+/// The draft mark in the header, as in the PDF.
+pub const DRAFT_MARK: &str = "草稿";
+
+/// The body, and in a draft one comment per figure occurrence.
+pub struct Body {
+    pub document: String,
+    /// `word/comments.xml`, when there is a comment (draft with figures).
+    pub comments: Option<String>,
+}
+
+/// A content control's tag: how a later import finds a figure again, whatever its text now says.
+pub fn figure_tag(id: &str) -> String {
+    format!("fig:{id}")
+}
+
+pub fn body(doc: &Document) -> Body {
+    let mut w = Writer {
+        doc,
+        xml: String::new(),
+        comments: Vec::new(),
+        controls: 0,
+    };
+    w.xml.push_str(&format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>"
+    ));
+    if !doc.title.is_empty() {
+        w.xml.push_str(&format!(
+            "<w:p>{}<w:r>{}</w:r></w:p>",
+            paragraph_style(TITLE),
+            text_element(&doc.title)
+        ));
+    }
+    for block in &doc.blocks {
+        let style = match block {
+            Block::Heading { level, .. } => match level {
+                0..=2 => PART_HEADING,
+                3 => SECTION_HEADING,
+                _ => SUBSECTION_HEADING,
+            },
+            Block::Paragraph { .. } => NORMAL,
+        };
+        w.xml.push_str("<w:p>");
+        w.xml.push_str(&paragraph_style(style));
+        for inline in block.inlines() {
+            w.inline(inline);
+        }
+        w.xml.push_str("</w:p>");
+    }
+    w.xml.push_str(&section(doc.draft));
+    w.xml.push_str("</w:body></w:document>");
+    let comments = (!w.comments.is_empty()).then(|| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+             <w:comments xmlns:w=\"{W_NS}\">{}</w:comments>",
+            w.comments.concat()
+        )
+    });
+    Body {
+        document: w.xml,
+        comments,
+    }
+}
+
+fn paragraph_style(id: &str) -> String {
+    format!("<w:pPr><w:pStyle w:val=\"{id}\"/></w:pPr>")
+}
+
+struct Writer<'a> {
+    doc: &'a Document,
+    xml: String,
+    /// `<w:comment>` elements, in order of their ids.
+    comments: Vec<String>,
+    /// Content controls written so far (their `w:id`s are 1, 2, …: fixed, so the file is too).
+    controls: u32,
+}
+
+impl Writer<'_> {
+    fn inline(&mut self, inline: &Inline) {
+        let Some(id) = &inline.figure else {
+            let rpr = match inline.style {
+                InlineStyle::Plain => String::new(),
+                InlineStyle::Lead => format!("<w:rPr><w:rStyle w:val=\"{LEAD}\"/></w:rPr>"),
+            };
+            self.xml
+                .push_str(&format!("<w:r>{rpr}{}</w:r>", text_element(&inline.text)));
+            return;
+        };
+        let note = self.doc.figure(id);
+        let comment = self.doc.draft.then_some(self.comments.len());
+        if let Some(c) = comment {
+            self.xml
+                .push_str(&format!("<w:commentRangeStart w:id=\"{c}\"/>"));
+        }
+        self.controls += 1;
+        let style = match inline.style {
+            InlineStyle::Plain => FIGURE,
+            InlineStyle::Lead => LEAD_FIGURE,
+        };
+        // A draft shows an unfilled or invalid figure's marker highlighted; a final output never
+        // holds one (it is refused before anything is written).
+        let highlight = if self.doc.draft && inline.unfilled {
+            let colour = match note.map(|n| n.status) {
+                Some("invalid") => "red",
+                _ => "yellow",
+            };
+            format!("<w:highlight w:val=\"{colour}\"/>")
+        } else {
+            String::new()
+        };
+        self.xml.push_str(&format!(
+            "<w:sdt><w:sdtPr><w:alias w:val=\"数据项 {}\"/><w:tag w:val=\"{}\"/><w:id w:val=\"{}\"/></w:sdtPr>\
+             <w:sdtContent><w:r><w:rPr><w:rStyle w:val=\"{style}\"/>{highlight}</w:rPr>{}</w:r></w:sdtContent></w:sdt>",
+            esc(id),
+            esc(&figure_tag(id)),
+            self.controls,
+            text_element(&inline.text)
+        ));
+        if let Some(c) = comment {
+            self.xml.push_str(&format!(
+                "<w:commentRangeEnd w:id=\"{c}\"/><w:r><w:rPr><w:rStyle w:val=\"{COMMENT_REFERENCE}\"/></w:rPr><w:commentReference w:id=\"{c}\"/></w:r>"
+            ));
+            let mut lines = vec![match note.map(|n| n.status) {
+                Some("unfilled") => format!("数据项 {id}（未填）"),
+                Some("invalid") => format!("数据项 {id}（有误）"),
+                _ => format!("数据项 {id}"),
+            }];
+            if let Some(n) = note {
+                lines.extend(n.provenance.lines().map(str::to_owned));
+            }
+            self.comments.push(comment_xml(c, &lines));
+        }
+    }
+}
+
+/// One comment, one paragraph a line. No date: the same input gives the same file.
+fn comment_xml(id: usize, lines: &[String]) -> String {
+    let mut x = format!("<w:comment w:id=\"{id}\" w:author=\"speechgen\" w:initials=\"sg\">");
+    for (i, line) in lines.iter().enumerate() {
+        x.push_str("<w:p>");
+        x.push_str(&paragraph_style(COMMENT_TEXT));
+        if i == 0 {
+            x.push_str(&format!(
+                "<w:r><w:rPr><w:rStyle w:val=\"{COMMENT_REFERENCE}\"/></w:rPr><w:annotationRef/></w:r>"
+            ));
+        }
+        x.push_str(&format!("<w:r>{}</w:r></w:p>", text_element(line)));
+    }
+    x.push_str("</w:comment>");
+    x
+}
+
+/// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft) the header.
+fn section(draft: bool) -> String {
+    let header = if draft {
+        format!("<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>")
+    } else {
+        String::new()
+    };
+    format!(
+        "<w:sectPr>{header}<w:footerReference w:type=\"default\" r:id=\"{FOOTER_RID}\"/>\
+         <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
+         <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
+         w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>\
+         <w:cols w:space=\"425\"/>\
+         <w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{LINE_PITCH}\" w:charSpace=\"{CHAR_SPACE}\"/></w:sectPr>"
+    )
+}
+
+/// `word/header1.xml` of a draft: 草稿 at the right, above the text block on every page.
+pub fn draft_header() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:hdr xmlns:w=\"{W_NS}\"><w:p>{}<w:r>{}</w:r></w:p></w:hdr>",
+        paragraph_style(HEADER),
+        text_element(DRAFT_MARK)
+    )
+}
+
+/// `word/footer1.xml`: “— 1 —”, the number a PAGE field.
+pub fn page_number_footer() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:ftr xmlns:w=\"{W_NS}\"><w:p>{}\
+         <w:r>{}</w:r>\
+         <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>\
+         <w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
+         <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>\
+         <w:r><w:t>1</w:t></w:r>\
+         <w:r><w:fldChar w:fldCharType=\"end\"/></w:r>\
+         <w:r>{}</w:r></w:p></w:ftr>",
+        paragraph_style(FOOTER),
+        text_element("— "),
+        text_element(" —")
+    )
+}
