@@ -1,8 +1,13 @@
 //! Which faces set the speech: the office fonts when the machine has them, else the free faces
 //! compiled into the binary; and turning a face into the small subset the PDF embeds.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+mod cff;
+mod dirs;
+mod files;
+mod names;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use fontcull_write_fonts::read::collections::IntSet;
@@ -125,9 +130,16 @@ impl Face {
 pub struct FaceSet {
     pub faces: Vec<Face>,
     role_face: [usize; 4],
+    notes: Vec<String>,
 }
 
 impl FaceSet {
+    /// What the user should know about the choice: one 提示 naming each office face that was
+    /// not found and what stands in for it. Empty with `--fonts bundled`.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     pub fn for_role(&self, role: Role) -> usize {
         self.role_face[role as usize]
     }
@@ -169,8 +181,11 @@ fn bundled_faces() -> Vec<Face> {
 pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut faces = bundled_faces();
     let mut role_face = Role::ALL.map(Role::bundled);
+    let mut office = [false; 4];
     if matches!(opts.fonts, FontChoice::Auto) {
-        let found = discover(&opts.font_dirs);
+        let found = files::discover(&opts.font_dirs);
+        // Two faces of one collection (a .ttc) share the file's bytes.
+        let mut loaded: HashMap<PathBuf, Arc<Vec<u8>>> = HashMap::new();
         for role in Role::ALL {
             let hit = role.office_families().iter().find_map(|want| {
                 found
@@ -178,10 +193,18 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                     .find(|f| f.names.iter().any(|n| same_family(n, want)))
             });
             if let Some(hit) = hit {
-                let data = std::fs::read(&hit.path).map_err(|e| PdfError::Font {
-                    face: hit.path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+                let data = match loaded.get(&hit.path) {
+                    Some(data) => data.clone(),
+                    None => {
+                        let data =
+                            Arc::new(std::fs::read(&hit.path).map_err(|e| PdfError::Font {
+                                face: hit.path.display().to_string(),
+                                reason: e.to_string(),
+                            })?);
+                        loaded.insert(hit.path.clone(), data.clone());
+                        data
+                    }
+                };
                 let family = role
                     .office_families()
                     .iter()
@@ -194,13 +217,14 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                 let idx = existing.unwrap_or_else(|| {
                     faces.push(Face {
                         family,
-                        data: Arc::new(data),
+                        data,
                         index: hit.index,
                         path: Some(hit.path.clone()),
                     });
                     faces.len() - 1
                 });
                 role_face[role as usize] = idx;
+                office[role as usize] = true;
             }
         }
     }
@@ -209,7 +233,41 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     if faces[role_face[title]].path.is_none() && faces[role_face[heading]].path.is_some() {
         role_face[title] = role_face[heading];
     }
-    Ok(FaceSet { faces, role_face })
+    let notes = match opts.fonts {
+        FontChoice::Auto => missing_office_faces(&faces, &role_face, &office),
+        FontChoice::Bundled => Vec::new(),
+    };
+    Ok(FaceSet {
+        faces,
+        role_face,
+        notes,
+    })
+}
+
+/// The 提示 for the roles no office face was found for: “提示：未找到方正小标宋简体，标题改用
+/// WenQuanYi Micro Hei；…；安装该字体或用 --font-dir 指定其所在文件夹”. One line, so that a
+/// render prints it once however many faces are missing.
+fn missing_office_faces(faces: &[Face], role_face: &[usize; 4], office: &[bool; 4]) -> Vec<String> {
+    let missing: Vec<String> = Role::ALL
+        .iter()
+        .filter(|role| !office[**role as usize])
+        .map(|role| {
+            format!(
+                "未找到{}，{}改用 {}",
+                role.office_families()[0],
+                role.label(),
+                faces[role_face[*role as usize]].family
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let these = if missing.len() == 1 { "该" } else { "这些" };
+    vec![format!(
+        "提示：{}；安装{these}字体或用 --font-dir 指定其所在文件夹",
+        missing.join("；")
+    )]
 }
 
 fn same_family(a: &str, b: &str) -> bool {
@@ -222,160 +280,6 @@ fn same_family(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-struct Found {
-    path: PathBuf,
-    index: u32,
-    names: Vec<String>,
-}
-
-fn font_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = extra.to_vec();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    for d in [
-        "/usr/share/fonts",
-        "/usr/local/share/fonts",
-        "/Library/Fonts",
-        "/System/Library/Fonts",
-        "C:\\Windows\\Fonts",
-    ] {
-        dirs.push(PathBuf::from(d));
-    }
-    if let Some(h) = home {
-        dirs.push(h.join(".fonts"));
-        dirs.push(h.join(".local/share/fonts"));
-        dirs.push(h.join("Library/Fonts"));
-    }
-    if let Some(local) = std::env::var_os("LOCALAPPDATA") {
-        dirs.push(PathBuf::from(local).join("Microsoft\\Windows\\Fonts"));
-    }
-    dirs
-}
-
-/// Lists the TrueType (glyf) faces under the font folders with their family names. Only the
-/// table directory and the name table are read, so a folder of large CJK fonts scans quickly.
-fn discover(extra: &[PathBuf]) -> Vec<Found> {
-    let mut files = Vec::new();
-    for dir in font_dirs(extra) {
-        walk(&dir, 0, &mut files);
-    }
-    let mut out = Vec::new();
-    for path in files {
-        if let Ok(mut found) = scan_file(&path) {
-            out.append(&mut found);
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    // Sorted, so that the same machine always picks the same file for a family.
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            if depth < 6 {
-                walk(&p, depth + 1, files);
-            }
-        } else {
-            let ext = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            if matches!(ext.as_deref(), Some("ttf" | "ttc")) {
-                files.push(p);
-            }
-        }
-    }
-}
-
-fn scan_file(path: &Path) -> std::io::Result<Vec<Found>> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path)?;
-    let mut read_at = |offset: u64, len: usize| -> std::io::Result<Vec<u8>> {
-        f.seek(SeekFrom::Start(offset))?;
-        let mut buf = vec![0; len];
-        f.read_exact(&mut buf)?;
-        Ok(buf)
-    };
-    let be32 = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let head = read_at(0, 12)?;
-    let offsets: Vec<u32> = if &head[0..4] == b"ttcf" {
-        let n = be32(&head, 8).min(64) as usize;
-        let list = read_at(12, 4 * n)?;
-        (0..n).map(|i| be32(&list, 4 * i)).collect()
-    } else {
-        vec![0]
-    };
-    let mut out = Vec::new();
-    for (index, off) in offsets.into_iter().enumerate() {
-        let dir = read_at(u64::from(off), 12)?;
-        let tables = u16::from_be_bytes([dir[4], dir[5]]) as usize;
-        let records = read_at(u64::from(off) + 12, 16 * tables)?;
-        let mut name = None;
-        let mut glyf = false;
-        for r in records.chunks_exact(16) {
-            match &r[0..4] {
-                b"name" => name = Some((be32(r, 8), be32(r, 12))),
-                b"glyf" => glyf = true,
-                _ => {}
-            }
-        }
-        // rusttype (under genpdf) reads only glyf outlines; a CFF face would fail later.
-        let (Some((at, len)), true) = (name, glyf) else {
-            continue;
-        };
-        let table = read_at(u64::from(at), len.min(1 << 20) as usize)?;
-        let Some(names) = ttf_parser::name::Table::parse(&table) else {
-            continue;
-        };
-        let mut fams: Vec<String> = names
-            .names
-            .into_iter()
-            .filter(|n| {
-                n.name_id == ttf_parser::name_id::FAMILY
-                    || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY
-            })
-            .filter_map(|n| n.to_string())
-            .collect();
-        fams.dedup();
-        if !fams.is_empty() {
-            out.push(Found {
-                path: path.to_path_buf(),
-                index: index as u32,
-                names: fams,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Copies one face out of a .ttc collection into a standalone font (fontcull and rusttype read
-/// only single fonts).
-fn extract_face(data: &[u8], index: u32) -> Option<Vec<u8>> {
-    let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    if data.get(0..4)? != b"ttcf" {
-        return Some(data.to_vec());
-    }
-    let off = be32(12 + 4 * index as usize)? as usize;
-    let n = be16(off + 4)? as usize;
-    let mut out = data.get(off..off + 12 + 16 * n)?.to_vec();
-    for i in 0..n {
-        let rec = off + 12 + 16 * i;
-        let (t_off, t_len) = (be32(rec + 8)? as usize, be32(rec + 12)? as usize);
-        let new_off = out.len() as u32;
-        out.extend_from_slice(data.get(t_off..t_off + t_len)?);
-        while out.len() % 4 != 0 {
-            out.push(0);
-        }
-        out[12 + 16 * i + 8..12 + 16 * i + 12].copy_from_slice(&new_off.to_be_bytes());
-    }
-    Some(out)
-}
-
 /// Subsets a face to exactly `chars` (so the embedded file is small and its cmap, which the PDF's
 /// ToUnicode map is built from, holds only code points the text uses: no look-alike
 /// compatibility ideographs), then sets every advance to `grid_factor` of its width.
@@ -384,8 +288,7 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         face: face.family.clone(),
         reason,
     };
-    let single =
-        extract_face(face.bytes(), face.index).ok_or_else(|| err("字体集合文件损坏".into()))?;
+    let single = files::truetype_face(face.bytes(), face.index, chars).map_err(err)?;
     let font = fontcull_skrifa::FontRef::new(&single).map_err(|e| err(format!("{e:?}")))?;
     let mut unicodes: IntSet<u32> = IntSet::empty();
     unicodes.extend(chars.iter().map(|c| *c as u32));
@@ -499,13 +402,5 @@ mod tests {
         assert_eq!(p.glyph_hor_advance(g), Some(512));
         assert!(p.glyph_index('市').is_none());
         assert!(out.len() < 20_000, "{}", out.len());
-    }
-
-    #[test]
-    fn scans_family_names_from_a_font_folder() {
-        let found = discover(&[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))]);
-        let names: Vec<&String> = found.iter().flat_map(|f| &f.names).collect();
-        assert!(names.iter().any(|n| *n == "AR PL SungtiL GB"), "{names:?}");
-        assert!(names.iter().any(|n| *n == "文泉驿微米黑"), "{names:?}");
     }
 }
