@@ -386,6 +386,10 @@ fn render(
     if !faces.is_empty() {
         eprintln!("PDF 字体：{}", faces.join("；"));
     }
+    typesetter
+        .iter()
+        .flat_map(|t| t.notes())
+        .for_each(|n| eprintln!("{n}"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -596,6 +600,7 @@ fn serve(
     // Chosen once: each version of the draft is laid out with the same faces.
     let typesetter =
         Typesetter::new(&fonts.options()).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
+    typesetter.notes().iter().for_each(|n| eprintln!("{n}"));
     let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
         typesetter
             .typeset(doc)

@@ -225,20 +225,6 @@ mod tests {
         let g = face.glyph_index('党').unwrap();
         assert_eq!(face.glyph_hor_advance(g), Some(face.units_per_em()));
         assert!(took.as_millis() < 200, "{took:?}");
-        // The outline is the CFF one: same box, to the unit the conversion may round to.
-        let cff = ttf_parser::Face::parse(&data, index).unwrap();
-        let original = cff
-            .glyph_bounding_box(cff.glyph_index('党').unwrap())
-            .unwrap();
-        let converted = face.glyph_bounding_box(g).unwrap();
-        for (a, b) in [
-            (original.x_min, converted.x_min),
-            (original.y_min, converted.y_min),
-            (original.x_max, converted.x_max),
-            (original.y_max, converted.y_max),
-        ] {
-            assert!((a - b).abs() <= 2, "{original:?} vs {converted:?}");
-        }
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn decode_legacy(encoding: &'static Encoding, bytes: &[u8]) -> Option<String
 }
 
 fn utf16_be(bytes: &[u8]) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes
