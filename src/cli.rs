@@ -6,19 +6,21 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::pdf::{PdfError, Typesetter};
-use crate::pipeline::{self, FigureStatus, RenderRequest};
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::format::{self, Format, Renderers};
+use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
-use crate::report::{self, MessageFormat};
+use crate::report::{self, MessageFormat, shown_path};
+use crate::{output, review, serve};
 
 const ABOUT: &str =
-    "从一年的事实生成市直机关工委在全市机关党建工作推进会上的发言稿，每个数字都经过计算和核对。
-Regenerates the speech from a year's facts; every figure is computed, traceable and checked.";
+    "从一年的事实重新生成每年一次的讲话稿，每个数字都经过计算和核对，可追溯到事实文件的行。
+Regenerates a yearly speech from a year's facts; every figure is computed, traceable and checked.";
 
 const AFTER_HELP: &str = "\
-A speech project is a folder holding templates/ (speech.md.tera, figures.yaml) and facts/
-(<year>.yaml). speechgen finds it from the current folder upward, or from --root DIR.
+A speech project is a folder holding templates/ (speech.md.tera, figures.yaml, speech.yaml) and
+facts/ (<year>.yaml). speechgen finds it from the current folder upward, or from --root DIR.
 FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the latest year.
 
 Examples:
@@ -71,7 +73,7 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Formats to write, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
@@ -128,10 +130,10 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
         /// Port to listen on (0: any free port).
-        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
         port: u16,
         /// Address to listen on; loopback only unless you name another (e.g. 0.0.0.0 for the LAN).
-        #[arg(long, default_value = "127.0.0.1", value_parser = crate::serve::parse_host)]
+        #[arg(long, default_value = "127.0.0.1", value_parser = serve::parse_host)]
         host: std::net::IpAddr,
         /// Open the preview in the default browser.
         #[arg(long)]
@@ -145,24 +147,6 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Md,
-    Html,
-    /// A4, laid out as GB/T 9704 official documents are.
-    Pdf,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Md => "speech.md",
-            Format::Html => "speech.html",
-            Format::Pdf => "speech.pdf",
-        }
-    }
 }
 
 /// Which faces the PDF is set in.
@@ -195,9 +179,7 @@ impl FontArgs {
     }
 }
 
-/// An error that stops the command: usage, I/O or internal (exit 2).
-struct Fatal(String);
-
+/// Runs the command line; the one place a failure becomes the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let color = match cli.color {
@@ -208,39 +190,19 @@ pub fn run() -> ExitCode {
         }
     };
     match dispatch(cli, color) {
-        Ok(code) => code,
-        Err(Fatal(message)) => {
-            eprintln!("speechgen: {message}");
-            ExitCode::from(2)
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            e.print(color);
+            e.exit_code()
         }
     }
 }
 
-fn project(root: Option<&Path>) -> Result<Project, Fatal> {
-    match root {
-        Some(r) => Project::at(r),
-        None => Project::discover(Path::new(".")),
-    }
-    .map_err(Fatal)
-}
-
-fn facts_files(project: &Project, args: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
-    if args.is_empty() {
-        return Ok(vec![project.facts_file(None).map_err(Fatal)?]);
-    }
-    args.iter()
-        .map(|a| project.facts_file(Some(a)).map_err(Fatal))
-        .collect()
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], format: MessageFormat, color: bool) {
-    for d in diagnostics {
-        eprintln!("{}", report::format(d, format, color));
-    }
-}
-
-fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
-    let project = project(cli.root.as_deref())?;
+fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
+    let project = match cli.root.as_deref() {
+        Some(root) => Project::at(root)?,
+        None => Project::discover(Path::new("."))?,
+    };
     match cli.command {
         Command::Render {
             facts,
@@ -250,27 +212,25 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             draft,
             mask,
         } => {
-            let files = facts_files(&project, &facts)?;
+            let files = project.facts_files(&facts)?;
             let options = RenderOptions {
+                output,
                 formats: format,
-                pdf: fonts.options(),
+                renderers: Renderers::new(fonts.options()),
                 draft,
                 mask,
             };
-            render(&project, &files, output, &options, color)
+            render(&project, &files, &options, color)
         }
         Command::Check {
             facts,
             deny_warnings,
             message_format,
         } => {
-            let files = facts_files(&project, &facts)?;
+            let files = project.facts_files(&facts)?;
             check(&project, &files, deny_warnings, message_format, color)
         }
-        Command::Figures { facts } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            figures(&project, &file, color)
-        }
+        Command::Figures { facts } => figures(&project, &project.facts_file(facts.as_deref())?),
         Command::Serve {
             facts,
             port,
@@ -278,52 +238,82 @@ fn dispatch(cli: Cli, color: bool) -> Result<ExitCode, Fatal> {
             open,
             fonts,
         } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            serve(&project, file, host, port, open, &fonts)
+            let file = project.facts_file(facts.as_deref())?;
+            // Chosen once, now: each version of the draft is laid out with the same faces, and a
+            // font problem shows when the preview starts.
+            let renderers = Renderers::new(fonts.options());
+            renderers.choose_fonts()?;
+            print_font_notes(&renderers);
+            let mut options = serve::ServeOptions::new(&project.root, file, renderers);
+            options.host = host;
+            options.port = port;
+            serve::run_blocking(options, |addr| {
+                let url = serve::url(addr);
+                eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
+                if open && let Err(e) = serve::open_in_browser(&url) {
+                    eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
+                }
+            })
         }
         Command::NextYear { facts, force } => {
-            let file = project.facts_file(facts.as_deref()).map_err(Fatal)?;
-            next_year(&project, &file, force, color)
+            next_year(&project, &project.facts_file(facts.as_deref())?, force)
         }
-        Command::Diff { old, new } => {
-            let old = project.facts_file(Some(&old)).map_err(Fatal)?;
-            let new = project.facts_file(Some(&new)).map_err(Fatal)?;
-            diff(&project, &old, &new, color)
-        }
+        Command::Diff { old, new } => diff(
+            &project,
+            &project.facts_file(Some(&old))?,
+            &project.facts_file(Some(&new))?,
+        ),
     }
 }
 
-fn io_diagnostic_is_fatal(diagnostics: &[Diagnostic]) -> Option<String> {
-    diagnostics
-        .iter()
-        .find(|d| d.code == "io")
-        .map(|d| format!("{}（{}）", d.message, report::place(d).unwrap_or_default()))
+/// The draft of a facts file, every figure shown whether filled or not: what `figures` and
+/// `diff` read.
+fn draft(project: &Project, facts: &Path) -> Result<pipeline::Rendered, Error> {
+    let request = RenderRequest {
+        root: project.root.clone(),
+        facts: facts.to_path_buf(),
+        draft: true,
+        mask: false,
+    };
+    Ok(pipeline::render(&request)?)
 }
 
 struct RenderOptions {
+    output: Option<PathBuf>,
     formats: Vec<Format>,
-    pdf: crate::pdf::PdfOptions,
+    renderers: Renderers,
     draft: bool,
     mask: bool,
+}
+
+/// Renders every facts file in memory, then writes all of them or, if any failed, none.
+/// Prints what choosing the faces found (a broken font file skipped, an office face missing)
+/// once, however the render ends.
+struct NotesPrinted<'a>(&'a Renderers);
+
+impl Drop for NotesPrinted<'_> {
+    fn drop(&mut self) {
+        print_font_notes(self.0);
+    }
+}
+
+/// Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
+fn print_font_notes(renderers: &Renderers) {
+    for note in renderers.take_font_notes() {
+        eprintln!("{note}");
+    }
 }
 
 fn render(
     project: &Project,
     files: &[PathBuf],
-    output: Option<PathBuf>,
     options: &RenderOptions,
     color: bool,
-) -> Result<ExitCode, Fatal> {
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut faces: Vec<String> = Vec::new();
+) -> Result<(), Error> {
+    let output = options.output.as_deref();
+    project.refuse_shared_output(output, files)?;
+    let mut outputs = Vec::new();
     let mut failed = false;
-    // Fonts are chosen once for every facts file, and only when a PDF is asked for.
-    let typesetter = if options.formats.contains(&Format::Pdf) {
-        let t = Typesetter::new(&options.pdf).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
-        Some(t)
-    } else {
-        None
-    };
     for file in files {
         let request = RenderRequest {
             root: project.root.clone(),
@@ -331,85 +321,46 @@ fn render(
             draft: options.draft,
             mask: options.mask,
         };
-        let rendered = match pipeline::render(&request) {
-            Ok(rendered) => rendered,
-            Err(diagnostics) => {
-                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                    return Err(Fatal(message));
+        let _notes = NotesPrinted(&options.renderers);
+        let result = pipeline::render(&request)
+            .map_err(Error::from)
+            .and_then(|rendered| {
+                for d in &rendered.diagnostics {
+                    eprintln!("{}", report::format(d, MessageFormat::Human, color));
                 }
-                print_diagnostics(&diagnostics, MessageFormat::Human, color);
-                eprintln!(
-                    "{}：{}；未写入任何文件（草稿可用 --draft 生成）",
-                    report::shown_path(file),
-                    report::summary(&diagnostics)
-                );
+                let dir = project.output_dir(output, file, files.len() > 1, rendered.year);
+                format::files(&rendered, &options.formats, &options.renderers, &dir)
+            });
+        match result {
+            Ok(files) => outputs.extend(files),
+            // The speech's own errors are reported per facts file; the machine's stop the command.
+            Err(e) if e.is_in_the_speech() => {
+                e.print(color);
+                let why = match &e {
+                    Error::Invalid(diagnostics) => format!(
+                        "{}；未写入任何文件（草稿可用 --draft 生成）",
+                        report::summary(diagnostics)
+                    ),
+                    _ => "无法排版；未写入任何文件".to_owned(),
+                };
+                eprintln!("{}：{why}", shown_path(file));
                 failed = true;
-                continue;
             }
-        };
-        print_diagnostics(&rendered.diagnostics, MessageFormat::Human, color);
-        let dir = output_dir(project, output.as_deref(), file, files.len(), rendered.year);
-        for format in &options.formats {
-            let bytes = match format {
-                Format::Md => rendered.markdown.clone().into_bytes(),
-                Format::Html => rendered.html_page.clone().into_bytes(),
-                Format::Pdf => match typesetter
-                    .as_ref()
-                    .expect("chosen above")
-                    .typeset(&rendered.document)
-                {
-                    Ok(pdf) => {
-                        faces = pdf.faces_used;
-                        pdf.bytes
-                    }
-                    // A character no face has, or a figure too wide for a line: the facts or the
-                    // template must change, like any other error in them (exit 1, not 2).
-                    Err(e @ (PdfError::MissingChar { .. } | PdfError::Overlong { .. })) => {
-                        eprintln!("error[pdf]: {e}");
-                        eprintln!("{}：PDF 无法排版；未写入任何文件", report::shown_path(file));
-                        failed = true;
-                        continue;
-                    }
-                    Err(e) => return Err(Fatal(format!("PDF 生成失败：{e}"))),
-                },
-            };
-            outputs.push((dir.join(format.file_name()), bytes));
+            Err(e) => return Err(e),
         }
     }
     if failed {
-        return Ok(ExitCode::from(1));
+        return Err(Error::Failed);
     }
-    crate::output::write_all(&outputs).map_err(|e| Fatal(format!("写入输出文件失败：{e}")))?;
+    output::write_all(&outputs)?;
     for (path, _) in &outputs {
-        eprintln!("已写入 {}", report::shown_path(path));
+        eprintln!("已写入 {}", shown_path(path));
     }
+    let faces = options.renderers.faces_used();
     if !faces.is_empty() {
         eprintln!("PDF 字体：{}", faces.join("；"));
     }
-    typesetter
-        .iter()
-        .flat_map(|t| t.notes())
-        .for_each(|n| eprintln!("{n}"));
-    Ok(ExitCode::SUCCESS)
-}
-
-/// output/<year>/ by default; `-o DIR` for one facts file; DIR/<stem>/ for each of several.
-fn output_dir(
-    project: &Project,
-    output: Option<&Path>,
-    facts: &Path,
-    count: usize,
-    year: i64,
-) -> PathBuf {
-    let stem = facts
-        .file_stem()
-        .map_or_else(|| year.to_string(), |s| s.to_string_lossy().into_owned());
-    match output {
-        Some(dir) if count == 1 => dir.to_path_buf(),
-        Some(dir) => dir.join(stem),
-        None if count == 1 => project.root.join("output").join(year.to_string()),
-        None => project.root.join("output").join(stem),
-    }
+    Ok(())
 }
 
 fn check(
@@ -418,19 +369,17 @@ fn check(
     deny_warnings: bool,
     format: MessageFormat,
     color: bool,
-) -> Result<ExitCode, Fatal> {
+) -> Result<(), Error> {
     let mut failed = false;
     for file in files {
-        let diagnostics = match pipeline::check(&project.root, file) {
+        let diagnostics = match pipeline::check(&project.root, file).map_err(Error::from) {
             Ok(checked) => checked.diagnostics,
-            Err(diagnostics) => {
-                if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                    return Err(Fatal(message));
-                }
-                diagnostics
-            }
+            Err(Error::Invalid(diagnostics)) => diagnostics,
+            Err(e) => return Err(e),
         };
-        print_diagnostics(&diagnostics, format, color);
+        for d in &diagnostics {
+            eprintln!("{}", report::format(d, format, color));
+        }
         let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
         let file_failed = errors || (deny_warnings && warnings);
@@ -438,185 +387,65 @@ fn check(
         let verdict = if file_failed { "未通过" } else { "通过" };
         eprintln!(
             "{}：{verdict}（{}）",
-            report::shown_path(file),
+            shown_path(file),
             report::summary(&diagnostics)
         );
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if failed { Err(Error::Failed) } else { Ok(()) }
 }
 
-fn figures(project: &Project, file: &Path, color: bool) -> Result<ExitCode, Fatal> {
-    let request = RenderRequest {
-        root: project.root.clone(),
-        facts: file.to_path_buf(),
-        draft: true,
-        mask: false,
-    };
-    let rendered = match pipeline::render(&request) {
-        Ok(r) => r,
-        Err(diagnostics) => {
-            if let Some(message) = io_diagnostic_is_fatal(&diagnostics) {
-                return Err(Fatal(message));
-            }
-            print_diagnostics(&diagnostics, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let mut unfilled = 0;
-    for f in &rendered.figures {
-        let value = match (&f.value, f.status) {
-            (Some(v), FigureStatus::Ok) => {
-                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
-            }
-            (_, FigureStatus::Invalid) => {
-                unfilled += 1;
-                "【有误】".into()
-            }
-            _ => {
-                unfilled += 1;
-                "【未填】".into()
-            }
-        };
-        println!("{}  {}  = {}", f.id, f.label, value);
-        println!("    算法：{}", f.formula);
-        for (source, fact) in f.sources.iter().zip(&f.facts) {
-            println!("    来源：{source}（{fact}）");
-        }
-    }
+fn figures(project: &Project, file: &Path) -> Result<(), Error> {
+    let rendered = draft(project, file)?;
+    print!("{}", review::listing(&rendered.figures));
+    let unfinished = review::unfinished(&rendered.figures);
     eprintln!(
-        "共 {} 个图，其中 {unfilled} 个未填或有误",
+        "共 {} 个数字，其中 {unfinished} 个未填或有误",
         rendered.figures.len()
     );
-    Ok(if unfilled > 0 {
-        ExitCode::from(1)
+    if unfinished > 0 {
+        Err(Error::Failed)
     } else {
-        ExitCode::SUCCESS
-    })
+        Ok(())
+    }
 }
 
-fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<ExitCode, Fatal> {
-    let checked = match pipeline::check(&project.root, file) {
-        Ok(c) => c,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
+fn next_year(project: &Project, file: &Path, force: bool) -> Result<(), Error> {
+    let checked = pipeline::check(&project.root, file)?;
     let new_year = checked.facts.year + 1;
     let target = project.facts_dir().join(format!("{new_year}.yaml"));
     if target.exists() && !force {
-        eprintln!(
-            "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
-            report::shown_path(&target)
-        );
-        return Ok(ExitCode::from(1));
+        return Err(Error::WouldOverwrite { path: target });
     }
     let text = crate::next_year::next_year_text(&checked.facts, &checked.declarations);
-    crate::output::write_all(&[(target.clone(), text.into_bytes())])
-        .map_err(|e| Fatal(format!("写入 {} 失败：{e}", target.display())))?;
-    let unfilled = pipeline::check(&project.root, &target)
+    output::write_all(&[(target.clone(), text.into_bytes())])?;
+    let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
             c.evaluation
                 .figures
                 .iter()
-                .filter(|f| f.status != FigureStatus::Ok)
+                .filter(|f| f.status != pipeline::FigureStatus::Ok)
                 .count()
         })
         .unwrap_or(0);
     eprintln!(
-        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfilled} 个图待填写；填写后运行 speechgen check {new_year}",
-        report::shown_path(&target),
+        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数字待填写；填写后运行 speechgen check {new_year}",
+        shown_path(&target),
         checked.facts.year
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn diff(project: &Project, old: &Path, new: &Path, color: bool) -> Result<ExitCode, Fatal> {
-    let render = |file: &Path| {
-        let request = RenderRequest {
-            root: project.root.clone(),
-            facts: file.to_path_buf(),
-            draft: true,
-            mask: false,
-        };
-        pipeline::render(&request)
-    };
-    let (old_r, new_r) = match (render(old), render(new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(d), _) | (_, Err(d)) => {
-            print_diagnostics(&d, MessageFormat::Human, color);
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let shown = |f: Option<&pipeline::FigureReport>| match f {
-        None => "（无此图）".to_owned(),
-        Some(f) => match (&f.value, f.status) {
-            (Some(v), FigureStatus::Ok) => {
-                format!("{v}{}", if f.kind == "names" { "" } else { &f.unit })
-            }
-            (_, FigureStatus::Invalid) => "【有误】".to_owned(),
-            _ => "【未填】".to_owned(),
-        },
-    };
-    let mut ids: Vec<&str> = new_r.figures.iter().map(|f| f.id.as_str()).collect();
-    ids.extend(
-        old_r
-            .figures
-            .iter()
-            .map(|f| f.id.as_str())
-            .filter(|id| !new_r.figures.iter().any(|f| f.id == *id)),
-    );
-    let mut changed = 0;
-    for id in ids {
-        let o = old_r.figures.iter().find(|f| f.id == id);
-        let n = new_r.figures.iter().find(|f| f.id == id);
-        let (before, after) = (shown(o), shown(n));
-        if before != after {
-            changed += 1;
-            let label = n.or(o).map(|f| f.label.as_str()).unwrap_or("");
-            println!("{id}  {label}：{before} → {after}");
-        }
+fn diff(project: &Project, old: &Path, new: &Path) -> Result<(), Error> {
+    let (old, new) = (draft(project, old)?, draft(project, new)?);
+    let changes = review::diff(&old.figures, &new.figures);
+    for change in &changes {
+        println!("{change}");
     }
     eprintln!(
-        "{} 年与 {} 年相比，{changed} 个图不同",
-        old_r.year, new_r.year
+        "{} 年与 {} 年相比，{} 个数字不同",
+        old.year,
+        new.year,
+        changes.len()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn serve(
-    project: &Project,
-    facts: PathBuf,
-    host: std::net::IpAddr,
-    port: u16,
-    open: bool,
-    fonts: &FontArgs,
-) -> Result<ExitCode, Fatal> {
-    use crate::serve;
-    // Chosen once: each version of the draft is laid out with the same faces.
-    let typesetter =
-        Typesetter::new(&fonts.options()).map_err(|e| Fatal(format!("PDF 字体不可用：{e}")))?;
-    typesetter.notes().iter().for_each(|n| eprintln!("{n}"));
-    let pdf: serve::PdfRenderer = std::sync::Arc::new(move |doc| {
-        typesetter
-            .typeset(doc)
-            .map(|out| out.bytes)
-            .map_err(|e| e.to_string())
-    });
-    let mut options = serve::ServeOptions::new(&project.root, facts, pdf);
-    options.host = host;
-    options.port = port;
-    serve::run_blocking(options, |addr| {
-        let url = serve::url(addr);
-        eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
-        if open && let Err(e) = serve::open_in_browser(&url) {
-            eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
-        }
-    })
-    .map_err(|e| Fatal(e.to_string()))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -35,21 +35,74 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at a place, with nothing else known yet; the caller fills in figure, fact, hint.
+    /// The code of a file that cannot be read at all: not a problem of the speech but of the
+    /// machine, so every command stops with the I/O failure (exit 2) instead (see `Error::from`).
+    pub const IO: &'static str = "io";
+
+    /// An error at a place, with nothing else known yet; add figure, fact and hint with the
+    /// `with_*` builders.
     pub fn error(
         code: &'static str,
         message: impl Into<String>,
         location: Option<Location>,
     ) -> Diagnostic {
+        Diagnostic::new(Severity::Error, code, message.into(), location)
+    }
+
+    /// A warning: reported, never fails a command unless `--deny-warnings`.
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        location: Option<Location>,
+    ) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, code, message.into(), location)
+    }
+
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        location: Option<Location>,
+    ) -> Diagnostic {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
             code,
-            message: message.into(),
+            message,
             location,
             figure: None,
             fact: None,
             hint: None,
             source_line: None,
         }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_figure(mut self, id: impl Into<String>) -> Diagnostic {
+        self.figure = Some(id.into());
+        self
+    }
+
+    pub fn with_fact(mut self, path: impl Into<String>) -> Diagnostic {
+        self.fact = Some(path.into());
+        self
+    }
+
+    /// The text of the offending line, shown under the message.
+    pub fn with_source_line(mut self, line: Option<String>) -> Diagnostic {
+        self.source_line = line;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// A file that could not be read (see [`Diagnostic::IO`]).
+    pub fn is_io(&self) -> bool {
+        self.code == Diagnostic::IO
     }
 }

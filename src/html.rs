@@ -1,51 +1,90 @@
-//! HTML: the speech through pulldown-cmark, as a fragment and as a standalone page.
+//! HTML: the speech's [`Document`] as a fragment and as a standalone page.
 //!
-//! Figures become `<span class="figure" data-figure="<id>" title="…">`; the tooltip is an
-//! attribute, so nothing but the speech's own words is text in the body.
+//! Built from the same model the PDF is laid out from, so the two say the same thing block for
+//! block. Figures become `<span class="figure" data-figure="<id>" data-status="…" title="…">`; the
+//! tooltip is an attribute, so nothing but the speech's own words is text in the body.
 
-use pulldown_cmark::{CowStr, Event};
+use std::fmt::Write as _;
 
-use crate::markdown::{self, Piece, Slot};
+use crate::document::{Block, Document, Inline, InlineStyle};
 
-/// The speech as `<article class="speech">…</article>`.
-pub fn body(markdown_with_placeholders: &str, slots: &[Slot]) -> String {
-    let mut events = Vec::new();
-    for event in markdown::parser(markdown_with_placeholders) {
-        match event {
-            Event::Text(text) => {
-                for piece in markdown::split_placeholders(&text, slots) {
-                    match piece {
-                        Piece::Text(t) => events.push(Event::Text(CowStr::from(t.to_owned()))),
-                        Piece::Slot(s) => {
-                            events.push(Event::InlineHtml(CowStr::from(figure_span(s))))
-                        }
-                    }
-                }
+/// The speech as `<article class="speech">…</article>`: the title as `<h1>`, headings at their
+/// level, paragraphs, lead sentences as `<strong>`.
+pub fn body(doc: &Document) -> String {
+    let mut html = String::with_capacity(4096);
+    html.push_str("<article class=\"speech\">\n");
+    if !doc.title.is_empty() {
+        html.push_str("<h1>");
+        escape_text_into(&doc.title, &mut html);
+        html.push_str("</h1>\n");
+    }
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { level, inlines } => {
+                let level = (*level).clamp(1, 6);
+                let _ = write!(html, "<h{level}>");
+                inlines_into(doc, inlines, &mut html);
+                let _ = writeln!(html, "</h{level}>");
             }
-            // Chinese lines are joined without a space: a soft break would show as one.
-            Event::SoftBreak => {}
-            other => events.push(other),
+            Block::Paragraph { inlines } => {
+                html.push_str("<p>");
+                inlines_into(doc, inlines, &mut html);
+                html.push_str("</p>\n");
+            }
         }
     }
-    let mut html = String::from("<article class=\"speech\">\n");
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html.push_str("</article>\n");
     html
 }
 
-fn figure_span(slot: &Slot) -> String {
-    let class = if slot.unfilled {
-        format!("figure {}", slot.status)
+/// A block's runs; consecutive lead runs (a lead sentence holding a figure) share one `<strong>`.
+fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
+    let mut in_lead = false;
+    for inline in inlines {
+        let lead = inline.style == InlineStyle::Lead;
+        if lead != in_lead {
+            out.push_str(if lead { "<strong>" } else { "</strong>" });
+            in_lead = lead;
+        }
+        match &inline.figure {
+            Some(id) => figure_span(doc, id, inline, out),
+            None => escape_text_into(&inline.text, out),
+        }
+    }
+    if in_lead {
+        out.push_str("</strong>");
+    }
+}
+
+fn figure_span(doc: &Document, id: &str, inline: &Inline, out: &mut String) {
+    let note = doc.figure(id);
+    let status = note.map_or("invalid", |n| n.status);
+    let provenance = note.map_or("", |n| n.provenance.as_str());
+    let class = if inline.unfilled {
+        format!("figure {status}")
     } else {
         "figure".to_owned()
     };
-    format!(
+    let _ = write!(
+        out,
         "<span class=\"{class}\" data-figure=\"{}\" data-status=\"{}\" title=\"{}\">{}</span>",
-        escape(&slot.figure),
-        slot.status,
-        escape(&slot.tooltip),
-        escape(&slot.text)
-    )
+        escape(id),
+        escape(status),
+        escape(provenance),
+        escape(&inline.text)
+    );
+}
+
+/// Escapes text between tags: `&`, `<` and `>` (quotes need no escape there).
+fn escape_text_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
 }
 
 /// Escapes text for HTML content and double-quoted attributes.
@@ -81,6 +120,8 @@ article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S",
   font-size: 22pt; font-weight: normal; text-align: center; line-height: 1.5; margin: 0 0 1.2em; }
 article.speech h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   font-size: 16pt; font-weight: normal; text-indent: 2em; margin: .6em 0 0; }
+article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
+  font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }
 article.speech p { text-indent: 2em; margin: 0; }
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
   inherit; font-weight: bold; }
@@ -95,32 +136,50 @@ article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "
   .draft-banner { border: 1px solid #999; background: none; }
   article.speech { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   .figure { border: 0; cursor: auto; }
-  h1, h2 { break-after: avoid; }
+  h1, h2, h3 { break-after: avoid; }
   p { orphans: 2; widows: 2; }
 }
 "#;
 
-/// A standalone page: UTF-8, zh-CN, inline style, no external requests.
-pub fn page(title: &str, body: &str, draft: bool) -> String {
-    let banner = if draft {
+/// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
+/// carries a 草稿 banner and title.
+/// What the page's `<head>` says about the speech besides its text.
+#[derive(Debug, Clone, Copy)]
+pub struct PageMeta<'a> {
+    /// The page title: the speech's name from `templates/speech.yaml`, else the template's heading.
+    pub title: &'a str,
+    pub author: Option<&'a str>,
+}
+
+pub fn page(doc: &Document, meta: &PageMeta) -> String {
+    let banner = if doc.draft {
         "<div class=\"draft-banner\" role=\"note\">草稿 · 未定稿，请勿印发</div>\n"
     } else {
         ""
     };
-    let title_prefix = if draft { "【草稿】" } else { "" };
+    let title_prefix = if doc.draft { "【草稿】" } else { "" };
+    let author = meta.author.map_or(String::new(), |a| {
+        format!("<meta name=\"author\" content=\"{}\">\n", escape(a))
+    });
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"speechgen\">\n<title>{title_prefix}{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n{banner}{body}</body>\n</html>\n",
-        escape(title)
+         <meta name=\"generator\" content=\"speechgen\">\n{author}<title>{title_prefix}{}</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n{banner}{}</body>\n</html>\n",
+        escape(meta.title),
+        body(doc)
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::{self, Slot};
     use crate::template::placeholder;
+
+    fn document(md: &str, slots: &[Slot], draft: bool) -> Document {
+        markdown::parse(md, slots, draft).unwrap()
+    }
 
     #[test]
     fn figures_become_spans_and_values_stay_text() {
@@ -145,25 +204,56 @@ mod tests {
                 status: "unfilled",
             },
         ];
-        let html = body(&md, &slots);
+        let html = body(&document(&md, &slots, false));
         assert!(html.contains("<strong>扛起</strong>"), "{html}");
         assert!(
             html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
             "{html}"
         );
         assert!(!html.contains("<script>"));
-        assert!(html.contains("data-figure=\"deputies\""));
+        assert!(html.contains("data-figure=\"deputies\" data-status=\"unfilled\""));
         assert!(html.contains("class=\"figure unfilled\""));
         assert!(html.contains("title=\"名称&#10;来源：facts/2021.yaml:3:5\""));
     }
 
     #[test]
+    fn blocks_follow_the_document() {
+        let md = format!(
+            "# 标题 <甲> & “乙”\n\n## 一、部分\n\n### （一）小节\n\n**扛起{}责任**。正文。\n\n第二段。\n",
+            placeholder(0)
+        );
+        let slots = [Slot {
+            figure: "n".into(),
+            text: "37".into(),
+            unfilled: false,
+            tooltip: "人数".into(),
+            status: "ok",
+        }];
+        assert_eq!(
+            body(&document(&md, &slots, false)),
+            "<article class=\"speech\">\n\
+             <h1>标题 &lt;甲&gt; &amp; “乙”</h1>\n\
+             <h2>一、部分</h2>\n\
+             <h3>（一）小节</h3>\n\
+             <p><strong>扛起<span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\">37</span>责任</strong>。正文。</p>\n\
+             <p>第二段。</p>\n\
+             </article>\n"
+        );
+    }
+
+    #[test]
     fn page_is_standalone_chinese_and_marks_drafts() {
-        let p = page("发言", "<article></article>", true);
+        let meta = PageMeta {
+            title: "发言",
+            author: Some("某办公室"),
+        };
+        let p = page(&document("# 发言\n\n正文。", &[], true), &meta);
+        assert!(p.contains("<meta name=\"author\" content=\"某办公室\">"));
         assert!(p.contains("lang=\"zh-CN\""));
         assert!(p.contains("charset=\"utf-8\""));
-        assert!(p.contains("草稿"));
+        assert!(p.contains("<title>【草稿】发言</title>"), "{p}");
+        assert!(p.contains("<article class=\"speech\">\n<h1>发言</h1>\n<p>正文。</p>"));
         assert!(!p.contains("http://") && !p.contains("https://"));
-        assert!(!page("发言", "", false).contains("草稿"));
+        assert!(!page(&document("# 发言", &[], false), &meta).contains("草稿"));
     }
 }

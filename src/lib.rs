@@ -1,8 +1,10 @@
 //! speechgen: a year's facts → checked figures → the speech, as Markdown, HTML and PDF.
 //!
-//! The modules follow the pipeline: [`facts`] (read a year) → [`figures`] (declare, compute,
-//! check) → [`template`] (Tera) → [`markdown`] (the .md and the [`document`] model) →
-//! [`html`]; [`pipeline`] runs them in memory, [`output`] writes, [`cli`] is the command line.
+//! The modules follow the pipeline: [`settings`] (the speech's own settings) and [`facts`] (read a
+//! year) → [`figures`] (declare, compute, check) → [`template`] (Tera) → [`markdown`] (the .md and
+//! the [`document`] model) → [`html`] and [`pdf`]; [`pipeline`] runs them in memory, [`format`]
+//! turns a render into each output file, [`review`] is what reviewers read (listing, diff),
+//! [`output`] writes, [`error`] is every way a command fails, [`cli`] is the command line.
 
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
@@ -10,8 +12,10 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod document;
+pub mod error;
 pub mod facts;
 pub mod figures;
+pub mod format;
 pub mod html;
 pub mod markdown;
 pub mod next_year;
@@ -20,6 +24,8 @@ pub mod pdf;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod review;
 pub mod serve;
+pub mod settings;
 pub mod template;
 pub mod yaml;

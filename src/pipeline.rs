@@ -9,8 +9,9 @@ use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
 use crate::markdown::{self, Slot};
 use crate::project::Project;
+use crate::settings::Settings;
 use crate::template::Template;
-use crate::{html, yaml};
+use crate::{html, review, yaml};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -23,6 +24,39 @@ pub struct RenderRequest {
     pub draft: bool,
     /// Print every figure written in digits as `*`.
     pub mask: bool,
+}
+
+impl RenderRequest {
+    pub fn kind(&self) -> RenderKind {
+        match (self.draft, self.mask) {
+            (true, _) => RenderKind::Draft,
+            (false, true) => RenderKind::Masked,
+            (false, false) => RenderKind::Final,
+        }
+    }
+}
+
+/// Which copy of the speech a render is. Each copy has its own file names, so that writing one
+/// never replaces another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderKind {
+    /// The speech as it is given: every figure filled and checked.
+    Final,
+    /// Written despite errors, unfilled figures shown as markers, marked 草稿.
+    Draft,
+    /// The circulation copy: figures in digits printed as `*`.
+    Masked,
+}
+
+impl RenderKind {
+    /// The stem of the output files (`speech` → speech.md, speech.pdf, …).
+    pub fn stem(self) -> &'static str {
+        // Issue 8 gives the draft and the circulation copy their own (`speech-draft`,
+        // `speech-masked`); until then all three share the final speech's names.
+        match self {
+            RenderKind::Final | RenderKind::Draft | RenderKind::Masked => "speech",
+        }
+    }
 }
 
 /// One figure as a reviewer sees it.
@@ -64,6 +98,9 @@ impl FigureStatus {
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub year: i64,
+    pub kind: RenderKind,
+    /// The speech-wide settings (`templates/speech.yaml`): author and title for the metadata.
+    pub settings: Settings,
     pub markdown: String,
     pub document: Document,
     /// The speech alone as an HTML fragment (`<article class="speech">…</article>`).
@@ -77,6 +114,7 @@ pub struct Rendered {
 
 /// The inputs read and checked, before anything is rendered: what `check` needs.
 pub struct Checked {
+    pub settings: Settings,
     pub facts: Facts,
     pub declarations: Declarations,
     pub template: Template,
@@ -100,6 +138,9 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         root: root.to_path_buf(),
     };
     let mut fatal = Vec::new();
+    let settings = Settings::load(&project.settings())
+        .map_err(|e| fatal.extend(e))
+        .ok();
     let declarations = Declarations::load(&project.figures())
         .map_err(|e| fatal.extend(e))
         .ok();
@@ -107,32 +148,58 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     let template = Template::load(&project.template())
         .map_err(|e| fatal.push(e))
         .ok();
-    let (Some(declarations), Some(facts), Some(template)) = (declarations, facts, template) else {
+    let (Some(settings), Some(declarations), Some(facts), Some(template)) =
+        (settings, declarations, facts, template)
+    else {
         sort(&mut fatal);
         return Err(fatal);
     };
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
+    // The template is rendered here as `render` renders it, so that `check` also finds what only a
+    // render shows: a Tera error, or Markdown the document model does not hold.
+    match template.render(&template.figure_ids(), facts.year) {
+        Ok(md) => {
+            if let Err(refused) = markdown::to_document(&template, &md, &[], false) {
+                diagnostics.extend(refused);
+            }
+        }
+        Err(e) => diagnostics.push(e),
+    }
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
         let decl = declarations.figure(id)?;
-        let mut d = declarations.doc.error(
-            "unused-figure",
-            decl.pos,
-            format!("图 {id}“{}”已声明，但模板中没有用到", decl.label),
-        );
-        d.figure = Some(id.to_owned());
-        d.hint = Some("在模板中用 {{ fig.".to_owned() + id + " }} 印出它，或删除这条声明");
-        Some(d)
+        let warning = declarations
+            .doc
+            .warning(
+                "unused-figure",
+                decl.pos,
+                format!("数字 {id}“{}”已声明，但模板中没有用到", decl.label),
+            )
+            .with_figure(id)
+            .with_hint("在模板中用 {{ fig.".to_owned() + id + " }} 印出它，或删除这条声明");
+        Some(warning)
     }));
     sort(&mut diagnostics);
     Ok(Checked {
+        settings,
         facts,
         declarations,
         template,
         evaluation,
         diagnostics,
     })
+}
+
+/// `diagnostics` with those of `found` it does not hold yet, sorted.
+fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in found {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    }
+    sort(&mut diagnostics);
+    diagnostics
 }
 
 fn sort(diagnostics: &mut [Diagnostic]) {
@@ -153,37 +220,39 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
+    let kind = req.kind();
     let Checked {
+        settings,
         facts,
         template,
         evaluation,
-        mut diagnostics,
+        diagnostics,
         ..
     } = checked;
 
-    // One placeholder per distinct figure the template uses, in order of first use.
-    let mut ids: Vec<String> = Vec::new();
-    for usage in template.usages() {
-        if !ids.contains(&usage.id) {
-            ids.push(usage.id);
-        }
-    }
-    let markdown_with_placeholders = match template.render(&ids, facts.year) {
-        Ok(md) => md,
-        Err(e) => {
-            diagnostics.push(e);
-            sort(&mut diagnostics);
-            return Err(diagnostics);
-        }
-    };
+    // One placeholder per distinct figure the template uses, in order of first use. A template
+    // that cannot be rendered, or holds Markdown the document model does not, was reported by
+    // `check` already (a draft gets this far with errors), so its errors are not added twice.
+    let ids = template.figure_ids();
+    let markdown_with_placeholders = template
+        .render(&ids, facts.year)
+        .map_err(|e| joined(diagnostics.clone(), vec![e]))?;
     let slots: Vec<Slot> = ids
         .iter()
         .map(|id| slot(id, &evaluation, &facts, req.mask))
         .collect();
     let markdown = markdown::fill(&markdown_with_placeholders, &slots);
-    let document = markdown::to_document(&markdown_with_placeholders, &slots, req.draft);
-    let html_body = html::body(&markdown_with_placeholders, &slots);
-    let html_page = html::page(&document.title, &html_body, req.draft);
+    let document = markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
+        .map_err(|found| joined(diagnostics.clone(), found))?;
+    let html_body = html::body(&document);
+    // The speech's name from the settings, else the template's heading.
+    let html_page = html::page(
+        &document,
+        &html::PageMeta {
+            title: settings.title.as_deref().unwrap_or(&document.title),
+            author: settings.author.as_deref(),
+        },
+    );
     let figures = evaluation
         .figures
         .iter()
@@ -191,6 +260,8 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         .collect();
     Ok(Rendered {
         year: facts.year,
+        kind,
+        settings,
         markdown,
         document,
         html_body,
@@ -262,17 +333,14 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         .iter()
         .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
         .collect();
-    let value = figure.text.as_deref().unwrap_or(match figure.status {
-        FigureStatus::Invalid => "有误",
-        _ => "未填",
-    });
-    let unit = if figure.unit.is_empty() || figure.kind == "names" {
-        String::new()
-    } else {
-        figure.unit.clone()
-    };
+    let value = review::shown(
+        figure.text.as_deref(),
+        figure.status,
+        &figure.unit,
+        figure.kind,
+    );
     let tooltip = format!(
-        "{}：{value}{unit}\n算法：{}\n来源：{}",
+        "{}：{value}\n算法：{}\n来源：{}",
         figure.label,
         figure.formula,
         if sources.is_empty() {

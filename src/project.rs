@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Error;
+
 pub const TEMPLATE_FILE: &str = "speech.md.tera";
 pub const FIGURES_FILE: &str = "figures.yaml";
+pub const SETTINGS_FILE: &str = "speech.yaml";
 
 #[derive(Debug, Clone)]
 pub struct Project {
@@ -13,10 +16,10 @@ pub struct Project {
 
 impl Project {
     /// The nearest folder at or above `start` that holds both `templates/` and `facts/`.
-    pub fn discover(start: &Path) -> Result<Project, String> {
+    pub fn discover(start: &Path) -> Result<Project, Error> {
         let start = start
             .canonicalize()
-            .map_err(|e| format!("无法访问 {}：{e}", start.display()))?;
+            .map_err(|e| Error::io(start, "无法访问", &e))?;
         for dir in start.ancestors() {
             if dir.join("templates").is_dir() && dir.join("facts").is_dir() {
                 return Ok(Project {
@@ -24,22 +27,18 @@ impl Project {
                 });
             }
         }
-        Err(format!(
-            "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",
-            start.display()
-        ))
+        Err(Error::ProjectNotFound { from: start })
     }
 
-    pub fn at(root: &Path) -> Result<Project, String> {
+    pub fn at(root: &Path) -> Result<Project, Error> {
         if root.join("templates").is_dir() && root.join("facts").is_dir() {
             Ok(Project {
                 root: root.to_path_buf(),
             })
         } else {
-            Err(format!(
-                "{} 不是讲话稿项目：需要 templates/ 和 facts/ 两个文件夹",
-                root.display()
-            ))
+            Err(Error::NotAProject {
+                root: root.to_path_buf(),
+            })
         }
     }
 
@@ -49,6 +48,11 @@ impl Project {
 
     pub fn figures(&self) -> PathBuf {
         self.root.join("templates").join(FIGURES_FILE)
+    }
+
+    /// Speech-wide settings (author, title, …); may be missing.
+    pub fn settings(&self) -> PathBuf {
+        self.root.join("templates").join(SETTINGS_FILE)
     }
 
     pub fn facts_dir(&self) -> PathBuf {
@@ -77,7 +81,7 @@ impl Project {
 
     /// The facts file an argument names: a path, or a bare year (`2021` → facts/2021.yaml).
     /// Without an argument, the latest year in `facts/`.
-    pub fn facts_file(&self, arg: Option<&Path>) -> Result<PathBuf, String> {
+    pub fn facts_file(&self, arg: Option<&Path>) -> Result<PathBuf, Error> {
         match arg {
             Some(p) if p.exists() => Ok(p.to_path_buf()),
             Some(p) => {
@@ -88,14 +92,78 @@ impl Project {
                         return Ok(candidate);
                     }
                 }
-                Err(format!("找不到事实文件 {}", p.display()))
+                Err(Error::FactsNotFound {
+                    arg: p.to_path_buf(),
+                })
             }
-            None => self.years().pop().map(|(_, p)| p).ok_or_else(|| {
-                format!(
-                    "{} 中没有以年份命名的事实文件（如 2021.yaml）",
-                    self.facts_dir().display()
-                )
-            }),
+            None => self
+                .years()
+                .pop()
+                .map(|(_, p)| p)
+                .ok_or_else(|| Error::NoFacts {
+                    dir: self.facts_dir(),
+                }),
         }
     }
+
+    /// The facts files the arguments name (the latest year when there are none).
+    pub fn facts_files(&self, args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        if args.is_empty() {
+            return Ok(vec![self.facts_file(None)?]);
+        }
+        args.iter().map(|a| self.facts_file(Some(a))).collect()
+    }
+
+    /// Where the outputs of one facts file go: `output/<year>/`, or `DIR` given with `-o DIR`;
+    /// when `several` facts files are rendered at once, each gets a folder named after its file
+    /// (`2021` for facts/2021.yaml) under either.
+    pub fn output_dir(
+        &self,
+        output: Option<&Path>,
+        facts: &Path,
+        several: bool,
+        year: i64,
+    ) -> PathBuf {
+        let base = output.map_or_else(|| self.root.join("output"), Path::to_path_buf);
+        match (several, output) {
+            (true, _) => base.join(stem(facts)),
+            (false, Some(_)) => base,
+            (false, None) => base.join(year.to_string()),
+        }
+    }
+
+    /// Refuses several facts files that would be written into one folder (`a/2021.yaml` and
+    /// `b/2021.yaml`, or one file named twice): the second would silently replace the first.
+    pub fn refuse_shared_output(
+        &self,
+        output: Option<&Path>,
+        files: &[PathBuf],
+    ) -> Result<(), Error> {
+        if files.len() < 2 {
+            return Ok(());
+        }
+        for (i, second) in files.iter().enumerate() {
+            let dir = self.output_dir(output, second, true, 0);
+            if let Some(first) = files[..i]
+                .iter()
+                .find(|f| self.output_dir(output, f, true, 0) == dir)
+            {
+                return Err(Error::SharedOutput {
+                    dir,
+                    first: first.clone(),
+                    second: second.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The folder name for a facts file's outputs: its stem (`2021` for facts/2021.yaml).
+fn stem(facts: &Path) -> String {
+    facts
+        .file_stem()
+        .unwrap_or(facts.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::did_you_mean;
 
 /// Placeholders are taken from Supplementary Private Use Area-A, which no speech text contains.
@@ -49,7 +49,11 @@ impl Template {
                 line: 1,
                 column: 1,
             };
-            Diagnostic::error("io", format!("无法读取讲话稿模板：{e}"), Some(location))
+            Diagnostic::error(
+                Diagnostic::IO,
+                format!("无法读取讲话稿模板：{}", crate::error::explain_io(&e)),
+                Some(location),
+            )
         })?;
         Ok(Template {
             path: path.to_path_buf(),
@@ -76,6 +80,96 @@ impl Template {
             .nth(line.wrapping_sub(1))
             .map(str::to_owned);
         d
+    }
+
+    /// The distinct figure ids the template uses, in order of first use: `placeholder(i)` stands
+    /// for `figure_ids()[i]` in a render.
+    pub fn figure_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for usage in self.usages() {
+            if !ids.contains(&usage.id) {
+                ids.push(usage.id);
+            }
+        }
+        ids
+    }
+
+    /// An error about the character at byte `offset` of this template's rendered output, placed at
+    /// the template line it came from (see [`Template::locate`]).
+    pub fn error_in_output(
+        &self,
+        code: &'static str,
+        rendered: &str,
+        offset: usize,
+        message: String,
+    ) -> Diagnostic {
+        let (line, column) = self.locate(rendered, offset);
+        self.diagnostic(code, line, column, message)
+    }
+
+    /// The template line and column (1-based, in characters) that the character at byte `offset`
+    /// of the rendered output comes from.
+    ///
+    /// Tera keeps no map from its output back to the template, so the place is found by its line.
+    /// Each template line is read as a pattern in which its literal text must appear as written and
+    /// each `{{ }}`, `{% %}` or `{# #}` tag may stand for any text (a figure's placeholder, the
+    /// year, a loop's item, nothing); the output line holding `offset` is matched against every
+    /// pattern. The line with the most literal text that matches wins; when the same sentence is
+    /// written on several template lines, the k-th equal output line is given the k-th of them.
+    /// The column is that of the literal character the place was matched to. Where no line
+    /// matches, or the place falls in a tag's part of the match, the longest run of literal text
+    /// that the output line shares with a template line is taken instead, if it holds the place.
+    ///
+    /// Limits: a line printed wholly by tags (`{{ item }}` in a loop) has no literal text to match
+    /// and is found only through a line of the same shape; an output line joined from several
+    /// template lines (`{%-`/`-%}` eat the line break) is placed by the run of literal text holding
+    /// the place, or by the line the run belongs to; failing everything, the output line's own
+    /// number is given.
+    pub fn locate(&self, rendered: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(rendered.len());
+        let line_start = rendered[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = rendered[offset..]
+            .find('\n')
+            .map_or(rendered.len(), |i| offset + i);
+        let line_text = rendered[line_start..line_end].trim_end_matches('\r');
+        let text: Vec<char> = line_text.chars().collect();
+        let at = rendered[line_start..offset].chars().count();
+        let patterns = line_patterns(&self.source);
+
+        let mut best: Vec<(&LinePattern, Vec<usize>)> = Vec::new();
+        let mut best_score = 1;
+        for pattern in &patterns {
+            let score = pattern.literal_count();
+            if score < best_score {
+                continue;
+            }
+            if let Some(starts) = match_line(&pattern.items, &text) {
+                if score > best_score {
+                    best.clear();
+                    best_score = score;
+                }
+                best.push((pattern, starts));
+            }
+        }
+        let matched = (!best.is_empty()).then(|| {
+            let equal_before = rendered[..line_start]
+                .lines()
+                .filter(|l| l.trim_end_matches('\r') == line_text)
+                .count();
+            let (pattern, starts) = &best[equal_before.min(best.len() - 1)];
+            let (column, literal) = column_at(&pattern.items, starts, at);
+            (pattern.line, column, literal)
+        });
+        match matched {
+            Some((line, column, true)) => (line, column),
+            Some((line, column, false)) => {
+                shared_run(&patterns, &text, at, true).unwrap_or((line, column))
+            }
+            None => shared_run(&patterns, &text, at, false).unwrap_or_else(|| {
+                let output_line = rendered[..line_start].matches('\n').count() + 1;
+                (output_line.min(patterns.len()), at + 1)
+            }),
+        }
     }
 
     /// Every `fig.<id>` the template refers to, in order of appearance.
@@ -111,7 +205,8 @@ impl Template {
     }
 
     /// Problems between the template and the declarations: a figure used but not declared
-    /// (an error, with "did you mean") and a figure declared but never printed (a warning).
+    /// (an error, with "did you mean") and a figure declared but never printed (the warning
+    /// `unused_at` builds at its declaration).
     pub fn check_usages(
         &self,
         declared: &[&str],
@@ -138,9 +233,8 @@ impl Template {
         }
         for id in declared {
             if !usages.iter().any(|u| u.id == *id)
-                && let Some(mut d) = unused_at(id)
+                && let Some(d) = unused_at(id)
             {
-                d.severity = Severity::Warning;
                 out.push(d);
             }
         }
@@ -195,6 +289,203 @@ impl Template {
     }
 }
 
+/// One template line read as a pattern for the output lines it can print (see [`Template::locate`]).
+struct LinePattern {
+    /// 1-based.
+    line: usize,
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    /// A character written as is, with its 1-based column.
+    Literal(char, usize),
+    /// A Tera tag, or the part of one on this line: it may print any text or none. Its column.
+    Tag(usize),
+}
+
+impl LinePattern {
+    /// How much the line says of itself: its literal characters other than spaces.
+    fn literal_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i, Item::Literal(c, _) if !c.is_whitespace()))
+            .count()
+    }
+
+    /// The runs of literal characters between tags, each with the column of its first character.
+    fn literal_runs(&self) -> Vec<(usize, Vec<char>)> {
+        let mut runs: Vec<(usize, Vec<char>)> = Vec::new();
+        let mut in_run = false;
+        for item in &self.items {
+            match *item {
+                Item::Literal(c, column) => {
+                    if in_run {
+                        runs.last_mut().expect("a run is open").1.push(c);
+                    } else {
+                        runs.push((column, vec![c]));
+                        in_run = true;
+                    }
+                }
+                Item::Tag(_) => in_run = false,
+            }
+        }
+        runs
+    }
+}
+
+/// The template's lines as patterns: literal characters, and one `Tag` for each stretch of a
+/// `{{ }}`, `{% %}` or `{# #}` tag on the line (a tag spanning lines, such as the opening comment,
+/// leaves lines with no literal text, which then match nothing).
+fn line_patterns(source: &str) -> Vec<LinePattern> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut lines = vec![LinePattern {
+        line: 1,
+        items: Vec::new(),
+    }];
+    let mut closer: Option<char> = None;
+    let mut column = 1;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let items = &mut lines.last_mut().expect("one line at least").items;
+        let tag_here = |items: &mut Vec<Item>| {
+            if !matches!(items.last(), Some(Item::Tag(_))) {
+                items.push(Item::Tag(column));
+            }
+        };
+        match (c, closer) {
+            ('\n', _) => {
+                let line = lines.len() + 1;
+                lines.push(LinePattern {
+                    line,
+                    items: Vec::new(),
+                });
+                column = 1;
+                i += 1;
+                continue;
+            }
+            ('\r', _) if chars.get(i + 1) == Some(&'\n') => {}
+            ('{', None) if matches!(chars.get(i + 1), Some('{' | '%' | '#')) => {
+                closer = Some(if chars[i + 1] == '{' {
+                    '}'
+                } else {
+                    chars[i + 1]
+                });
+                tag_here(items);
+                i += 2;
+                column += 2;
+                continue;
+            }
+            (_, None) => items.push(Item::Literal(c, column)),
+            (_, Some(close)) => {
+                tag_here(items);
+                if c == close && chars.get(i + 1) == Some(&'}') {
+                    closer = None;
+                    i += 2;
+                    column += 2;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+        column += 1;
+    }
+    lines
+}
+
+/// Matches a whole output line against a pattern, a tag standing for any text (glob matching with
+/// backtracking, each tag taking as little as it can). For each item, the index of the output
+/// character where it starts.
+fn match_line(items: &[Item], text: &[char]) -> Option<Vec<usize>> {
+    let mut starts = vec![0; items.len()];
+    let (mut p, mut t) = (0, 0);
+    // The last tag passed and the output index up to which it currently extends.
+    let mut retry: Option<(usize, usize)> = None;
+    while p < items.len() || t < text.len() {
+        match items.get(p) {
+            Some(Item::Tag(_)) => {
+                starts[p] = t;
+                retry = Some((p, t));
+                p += 1;
+                continue;
+            }
+            Some(Item::Literal(c, _)) if text.get(t) == Some(c) => {
+                starts[p] = t;
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match retry {
+            Some((tag, end)) if end < text.len() => {
+                retry = Some((tag, end + 1));
+                p = tag + 1;
+                t = end + 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(starts)
+}
+
+/// The template column of output character `at`, given where each item of the match starts, and
+/// whether it is a literal character (else the tag whose output holds it).
+fn column_at(items: &[Item], starts: &[usize], at: usize) -> (usize, bool) {
+    let of = |item: &Item| match *item {
+        Item::Literal(_, c) => (c, true),
+        Item::Tag(c) => (c, false),
+    };
+    items
+        .iter()
+        .zip(starts)
+        .take_while(|(_, start)| **start <= at)
+        .last()
+        .map(|(item, _)| of(item))
+        .or_else(|| items.first().map(of))
+        .unwrap_or((1, false))
+}
+
+/// The template line and column of output character `at` by the longest run of literal text
+/// (two characters or more besides spaces) that a template line shares with the output line.
+/// With `holding`, only a run whose occurrence holds `at` counts; without, the place is the run's
+/// own column when the run does not hold it.
+fn shared_run(
+    patterns: &[LinePattern],
+    text: &[char],
+    at: usize,
+    holding: bool,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, (usize, usize))> = None;
+    for pattern in patterns {
+        for (column, run) in pattern.literal_runs() {
+            let weight = run.iter().filter(|c| !c.is_whitespace()).count();
+            if weight < 2 || best.is_some_and(|(w, _)| w >= weight) {
+                continue;
+            }
+            let Some(index) = find_chars(text, &run) else {
+                continue;
+            };
+            let holds = (index..index + run.len()).contains(&at);
+            if holds {
+                best = Some((weight, (pattern.line, column + (at - index))));
+            } else if !holding {
+                best = Some((weight, (pattern.line, column)));
+            }
+        }
+    }
+    best.map(|(_, place)| place)
+}
+
+/// Where `needle` first occurs in `haystack`, as a character index.
+fn find_chars(haystack: &[char], needle: &[char]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +536,49 @@ mod tests {
         assert_eq!(d[0].code, "undeclared-figure");
         assert_eq!(d[0].location.as_ref().unwrap().column, 6);
         assert!(d[0].hint.as_ref().unwrap().contains("fig.branches"));
+    }
+
+    /// Where `needle` (its first occurrence at or after byte `from`) stands in the render of `t`,
+    /// located back in the template.
+    fn locate_in_render(t: &Template, needle: &str, from: usize) -> (usize, usize) {
+        let out = t.render(&t.figure_ids(), 2021).unwrap();
+        let offset = from + out[from..].find(needle).expect("needle in the output");
+        t.locate(&out, offset)
+    }
+
+    #[test]
+    fn output_places_are_found_at_their_template_line() {
+        // The opening comment vanishes from the output: output line 1 is template line 3.
+        let t = template(
+            "{#- 说明\n两行 -#}\n# 标题\n\n达标{{ fig.a }}个，详见[网站](x)。\n\n{{ year }}年[另一处](y)。\n",
+        );
+        assert_eq!(locate_in_render(&t, "# 标题", 0), (3, 1));
+        // After a tag, columns count the tag as written, not its output.
+        assert_eq!(locate_in_render(&t, "[网站]", 0), (5, 18));
+        assert_eq!(locate_in_render(&t, "[另一处]", 0), (7, 12));
+        // A place inside a tag's output is given the tag.
+        assert_eq!(locate_in_render(&t, "2021", 0), (7, 1));
+    }
+
+    #[test]
+    fn lines_printed_by_loops_and_repeated_lines() {
+        let t = template(
+            "开头。\n\n{% for x in [\"甲\", \"乙\"] %}\n- 第{{ x }}项\n{% endfor %}\n\n- 同一句\n\n中间。\n\n- 同一句\n",
+        );
+        assert_eq!(locate_in_render(&t, "- 第乙项", 0), (4, 1));
+        let out = t.render(&[], 2021).unwrap();
+        let second = out.rfind("- 同一句").unwrap();
+        assert_eq!(locate_in_render(&t, "- 同一句", 0), (7, 1));
+        assert_eq!(t.locate(&out, second), (11, 1));
+    }
+
+    #[test]
+    fn lines_joined_by_whitespace_control() {
+        // `{%-` eats the line break: the output line is template lines 1 and 2 together.
+        let t = template("第一段的文字\n{%- if true %}[链接](x)在后{% endif %}\n");
+        assert_eq!(locate_in_render(&t, "[链接]", 0), (2, 15));
+        let t = template("{% if true -%}\n前面的一些文字\n{%- endif %}[链接](x)\n");
+        assert_eq!(locate_in_render(&t, "一些", 0), (2, 4));
+        assert_eq!(locate_in_render(&t, "[链接]", 0), (3, 13));
     }
 }

@@ -95,9 +95,14 @@ impl Document {
 
     /// An error at `pos` with the offending line attached.
     pub fn error(&self, code: &'static str, pos: Pos, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error(code, message, Some(self.location(pos)));
-        d.source_line = self.line_text(pos.line);
-        d
+        Diagnostic::error(code, message, Some(self.location(pos)))
+            .with_source_line(self.line_text(pos.line))
+    }
+
+    /// A warning at `pos` with the offending line attached.
+    pub fn warning(&self, code: &'static str, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, message, Some(self.location(pos)))
+            .with_source_line(self.line_text(pos.line))
     }
 }
 
@@ -176,7 +181,11 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    plain_error(path, "io", format!("无法读取文件：{e}"))
+    plain_error(
+        path,
+        Diagnostic::IO,
+        format!("无法读取文件：{}", crate::error::explain_io(e)),
+    )
 }
 
 fn plain_error(path: &Path, code: &'static str, message: String) -> Diagnostic {

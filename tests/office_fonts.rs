@@ -199,6 +199,59 @@ fn prc_kai() -> Vec<u8> {
     )
 }
 
+/// `tests/fixtures/fonts-cff/fake-fangsong-cff.otf`: a few characters of Noto Serif CJK SC (CFF
+/// outlines) named 仿宋_GB2312, PostScript name FangSong_GB2312-CFF.
+fn fake_cff_fangsong() -> Vec<u8> {
+    std::fs::read(Path::new(common::REPO).join("tests/fixtures/fonts-cff/fake-fangsong-cff.otf"))
+        .unwrap()
+}
+
+/// `office.ttc` whose face 0 is the CFF 仿宋_GB2312 with its outlines (the `CFF ` table) wiped,
+/// names intact, and face 1 WenQuanYi Micro Hei named 黑体.
+fn collection_with_a_broken_face() -> Vec<u8> {
+    let mut broken = fake_cff_fangsong();
+    let tables = u16::from_be_bytes([broken[4], broken[5]]) as usize;
+    let cff = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|r| &broken[*r..*r + 4] == b"CFF ")
+        .expect("the fixture has CFF outlines");
+    let word = |at: usize| u32::from_be_bytes(broken[at..at + 4].try_into().unwrap()) as usize;
+    let (at, len) = (word(cff + 8), word(cff + 12));
+    broken[at..at + len].fill(0);
+    let hei = renamed(
+        &bundled("wqy-microhei.ttf"),
+        0,
+        names(vec![(3, 1, 0x804, utf16("黑体"))], "SimHei"),
+    );
+    collection(&[broken, hei])
+}
+
+/// The lines of `stderr` starting with `prefix` (`警告：`, `提示：`).
+fn lines_starting<'a>(stderr: &'a str, prefix: &str) -> Vec<&'a str> {
+    stderr.lines().filter(|l| l.starts_with(prefix)).collect()
+}
+
+/// What a broken body face in `office-fonts/office.ttc` must make `render` and `serve` print:
+/// one warning naming the file and its face, and the one 提示 naming the body's stand-in, each
+/// line with its own prefix.
+fn assert_warned_and_noted(stderr: &str) {
+    let warnings = lines_starting(stderr, "警告：");
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with("警告：字体文件 office-fonts/office.ttc（仿宋_GB2312）无法使用：")
+            && warnings[0].contains("已跳过"),
+        "{stderr}"
+    );
+    let notes = lines_starting(stderr, "提示：");
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(
+        notes[0].starts_with("提示：未找到仿宋_GB2312，正文改用 AR PL SungtiL GB；")
+            && notes[0].ends_with("指定其所在文件夹"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("提示").count(), 1, "{stderr}");
+}
+
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
@@ -375,4 +428,88 @@ fn without_office_fonts_one_note_names_every_stand_in_and_bundled_fonts_give_non
     );
     run.expect_code(0);
     assert!(!run.stderr.contains("提示"), "{}", run.stderr);
+}
+
+#[test]
+fn a_cff_office_face_is_checked_converted_and_embedded_as_truetype() {
+    if !pdf_tools::have(&["pdftotext", "pdffonts"]) {
+        return;
+    }
+    let p = Project::sample();
+    write(&p.path("office-fonts/fangsong.otf"), &fake_cff_fangsong());
+    let run = render(
+        &p,
+        &[
+            "render",
+            "--format",
+            "md,pdf",
+            "--font-dir",
+            "office-fonts",
+            "-o",
+            "out",
+        ],
+        &[],
+    );
+    run.expect_code(0)
+        .expect_stderr("正文: 仿宋_GB2312 (office-fonts/fangsong.otf)");
+    assert!(
+        lines_starting(&run.stderr, "警告：").is_empty(),
+        "{}",
+        run.stderr
+    );
+    let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
+    assert_embedded_subset(&pdf_tools::pdffonts(&pdf), "FangSong_GB2312-CFF");
+    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+}
+
+#[test]
+fn a_broken_face_of_a_collection_is_skipped_with_a_warning_and_the_note_names_its_stand_in() {
+    let p = Project::sample();
+    write(
+        &p.path("office-fonts/office.ttc"),
+        &collection_with_a_broken_face(),
+    );
+    let args = [
+        "render",
+        "--format",
+        "pdf",
+        "--font-dir",
+        "office-fonts",
+        "-o",
+        "out",
+    ];
+    let run = render(&p, &args, &[]);
+    // The good face of the same file is used.
+    run.expect_code(0)
+        .expect_stderr("一级标题: 黑体 (office-fonts/office.ttc)");
+    assert_warned_and_noted(&run.stderr);
+
+    // Neither is a diagnostic: the render ends the same with or without them.
+    let bundled = render(&p, &[&args[..], &["--fonts", "bundled"]].concat(), &[]);
+    bundled.expect_code(0);
+    assert!(
+        !bundled.stderr.contains("警告") && !bundled.stderr.contains("提示"),
+        "{}",
+        bundled.stderr
+    );
+}
+
+#[test]
+fn serve_prints_the_font_warning_and_the_note_when_it_starts() {
+    let p = Project::sample();
+    write(
+        &p.path("office-fonts/office.ttc"),
+        &collection_with_a_broken_face(),
+    );
+    let run = p.serve_command(["--font-dir", "office-fonts"]).interrupt();
+    assert_warned_and_noted(&run.stderr);
+
+    let run = p
+        .serve_command(["--font-dir", "office-fonts", "--fonts", "bundled"])
+        .interrupt();
+    assert!(
+        !run.stderr.contains("警告") && !run.stderr.contains("提示"),
+        "{}",
+        run.stderr
+    );
 }

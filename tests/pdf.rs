@@ -6,7 +6,9 @@ mod common;
 use common::pdf_tools::{self, is_page_number, squeeze};
 use speechgen::document::{Block, Document};
 use speechgen::pdf::linebreak::{forbidden_end, forbidden_start};
-use speechgen::pdf::{FontChoice, PdfError, PdfOptions, PdfOutput, write_pdf};
+use speechgen::pdf::{
+    FontChoice, Metadata, PdfError, PdfOptions, PdfOutput, Typesetter, write_pdf,
+};
 
 fn bundled() -> PdfOptions {
     PdfOptions {
@@ -15,8 +17,17 @@ fn bundled() -> PdfOptions {
     }
 }
 
+/// The author a speech's settings give (`templates/speech.yaml`).
+const AUTHOR: &str = "某某单位";
+
 fn render(doc: &Document) -> PdfOutput {
-    write_pdf(doc, &bundled()).unwrap_or_else(|e| panic!("{e}"))
+    let meta = Metadata {
+        title: None,
+        author: Some(AUTHOR.into()),
+    };
+    Typesetter::new(&bundled())
+        .and_then(|t| t.typeset(doc, &meta))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The document's text as the reader should get it back: title, then each block.
@@ -191,7 +202,10 @@ fn check_info_and_fonts(out: &PdfOutput) {
         info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"),
         "{info}"
     );
-    assert!(info.contains("Author:"), "{info}");
+    assert!(
+        info.contains(&format!("Author:          {AUTHOR}")),
+        "{info}"
+    );
     assert!(!info.contains("CreationDate"), "no timestamps: {info}");
 
     let fonts = pdf_tools::pdffonts(&out.bytes);

@@ -123,3 +123,24 @@ fn a_character_no_face_has_is_refused_by_name_and_nothing_is_written() {
     p.run(["render", "--format", "md,html", "-o", "out"])
         .expect_code(0);
 }
+
+#[test]
+fn a_space_between_latin_words_is_printed() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let p = Project::sample();
+    p.edit_facts("media_column: 机关党建先锋", "media_column: Party Building");
+    p.run([
+        "render", "--fonts", "bundled", "--format", "pdf", "-o", "out",
+    ])
+    .expect_code(0);
+    let text = pdf_tools::pdftotext(&std::fs::read(p.path("out/speech.pdf")).unwrap());
+    assert!(squeeze(&text).contains("日报“PartyBuilding”专栏"), "{text}");
+    // The space where the name has it: not lost (PartyBuilding), not doubled. A line may
+    // break at it.
+    assert!(
+        text.contains("Party Building") || text.contains("Party\nBuilding"),
+        "{text}"
+    );
+}

@@ -4,6 +4,8 @@ mod common;
 
 use std::time::Duration;
 
+use speechgen::format::Renderers;
+
 use common::{Project, change_one_count, figure_text, figures, get, pdf_tools, raw, wait_for};
 
 /// Generous: a render is milliseconds and the debounce 80 ms, but CI machines stall.
@@ -269,14 +271,14 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
     let project = Project::sample();
     let renders = Arc::new(AtomicUsize::new(0));
     let counter = renders.clone();
-    let pdf: speechgen::serve::PdfRenderer = Arc::new(move |doc| {
+    let pdf = Renderers::with_pdf_engine(move |doc| {
         counter.fetch_add(1, Ordering::SeqCst);
         assert!(doc.draft, "the preview lays out the draft");
         // Slow enough that the concurrent requests below overlap.
         std::thread::sleep(Duration::from_millis(300));
         Ok(b"%PDF-1.7 fake".to_vec())
     });
-    let server = project.serve_with(|opts| opts.pdf = pdf);
+    let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
     let addr = server.addr;
     let answers: Vec<_> = (0..4)
         .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf")))
@@ -316,8 +318,8 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
 #[test]
 fn a_failing_pdf_renderer_does_not_stop_the_server() {
     let project = Project::sample();
-    let pdf: speechgen::serve::PdfRenderer = std::sync::Arc::new(|_| panic!("layout bug"));
-    let server = project.serve_with(|opts| opts.pdf = pdf);
+    let pdf = Renderers::with_pdf_engine(|_| panic!("layout bug"));
+    let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
     assert_eq!(server.get("/speech.pdf").status, 500);
     assert_eq!(server.get("/").status, 200);
 }

@@ -4,7 +4,7 @@
 //! was expected ("应是整数") at the value's own line and column. Every problem is collected: one
 //! run shows them all.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::facts::{Facts, Resolved, describe};
 use crate::yaml::{Node, Pos, Value};
 
@@ -79,14 +79,16 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
             .get("sample")
             .map(|e| e.key_pos)
             .unwrap_or(facts.doc.root.pos);
-        let mut d = facts.doc.error(
-            "sample-data",
-            pos,
-            "这是样例数据（sample: true）：数字是虚构的，不能用于正式讲话",
+        diagnostics.push(
+            facts
+                .doc
+                .warning(
+                    "sample-data",
+                    pos,
+                    "这是样例数据（sample: true）：数字是虚构的，不能用于正式讲话",
+                )
+                .with_hint("填入真实数据并核对后，删除 sample: true 这一行"),
         );
-        d.severity = Severity::Warning;
-        d.hint = Some("填入真实数据并核对后，删除 sample: true 这一行".into());
-        diagnostics.push(d);
     }
     dedup(&mut diagnostics);
     Evaluation {
@@ -600,10 +602,12 @@ impl<'a> Evaluator<'a> {
                         "{} 的最后一年不是本年度 {year}：数列可能没有更新",
                         fact.path
                     );
-                    self.report("stale-series", pos, &fact.path, msg, None);
-                    if let Some(d) = self.diagnostics.last_mut() {
-                        d.severity = Severity::Warning;
-                    }
+                    let warning = self
+                        .facts
+                        .doc
+                        .warning("stale-series", pos, msg)
+                        .with_fact(&fact.path);
+                    self.diagnostics.push(warning);
                 }
             }
             RuleKind::All { part, whole } => {

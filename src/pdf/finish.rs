@@ -41,7 +41,12 @@ pub fn subset_tag(subset: &[u8]) -> String {
         .collect()
 }
 
-pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<u8>, PdfError> {
+pub fn finish(
+    raw: &[u8],
+    plan: &Plan,
+    title: &str,
+    author: Option<&str>,
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
 
     // Fonts the pages actually set; genpdf lists every font (the builtin stand-ins for bold and
@@ -172,12 +177,14 @@ pub fn finish(raw: &[u8], plan: &Plan, title: &str, author: &str) -> Result<Vec<
     // Metadata: Unicode title, no timestamps, an id derived from the content.
     let mut info = Dictionary::new();
     info.set("Title", lopdf::text_string(title));
-    info.set("Author", lopdf::text_string(author));
+    if let Some(author) = author {
+        info.set("Author", lopdf::text_string(author));
+    }
     info.set("Creator", lopdf::text_string("speechgen"));
     info.set("Producer", lopdf::text_string("speechgen (genpdf, lopdf)"));
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    let mut parts: Vec<&[u8]> = vec![title.as_bytes()];
+    let mut parts: Vec<&[u8]> = vec![title.as_bytes(), author.unwrap_or("").as_bytes()];
     parts.extend(contents.iter().map(Vec::as_slice));
     parts.extend(plan.faces.iter().map(|f| f.subset.as_slice()));
     let id: Vec<u8> = [fnv1a(1, &parts), fnv1a(2, &parts)]

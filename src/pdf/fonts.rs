@@ -112,7 +112,8 @@ impl Face {
     }
 
     pub fn parse(&self) -> ttf_parser::Face<'_> {
-        // Every face was parsed once when chosen, so this cannot fail.
+        // A face from a font folder is in a FaceSet only once `check_face` accepted it, and the
+        // bundled faces are tested: this cannot fail.
         ttf_parser::Face::parse(self.bytes(), self.index).expect("face checked when chosen")
     }
 
@@ -130,10 +131,17 @@ impl Face {
 pub struct FaceSet {
     pub faces: Vec<Face>,
     role_face: [usize; 4],
+    warnings: Vec<String>,
     notes: Vec<String>,
 }
 
 impl FaceSet {
+    /// What the user should know about the choice: font files that were skipped, and why (each
+    /// names its file). The caller prints them; they never stop a render.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// What the user should know about the choice: one 提示 naming each office face that was
     /// not found and what stands in for it. Empty with `--fonts bundled`.
     pub fn notes(&self) -> &[String] {
@@ -178,53 +186,55 @@ fn bundled_faces() -> Vec<Face> {
     ]
 }
 
+/// Chooses a face for each role: with `FontChoice::Auto` the best-ranked office font found that
+/// passes `check_face`, else the bundled face. A font file that cannot be used is skipped with a
+/// warning, never an error: the bundled faces can always set the speech.
 pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut faces = bundled_faces();
     let mut role_face = Role::ALL.map(Role::bundled);
+    let mut warnings = Vec::new();
     let mut office = [false; 4];
     if matches!(opts.fonts, FontChoice::Auto) {
-        let found = files::discover(&opts.font_dirs);
-        // Two faces of one collection (a .ttc) share the file's bytes.
-        let mut loaded: HashMap<PathBuf, Arc<Vec<u8>>> = HashMap::new();
+        let found = files::discover(&opts.font_dirs, &mut warnings);
+        // Per face of a file: its index in `faces`, or None when it was found broken.
+        let mut loaded: HashMap<(PathBuf, u32), Option<usize>> = HashMap::new();
+        // Per file: its bytes, shared by the faces of one collection (a .ttc), read once.
+        let mut files_read: HashMap<PathBuf, Result<Arc<Vec<u8>>, String>> = HashMap::new();
         for role in Role::ALL {
-            let hit = role.office_families().iter().find_map(|want| {
+            let wanted = role.office_families();
+            let candidates = wanted.iter().flat_map(|want| {
                 found
                     .iter()
-                    .find(|f| f.names.iter().any(|n| same_family(n, want)))
+                    .filter(move |f| f.names.iter().any(|n| same_family(n, want)))
             });
-            if let Some(hit) = hit {
-                let data = match loaded.get(&hit.path) {
-                    Some(data) => data.clone(),
-                    None => {
-                        let data =
-                            Arc::new(std::fs::read(&hit.path).map_err(|e| PdfError::Font {
-                                face: hit.path.display().to_string(),
-                                reason: e.to_string(),
-                            })?);
-                        loaded.insert(hit.path.clone(), data.clone());
-                        data
+            for hit in candidates {
+                let key = (hit.path.clone(), hit.index);
+                let idx = *loaded.entry(key).or_insert_with(|| {
+                    // Named by the best-ranked office name the file carries.
+                    let family = wanted
+                        .iter()
+                        .find(|w| hit.names.iter().any(|n| same_family(n, w)))
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| hit.names[0].clone());
+                    match load(hit, &family, &mut files_read) {
+                        Ok(face) => {
+                            faces.push(face);
+                            Some(faces.len() - 1)
+                        }
+                        Err(reason) => {
+                            warnings.push(format!(
+                                "字体文件 {}（{family}）无法使用：{reason}。已跳过，改用其他字体；请重新安装或复制该字体",
+                                hit.path.display()
+                            ));
+                            None
+                        }
                     }
-                };
-                let family = role
-                    .office_families()
-                    .iter()
-                    .find(|w| hit.names.iter().any(|n| same_family(n, w)))
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| hit.names[0].clone());
-                let existing = faces
-                    .iter()
-                    .position(|f| f.path.as_deref() == Some(&hit.path) && f.index == hit.index);
-                let idx = existing.unwrap_or_else(|| {
-                    faces.push(Face {
-                        family,
-                        data,
-                        index: hit.index,
-                        path: Some(hit.path.clone()),
-                    });
-                    faces.len() - 1
                 });
-                role_face[role as usize] = idx;
-                office[role as usize] = true;
+                if let Some(idx) = idx {
+                    role_face[role as usize] = idx;
+                    office[role as usize] = true;
+                    break;
+                }
             }
         }
     }
@@ -240,13 +250,15 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     Ok(FaceSet {
         faces,
         role_face,
+        warnings,
         notes,
     })
 }
 
 /// The 提示 for the roles no office face was found for: “提示：未找到方正小标宋简体，标题改用
 /// WenQuanYi Micro Hei；…；安装该字体或用 --font-dir 指定其所在文件夹”. One line, so that a
-/// render prints it once however many faces are missing.
+/// render prints it once however many faces are missing. A role whose office file was found but
+/// skipped as broken is named here too (its warning says why).
 fn missing_office_faces(faces: &[Face], role_face: &[usize; 4], office: &[bool; 4]) -> Vec<String> {
     let missing: Vec<String> = Role::ALL
         .iter()
@@ -270,6 +282,163 @@ fn missing_office_faces(faces: &[Face], role_face: &[usize; 4], office: &[bool; 
     )]
 }
 
+/// Reads a found face (a collection's file once for all its faces) and checks it, or says why
+/// it cannot be used.
+fn load(
+    hit: &files::Found,
+    family: &str,
+    files_read: &mut HashMap<PathBuf, Result<Arc<Vec<u8>>, String>>,
+) -> Result<Face, String> {
+    let data = files_read
+        .entry(hit.path.clone())
+        .or_insert_with(|| {
+            std::fs::read(&hit.path)
+                .map(Arc::new)
+                .map_err(|e| format!("读取失败（{e}）"))
+        })
+        .clone()?;
+    check_face(&data, hit.index)?;
+    Ok(Face {
+        family: family.to_string(),
+        data,
+        index: hit.index,
+        path: Some(hit.path.clone()),
+    })
+}
+
+/// Checks everything the layout later relies on in face `index` of a file (a single font or a
+/// collection), so that a broken or unsuitable file is skipped when the faces are chosen
+/// instead of failing (or panicking) in the middle of a render: the tables `ttf_parser` needs
+/// (head, hhea, maxp), outlines (TrueType glyf/loca with sane locations, or CFF), advances
+/// (hmtx) and a Unicode cmap; then a trial through the same code a render runs (a CFF face
+/// converted to TrueType, then subset), read back as the layout and genpdf read it.
+fn check_face(data: &[u8], index: u32) -> Result<(), String> {
+    if data.is_empty() {
+        return Err("文件是空的（0 字节）".into());
+    }
+    let single = files::extract_face(data, index).ok_or("字体集合（.ttc）文件不完整或已损坏")?;
+    tables_inside(&single)?;
+    let face = ttf_parser::Face::parse(&single, 0).map_err(|e| {
+        use ttf_parser::FaceParsingError as E;
+        match e {
+            E::NoHeadTable => "缺少 head 表（字体头），或该表已损坏".to_string(),
+            E::NoHheaTable => "缺少 hhea 表（水平排版信息），或该表已损坏".to_string(),
+            E::NoMaxpTable => "缺少 maxp 表（字形数），或该表已损坏".to_string(),
+            E::UnknownMagic => "不是 TrueType 字体文件".to_string(),
+            E::MalformedFont | E::FaceIndexOutOfBounds => "字体文件已损坏".to_string(),
+        }
+    })?;
+    let tables = face.tables();
+    // As `cff::is_cff` decides for the render: no glyf table at all, CFF outlines instead. Such
+    // a face is converted to TrueType glyph by glyph (its glyf/loca are written by cff.rs, so
+    // there are none of its own to check); a face with a glyf table is read as TrueType.
+    let has_glyf = face
+        .raw_face()
+        .table(ttf_parser::Tag::from_bytes(b"glyf"))
+        .is_some();
+    let cff = !has_glyf && (tables.cff.is_some() || tables.cff2.is_some());
+    if tables.glyf.is_none() && !cff {
+        return Err("没有可用的字形轮廓（glyf/loca 表或 CFF 表）".into());
+    }
+    if tables.hmtx.is_none() {
+        return Err("缺少 hmtx 表（字宽）".into());
+    }
+    if !cff {
+        loca_inside_glyf(&face)?;
+    }
+    // The subsetter trusts the cmap: a glyph number past the font's last glyph panics it.
+    let glyphs = face.number_of_glyphs();
+    let (mut mapped, mut past_end) = (BTreeSet::new(), None);
+    for sub in tables
+        .cmap
+        .into_iter()
+        .flat_map(|c| c.subtables)
+        .filter(|s| s.is_unicode())
+    {
+        sub.codepoints(|cp| match sub.glyph_index(cp) {
+            Some(g) if g.0 >= glyphs => past_end = Some(cp),
+            Some(g) if g.0 != 0 && mapped.len() < 64 => mapped.extend(char::from_u32(cp)),
+            _ => {}
+        });
+    }
+    if let Some(cp) = past_end {
+        return Err(format!(
+            "字符表（cmap 表）已损坏：U+{cp:04X} 指向不存在的字形"
+        ));
+    }
+    if mapped.is_empty() {
+        return Err("没有 Unicode 字符表（cmap 表），无法按字取字形".into());
+    }
+    // A face fit for office text maps 中; otherwise any few characters it has do for the trial.
+    let probe: BTreeSet<char> = if face.glyph_index('中').is_some_and(|g| g.0 != 0) {
+        BTreeSet::from(['中'])
+    } else {
+        mapped.into_iter().take(4).collect()
+    };
+    let truetype = files::truetype_face(data, index, &probe)?;
+    let out = subset_font(&truetype, &probe, 1.0)?;
+    ttf_parser::Face::parse(&out, 0).map_err(|e| format!("取子集后无法读取（{e}）"))?;
+    genpdf::fonts::FontData::new(out, None).map_err(|e| format!("PDF 引擎无法读取（{e}）"))?;
+    Ok(())
+}
+
+/// The glyph locations (loca) rise and stay inside the outlines (glyf): the subsetter reads
+/// every glyph it keeps through them.
+fn loca_inside_glyf(face: &ttf_parser::Face<'_>) -> Result<(), String> {
+    use ttf_parser::head::IndexToLocationFormat;
+    let raw = face.raw_face();
+    let (Some(loca), Some(glyf)) = (
+        raw.table(ttf_parser::Tag::from_bytes(b"loca")),
+        raw.table(ttf_parser::Tag::from_bytes(b"glyf")),
+    ) else {
+        return Err("缺少 loca 或 glyf 表（字形位置与轮廓）".into());
+    };
+    let offsets: Vec<usize> = match face.tables().head.index_to_location_format {
+        IndexToLocationFormat::Short => loca
+            .chunks_exact(2)
+            .map(|b| 2 * usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .collect(),
+        IndexToLocationFormat::Long => loca
+            .chunks_exact(4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .collect(),
+    };
+    let glyphs = usize::from(face.number_of_glyphs());
+    let sane = offsets.len() > glyphs
+        && offsets[..=glyphs].windows(2).all(|w| w[0] <= w[1])
+        && offsets[glyphs] <= glyf.len();
+    if sane {
+        Ok(())
+    } else {
+        Err("字形位置表（loca 表）已损坏".into())
+    }
+}
+
+/// Every table the directory lists lies inside the file: a file cut short (a copy broken off)
+/// is named as such rather than as a missing table.
+fn tables_inside(font: &[u8]) -> Result<(), String> {
+    let bad = || "文件不完整或已损坏（表目录读不出）".to_string();
+    let n = u16::from_be_bytes(
+        font.get(4..6)
+            .ok_or_else(bad)?
+            .try_into()
+            .map_err(|_| bad())?,
+    );
+    for i in 0..usize::from(n) {
+        let rec = font.get(12 + 16 * i..28 + 16 * i).ok_or_else(bad)?;
+        let word = |at: usize| u32::from_be_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
+        let end = u64::from(word(8)) + u64::from(word(12));
+        if end > font.len() as u64 {
+            let tag = String::from_utf8_lossy(&rec[0..4]).trim().to_string();
+            return Err(format!(
+                "文件不完整：{tag} 表超出了文件末尾（文件只有 {} 字节），可能复制时被截断",
+                font.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn same_family(a: &str, b: &str) -> bool {
     let norm = |s: &str| -> String {
         s.chars()
@@ -289,7 +458,12 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         reason,
     };
     let single = files::truetype_face(face.bytes(), face.index, chars).map_err(err)?;
-    let font = fontcull_skrifa::FontRef::new(&single).map_err(|e| err(format!("{e:?}")))?;
+    subset_font(&single, chars, grid_factor).map_err(err)
+}
+
+/// `subset` of a single TrueType font (not a collection); Err says why in words.
+fn subset_font(single: &[u8], chars: &BTreeSet<char>, grid_factor: f64) -> Result<Vec<u8>, String> {
+    let font = fontcull_skrifa::FontRef::new(single).map_err(|e| format!("{e:?}"))?;
     let mut unicodes: IntSet<u32> = IntSet::empty();
     unicodes.extend(chars.iter().map(|c| *c as u32));
     // Vertical metrics, layout, morphing, bitmaps and hinting are of no use to a PDF viewer
@@ -313,8 +487,18 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         &IntSet::<NameId>::empty(),
         &IntSet::<u16>::empty(),
     );
-    let mut out = fontcull_klippa::subset_font(&font, &plan).map_err(|e| err(format!("{e:?}")))?;
-    scale_advances(&mut out, grid_factor).ok_or_else(|| err("子集缺少 hhea/hmtx 表".into()))?;
+    let mut out = fontcull_klippa::subset_font(&font, &plan).map_err(|e| format!("{e:?}"))?;
+    scale_advances(&mut out, grid_factor).ok_or("子集缺少 hhea/hmtx 表")?;
+    // A damaged outline can make the subsetter write a font without head or drop a glyph
+    // without an error: the layout measures the subset and a lost glyph would print blank.
+    let damaged = || "取子集失败：字形数据已损坏".to_string();
+    let written = ttf_parser::Face::parse(&out, 0).map_err(|_| damaged())?;
+    if !chars
+        .iter()
+        .all(|c| written.glyph_index(*c).is_some_and(|g| g.0 != 0))
+    {
+        return Err(damaged());
+    }
     Ok(out)
 }
 
@@ -402,5 +586,198 @@ mod tests {
         assert_eq!(p.glyph_hor_advance(g), Some(512));
         assert!(p.glyph_index('市').is_none());
         assert!(out.len() < 20_000, "{}", out.len());
+    }
+
+    const FAKE_FANGSONG: &[u8] = include_bytes!("../../tests/fixtures/fonts/fake-fangsong.ttf");
+    /// The same characters with CFF outlines (from Noto Serif CJK SC).
+    const FAKE_FANGSONG_CFF: &[u8] =
+        include_bytes!("../../tests/fixtures/fonts-cff/fake-fangsong-cff.otf");
+
+    /// What a render does with face `index` once `check_face` accepted it: measure it as the
+    /// layout does, turn it into TrueType for every character it maps (a CFF face converted),
+    /// subset that and read the subset back. Never a panic; an error only for a face that was
+    /// refused.
+    fn accepted_face_sets_text(data: &[u8], index: u32) -> Result<(), String> {
+        check_face(data, index)?;
+        let face = ttf_parser::Face::parse(data, index).expect("checked");
+        let mut chars = BTreeSet::new();
+        for sub in face.tables().cmap.expect("checked").subtables {
+            sub.codepoints(|cp| {
+                chars.extend(char::from_u32(cp));
+            });
+        }
+        for c in &chars {
+            if let Some(g) = face.glyph_index(*c) {
+                let _ = (face.glyph_bounding_box(g), face.glyph_hor_advance(g));
+            }
+        }
+        // A damaged glyph the trial did not meet may still fail here: as an error, not a panic
+        // and not a subset the layout cannot read.
+        if let Ok(out) = files::truetype_face(data, index, &chars)
+            .and_then(|single| subset_font(&single, &chars, 0.98))
+        {
+            ttf_parser::Face::parse(&out, 0).expect("a subset that passed its own check reads");
+        }
+        Ok(())
+    }
+
+    fn never_panics(label: &str, data: &[u8], index: u32) -> Result<(), String> {
+        std::panic::catch_unwind(|| accepted_face_sets_text(data, index))
+            .unwrap_or_else(|_| panic!("{label}: panicked"))
+    }
+
+    /// A .ttc collection of whole single fonts, each placed after the header with its table
+    /// offsets moved to where it lies.
+    fn collection(fonts: &[&[u8]]) -> Vec<u8> {
+        let header = 12 + 4 * fonts.len();
+        let mut out = b"ttcf".to_vec();
+        out.extend(0x0001_0000u32.to_be_bytes());
+        out.extend((fonts.len() as u32).to_be_bytes());
+        out.resize(header, 0);
+        for (i, font) in fonts.iter().enumerate() {
+            let at = out.len();
+            out[12 + 4 * i..16 + 4 * i].copy_from_slice(&(at as u32).to_be_bytes());
+            out.extend_from_slice(font);
+            let n = u16::from_be_bytes([font[4], font[5]]) as usize;
+            for t in 0..n {
+                let rec = at + 12 + 16 * t + 8;
+                let off = u32::from_be_bytes(out[rec..rec + 4].try_into().unwrap());
+                out[rec..rec + 4].copy_from_slice(&(off + at as u32).to_be_bytes());
+            }
+            while !out.len().is_multiple_of(4) {
+                out.push(0);
+            }
+        }
+        out
+    }
+
+    /// Where the table `tag` of the single font `data` lies: (offset, length).
+    fn table_at(data: &[u8], tag: &[u8; 4]) -> Option<(usize, usize)> {
+        let n = u16::from_be_bytes([data[4], data[5]]) as usize;
+        (0..n)
+            .map(|i| &data[12 + 16 * i..28 + 16 * i])
+            .find_map(|r| {
+                (&r[0..4] == tag).then(|| {
+                    (
+                        u32::from_be_bytes(r[8..12].try_into().unwrap()) as usize,
+                        u32::from_be_bytes(r[12..16].try_into().unwrap()) as usize,
+                    )
+                })
+            })
+    }
+
+    #[test]
+    fn the_office_font_fixture_passes_the_check() {
+        never_panics("whole", FAKE_FANGSONG, 0).unwrap();
+    }
+
+    #[test]
+    fn a_cff_face_passes_the_check_and_sets_its_characters() {
+        never_panics("whole", FAKE_FANGSONG_CFF, 0).unwrap();
+        let chars: BTreeSet<char> = "党建工作，2024".chars().collect();
+        let single = files::truetype_face(FAKE_FANGSONG_CFF, 0, &chars).unwrap();
+        let out = subset_font(&single, &chars, 0.98).unwrap();
+        let p = ttf_parser::Face::parse(&out, 0).unwrap();
+        assert!(p.tables().glyf.is_some() && p.tables().cff.is_none());
+        assert!(chars.iter().all(|c| p.glyph_index(*c).is_some()));
+    }
+
+    #[test]
+    fn each_face_of_a_collection_is_checked_on_its_own() {
+        let mut broken_cff = FAKE_FANGSONG_CFF.to_vec();
+        // The outlines of the CFF face wiped: its table directory and names still read.
+        let (at, len) = table_at(&broken_cff, b"CFF ").unwrap();
+        broken_cff[at..at + len].fill(0);
+        let ttc = collection(&[FAKE_FANGSONG, &broken_cff, FAKE_FANGSONG_CFF]);
+        never_panics("face 0", &ttc, 0).unwrap();
+        let err = never_panics("face 1", &ttc, 1).unwrap_err();
+        assert!(err.contains("字形轮廓"), "{err}");
+        never_panics("face 2", &ttc, 2).unwrap();
+        let err = check_face(&ttc, 3).unwrap_err();
+        assert!(err.contains(".ttc"), "{err}");
+    }
+
+    #[test]
+    fn a_face_without_head_is_refused_by_name() {
+        // The table directory keeps its size: the head record renamed to a tag nobody reads.
+        let mut data = FAKE_FANGSONG.to_vec();
+        let n = u16::from_be_bytes([data[4], data[5]]) as usize;
+        let rec = (0..n)
+            .map(|i| 12 + 16 * i)
+            .find(|r| &data[*r..*r + 4] == b"head");
+        let rec = rec.expect("the fixture has a head table");
+        data[rec..rec + 4].copy_from_slice(b"zzzz");
+        let err = check_face(&data, 0).unwrap_err();
+        assert!(err.contains("head"), "{err}");
+    }
+
+    /// Cut anywhere: the check refuses the face (or it is still whole enough to set text);
+    /// bytes overwritten inside each table, at its start, middle and end: never a panic.
+    fn refused_or_works_when_cut_or_damaged(font: &[u8]) {
+        for len in (0..font.len()).step_by(53) {
+            let cut = &font[..len];
+            if let Ok(()) = never_panics(&format!("cut at {len}"), cut, 0) {
+                panic!("a font cut at {len} of {} passed", font.len());
+            }
+        }
+        let n = u16::from_be_bytes([font[4], font[5]]) as usize;
+        for i in 0..n {
+            let r = &font[12 + 16 * i..28 + 16 * i];
+            let at = u32::from_be_bytes(r[8..12].try_into().unwrap()) as usize;
+            let len = u32::from_be_bytes(r[12..16].try_into().unwrap()) as usize;
+            let tag = String::from_utf8_lossy(&r[0..4]).to_string();
+            for pos in (0..len).step_by(len / 40 + 1) {
+                for fill in [0x00, 0xFF, 0x7F] {
+                    let mut data = font.to_vec();
+                    let end = (at + pos + 8).min(at + len);
+                    data[at + pos..end].fill(fill);
+                    let _ = never_panics(&format!("{tag}+{pos} = {fill:#x}"), &data, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_or_damaged_font_is_refused_or_works_never_panics() {
+        refused_or_works_when_cut_or_damaged(FAKE_FANGSONG);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_cff_font_is_refused_or_works_never_panics() {
+        refused_or_works_when_cut_or_damaged(FAKE_FANGSONG_CFF);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_face_of_a_collection_is_refused_or_works_never_panics() {
+        // The second face of a collection cut or damaged: the first is untouched.
+        let ttc = collection(&[FAKE_FANGSONG, FAKE_FANGSONG_CFF]);
+        let second = u32::from_be_bytes(ttc[16..20].try_into().unwrap()) as usize;
+        for len in (second..ttc.len()).step_by(97) {
+            let cut = &ttc[..len];
+            never_panics("first face", cut, 0).unwrap();
+            if let Ok(()) = never_panics(&format!("cut at {len}"), cut, 1) {
+                panic!("a collection cut at {len} of {} passed", ttc.len());
+            }
+        }
+        for pos in (second..ttc.len()).step_by(29) {
+            let mut data = ttc.clone();
+            let end = (pos + 8).min(data.len());
+            data[pos..end].fill(0xFF);
+            never_panics("first face", &data, 0).unwrap();
+            let _ = never_panics(&format!("+{pos}"), &data, 1);
+        }
+    }
+
+    #[test]
+    fn an_empty_or_foreign_file_is_no_font() {
+        assert!(check_face(&[], 0).unwrap_err().contains("0 字节"));
+        assert!(check_face(b"not a font at all, just text", 0).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("仿宋_GB2312.ttf");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(files::scan_file(&empty).unwrap_err().contains("0 字节"));
+        let text = dir.path().join("黑体.ttf");
+        std::fs::write(&text, "黑体").unwrap();
+        assert!(files::scan_file(&text).is_err());
     }
 }

@@ -9,6 +9,10 @@
 //! (“‘（《 …); a run of Latin letters or digits (1380, 96.6%) and the doubled marks —— and …… are
 //! never split. A violation is fixed by squeezing punctuation to pull the next segment in, or else
 //! by pushing a segment down and spreading the line; a line never overflows the text block.
+//!
+//! A space (U+0020) is a break opportunity and takes its advance inside a line, none at a line's
+//! start or end. Which spaces are printed at all is the caller's choice (`is_word_space`): one
+//! between Latin words is, CJK text has none.
 
 use std::ops::Range;
 
@@ -142,6 +146,14 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_graphic() || (c.is_alphanumeric() && !is_cjk(c))
 }
 
+/// Whether a space between `before` and `after` is a word space, printed and measured: between
+/// Latin words and numbers (`Party Building`, `Windows 10`) it is. Beside a CJK character or a
+/// full-width mark it is not: Chinese sets no spaces between words (a line may break anywhere),
+/// so such a space is a slip or a soft line break and takes no room.
+pub fn is_word_space(before: char, after: char) -> bool {
+    is_word_char(before) && is_word_char(after)
+}
+
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF
@@ -251,15 +263,10 @@ pub fn break_lines(
             }
         }
     }
+    // Spaces count: one that ends up at a line's end is dropped from it when the line is set.
     let width_of = |r: &Range<usize>, cut_l: &[f64], cut_r: &[f64]| -> f64 {
         r.clone()
-            .map(|i| {
-                if chars[i] == ' ' {
-                    0.0
-                } else {
-                    pieces[i].advance - cut_l[i] - cut_r[i]
-                }
-            })
+            .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
             .sum()
     };
 
@@ -349,9 +356,12 @@ pub fn break_lines(
             .clone()
             .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
             .collect();
-        for (k, i) in range.clone().enumerate() {
-            if chars[i] == ' ' {
-                adv[k] = 0.0;
+        let line = &chars[range.clone()];
+        let leading = line.iter().take_while(|c| **c == ' ').count();
+        let trailing = line.iter().rev().take_while(|c| **c == ' ').count();
+        for (k, a) in adv.iter_mut().enumerate() {
+            if k < leading || k >= line.len() - trailing {
+                *a = 0.0;
             }
         }
         let natural: f64 = adv.iter().sum();
@@ -398,8 +408,8 @@ fn squeeze_room(pieces: &[Piece], candidates: &[usize], cut_l: &[f64], cut_r: &[
 /// Spreads `slack` evenly over every gap between the line's segments (each CJK character, mark,
 /// number or doubled mark), as a typesetter spreads a short line: putting it after marks or
 /// around numbers first leaves single holes (“会议， 起草下发 《关于…”) that catch the eye.
-/// A number stays tight inside, and a run of spaces (a soft line break) counts as one gap, not
-/// one on each side. The layout sets the evenly spread glyphs as one run with character spacing.
+/// A number stays tight inside, and a space counts as one gap with its neighbours, not one on
+/// each side: the gap between two words is their space and one share of the slack. The layout sets the evenly spread glyphs as one run with character spacing.
 fn spread(chars: &[char], range: &Range<usize>, slack: f64, extra: &mut [f64]) {
     let line = &chars[range.clone()];
     let visible: Vec<Range<usize>> = tokens(line)
@@ -527,8 +537,35 @@ mod tests {
     }
 
     #[test]
+    fn a_space_between_words_keeps_its_width_and_breaks_there() {
+        let s = "甲乙Party Building丙";
+        let p = pieces(s);
+        // Room for 甲乙Party and its space, not for Building: the line breaks at the space.
+        let lines = break_lines(&p, 6.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙Party ", "Building丙"]);
+        // The first line is spread to the full width over its glyphs: the space at its end takes
+        // no room, so y ends at the right edge.
+        let y = lines[0].x[6];
+        assert!((y + EM / 2.0 - 6.0 * EM).abs() < 1e-9, "{:?}", lines[0].x);
+        // On one line the space holds its width.
+        let lines = break_lines(&p, 20.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        let x = &lines[0].x;
+        assert!((x[8] - x[6] - EM).abs() < 1e-9, "y, space, B: {x:?}");
+    }
+
+    #[test]
+    fn word_spaces_are_between_latin_words_only() {
+        assert!(is_word_space('y', 'B'));
+        assert!(is_word_space('s', '1'));
+        assert!(!is_word_space('党', 'P'));
+        assert!(!is_word_space('y', '建'));
+        assert!(!is_word_space('”', 'A'));
+        assert!(!is_word_space('。', '“'));
+    }
+
+    #[test]
     fn a_soft_break_counts_as_one_gap() {
-        // A space (a Markdown soft line break) takes no room and gets no double share.
+        // A space the caller gives no width (a Markdown soft line break) gets no double share.
         let s = "甲乙 丙丁戊。";
         let p: Vec<Piece> = s
             .chars()
@@ -650,7 +687,23 @@ mod tests {
                                 "overflow in {:?}", got
                             );
                         }
+                        // A space between glyphs of a line keeps its width up to the next
+                        // glyph's ink.
+                        for k in 1..l.range.len().saturating_sub(1) {
+                            let (i0, i1) = (l.range.start + k, l.range.start + k + 1);
+                            let inside = p[l.range.start..i0].iter().any(|q| q.ch != ' ');
+                            if inside && p[i0].ch == ' ' && p[i1].ch != ' ' {
+                                proptest::prop_assert!(
+                                    l.x[k + 1] + p[i1].squeeze_left - l.x[k] >= p[i0].advance - 1e-9,
+                                    "space squeezed in {:?}", got
+                                );
+                            }
+                        }
                         let t = &got[i];
+                        // Only the text's own start may be a space: a line breaks after one.
+                        if i > 0 {
+                            proptest::prop_assert!(!t.starts_with(' '), "{:?}", got);
+                        }
                         // The text's own first character may be anything.
                         let after_text = got[..i].iter().any(|g| g.chars().any(|c| c != ' '));
                         if after_text && let Some(c) = t.chars().find(|c| *c != ' ') {

@@ -164,12 +164,20 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
-/// Author written into the PDF's metadata.
-pub const AUTHOR: &str = "市直机关工委";
+/// What the file says about itself beside its pages (its Info dictionary), from the speech's
+/// settings (`templates/speech.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The speech's name; None: the document's title.
+    pub title: Option<String>,
+    /// Who gives the speech; None: no Author entry.
+    pub author: Option<String>,
+}
 
-/// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+/// Lays out the document on the GB/T 9704 page and returns the finished PDF, its metadata
+/// the document's title alone.
 pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    Typesetter::new(opts)?.typeset(doc)
+    Typesetter::new(opts)?.typeset(doc, &Metadata::default())
 }
 
 /// The faces chosen once, for any number of documents. Choosing them walks the system's font
@@ -187,17 +195,24 @@ impl Typesetter {
         })
     }
 
+    /// Font files skipped while choosing the faces, each with its path and why (printed by the
+    /// caller; they never stop a render).
+    pub fn warnings(&self) -> &[String] {
+        self.faces.warnings()
+    }
+
     /// Notes for the user about the faces chosen (an office face missing and what stands in),
     /// to print once per render; never diagnostics, so `--deny-warnings` ignores them.
-    pub fn notes(&self) -> Vec<String> {
-        self.faces.notes().to_vec()
+    pub fn notes(&self) -> &[String] {
+        self.faces.notes()
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
-    pub fn typeset(&self, doc: &Document) -> Result<PdfOutput, PdfError> {
+    pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let plan = layout::plan(doc, &self.faces)?;
         let raw = element::render(doc, &plan)?;
-        let bytes = finish::finish(&raw, &plan, &doc.title, AUTHOR)?;
+        let title = meta.title.as_deref().unwrap_or(&doc.title);
+        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref())?;
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {

@@ -25,7 +25,6 @@ mod routes;
 mod state;
 mod watch;
 
-use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,16 +32,13 @@ use std::thread::JoinHandle;
 
 use tokio::sync::watch as signal;
 
-use crate::document::Document;
+use crate::error::Error;
+use crate::format::Renderers;
 use crate::pipeline::RenderRequest;
 
 pub use page::View;
 pub use state::{Rerendered, rerender};
 pub use watch::DEBOUNCE;
-
-/// Lays out a draft as PDF. The server calls it at most once per version of the inputs, on a
-/// blocking thread.
-pub type PdfRenderer = Arc<dyn Fn(&Document) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// The port `speechgen serve` suggests when none is given.
 pub const DEFAULT_PORT: u16 = 4000;
@@ -58,65 +54,20 @@ pub struct ServeOptions {
     pub host: IpAddr,
     /// 0 picks any free port.
     pub port: u16,
-    pub pdf: PdfRenderer,
+    /// Makes the downloads (`/speech.pdf`), at most once per version of the inputs, on a
+    /// blocking thread.
+    pub renderers: Arc<Renderers>,
 }
 
 impl ServeOptions {
     /// Loopback, default port.
-    pub fn new(root: impl Into<PathBuf>, facts: impl Into<PathBuf>, pdf: PdfRenderer) -> Self {
+    pub fn new(root: impl Into<PathBuf>, facts: impl Into<PathBuf>, renderers: Renderers) -> Self {
         ServeOptions {
             root: root.into(),
             facts: facts.into(),
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
-            pdf,
-        }
-    }
-}
-
-/// Why the server could not start. Messages are for office staff, in Chinese.
-#[derive(Debug)]
-pub enum ServeError {
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    Watch {
-        path: PathBuf,
-        source: notify_debouncer_full::notify::Error,
-    },
-    Io {
-        what: String,
-        source: std::io::Error,
-    },
-}
-
-impl fmt::Display for ServeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ServeError::Bind { addr, source } if source.kind() == std::io::ErrorKind::AddrInUse => {
-                write!(
-                    f,
-                    "端口 {} 已被占用：请用 --port 换一个端口（--port 0 表示任选空闲端口）",
-                    addr.port()
-                )
-            }
-            ServeError::Bind { addr, source } => {
-                write!(f, "无法在 {addr} 上启动预览服务器：{source}")
-            }
-            ServeError::Watch { path, source } => {
-                write!(f, "无法监视 {}：{source}", path.display())
-            }
-            ServeError::Io { what, source } => write!(f, "{what}：{source}"),
-        }
-    }
-}
-
-impl std::error::Error for ServeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ServeError::Bind { source, .. } | ServeError::Io { source, .. } => Some(source),
-            ServeError::Watch { source, .. } => Some(source),
+            renderers: Arc::new(renderers),
         }
     }
 }
@@ -170,13 +121,11 @@ pub fn url(addr: SocketAddr) -> String {
 
 /// Renders the draft, starts watching its inputs and starts listening. Returns once the server
 /// accepts connections; it runs on threads of its own until the `Server` is dropped.
-pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
+pub fn start(opts: ServeOptions) -> Result<Server, Error> {
     // Canonical paths, so that the watcher's event paths compare equal to ours.
     let canonical = |p: &PathBuf, what: &str| {
-        p.canonicalize().map_err(|e| ServeError::Io {
-            what: format!("找不到{what} {}", p.display()),
-            source: e,
-        })
+        p.canonicalize()
+            .map_err(|e| Error::io(p, &format!("找不到{what}"), &e))
     };
     let root = canonical(&opts.root, "项目文件夹")?;
     // `2021.yaml` alone has the empty path as parent: that is the current folder.
@@ -194,13 +143,13 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
     };
 
     let addr = SocketAddr::new(opts.host, opts.port);
-    let listener = TcpListener::bind(addr).map_err(|e| ServeError::Bind { addr, source: e })?;
+    let listener = TcpListener::bind(addr).map_err(|e| Error::Bind { addr, source: e })?;
     let addr = listener
         .local_addr()
-        .map_err(|e| ServeError::Bind { addr, source: e })?;
+        .map_err(|e| Error::Bind { addr, source: e })?;
     listener
         .set_nonblocking(true)
-        .map_err(|e| ServeError::Bind { addr, source: e })?;
+        .map_err(|e| Error::Bind { addr, source: e })?;
 
     let state = state::State::new(request);
     let inputs = watch::Inputs {
@@ -219,7 +168,7 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
 
     let app = routes::App {
         state,
-        pdf: opts.pdf,
+        renderers: opts.renderers,
         source: page::display_path(&root, &facts).display().to_string(),
         loopback_only: addr.ip().is_loopback(),
     };
@@ -229,10 +178,7 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
         .thread_name("speechgen-serve")
         .enable_all()
         .build()
-        .map_err(|e| ServeError::Io {
-            what: "无法启动预览服务器".into(),
-            source: e,
-        })?;
+        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
     let thread = std::thread::Builder::new()
         .name("speechgen-serve-main".into())
         .spawn(move || {
@@ -247,10 +193,7 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
             // A PDF still being laid out for a client that is gone must not hold up Ctrl-C.
             runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         })
-        .map_err(|e| ServeError::Io {
-            what: "无法启动预览服务器".into(),
-            source: e,
-        })?;
+        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
     Ok(Server {
         addr,
         stop,
@@ -261,25 +204,16 @@ pub fn start(opts: ServeOptions) -> Result<Server, ServeError> {
 
 /// Starts the server, calls `on_ready` with its address (print it, open the browser), and serves
 /// until Ctrl-C. The whole of `speechgen serve` after argument parsing.
-pub fn run_blocking(
-    opts: ServeOptions,
-    on_ready: impl FnOnce(SocketAddr),
-) -> Result<(), ServeError> {
+pub fn run_blocking(opts: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result<(), Error> {
     let server = start(opts)?;
     on_ready(server.addr);
     let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| ServeError::Io {
-            what: "无法等待 Ctrl-C".into(),
-            source: e,
-        })?;
+        .map_err(|e| Error::Internal(format!("无法等待 Ctrl-C：{e}")))?;
     signals
         .block_on(tokio::signal::ctrl_c())
-        .map_err(|e| ServeError::Io {
-            what: "无法等待 Ctrl-C".into(),
-            source: e,
-        })?;
+        .map_err(|e| Error::Internal(format!("无法等待 Ctrl-C：{e}")))?;
     server.shutdown();
     Ok(())
 }

@@ -114,10 +114,7 @@ fn figure_row(h: &mut String, root: &Path, f: &FigureReport) {
         FigureStatus::Invalid => ("invalid", "无效"),
     };
     let value = f.value.as_deref().unwrap_or("");
-    let shown = match (&f.value, f.unit.as_str()) {
-        (Some(v), unit) => format!("{v}{unit}"),
-        (None, _) => "—".to_string(),
-    };
+    let shown = f.shown();
     // `facts/2021.yaml:12:5` even if the pipeline gives absolute paths: short enough to read.
     let sources: Vec<String> = f
         .sources
@@ -127,7 +124,7 @@ fn figure_row(h: &mut String, root: &Path, f: &FigureReport) {
     // The tooltip reads these attributes (with textContent, never as HTML).
     let _ = write!(
         h,
-        "<tr class=\"st-{status}\" data-figure=\"{id}\" data-label=\"{label}\" data-value=\"{value}\" data-unit=\"{unit}\" data-kind=\"{kind}\" data-status=\"{status}\" data-formula=\"{formula}\" data-sources=\"{sources}\"><td><a href=\"#\" class=\"goto\">{label}</a></td><td class=\"val\">{shown}</td><td class=\"st\">{status_cn}</td></tr>",
+        "<tr class=\"st-{status}\" data-figure=\"{id}\" data-label=\"{label}\" data-value=\"{value}\" data-unit=\"{unit}\" data-kind=\"{kind}\" data-status=\"{status}\" data-shown=\"{shown}\" data-formula=\"{formula}\" data-sources=\"{sources}\"><td><a href=\"#\" class=\"goto\">{label}</a></td><td class=\"val\">{shown}</td><td class=\"st\">{status_cn}</td></tr>",
         id = escape(&f.id),
         label = escape(&f.label),
         value = escape(value),

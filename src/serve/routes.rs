@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 
-use super::PdfRenderer;
+use crate::format::{Format, Renderers};
+
 use super::http::stopped;
 use super::page;
 use super::state::State as Drafts;
@@ -33,7 +34,7 @@ const LONG_POLL: Duration = Duration::from_secs(25);
 #[derive(Clone)]
 pub struct App {
     pub state: Arc<Drafts>,
-    pub pdf: PdfRenderer,
+    pub renderers: Arc<Renderers>,
     /// The facts file as shown in the banner (`facts/2021.yaml`).
     pub source: String,
     /// Listening on loopback: then only requests addressed to an IP or `localhost` are answered.
@@ -170,13 +171,13 @@ async fn version(State(ctx): State<Ctx>, uri: Uri) -> Response {
 
 async fn pdf(State(ctx): State<Ctx>) -> Response {
     let snap = ctx.app.state.current();
-    let render = ctx.app.pdf.clone();
+    let renderers = ctx.app.renderers.clone();
     // Laying out a PDF is CPU work: keep it off the threads that answer requests. The blocking
     // task runs to the end even if the client goes away, so its result is cached for the next.
-    match tokio::task::spawn_blocking(move || snap.pdf(&render)).await {
+    match tokio::task::spawn_blocking(move || snap.pdf(&renderers)).await {
         Ok(Some(Ok(bytes))) => (
             [
-                (header::CONTENT_TYPE, "application/pdf"),
+                (header::CONTENT_TYPE, Format::Pdf.media_type()),
                 (
                     header::CONTENT_DISPOSITION,
                     "inline; filename=\"speech-draft.pdf\"",
@@ -185,10 +186,7 @@ async fn pdf(State(ctx): State<Ctx>) -> Response {
             bytes,
         )
             .into_response(),
-        Ok(Some(Err(message))) => plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("PDF 生成失败：{message}"),
-        ),
+        Ok(Some(Err(message))) => plain(StatusCode::INTERNAL_SERVER_ERROR, message),
         Ok(None) => plain(
             StatusCode::SERVICE_UNAVAILABLE,
             "草稿有错误，无法生成 PDF：请先改正预览页上显示的错误。",

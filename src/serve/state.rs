@@ -9,11 +9,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use axum::body::Bytes;
 use tokio::sync::watch;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::Document;
-use crate::pipeline::{self, RenderRequest};
+use crate::diagnostic::Diagnostic;
+use crate::format::{Format, Renderers};
+use crate::pipeline::{self, RenderRequest, Rendered};
 
-use super::PdfRenderer;
 use super::page::{self, View};
 
 /// One version of the draft, as served.
@@ -22,21 +21,27 @@ pub struct Snapshot {
     /// restarted server differ from the one a page was loaded from, so the page refreshes.
     pub tag: String,
     pub view: View,
-    /// The speech to lay out as PDF; `None` when the inputs are broken.
-    pub document: Option<Document>,
+    /// The speech to download in other formats; `None` when the inputs are broken.
+    pub rendered: Option<Rendered>,
     /// The PDF of this version, rendered on first request. `OnceLock::get_or_init` blocks
     /// concurrent callers until the first finishes, so simultaneous requests share one render.
+    /// A failure is kept as its message: it is shown, and the same inputs fail the same way.
     pdf: OnceLock<Result<Bytes, String>>,
 }
 
 impl Snapshot {
     /// The PDF of this version: rendered once, then served from memory. Blocking; call it from
     /// a blocking thread.
-    pub fn pdf(&self, render: &PdfRenderer) -> Option<Result<Bytes, String>> {
-        let document = self.document.as_ref()?;
+    pub fn pdf(&self, renderers: &Renderers) -> Option<Result<Bytes, String>> {
+        let rendered = self.rendered.as_ref()?;
         Some(
             self.pdf
-                .get_or_init(|| render(document).map(Bytes::from))
+                .get_or_init(|| {
+                    Format::Pdf
+                        .render(rendered, renderers)
+                        .map(Bytes::from)
+                        .map_err(|e| e.to_string())
+                })
                 .clone(),
         )
     }
@@ -45,7 +50,7 @@ impl Snapshot {
 /// The outcome of one render, before it is given a version.
 pub struct Rerendered {
     pub view: View,
-    pub document: Option<Document>,
+    pub rendered: Option<Rendered>,
 }
 
 /// Renders the draft and lays out the preview for it: exactly what the server does after each
@@ -55,8 +60,10 @@ pub fn rerender(req: &RenderRequest) -> Rerendered {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::render(req)))
         .unwrap_or_else(|panic| Err(vec![internal_error(panic)]));
     let view = page::view(&req.root, &result);
-    let document = result.ok().map(|r| r.document);
-    Rerendered { view, document }
+    Rerendered {
+        view,
+        rendered: result.ok(),
+    }
 }
 
 fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
@@ -65,16 +72,12 @@ fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    Diagnostic {
-        severity: Severity::Error,
-        code: "internal",
-        message: format!("speechgen 内部错误，草稿无法生成：{what}"),
-        location: None,
-        figure: None,
-        fact: None,
-        hint: Some("这是程序的缺陷，不是文件的问题：请把本页内容报告给维护者。".into()),
-        source_line: None,
-    }
+    Diagnostic::error(
+        "internal",
+        format!("speechgen 内部错误，草稿无法生成：{what}"),
+        None,
+    )
+    .with_hint("这是程序的缺陷，不是文件的问题：请把本页内容报告给维护者。")
 }
 
 /// Holds the current snapshot and publishes new ones.
@@ -134,7 +137,7 @@ fn snapshot(boot: u64, version: u64, r: Rerendered) -> Snapshot {
     Snapshot {
         tag: format!("{boot}-{version}"),
         view: r.view,
-        document: r.document,
+        rendered: r.rendered,
         pdf: OnceLock::new(),
     }
 }

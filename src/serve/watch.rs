@@ -16,7 +16,7 @@ use notify_debouncer_full::notify::{
 };
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use super::ServeError;
+use crate::error::Error;
 
 /// How long the folders must stay quiet before a render: long enough to gather the several events
 /// of one save (write temp file, rename, chmod), short enough to stay well inside the one second a
@@ -72,10 +72,7 @@ pub struct Watch {
 
 /// Watches `inputs` and calls `on_change` on a thread of its own after each debounced change.
 /// Changes arriving while `on_change` runs are coalesced into one more call.
-pub fn watch(
-    inputs: Inputs,
-    mut on_change: impl FnMut() + Send + 'static,
-) -> Result<Watch, ServeError> {
+pub fn watch(inputs: Inputs, mut on_change: impl FnMut() + Send + 'static) -> Result<Watch, Error> {
     let (tx, rx) = mpsc::channel::<()>();
     let filter = inputs.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
@@ -95,17 +92,15 @@ pub fn watch(
             let _ = tx.send(());
         }
     })
-    .map_err(|e| ServeError::Watch {
+    .map_err(|e| Error::Watch {
         path: inputs.facts.clone(),
         source: e,
     })?;
     for (folder, mode) in inputs.folders() {
-        debouncer
-            .watch(&folder, mode)
-            .map_err(|e| ServeError::Watch {
-                path: folder.clone(),
-                source: e,
-            })?;
+        debouncer.watch(&folder, mode).map_err(|e| Error::Watch {
+            path: folder.clone(),
+            source: e,
+        })?;
     }
     let thread = std::thread::Builder::new()
         .name("speechgen-render".into())
@@ -116,10 +111,7 @@ pub fn watch(
                 on_change();
             }
         })
-        .map_err(|e| ServeError::Io {
-            what: "无法启动渲染线程".into(),
-            source: e,
-        })?;
+        .map_err(|e| Error::Internal(format!("无法启动渲染线程：{e}")))?;
     Ok(Watch {
         debouncer: Some(debouncer),
         thread: Some(thread),
@@ -152,6 +144,7 @@ mod tests {
         assert!(!inputs.is_input(Path::new("/p/facts/.2021.yaml.swp")));
         assert!(inputs.is_input(Path::new("/p/templates/speech.md.tera")));
         assert!(inputs.is_input(Path::new("/p/templates/figures.yaml")));
+        assert!(inputs.is_input(Path::new("/p/templates/speech.yaml")));
         assert!(!inputs.is_input(Path::new("/p/templates/.figures.yaml.swp")));
         assert!(!inputs.is_input(Path::new("/p/templates/speech.md.tera~")));
         assert!(!inputs.is_input(Path::new("/p/output/2021/speech.html")));

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use speechgen::serve::{self, PdfRenderer, ServeError, ServeOptions, Server};
+use speechgen::error::Error as ServeError;
+use speechgen::format::Renderers;
+use speechgen::serve::{self, ServeOptions, Server};
 
 use super::{Project, Response, Run, http};
 
@@ -48,7 +50,7 @@ impl Project {
         &self,
         configure: impl FnOnce(&mut ServeOptions),
     ) -> Result<Served, ServeError> {
-        let fake_pdf: PdfRenderer = Arc::new(|_doc| Ok(b"%PDF-1.7 fake".to_vec()));
+        let fake_pdf = Renderers::with_pdf_engine(|_doc| Ok(b"%PDF-1.7 fake".to_vec()));
         let mut opts = ServeOptions::new(self.root(), self.facts(), fake_pdf);
         opts.port = 0;
         configure(&mut opts);

@@ -21,17 +21,35 @@ const FONT_EXTENSIONS: [&str; 4] = ["ttf", "ttc", "otf", "otc"];
 
 /// Lists the faces under `--font-dir` folders and then the system's, in that order. Only the
 /// table directory and the `name` table of each file are read, so a folder of large CJK fonts
-/// scans quickly.
-pub fn discover(extra: &[PathBuf]) -> Vec<Found> {
-    let mut files = Vec::new();
+/// scans quickly; a face is checked whole only when it is about to be chosen (`check_face`).
+/// A folder the user named (`--font-dir`) that does not exist, and a file in it that is no
+/// font, are reported in `warnings`; the system's folders are not the user's business.
+pub fn discover(extra: &[PathBuf], warnings: &mut Vec<String>) -> Vec<Found> {
+    let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for dir in dirs::font_dirs(extra) {
+    for (n, dir) in dirs::font_dirs(extra).into_iter().enumerate() {
+        let named = n < extra.len();
+        if named && !dir.is_dir() {
+            warnings.push(format!(
+                "字体文件夹 {} 不存在或不是文件夹，已忽略",
+                dir.display()
+            ));
+            continue;
+        }
+        let mut files = Vec::new();
         walk(&dir, 0, &mut files, &mut seen);
+        for path in files {
+            match scan_file(&path) {
+                Ok(mut found) => out.append(&mut found),
+                Err(reason) if named => warnings.push(format!(
+                    "字体文件 {} 无法读取：{reason}。已跳过",
+                    path.display()
+                )),
+                Err(_) => {}
+            }
+        }
     }
-    files
-        .iter()
-        .flat_map(|path| scan_file(path).unwrap_or_default())
-        .collect()
+    out
 }
 
 fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) {
@@ -65,33 +83,41 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, seen: &mut HashSet<P
 }
 
 /// The faces in one font file that have outlines this can draw (`glyf`, `CFF `, `CFF2`), with
-/// their family names.
-pub fn scan_file(path: &Path) -> std::io::Result<Vec<Found>> {
-    let mut f = std::fs::File::open(path)?;
-    let mut read_at = |offset: u64, len: usize| -> std::io::Result<Vec<u8>> {
-        f.seek(SeekFrom::Start(offset))?;
+/// their family names; Err says why the file is no font (empty, cut short, something else).
+pub fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
+    let mut f = std::fs::File::open(path).map_err(|e| format!("无法打开（{e}）"))?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    if len == 0 {
+        return Err("文件是空的（0 字节）".into());
+    }
+    let mut read_at = |offset: u64, len: usize| -> Result<Vec<u8>, String> {
         let mut buf = vec![0; len];
-        f.read_exact(&mut buf)?;
+        f.seek(SeekFrom::Start(offset))
+            .and_then(|_| f.read_exact(&mut buf))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    "文件不完整（在字体数据中间就结束了），可能复制时被截断".to_string()
+                }
+                _ => e.to_string(),
+            })?;
         Ok(buf)
     };
     let be32 = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     let head = read_at(0, 12)?;
-    let offsets: Vec<u32> = if &head[0..4] == b"ttcf" {
-        let n = be32(&head, 8).min(64) as usize;
-        let list = read_at(12, 4 * n)?;
-        (0..n).map(|i| be32(&list, 4 * i)).collect()
-    } else {
-        vec![0]
+    let offsets: Vec<u32> = match &head[0..4] {
+        b"ttcf" => {
+            let n = be32(&head, 8).min(64) as usize;
+            let list = read_at(12, 4 * n)?;
+            (0..n).map(|i| be32(&list, 4 * i)).collect()
+        }
+        [0, 1, 0, 0] | b"true" | b"OTTO" => vec![0],
+        _ => return Err("不是 TrueType 字体文件".into()),
     };
     let mut out = Vec::new();
     for (index, off) in offsets.into_iter().enumerate() {
-        let Ok(dir) = read_at(u64::from(off), 12) else {
-            continue;
-        };
+        let dir = read_at(u64::from(off), 12)?;
         let tables = u16::from_be_bytes([dir[4], dir[5]]) as usize;
-        let Ok(records) = read_at(u64::from(off) + 12, 16 * tables) else {
-            continue;
-        };
+        let records = read_at(u64::from(off) + 12, 16 * tables)?;
         let mut name = None;
         let mut outlines = false;
         for r in records.chunks_exact(16) {
@@ -105,9 +131,7 @@ pub fn scan_file(path: &Path) -> std::io::Result<Vec<Found>> {
         let (Some((at, len)), true) = (name, outlines) else {
             continue;
         };
-        let Ok(table) = read_at(u64::from(at), len.min(1 << 20) as usize) else {
-            continue;
-        };
+        let table = read_at(u64::from(at), len.min(1 << 20) as usize)?;
         let names = names::family_names(&table);
         if !names.is_empty() {
             out.push(Found {
@@ -166,7 +190,12 @@ mod tests {
 
     #[test]
     fn scans_family_names_from_a_font_folder() {
-        let found = discover(&[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))]);
+        let mut warnings = Vec::new();
+        let found = discover(
+            &[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))],
+            &mut warnings,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
         let names: Vec<&String> = found.iter().flat_map(|f| &f.names).collect();
         assert!(names.iter().any(|n| *n == "AR PL SungtiL GB"), "{names:?}");
         assert!(names.iter().any(|n| *n == "文泉驿微米黑"), "{names:?}");

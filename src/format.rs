@@ -1,0 +1,186 @@
+//! The output formats, and the one way each is made from a render: the command line and the
+//! preview server both call [`Format::render`], so a new format is one module and one arm here.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::document::Document;
+use crate::error::Error;
+use crate::pdf::{Metadata, PdfError, PdfOptions, Typesetter};
+use crate::pipeline::Rendered;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    /// A4, laid out as GB/T 9704 official documents are.
+    Pdf,
+    // Docx: the Word document (issue 10), one more arm in each match below.
+}
+
+impl Format {
+    /// What `render` writes when no `--format` is given.
+    pub const DEFAULT: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The MIME type, for the preview server.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Md => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+        }
+    }
+
+    /// The file a render is written to in this format: `speech.pdf` for the final speech. The
+    /// stem comes from the render's kind, so that copies of different kinds never share a name.
+    pub fn file_name(self, rendered: &Rendered) -> String {
+        format!("{}.{}", rendered.kind.stem(), self.extension())
+    }
+
+    /// The render in this format, as the bytes of its file.
+    pub fn render(self, rendered: &Rendered, renderers: &Renderers) -> Result<Vec<u8>, Error> {
+        match self {
+            Format::Md => Ok(rendered.markdown.clone().into_bytes()),
+            Format::Html => Ok(rendered.html_page.clone().into_bytes()),
+            Format::Pdf => renderers.pdf(rendered),
+        }
+    }
+}
+
+/// A render's files in `dir`, one per format, each with its bytes: all made in memory before any
+/// is written, so that a failure in one format writes none.
+pub fn files(
+    rendered: &Rendered,
+    formats: &[Format],
+    renderers: &Renderers,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+    formats
+        .iter()
+        .map(|format| {
+            let bytes = format.render(rendered, renderers)?;
+            Ok((dir.join(format.file_name(rendered)), bytes))
+        })
+        .collect()
+}
+
+/// Lays out a document as PDF in place of the typesetter: for tests of the preview server, which
+/// count, slow down or break renders.
+pub type PdfEngine = Arc<dyn Fn(&Document) -> Result<Vec<u8>, Error> + Send + Sync>;
+
+/// What the formats need beside the render, made once per command or preview server and shared
+/// by every render it makes: the PDF's faces are chosen once, on the first PDF asked for (it walks
+/// the font folders and reads megabytes of office fonts; a command writing only Markdown never
+/// pays for it).
+pub struct Renderers {
+    pdf: Pdf,
+    /// Every face a PDF was set in so far, one line each (`正文: AR PL SungtiL GB (内置)`).
+    faces_used: Mutex<Vec<String>>,
+    /// Lines about the faces not yet shown to the user, each printed as it stands: `警告：…` for
+    /// a broken font file skipped, `提示：…` for an office face not found; taken by
+    /// [`Renderers::take_font_notes`].
+    font_notes: Mutex<Vec<String>>,
+}
+
+enum Pdf {
+    Typesetter {
+        options: PdfOptions,
+        chosen: OnceLock<Result<Typesetter, PdfError>>,
+    },
+    Engine(PdfEngine),
+}
+
+impl Renderers {
+    pub fn new(pdf: PdfOptions) -> Renderers {
+        Renderers {
+            pdf: Pdf::Typesetter {
+                options: pdf,
+                chosen: OnceLock::new(),
+            },
+            faces_used: Mutex::default(),
+            font_notes: Mutex::default(),
+        }
+    }
+
+    /// PDFs laid out by `engine` instead of the typesetter.
+    pub fn with_pdf_engine(
+        engine: impl Fn(&Document) -> Result<Vec<u8>, Error> + Send + Sync + 'static,
+    ) -> Renderers {
+        Renderers {
+            pdf: Pdf::Engine(Arc::new(engine)),
+            faces_used: Mutex::default(),
+            font_notes: Mutex::default(),
+        }
+    }
+
+    /// The faces the PDFs made so far were set in, one line per role (`正文: …`), each once.
+    pub fn faces_used(&self) -> Vec<String> {
+        self.faces_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Lines about the fonts found while choosing the faces, each returned once and to be
+    /// printed as it stands (it carries its `警告：` or `提示：`). Never diagnostics: they do not
+    /// count for `--deny-warnings`.
+    pub fn take_font_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.font_notes.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Chooses the PDF's faces now rather than at the first PDF (the preview does, so that a
+    /// font problem shows when it starts).
+    pub fn choose_fonts(&self) -> Result<(), Error> {
+        match &self.pdf {
+            Pdf::Engine(_) => Ok(()),
+            Pdf::Typesetter { options, chosen } => self.typesetter(options, chosen).map(|_| ()),
+        }
+    }
+
+    fn typesetter<'a>(
+        &self,
+        options: &PdfOptions,
+        chosen: &'a OnceLock<Result<Typesetter, PdfError>>,
+    ) -> Result<&'a Typesetter, Error> {
+        chosen
+            .get_or_init(|| {
+                let typesetter = Typesetter::new(options)?;
+                let mut notes = self.font_notes.lock().unwrap_or_else(|e| e.into_inner());
+                notes.extend(typesetter.warnings().iter().map(|w| format!("警告：{w}")));
+                // The 提示 naming missing office faces comes prefixed already.
+                notes.extend(typesetter.notes().iter().cloned());
+                Ok(typesetter)
+            })
+            .as_ref()
+            .map_err(|e| Error::Pdf(e.clone()))
+    }
+
+    fn pdf(&self, rendered: &Rendered) -> Result<Vec<u8>, Error> {
+        match &self.pdf {
+            Pdf::Engine(engine) => engine(&rendered.document),
+            Pdf::Typesetter { options, chosen } => {
+                let typesetter = self.typesetter(options, chosen)?;
+                let meta = Metadata {
+                    title: rendered.settings.title.clone(),
+                    author: rendered.settings.author.clone(),
+                };
+                let out = typesetter.typeset(&rendered.document, &meta)?;
+                let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
+                for face in out.faces_used {
+                    if !faces.contains(&face) {
+                        faces.push(face);
+                    }
+                }
+                Ok(out.bytes)
+            }
+        }
+    }
+}

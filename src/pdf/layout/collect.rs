@@ -1,0 +1,260 @@
+//! Stage 1, collect: the characters to set, block by block, each with the face that prints it.
+//!
+//! Takes the document and the chosen faces. Gives `Collected`: the title and every heading and
+//! paragraph as a `BlockChars` (its characters with face, size and style, and how the block is
+//! set), and the faces of the page numbers' and the draft mark's characters. A character no face
+//! has is refused here, at its place in the speech. Nothing is measured yet.
+//!
+//! Whitespace is settled here too: a run of it between two Latin words or numbers becomes one
+//! space, printed; anywhere else (beside Chinese, at a block's ends) it is dropped, as Chinese
+//! text has no spaces between words (`linebreak::is_word_space`).
+
+use std::collections::HashMap;
+
+use super::{BODY_PT, DRAFT_TEXT, TITLE_PT};
+use crate::document::{Block, Document, InlineStyle};
+use crate::pdf::fonts::{FaceSet, Role};
+use crate::pdf::linebreak::{self, Align};
+use crate::pdf::{PdfError, Place};
+
+/// One character to set, before measuring.
+#[derive(Clone, Copy)]
+pub(super) struct Char {
+    pub ch: char,
+    /// Index into `FaceSet::faces`.
+    pub face: usize,
+    /// The size the grid cell is measured at.
+    pub size: u8,
+    /// A lead sentence or （一） heading (Kai): may be set larger than its cell, see
+    /// `embed::lead_size`.
+    pub lead: bool,
+}
+
+/// A title, heading or paragraph as characters, and how it is set.
+pub(super) struct BlockChars {
+    pub chars: Vec<Char>,
+    pub indent: bool,
+    pub align: Align,
+    /// Kept on a page with the line that follows it.
+    pub heading: bool,
+    /// An empty grid line follows the block (the title: GB/T 9704 7.3.1 sets one blank line
+    /// between the title and the body).
+    pub blank_after: bool,
+    pub place: Place,
+}
+
+/// The faces of the characters printed around the text block: “— 12 —” and 草稿.
+pub(super) struct MarkFaces {
+    /// The face of the page number's dashes.
+    pub dash: usize,
+    /// The face of each digit 0–9 (page numbers may run past 9: all ten are kept).
+    pub digits: [usize; 10],
+    /// The face of each character of `DRAFT_TEXT`; empty for a final document.
+    pub draft: Vec<usize>,
+}
+
+pub(super) struct Collected {
+    pub blocks: Vec<BlockChars>,
+    pub marks: MarkFaces,
+}
+
+/// Whitespace in the text: never printed as it comes (see `printed`). The ideographic space is
+/// not blank: it holds a cell like any character.
+pub(super) fn is_blank(c: char) -> bool {
+    c.is_whitespace() && c != '\u{3000}'
+}
+
+/// The characters of a block as printed, each with what it came with (its inline): every run of
+/// whitespace becomes one space between two word characters and nothing elsewhere. A tab or a
+/// line break inside a name or a soft line break in the template is whitespace like any other.
+fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)> {
+    let mut out: Vec<(char, T)> = Vec::new();
+    let mut space: Option<T> = None;
+    for (c, tag) in text {
+        if is_blank(c) {
+            space = space.or(Some(tag));
+            continue;
+        }
+        if let (Some(tag), Some(&(before, _))) = (space.take(), out.last())
+            && linebreak::is_word_space(before, c)
+        {
+            out.push((' ', tag));
+        }
+        out.push((c, tag));
+    }
+    out
+}
+
+pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfError> {
+    let mut resolver = Resolver {
+        faces,
+        cache: HashMap::new(),
+    };
+    let mut blocks: Vec<BlockChars> = Vec::new();
+    blocks.extend(title_block(&doc.title, &mut resolver)?);
+    let (mut n_para, mut n_head) = (0usize, 0usize);
+    for block in &doc.blocks {
+        let number = match block {
+            Block::Heading { .. } => &mut n_head,
+            Block::Paragraph { .. } => &mut n_para,
+        };
+        *number += 1;
+        blocks.extend(body_block(block, *number, &mut resolver)?);
+    }
+    let marks = mark_faces(doc.draft, &mut resolver)?;
+    Ok(Collected { blocks, marks })
+}
+
+/// Which face sets a character in a role, remembered: the speech repeats its characters.
+struct Resolver<'a> {
+    faces: &'a FaceSet,
+    cache: HashMap<(Role, char), usize>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, role: Role, c: char, place: &Place) -> Result<usize, PdfError> {
+        let faces = self.faces;
+        if let Some(&f) = self.cache.get(&(role, c)) {
+            return Ok(f);
+        }
+        let f = faces
+            .resolve(role, c)
+            .ok_or_else(|| PdfError::MissingChar {
+                face: faces.faces[faces.for_role(role)].family.clone(),
+                ch: c,
+                place: place.clone(),
+            })?;
+        self.cache.insert((role, c), f);
+        Ok(f)
+    }
+}
+
+fn excerpt(s: &str) -> String {
+    let t: String = s.chars().take(20).collect();
+    if s.chars().count() > 20 {
+        format!("{t}……")
+    } else {
+        t
+    }
+}
+
+/// The title, centred in the title face at 22 pt; None for an empty title.
+fn title_block(title: &str, resolver: &mut Resolver<'_>) -> Result<Option<BlockChars>, PdfError> {
+    let place = Place::Title {
+        excerpt: excerpt(title),
+    };
+    let chars = printed(title.chars().map(|c| (c, ())))
+        .into_iter()
+        .map(|(ch, ())| {
+            Ok(Char {
+                ch,
+                face: resolver.resolve(Role::Title, ch, &place)?,
+                size: TITLE_PT,
+                lead: false,
+            })
+        })
+        .collect::<Result<Vec<_>, PdfError>>()?;
+    if chars.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(BlockChars {
+        chars,
+        indent: false,
+        align: Align::Center,
+        heading: true,
+        blank_after: true,
+        place,
+    }))
+}
+
+/// A heading or paragraph (the `number`-th of its kind), indented and justified; None when it
+/// holds nothing to print.
+fn body_block(
+    block: &Block,
+    number: usize,
+    resolver: &mut Resolver<'_>,
+) -> Result<Option<BlockChars>, PdfError> {
+    let text = block.plain_text();
+    let (place, role_of): (Place, Box<dyn Fn(InlineStyle) -> Role>) = match block {
+        Block::Heading { level, .. } => {
+            let role = if *level <= 2 {
+                Role::Heading
+            } else {
+                Role::Lead
+            };
+            (
+                Place::Heading {
+                    number,
+                    excerpt: excerpt(&text),
+                    figure: None,
+                },
+                Box::new(move |_| role),
+            )
+        }
+        Block::Paragraph { .. } => (
+            Place::Paragraph {
+                number,
+                excerpt: excerpt(&text),
+                figure: None,
+            },
+            Box::new(|s| match s {
+                InlineStyle::Plain => Role::Body,
+                InlineStyle::Lead => Role::Lead,
+            }),
+        ),
+    };
+    let inlines = block.inlines();
+    let places: Vec<Place> = inlines
+        .iter()
+        .map(|i| place.with_figure(i.figure.clone()))
+        .collect();
+    let text = inlines
+        .iter()
+        .enumerate()
+        .flat_map(|(n, i)| i.text.chars().map(move |c| (c, n)));
+    let mut chars = Vec::new();
+    for (ch, n) in printed(text) {
+        let role = role_of(inlines[n].style);
+        chars.push(Char {
+            ch,
+            face: resolver.resolve(role, ch, &places[n])?,
+            size: BODY_PT,
+            lead: role == Role::Lead,
+        });
+    }
+    // An empty block would print as a blank line: the document has nothing there.
+    if chars.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(BlockChars {
+        chars,
+        indent: true,
+        align: Align::Justify,
+        heading: matches!(block, Block::Heading { .. }),
+        blank_after: false,
+        place,
+    }))
+}
+
+/// Page numbers are digits and dashes in the body face; the draft mark is in the heading face.
+fn mark_faces(draft: bool, resolver: &mut Resolver<'_>) -> Result<MarkFaces, PdfError> {
+    let dash = resolver.resolve(Role::Body, '—', &Place::PageNumber)?;
+    let mut digits = [0usize; 10];
+    for (d, slot) in digits.iter_mut().enumerate() {
+        let c = char::from_digit(d as u32, 10).expect("digit");
+        *slot = resolver.resolve(Role::Body, c, &Place::PageNumber)?;
+    }
+    let draft = if draft {
+        DRAFT_TEXT
+            .chars()
+            .map(|c| resolver.resolve(Role::Heading, c, &Place::Draft))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(MarkFaces {
+        dash,
+        digits,
+        draft,
+    })
+}

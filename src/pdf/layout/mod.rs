@@ -1,0 +1,267 @@
+//! From the document to placed text on the GB/T 9704 grid. Everything here is plain data;
+//! `element.rs` hands it to genpdf.
+//!
+//! `plan` runs four stages, each in its own file, each taking what the one before gives:
+//! 1. `collect`: the characters of the title, headings and paragraphs, each with the face that
+//!    prints it (a character no face has is refused here);
+//! 2. `embed`: each face subset to what it prints, and measured (font work, the slow part);
+//! 3. `lines`: each block broken into lines by `linebreak` and the lines into runs of glyphs
+//!    (typography: where lines break, how they are spread);
+//! 4. `pages`: the lines on the 22-line pages, and the page numbers and draft mark.
+
+mod collect;
+mod embed;
+mod lines;
+mod pages;
+
+pub use embed::Metrics;
+
+use super::PdfError;
+use super::fonts::{FaceSet, Role};
+use crate::document::Document;
+
+/// Points per millimetre.
+pub const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// GB/T 9704-2012: A4, text block 156 × 225 mm at 37 mm from the top and 28 mm from the left.
+pub const PAGE_W_MM: f64 = 210.0;
+pub const PAGE_H_MM: f64 = 297.0;
+pub const MARGIN_TOP_MM: f64 = 37.0;
+pub const MARGIN_BOTTOM_MM: f64 = 35.0;
+pub const MARGIN_LEFT_MM: f64 = 28.0;
+pub const MARGIN_RIGHT_MM: f64 = 26.0;
+pub const BLOCK_W_MM: f64 = PAGE_W_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM;
+pub const BLOCK_H_MM: f64 = PAGE_H_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM;
+pub const LINES_PER_PAGE: usize = 22;
+pub const CHARS_PER_LINE: usize = 28;
+pub const BODY_PT: u8 = 16;
+pub const TITLE_PT: u8 = 22;
+pub const PAGE_NUMBER_PT: u8 = 14;
+/// The draft mark above the text block.
+pub const DRAFT_TEXT: &str = "草稿";
+
+pub fn block_width() -> f64 {
+    BLOCK_W_MM * PT_PER_MM
+}
+
+/// The width of one grid cell: 156 mm / 28.
+pub fn pitch() -> f64 {
+    block_width() / CHARS_PER_LINE as f64
+}
+
+fn line_pitch() -> f64 {
+    BLOCK_H_MM * PT_PER_MM / LINES_PER_PAGE as f64
+}
+
+/// A run of glyphs set with one face and size at natural spacing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Index into `Plan::faces`.
+    pub face: usize,
+    pub size: u8,
+    /// Left edge of the first glyph, in points from the left of the text block (or of the page,
+    /// for decorations).
+    pub x: f64,
+    /// Baseline, in points from the top of the text block (or of the page).
+    pub baseline: f64,
+    pub text: String,
+    /// Space added after every glyph (PDF character spacing, `Tc`): a spread line is one run
+    /// with even gaps rather than a run per glyph, which would cost a text object each.
+    pub spacing: f64,
+}
+
+impl Run {
+    /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
+    /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
+    /// most) and glyphs set larger than their cell (a little below zero) make a spacing; a
+    /// squeezed mark (half a cell back) or a wider jump starts a new run.
+    fn joins(&self, gap: f64, em: f64) -> bool {
+        if self.text.chars().count() == 1 {
+            (-em / 4.0..em / 2.0).contains(&gap)
+        } else {
+            (gap - self.spacing).abs() < 0.01
+        }
+    }
+}
+
+/// A face as embedded: the subset and what finishing the PDF needs to know about it.
+pub struct UsedFace {
+    pub family: String,
+    pub postscript: String,
+    pub subset: Vec<u8>,
+    pub describe: String,
+    pub roles: Vec<Role>,
+}
+
+pub struct Plan {
+    pub faces: Vec<UsedFace>,
+    /// Per page: runs in the text block.
+    pub pages: Vec<Vec<Run>>,
+    /// Per page: runs placed on the page itself (page number, draft mark).
+    pub decorations: Vec<Vec<Run>>,
+}
+
+/// Lays the document out with the chosen faces: the faces to embed and every run on every page.
+pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
+    let text = collect::collect(doc, faces)?;
+    let embedded = embed::embed(faces, &text)?;
+    let lines = lines::set_lines(&text.blocks, &embedded)?;
+    let pages = pages::paginate(&lines);
+    let decorations = pages::decorate(pages.len(), doc.draft, &text.marks, &embedded);
+    Ok(Plan {
+        faces: embedded.faces,
+        pages,
+        decorations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::embed::lead_size;
+    use super::*;
+    use crate::document::{Block, Inline, InlineStyle};
+    use crate::pdf::fonts;
+    use crate::pdf::{FontChoice, PdfOptions};
+
+    fn plan_of(title: &str, body: &str) -> Plan {
+        let doc = Document {
+            title: title.into(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![Inline {
+                    text: body.into(),
+                    style: InlineStyle::Plain,
+                    figure: None,
+                    unfilled: false,
+                }],
+            }],
+            draft: false,
+            figures: Vec::new(),
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        plan(&doc, &faces).unwrap()
+    }
+
+    /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
+    fn row(r: &Run) -> f64 {
+        (r.baseline - 0.38 * f64::from(r.size) - line_pitch() / 2.0) / line_pitch()
+    }
+
+    #[test]
+    fn one_blank_line_between_title_and_body() {
+        let p = plan_of("标题", "正文第一段。");
+        let rows: Vec<f64> = p.pages[0].iter().map(row).collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(
+            rows[0].abs() < 1e-9 && (rows[1] - 2.0).abs() < 1e-9,
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn the_blank_line_counts_in_the_22_line_grid() {
+        // Title, blank, then 21 lines of body: the last one goes to page 2.
+        let p = plan_of("标题", &"建".repeat(26 + 20 * 28));
+        assert_eq!(p.pages.len(), 2);
+        assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
+        assert_eq!(p.pages[1].len(), 1);
+    }
+
+    #[test]
+    fn lead_size_matches_the_body_ink() {
+        // Bundled Kai against bundled Song.
+        assert_eq!(lead_size(Some(0.92), Some(0.83)), 18);
+        // An office Kai as large as the body is left alone; a larger one is not shrunk.
+        assert_eq!(lead_size(Some(0.92), Some(0.91)), BODY_PT);
+        assert_eq!(lead_size(Some(0.80), Some(0.92)), BODY_PT);
+        // A very small face is scaled two points at most.
+        assert_eq!(lead_size(Some(0.92), Some(0.5)), BODY_PT + 2);
+        assert_eq!(lead_size(None, Some(0.8)), BODY_PT);
+    }
+
+    #[test]
+    fn lead_glyphs_are_larger_but_keep_the_grid() {
+        let doc = Document {
+            title: String::new(),
+            blocks: vec![Block::Paragraph {
+                inlines: vec![
+                    Inline {
+                        text: "深化理论武装。".into(),
+                        style: InlineStyle::Lead,
+                        figure: None,
+                        unfilled: false,
+                    },
+                    Inline {
+                        text: "以市直机关为载体。".into(),
+                        style: InlineStyle::Plain,
+                        figure: None,
+                        unfilled: false,
+                    },
+                ],
+            }],
+            draft: false,
+            figures: Vec::new(),
+        };
+        let faces = fonts::choose(&PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        })
+        .unwrap();
+        let p = plan(&doc, &faces).unwrap();
+        let runs = &p.pages[0];
+        let lead = &runs[0];
+        let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
+        assert_eq!(lead.size, 18);
+        assert_eq!(body.size, BODY_PT);
+        let m = Metrics::new(&p.faces[lead.face].subset);
+        let (big, cell) = (m.advance('深', 18), m.advance('深', BODY_PT));
+        // Centred on the indented cell, and every glyph one cell on: the negative spacing
+        // takes back what the larger size adds.
+        assert!((lead.x - (2.0 * pitch() - (big - cell) / 2.0)).abs() < 0.01);
+        assert!((lead.spacing + big - cell).abs() < 0.01, "{}", lead.spacing);
+        // The body resumes on the grid: two cells of indent and seven lead cells.
+        assert!(
+            (body.x - 9.0 * cell).abs() < 0.05,
+            "{} {}",
+            body.x,
+            9.0 * cell
+        );
+    }
+
+    #[test]
+    fn spaces_between_latin_words_are_printed_once_and_dropped_beside_chinese() {
+        let p = plan_of("", "日报 Party \t Building\n专栏");
+        let text: String = p.pages[0].iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "日报Party Building专栏");
+        // Each glyph's left edge, walking the runs.
+        let mut at: Vec<(char, f64, f64)> = Vec::new(); // (char, x, advance)
+        for r in &p.pages[0] {
+            let m = Metrics::new(&p.faces[r.face].subset);
+            let mut x = r.x;
+            for c in r.text.chars() {
+                at.push((c, x, m.advance(c, r.size)));
+                x += m.advance(c, r.size) + r.spacing;
+            }
+        }
+        let find = |ch: char| at.iter().find(|(c, ..)| *c == ch).unwrap();
+        let ((_, y, y_adv), (_, sp, sp_adv), (_, b, _)) = (find('y'), find(' '), find('B'));
+        assert!(*sp_adv > 4.0, "the face's space, not nothing: {sp_adv}");
+        assert!((sp - (y + y_adv)).abs() < 1e-6 && (b - (sp + sp_adv)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_spread_line_is_one_run_with_even_spacing() {
+        // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
+        // over the full width in one run.
+        let p = plan_of("", &format!("{}。", "建".repeat(26 + 28)));
+        let first_full = &p.pages[0][1];
+        assert_eq!(first_full.text.chars().count(), 27);
+        let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);
+        let end = first_full.x + 27.0 * adv + 26.0 * first_full.spacing;
+        assert!((end - block_width()).abs() < 0.01, "{end}");
+        assert!(first_full.spacing > 0.5, "{}", first_full.spacing);
+    }
+}
