@@ -201,6 +201,12 @@ impl Typesetter {
         self.faces.warnings()
     }
 
+    /// Notes for the user about the faces chosen (an office face missing and what stands in),
+    /// to print once per render; never diagnostics, so `--deny-warnings` ignores them.
+    pub fn notes(&self) -> &[String] {
+        self.faces.notes()
+    }
+
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let plan = layout::plan(doc, &self.faces)?;
