@@ -347,8 +347,8 @@ struct RenderOptions {
 }
 
 /// Renders every facts file in memory, then writes all of them or, if any failed, none.
-/// Prints what choosing the faces found (a broken font file skipped) once, however the render
-/// ends.
+/// Prints what choosing the faces found (a broken font file skipped, an office face missing)
+/// once, however the render ends.
 struct NotesPrinted<'a>(&'a Renderers);
 
 impl Drop for NotesPrinted<'_> {
@@ -357,9 +357,10 @@ impl Drop for NotesPrinted<'_> {
     }
 }
 
+/// Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
 fn print_font_notes(renderers: &Renderers) {
     for note in renderers.take_font_notes() {
-        eprintln!("警告：{note}");
+        eprintln!("{note}");
     }
 }
 

@@ -102,7 +102,8 @@ pub struct Renderers {
     pdf: Pdf,
     /// Every face a PDF was set in so far, one line each (`正文: AR PL SungtiL GB (内置)`).
     faces_used: Mutex<Vec<String>>,
-    /// Notes about the faces not yet shown to the user (a broken font file skipped), taken by
+    /// Lines about the faces not yet shown to the user, each printed as it stands: `警告：…` for
+    /// a broken font file skipped, `提示：…` for an office face not found; taken by
     /// [`Renderers::take_font_notes`].
     font_notes: Mutex<Vec<String>>,
 }
@@ -146,8 +147,9 @@ impl Renderers {
             .clone()
     }
 
-    /// Notes about the fonts found while choosing the faces (each a plain sentence, never a
-    /// diagnostic: they do not count for `--deny-warnings`), each returned once.
+    /// Lines about the fonts found while choosing the faces, each returned once and to be
+    /// printed as it stands (it carries its `警告：` or `提示：`). Never diagnostics: they do not
+    /// count for `--deny-warnings`.
     pub fn take_font_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.font_notes.lock().unwrap_or_else(|e| e.into_inner()))
     }
@@ -169,10 +171,10 @@ impl Renderers {
         chosen
             .get_or_init(|| {
                 let typesetter = Typesetter::new(options)?;
-                self.font_notes
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(typesetter.warnings().iter().cloned());
+                let mut notes = self.font_notes.lock().unwrap_or_else(|e| e.into_inner());
+                notes.extend(typesetter.warnings().iter().map(|w| format!("警告：{w}")));
+                // The 提示 naming missing office faces comes prefixed already.
+                notes.extend(typesetter.notes().iter().cloned());
                 Ok(typesetter)
             })
             .as_ref()

@@ -264,6 +264,40 @@ fn malformed_and_oversized_requests_are_refused_and_the_server_keeps_serving() {
 }
 
 #[test]
+fn the_draft_is_offered_as_a_word_document() {
+    let project = Project::sample();
+    let server = project.serve();
+    assert!(
+        String::from_utf8_lossy(&server.get("/").body).contains("href=\"/speech.docx\""),
+        "the page links the .docx"
+    );
+    let res = server.get("/speech.docx");
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.header("content-type").as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    assert_eq!(
+        res.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"speech-draft.docx\"")
+    );
+    assert!(res.body.starts_with(b"PK"), "a zip package");
+    // The draft's .docx is the draft: its header says 草稿 (the part is stored deflated, so look
+    // for the header part's name in the package's directory instead of its text).
+    assert!(
+        res.body
+            .windows(b"word/header".len())
+            .any(|w| w == b"word/header"),
+        "a draft .docx has a header part"
+    );
+    // A broken facts file: no download, a message instead.
+    project.edit_facts("year: 2021", "year: [");
+    wait_for("the broken draft", UPDATE, || {
+        (server.get("/speech.docx").status == 503).then_some(())
+    });
+}
+
+#[test]
 fn the_pdf_is_served_and_rendered_once_per_version() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -7,8 +7,8 @@
 //! draft carries its provenance as a Word comment, one per occurrence in the text.
 //!
 //! Why the parts are written by hand over the `zip` crate rather than with docx-rs: the page as
-//! GB/T 9704 sets it needs the document grid (`w:docGrid` with `linesAndChars` and a computed
-//! `charSpace`), indents in characters (`w:firstLineChars`), tagged content controls around runs
+//! GB/T 9704 sets it needs the document grid (`w:docGrid`, 22 lines) with the body set a quarter
+//! point tight (28 characters a line), indents in characters (`w:firstLineChars`), tagged content controls around runs
 //! and comments around them; docx-rs reaches some of these only through its internals and writes
 //! `firstLineChars` not at all. The whole of WordprocessingML the speech needs is a few hundred
 //! lines of XML text, which also fixes every byte: the parts are written in a fixed order with

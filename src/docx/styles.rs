@@ -177,7 +177,12 @@ pub fn styles() -> String {
             next: None,
             gallery: true,
             ppr: body_ppr,
-            rpr: format!("{}{}", fonts(BODY_FONT), size(BODY_SIZE)),
+            // Set a quarter point tight (see `page::TIGHTEN`), so that 28 characters fill a line.
+            rpr: format!(
+                "{}<w:spacing w:val=\"{TIGHTEN}\"/>{}",
+                fonts(BODY_FONT),
+                size(BODY_SIZE)
+            ),
         },
         paragraph(
             TITLE,

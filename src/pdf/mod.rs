@@ -208,6 +208,12 @@ impl Typesetter {
         self.faces.warnings()
     }
 
+    /// Notes for the user about the faces chosen (an office face missing and what stands in),
+    /// to print once per render; never diagnostics, so `--deny-warnings` ignores them.
+    pub fn notes(&self) -> &[String] {
+        self.faces.notes()
+    }
+
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
     /// digits in small type at the foot of the last page (`textset::stamp`).
