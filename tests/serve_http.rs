@@ -290,6 +290,9 @@ fn the_draft_is_offered_as_a_word_document() {
             .any(|w| w == b"word/header"),
         "a draft .docx has a header part"
     );
+    // It names the inputs it was made from, as a rendered .docx does (`speechgen verify`).
+    let digest = speechgen::digest::Digest::find_in(&res.body).expect("the .docx's digest");
+    assert_eq!(digest.facts_path(), Some("facts/2021.yaml"));
     // A broken facts file: no download, a message instead.
     project.edit_facts("year: 2021", "year: [");
     wait_for("the broken draft", UPDATE, || {
