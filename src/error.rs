@@ -30,6 +30,8 @@ pub enum Error {
     WouldOverwrite { path: PathBuf },
 
     // Exit 2: the command line or the machine.
+    /// Options that cannot go together; the message says why.
+    Usage(String),
     /// No folder at or above `from` holds `templates/` and `facts/`.
     ProjectNotFound { from: PathBuf },
     /// `--root` names a folder without `templates/` and `facts/`.
@@ -75,7 +77,8 @@ impl Error {
             Error::Invalid(_) | Error::Failed | Error::WouldOverwrite { .. } => 1,
             Error::Pdf(PdfError::MissingChar { .. } | PdfError::Overlong { .. }) => 1,
             Error::Pdf(PdfError::Font { .. } | PdfError::Engine(_)) => 2,
-            Error::ProjectNotFound { .. }
+            Error::Usage(_)
+            | Error::ProjectNotFound { .. }
             | Error::NotAProject { .. }
             | Error::FactsNotFound { .. }
             | Error::NoFacts { .. }
@@ -142,6 +145,7 @@ impl fmt::Display for Error {
                 "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
                 shown(path)
             ),
+            Error::Usage(message) => f.write_str(message),
             Error::ProjectNotFound { from } => write!(
                 f,
                 "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",

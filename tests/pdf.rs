@@ -428,6 +428,7 @@ fn a_character_another_face_has_is_set_from_it() {
         blocks: vec![common::paragraph(vec![common::plain("温馨提示：®")])],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     assert!(
@@ -503,6 +504,7 @@ fn an_office_font_in_a_font_dir_is_preferred_and_named() {
         blocks: vec![common::paragraph(vec![common::plain("正文一段。")])],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = write_pdf(&doc, &fixture_fonts()).unwrap();
     let body = &out.faces_used[0];
@@ -562,6 +564,7 @@ fn hei_headings_extract_without_look_alike_code_points() {
         ],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     let text = squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", "");
@@ -588,6 +591,7 @@ fn a_heading_is_not_left_at_the_foot_of_a_page() {
         ],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     assert_eq!(out.pages, 2);

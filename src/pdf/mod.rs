@@ -63,6 +63,10 @@ pub enum Place {
     },
     PageNumber,
     Draft,
+    /// A fixed line the program prints: the circulation copy's line, the sample mark.
+    Mark {
+        text: &'static str,
+    },
 }
 
 impl Place {
@@ -124,6 +128,7 @@ impl fmt::Display for Place {
             }
             Place::PageNumber => write!(f, "页码中"),
             Place::Draft => write!(f, "“草稿”标记中"),
+            Place::Mark { text } => write!(f, "“{text}”一行中"),
         }
     }
 }
@@ -199,6 +204,13 @@ impl Typesetter {
     /// caller; they never stop a render).
     pub fn warnings(&self) -> &[String] {
         self.faces.warnings()
+    }
+
+    /// Lays the document out on the GB/T 9704 page without making the file: what `check` runs to
+    /// find every character no face has and every segment wider than a line, as `typeset`
+    /// would.
+    pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
+        layout::plan(doc, &self.faces).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
