@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pdf_tools::{self, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, is_page_number, squeeze};
 use speechgen::document::{Block, Document};
 use speechgen::pdf::linebreak::{forbidden_end, forbidden_start};
 use speechgen::pdf::{
@@ -45,7 +45,7 @@ fn body_lines(pages: &str) -> Vec<Vec<String>> {
         .map(|p| {
             p.lines()
                 .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty() && !is_page_number(l) && l != "草稿")
+                .filter(|l| !l.is_empty() && !is_page_mark(l))
                 .collect()
         })
         .collect()
