@@ -123,6 +123,7 @@ pub struct Rendered {
 }
 
 /// The inputs read and checked, before anything is rendered: what `check` needs.
+#[derive(Clone)]
 pub struct Checked {
     pub settings: Settings,
     pub facts: Facts,
@@ -221,10 +222,11 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
 
 /// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
 /// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
-/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far). When the facts
-/// have errors the draft is laid out instead, so that a name no face can print is reported in the
-/// same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the machine
-/// fails (no font can be read).
+/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
+/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
+/// facts have errors the draft is laid out instead, so that a name no face can print is reported
+/// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
+/// machine fails (no font can be read).
 pub fn check_all(
     root: &Path,
     facts_path: &Path,
@@ -234,17 +236,28 @@ pub fn check_all(
     if checked.output.is_none() {
         return Ok(checked.diagnostics);
     }
+    let errors = checked.has_errors();
     let request = RenderRequest {
         root: root.to_path_buf(),
         facts: facts_path.to_path_buf(),
-        draft: checked.has_errors(),
+        draft: errors,
         mask: false,
     };
+    let masked = (!errors).then(|| checked.clone());
     let rendered = match build(checked, &request) {
         Ok(rendered) => rendered,
         Err(diagnostics) => return Ok(diagnostics),
     };
-    let found = renderers.pdf_problems(&rendered)?;
+    let mut found = renderers.pdf_problems(&rendered)?;
+    if let Some(checked) = masked.filter(|_| found.is_empty()) {
+        let request = RenderRequest {
+            mask: true,
+            ..request
+        };
+        if let Ok(masked) = build(checked, &request) {
+            found = renderers.pdf_problems(&masked)?;
+        }
+    }
     Ok(joined(rendered.diagnostics, found))
 }
 

@@ -8,7 +8,7 @@
 mod common;
 
 use common::TestProject;
-use common::pdf_tools::{self, is_page_mark, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, squeeze};
 
 const TEMPLATE: &str = "templates/speech.md.tera";
 /// The test's Markdown goes into the template before part two, below the template's opening

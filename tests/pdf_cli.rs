@@ -4,7 +4,7 @@
 mod common;
 
 use common::Project;
-use common::pdf_tools::{self, is_page_mark, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, squeeze};
 
 /// The Markdown's text without markup: what a reader of the PDF should get back.
 /// The Markdown's text as printed: without its marks of sample data (a comment) and of a draft

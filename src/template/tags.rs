@@ -145,14 +145,9 @@ impl Scanner {
     }
 
     fn starts_with(&self, i: usize, s: &str) -> bool {
-        let mut j = i;
-        for c in s.chars() {
-            if self.chars.get(j) != Some(&c) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        (i..)
+            .zip(s.chars())
+            .all(|(j, c)| self.chars.get(j) == Some(&c))
     }
 
     fn run(&mut self) {
