@@ -684,3 +684,20 @@ fn next_year_drops_the_sample_mark_and_its_banner() {
             .starts_with("# 市直机关工委 2021 年数据\nyear: 2022\n")
     );
 }
+
+#[test]
+fn mask_in_a_declaration_is_true_or_false() {
+    let p = Project::sample();
+    let figures = p.read(FIGURES);
+    let at_decl =
+        figures.find("  special_inspections:\n").unwrap() + "  special_inspections:\n".len();
+    let mut changed = figures.clone();
+    changed.insert_str(at_decl, "    mask: yes please\n");
+    p.write(FIGURES, &changed);
+    check(&p).expect_code(1).expect_problem(
+        FIGURES,
+        at(&p, FIGURES, "mask: yes please", "mask: ".len()),
+        "bad-declaration",
+        "数据项 special_inspections 的 mask 只能写 true 或 false",
+    );
+}
