@@ -27,10 +27,10 @@ FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the lates
 Examples:
   speechgen render                        write output/<year>/speech.md, .html, .pdf and .docx
   speechgen render 2021 -o out            the same into out/
-  speechgen render --draft                render even with unfilled figures, marked 草稿
-  speechgen render --mask --format md     the redacted copy: every digit figure as *
+  speechgen render --draft                speech-draft.*: even with unfilled figures, marked 草稿
+  speechgen render --mask                 speech-masked.*: the circulation copy, every digit figure as *
   speechgen render --fonts bundled        the PDF in the bundled free faces, whatever is installed
-  speechgen check                         exit 1 if any figure is unfilled or wrong
+  speechgen check                         exit 1 if render would refuse (a figure unfilled or wrong, …)
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
   speechgen figures --format pdf          the verification sheet to print and sign (核对表)
@@ -66,7 +66,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Render the speech to Markdown, HTML, PDF and Word (writes nothing if a figure is unfilled or wrong).
     #[command(
-        after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
+        after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --mask             → speech-masked.md, .html, .pdf, .docx"
     )]
     Render {
         /// Facts files or years (default: the latest year in facts/).
@@ -81,21 +81,26 @@ pub enum Command {
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
-        /// Render even with errors: unfilled figures show as 【未填：…】 markers, marked 草稿.
+        /// Render even with errors, as speech-draft.*: unfilled figures show as 【未填：…】
+        /// markers, marked 草稿.
         #[arg(long)]
         draft: bool,
-        /// Print every figure written in digits as * (the redacted copy for circulation).
+        /// The circulation copy, as speech-masked.* beside the final speech: every figure written
+        /// in digits (and any declared `mask: true`) printed as *, no value anywhere in the files.
         #[arg(long)]
         mask: bool,
     },
-    /// Check the facts, figures and template; exit 1 on any error (for CI and reviewers).
+    /// Check everything render runs, writing nothing (facts, figures, template, the PDF's layout
+    /// with the same fonts); exit 1 on any error (for CI and reviewers).
     #[command(
-        after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short"
+        after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --fonts bundled      the same faces as render --fonts bundled"
     )]
     Check {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// Treat warnings (sample data, an unused figure, …) as errors.
         #[arg(long)]
         deny_warnings: bool,
@@ -250,6 +255,9 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             draft,
             mask,
         } => {
+            if draft && mask {
+                return Err(Error::Usage(pipeline::DRAFT_AND_MASK.to_owned()));
+            }
             let files = project.facts_files(&facts)?;
             let options = RenderOptions {
                 output,
@@ -262,11 +270,20 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         }
         Command::Check {
             facts,
+            fonts,
             deny_warnings,
             message_format,
         } => {
             let files = project.facts_files(&facts)?;
-            check(&project, &files, deny_warnings, message_format, color)
+            let renderers = Renderers::new(fonts.options());
+            check(
+                &project,
+                &files,
+                &renderers,
+                deny_warnings,
+                message_format,
+                color,
+            )
         }
         Command::Figures {
             facts,
@@ -423,17 +440,19 @@ fn render(
     Ok(())
 }
 
+/// Runs everything `render` runs for each facts file, writing nothing, and prints every problem.
 fn check(
     project: &Project,
     files: &[PathBuf],
+    renderers: &Renderers,
     deny_warnings: bool,
     format: MessageFormat,
     color: bool,
 ) -> Result<(), Error> {
     let mut failed = false;
     for file in files {
-        let diagnostics = match pipeline::check(&project.root, file).map_err(Error::from) {
-            Ok(checked) => checked.diagnostics,
+        let diagnostics = match pipeline::check_all(&project.root, file, renderers) {
+            Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => return Err(e),
         };

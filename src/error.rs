@@ -33,6 +33,8 @@ pub enum Error {
     Stale { file: PathBuf, facts: PathBuf },
 
     // Exit 2: the command line or the machine.
+    /// Options that cannot go together; the message says why.
+    Usage(String),
     /// No folder at or above `from` holds `templates/` and `facts/`.
     ProjectNotFound { from: PathBuf },
     /// `--root` names a folder without `templates/` and `facts/`.
@@ -86,7 +88,8 @@ impl Error {
             | Error::Stale { .. } => 1,
             Error::Pdf(PdfError::MissingChar { .. } | PdfError::Overlong { .. }) => 1,
             Error::Pdf(PdfError::Font { .. } | PdfError::Engine(_)) => 2,
-            Error::ProjectNotFound { .. }
+            Error::Usage(_)
+            | Error::ProjectNotFound { .. }
             | Error::NotAProject { .. }
             | Error::FactsNotFound { .. }
             | Error::NoFacts { .. }
@@ -161,6 +164,7 @@ impl fmt::Display for Error {
                 shown(facts),
                 shown(facts)
             ),
+            Error::Usage(message) => f.write_str(message),
             Error::ProjectNotFound { from } => write!(
                 f,
                 "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::error::Error;
 use crate::pdf::{Metadata, PdfError, PdfOptions, Typesetter};
@@ -181,6 +182,23 @@ impl Renderers {
             .map_err(|e| Error::Pdf(e.clone()))
     }
 
+    /// Every problem the render's PDF would stop at (a character no face has, a segment wider
+    /// than a line), each at its facts value or template line, found by laying the speech out
+    /// without making the file: what `check` runs. `Err` when the fonts or the engine fail.
+    pub fn pdf_problems(&self, rendered: &Rendered) -> Result<Vec<Diagnostic>, Error> {
+        match &self.pdf {
+            Pdf::Engine(engine) => engine(&rendered.document).map(|_| Vec::new()),
+            Pdf::Typesetter { options, chosen } => {
+                let typesetter = self.typesetter(options, chosen)?;
+                Ok(crate::preflight::problems(
+                    &rendered.document,
+                    &rendered.origins,
+                    |doc| typesetter.lay_out(doc),
+                )?)
+            }
+        }
+    }
+
     fn pdf(&self, rendered: &Rendered) -> Result<Vec<u8>, Error> {
         match &self.pdf {
             Pdf::Engine(engine) => engine(&rendered.document),
@@ -191,7 +209,20 @@ impl Renderers {
                     author: rendered.settings.author.clone(),
                     digest: Some(rendered.digest.clone()),
                 };
-                let out = typesetter.typeset(&rendered.document, &meta)?;
+                // A problem of the speech is reported as `check` reports it: every one, each at
+                // its source.
+                let out = match typesetter.typeset(&rendered.document, &meta) {
+                    Ok(out) => out,
+                    Err(e) if rendered.origins.diagnostic(&e).is_some() => {
+                        let found = self.pdf_problems(rendered)?;
+                        return Err(if found.is_empty() {
+                            e.into()
+                        } else {
+                            Error::Invalid(found)
+                        });
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
                 for face in out.faces_used {
                     if !faces.contains(&face) {

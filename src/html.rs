@@ -6,13 +6,18 @@
 
 use std::fmt::Write as _;
 
-use crate::document::{Block, Document, Inline, InlineStyle};
+use crate::document::{
+    Block, CIRCULATION_LINE, DRAFT_LINE, Document, Inline, InlineStyle, SAMPLE_MARK,
+};
 
-/// The speech as `<article class="speech">…</article>`: the title as `<h1>`, headings at their
-/// level, paragraphs, lead sentences as `<strong>`.
+/// The speech as `<article class="speech">…</article>`: the title as `<h1>` (in the circulation
+/// copy its line above it), headings at their level, paragraphs, lead sentences as `<strong>`.
 pub fn body(doc: &Document) -> String {
     let mut html = String::with_capacity(4096);
     html.push_str("<article class=\"speech\">\n");
+    if doc.circulation {
+        let _ = writeln!(html, "<p class=\"circulation\">{CIRCULATION_LINE}</p>");
+    }
     if !doc.title.is_empty() {
         html.push_str("<h1>");
         escape_text_into(&doc.title, &mut html);
@@ -109,8 +114,9 @@ pub const STYLE: &str = r#"
 :root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e; }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
-.draft-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
+.draft-banner, .sample-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
   font: 600 15px/2.2 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: .3em; }
+.sample-banner { background: #fde7e4; border-color: #b3261e; color: #7a1a14; }
 article.speech { box-sizing: border-box; max-width: 210mm; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
   background: var(--paper); box-shadow: 0 1px 6px rgba(0,0,0,.12);
   font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "Noto Serif CJK SC",
@@ -123,6 +129,8 @@ article.speech h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQua
 article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
   font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }
 article.speech p { text-indent: 2em; margin: 0; }
+article.speech p.circulation { text-indent: 0; margin: 0 0 .6em;
+  font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; }
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
   inherit; font-weight: bold; }
 .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
@@ -133,7 +141,7 @@ article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
 @media print {
   html, body { background: none; }
-  .draft-banner { border: 1px solid #999; background: none; }
+  .draft-banner, .sample-banner { border: 1px solid #999; background: none; }
   article.speech { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   .figure { border: 0; cursor: auto; }
   h1, h2, h3 { break-after: avoid; }
@@ -141,8 +149,6 @@ article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "
 }
 "#;
 
-/// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
-/// carries a 草稿 banner and title.
 /// What the page's `<head>` says about the speech besides its text.
 #[derive(Debug, Clone, Copy)]
 pub struct PageMeta<'a> {
@@ -154,13 +160,25 @@ pub struct PageMeta<'a> {
     pub digest: Option<&'a crate::digest::Digest>,
 }
 
+/// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
+/// carries a 草稿 banner and title, a speech from sample facts the sample banner.
 pub fn page(doc: &Document, meta: &PageMeta) -> String {
-    let banner = if doc.draft {
-        "<div class=\"draft-banner\" role=\"note\">草稿 · 未定稿，请勿印发</div>\n"
-    } else {
-        ""
+    let mut banner = String::new();
+    if doc.sample {
+        banner.push_str(&format!(
+            "<div class=\"sample-banner\" role=\"note\">{SAMPLE_MARK}</div>\n"
+        ));
+    }
+    if doc.draft {
+        banner.push_str(&format!(
+            "<div class=\"draft-banner\" role=\"note\">{DRAFT_LINE}</div>\n"
+        ));
+    }
+    let title_prefix = match (doc.draft, doc.circulation) {
+        (true, _) => "【草稿】",
+        (false, true) => "【传阅稿】",
+        (false, false) => "",
     };
-    let title_prefix = if doc.draft { "【草稿】" } else { "" };
     let author = meta.author.map_or(String::new(), |a| {
         format!("<meta name=\"author\" content=\"{}\">\n", escape(a))
     });

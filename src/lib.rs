@@ -27,6 +27,7 @@ pub mod next_year;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod preflight;
 pub mod project;
 pub mod report;
 pub mod review;

@@ -275,7 +275,7 @@ fn a_figure_the_template_uses_must_be_declared() {
         TEMPLATE,
         at,
         "undeclared-figure",
-        "模板使用了未声明的图 fig.reminder_talk",
+        "模板使用了未声明的数据项 fig.reminder_talk",
     );
     assert!(run.stderr.contains("是不是想写 fig.reminder_talks"));
     // …and the declared one, now unused, is a warning at its declaration.

@@ -3,13 +3,20 @@
 
 mod common;
 
-use common::pdf_tools::{self, is_digest_stamp, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, squeeze};
 use common::{Project, without_digest};
 
 /// The Markdown's text without markup: what a reader of the PDF should get back.
+/// The Markdown's text as printed: without its marks of sample data (a comment) and of a draft
+/// (a line the PDF prints as 草稿 in the margin).
 fn markdown_text(md: &str) -> String {
     // The digest comment at the end is not shown (the PDF prints only its first digits).
     let md = without_digest(md);
+    let md: String = md
+        .lines()
+        .filter(|l| !l.starts_with("<!--") && *l != "草稿 · 未定稿，请勿印发")
+        .map(|l| format!("{l}\n"))
+        .collect();
     squeeze(
         &md.replace("**", "")
             .replace("## ", "")
@@ -23,7 +30,7 @@ fn pdf_text(pdf: &[u8]) -> String {
     let lines: String = text
         .lines()
         .map(str::trim)
-        .filter(|l| !is_page_number(l) && *l != "草稿" && !is_digest_stamp(l))
+        .filter(|l| !is_page_mark(l))
         .collect();
     squeeze(&lines)
 }
@@ -66,9 +73,12 @@ fn the_masked_and_draft_pdfs() {
         "render", "--mask", "--fonts", "bundled", "--format", "md,pdf", "-o", "masked",
     ])
     .expect_code(0);
-    let pdf = std::fs::read(p.path("masked/speech.pdf")).unwrap();
+    let pdf = std::fs::read(p.path("masked/speech-masked.pdf")).unwrap();
     assert_eq!(pdf_text(&pdf).matches('*').count(), 29);
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("masked/speech.md")));
+    assert_eq!(
+        pdf_text(&pdf),
+        markdown_text(&p.read("masked/speech-masked.md"))
+    );
 
     p.edit_facts(
         "full_time_deputy_secretaries: 37",
@@ -78,7 +88,7 @@ fn the_masked_and_draft_pdfs() {
         "render", "--draft", "--fonts", "bundled", "--format", "pdf", "-o", "draft",
     ])
     .expect_code(0);
-    let text = pdf_tools::pdftotext(&std::fs::read(p.path("draft/speech.pdf")).unwrap());
+    let text = pdf_tools::pdftotext(&std::fs::read(p.path("draft/speech-draft.pdf")).unwrap());
     let pages: Vec<&str> = text
         .split('\u{c}')
         .filter(|p| !p.trim().is_empty())

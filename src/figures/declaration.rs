@@ -56,6 +56,9 @@ pub struct FigureDecl {
     /// `zero: ok`: a count printed as 0 or 零 is meant, not a slip (otherwise a warning: a
     /// speech saying 专项监督检查零次 claims an activity that did not happen).
     pub zero_ok: bool,
+    /// `mask: true`: hidden in the circulation copy (`--mask`) even though it is not printed in
+    /// digits (a cn_count 两次, a name). Figures in digits are always hidden.
+    pub mask: bool,
     /// Where the figure's id stands in the declarations file.
     pub pos: Pos,
 }
@@ -361,6 +364,25 @@ impl Reader<'_> {
         false
     }
 
+    /// `mask: true`: hidden by `--mask` whatever its kind.
+    fn mask(&mut self, node: &Node, owner: &str) -> bool {
+        let Some(e) = node.get("mask") else {
+            return false;
+        };
+        match e.value.value {
+            Value::Bool(b) => b,
+            _ => {
+                self.error(
+                    "bad-declaration",
+                    e.value.pos,
+                    format!("{owner} 的 mask 只能写 true 或 false（传阅稿中是否隐去）"),
+                    Some("mask: true".into()),
+                );
+                false
+            }
+        }
+    }
+
     fn figure(&mut self, id: &str, pos: Pos, node: &Node) -> Option<FigureDecl> {
         let owner = format!("数据项 {id}");
         if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -400,10 +422,12 @@ impl Reader<'_> {
                 "separator",
                 "plausible_change",
                 "zero",
+                "mask",
             ],
             &owner,
         );
         let zero_ok = self.zero_ok(node, &owner);
+        let mask = self.mask(node, &owner);
         let label = self.text(node, "label", &owner, true);
         let unit = self.text(node, "unit", &owner, false).unwrap_or_default();
         let kind_name = self.text(node, "kind", &owner, true)?;
@@ -505,6 +529,7 @@ impl Reader<'_> {
             kind,
             plausible_change,
             zero_ok,
+            mask,
             pos,
         })
     }

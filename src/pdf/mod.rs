@@ -66,6 +66,10 @@ pub enum Place {
     Draft,
     /// Outside the speech (the digest stamp, a cell of the verification sheet), said in words.
     Elsewhere(String),
+    /// A fixed line the program prints: the circulation copy's line, the sample mark.
+    Mark {
+        text: &'static str,
+    },
 }
 
 impl Place {
@@ -128,6 +132,7 @@ impl fmt::Display for Place {
             Place::PageNumber => write!(f, "页码中"),
             Place::Draft => write!(f, "“草稿”标记中"),
             Place::Elsewhere(place) => write!(f, "{place}"),
+            Place::Mark { text } => write!(f, "“{text}”一行中"),
         }
     }
 }
@@ -212,6 +217,13 @@ impl Typesetter {
     /// to print once per render; never diagnostics, so `--deny-warnings` ignores them.
     pub fn notes(&self) -> &[String] {
         self.faces.notes()
+    }
+
+    /// Lays the document out on the GB/T 9704 page without making the file: what `check` runs to
+    /// find every character no face has and every segment wider than a line, as `typeset`
+    /// would.
+    pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
+        layout::plan(doc, &self.faces).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.

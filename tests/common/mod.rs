@@ -20,6 +20,7 @@
 pub mod browser;
 mod documents;
 mod http;
+pub mod mutate;
 pub mod office;
 pub mod pdf_tools;
 pub mod preview;

@@ -85,6 +85,18 @@ pub fn is_digest_stamp(line: &str) -> bool {
     })
 }
 
+/// A line printed around the text block rather than in it: a page number, the draft mark 草稿,
+/// the digest stamp at the last page's foot, the sample mark (on every page of a speech from sample facts), or the two marks on one line.
+pub fn is_page_mark(line: &str) -> bool {
+    const SAMPLE: &str = "样例：数字是虚构的，不能用于正式讲话";
+    let t = squeeze(line);
+    is_page_number(line)
+        || is_digest_stamp(line)
+        || t == "草稿"
+        || t == SAMPLE
+        || t == format!("{SAMPLE}草稿")
+}
+
 /// Text with all whitespace removed, for comparing content regardless of line breaks.
 pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
