@@ -11,8 +11,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::pdf_tools::{self, is_digest_stamp, is_page_number, squeeze};
-use common::{Project, without_digest};
+use common::pdf_tools::{self, pdf_speech_text};
+use common::{Project, markdown_speech_text};
 use fontcull_skrifa::{FontRef, MetadataProvider};
 use fontcull_write_fonts::FontBuilder;
 use fontcull_write_fonts::types::Tag;
@@ -273,28 +273,6 @@ fn render(p: &Project, args: &[&str], env: &[(&str, PathBuf)]) -> common::Run {
     common::Run::of(&mut cmd)
 }
 
-/// The Markdown's text without markup: what a reader of the PDF should get back.
-fn markdown_text(md: &str) -> String {
-    squeeze(
-        &without_digest(md)
-            .replace("**", "")
-            .replace("## ", "")
-            .replace("# ", "")
-            .replace('\\', ""),
-    )
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let text = pdf_tools::pdftotext(pdf);
-    squeeze(
-        &text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !is_page_number(l) && !is_digest_stamp(l))
-            .collect::<String>(),
-    )
-}
-
 /// The pdffonts line of the face whose PostScript name is `name`, asserted embedded, subset
 /// (`ABCDEF+Name`), TrueType and with a ToUnicode map.
 fn assert_embedded_subset(fonts: &str, name: &str) {
@@ -357,7 +335,10 @@ fn a_collection_face_and_a_cff_face_named_in_the_prc_encoding_are_found_embedded
     ] {
         assert_embedded_subset(&fonts, name);
     }
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("out/speech.md"))
+    );
     // Only the characters printed were converted and embedded: the PDF of a 20 MB CFF face stays
     // the size of the bundled faces' one.
     assert!(pdf.len() < 400_000, "{} bytes", pdf.len());
@@ -391,7 +372,10 @@ fn office_fonts_in_the_windows_folders_are_found_from_windir_and_localappdata() 
     for name in ["KaiTi_GB2312", "FZXBSJW--GB1-0", "SimHei"] {
         assert_embedded_subset(&fonts, name);
     }
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("out/speech.md"))
+    );
 }
 
 #[test]
@@ -460,7 +444,10 @@ fn a_cff_office_face_is_checked_converted_and_embedded_as_truetype() {
     );
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     assert_embedded_subset(&pdf_tools::pdffonts(&pdf), "FangSong_GB2312-CFF");
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("out/speech.md"))
+    );
 }
 
 #[test]

@@ -3,37 +3,8 @@
 
 mod common;
 
-use common::pdf_tools::{self, is_page_mark, squeeze};
-use common::{Project, without_digest};
-
-/// The Markdown's text without markup: what a reader of the PDF should get back.
-/// The Markdown's text as printed: without its marks of sample data (a comment) and of a draft
-/// (a line the PDF prints as 草稿 in the margin).
-fn markdown_text(md: &str) -> String {
-    // The digest comment at the end is not shown (the PDF prints only its first digits).
-    let md = without_digest(md);
-    let md: String = md
-        .lines()
-        .filter(|l| !l.starts_with("<!--") && *l != "草稿 · 未定稿，请勿印发")
-        .map(|l| format!("{l}\n"))
-        .collect();
-    squeeze(
-        &md.replace("**", "")
-            .replace("## ", "")
-            .replace("# ", "")
-            .replace('\\', ""),
-    )
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let text = pdf_tools::pdftotext(pdf);
-    let lines: String = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !is_page_mark(l))
-        .collect();
-    squeeze(&lines)
-}
+use common::pdf_tools::{self, pdf_speech_text, squeeze};
+use common::{Project, markdown_speech_text};
 
 #[test]
 fn the_pdf_says_what_the_markdown_says() {
@@ -50,7 +21,10 @@ fn the_pdf_says_what_the_markdown_says() {
         run.stderr
     );
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("out/speech.md"))
+    );
     let info = pdf_tools::pdfinfo(&pdf);
     assert!(
         info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"),
@@ -74,10 +48,10 @@ fn the_masked_and_draft_pdfs() {
     ])
     .expect_code(0);
     let pdf = std::fs::read(p.path("masked/speech-masked.pdf")).unwrap();
-    assert_eq!(pdf_text(&pdf).matches('*').count(), 29);
+    assert_eq!(pdf_speech_text(&pdf).matches('*').count(), 29);
     assert_eq!(
-        pdf_text(&pdf),
-        markdown_text(&p.read("masked/speech-masked.md"))
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("masked/speech-masked.md"))
     );
 
     p.edit_facts(

@@ -65,3 +65,19 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Opt
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The words a reader of the printed speech gets from its Markdown, whitespace removed: without
+/// the digest comment, the sample mark (a comment), the draft's mark line and the markup.
+pub fn markdown_speech_text(md: &str) -> String {
+    let md: String = without_digest(md)
+        .lines()
+        .filter(|l| !l.starts_with("<!--") && *l != "草稿 · 未定稿，请勿印发")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    pdf_tools::squeeze(
+        &md.replace("**", "")
+            .replace("## ", "")
+            .replace("# ", "")
+            .replace('\\', ""),
+    )
+}

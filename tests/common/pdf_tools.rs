@@ -101,3 +101,16 @@ pub fn is_page_mark(line: &str) -> bool {
 pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// The speech's words as pdftotext reads them from a PDF, whitespace removed: without the marks
+/// printed around the text block (page numbers, 草稿, 样例, the digest stamp).
+pub fn pdf_speech_text(pdf: &[u8]) -> String {
+    let text = pdftotext(pdf);
+    squeeze(
+        &text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !is_page_mark(l))
+            .collect::<String>(),
+    )
+}
