@@ -446,7 +446,10 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
             )));
         }
     };
-    output::write_all(&[(target.clone(), text.into_bytes())])?;
+    let wording = crate::next_year::carry_wording(project, checked.facts.year, new_year)?;
+    let mut files = vec![(target.clone(), text.into_bytes())];
+    files.extend(wording.copies.iter().cloned());
+    output::write_all(&files)?;
     let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
             c.evaluation
@@ -460,6 +463,16 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数据项待填写；填写后运行 speechgen check {new_year}",
         shown_path(&target),
         checked.facts.year
+    );
+    for (path, _) in &wording.copies {
+        eprintln!("已复制 {}（{} 年所用的措辞）", shown_path(path), checked.facts.year);
+    }
+    for path in &wording.kept {
+        eprintln!("{} 已存在，保留原样", shown_path(path));
+    }
+    eprintln!(
+        "改写 {new_year} 年的讲话请改 {}：往年的讲话不受影响",
+        shown_path(&project.year_dir(new_year).join(crate::project::TEMPLATE_FILE))
     );
     Ok(())
 }

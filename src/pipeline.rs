@@ -141,11 +141,14 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     let settings = Settings::load(&project.settings())
         .map_err(|e| fatal.extend(e))
         .ok();
-    let declarations = Declarations::load(&project.figures())
+    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
+    // The year's own wording (templates/<year>/) when it has one; the facts' year, else the
+    // file's name when the facts cannot be read.
+    let year = facts.as_ref().map(|f| f.year).or_else(|| year_of(facts_path));
+    let declarations = Declarations::load(&project.figures_for(year))
         .map_err(|e| fatal.extend(e))
         .ok();
-    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
-    let template = Template::load(&project.template())
+    let template = Template::load(&project.template_for(year))
         .map_err(|e| fatal.push(e))
         .ok();
     let (Some(settings), Some(declarations), Some(facts), Some(template)) =
@@ -189,6 +192,14 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         evaluation,
         diagnostics,
     })
+}
+
+/// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.
+pub fn year_of(facts_path: &Path) -> Option<i64> {
+    let stem = facts_path.file_stem()?.to_str()?;
+    (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| stem.parse().ok())
+        .flatten()
 }
 
 /// `diagnostics` with those of `found` it does not hold yet, sorted.
