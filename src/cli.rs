@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::format::{self, Format, Renderers};
+use crate::length::Length;
 use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
@@ -330,6 +331,8 @@ fn render(
                 for d in &rendered.diagnostics {
                     eprintln!("{}", report::format(d, MessageFormat::Human, color));
                 }
+                let length = Length::of(&rendered.document, &rendered.settings);
+                eprintln!("{}：{}", shown_path(file), length.summary());
                 let dir = project.output_dir(output, file, files.len() > 1, rendered.year);
                 format::files(&rendered, &options.formats, &options.renderers, &dir)
             });
@@ -465,14 +468,22 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         checked.facts.year
     );
     for (path, _) in &wording.copies {
-        eprintln!("已复制 {}（{} 年所用的措辞）", shown_path(path), checked.facts.year);
+        eprintln!(
+            "已复制 {}（{} 年所用的措辞）",
+            shown_path(path),
+            checked.facts.year
+        );
     }
     for path in &wording.kept {
         eprintln!("{} 已存在，保留原样", shown_path(path));
     }
     eprintln!(
         "改写 {new_year} 年的讲话请改 {}：往年的讲话不受影响",
-        shown_path(&project.year_dir(new_year).join(crate::project::TEMPLATE_FILE))
+        shown_path(
+            &project
+                .year_dir(new_year)
+                .join(crate::project::TEMPLATE_FILE)
+        )
     );
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod figures;
 pub mod format;
 pub mod html;
+pub mod length;
 pub mod markdown;
 pub mod next_year;
 pub mod output;

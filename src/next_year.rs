@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::facts::{Facts, RESERVED_KEYS};
 use crate::figures::declaration::{Kind, RuleKind};
 use crate::figures::{Declarations, Evaluation};
 use crate::pipeline::FigureStatus;
+use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The wording the new year starts from: the template and the figure declarations the year

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
+use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::project::Project;
 use crate::settings::Settings;
@@ -144,7 +145,10 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
     // The year's own wording (templates/<year>/) when it has one; the facts' year, else the
     // file's name when the facts cannot be read.
-    let year = facts.as_ref().map(|f| f.year).or_else(|| year_of(facts_path));
+    let year = facts
+        .as_ref()
+        .map(|f| f.year)
+        .or_else(|| year_of(facts_path));
     let declarations = Declarations::load(&project.figures_for(year))
         .map_err(|e| fatal.extend(e))
         .ok();
@@ -237,7 +241,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         facts,
         template,
         evaluation,
-        diagnostics,
+        mut diagnostics,
         ..
     } = checked;
 
@@ -255,6 +259,14 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
     let markdown = markdown::fill(&markdown_with_placeholders, &slots);
     let document = markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
         .map_err(|found| joined(diagnostics.clone(), found))?;
+    // A speech longer than `max_minutes` is a warning of every render, the preview's too.
+    let project = Project {
+        root: req.root.clone(),
+    };
+    if let Some(too_long) = Length::of(&document, &settings).warning(&project.settings()) {
+        diagnostics.push(too_long);
+        sort(&mut diagnostics);
+    }
     let html_body = html::body(&document);
     // The speech's name from the settings, else the template's heading.
     let html_page = html::page(

@@ -82,7 +82,10 @@ fn rewording_2022_leaves_2021_byte_identical() {
     assert!(!check.stderr.contains("unknown-key"), "{}", check.stderr);
     assert!(!check.stderr.contains("unused-figure"), "{}", check.stderr);
     let facts = p.read("facts/2022.yaml");
-    let line = facts.lines().find(|l| l.contains("epidemic_film:")).unwrap();
+    let line = facts
+        .lines()
+        .find(|l| l.contains("epidemic_film:"))
+        .unwrap();
     p.write("facts/2022.yaml", &facts.replace(&format!("{line}\n"), ""));
 
     let after = render_2021(&p, "after");
@@ -154,7 +157,10 @@ fn each_file_falls_back_on_its_own() {
 #[test]
 fn next_year_keeps_a_years_own_wording_already_there() {
     let p = Project::sample();
-    p.write("templates/2022/speech.md.tera", "# 已改写的讲话\n\n正文。\n");
+    p.write(
+        "templates/2022/speech.md.tera",
+        "# 已改写的讲话\n\n正文。\n",
+    );
     p.run(["next-year"])
         .expect_code(0)
         .expect_stderr("templates/2022/speech.md.tera 已存在，保留原样")
