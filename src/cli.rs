@@ -36,6 +36,7 @@ Examples:
   speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
+  speechgen diff 2021 2022 --wording      what the two speeches say differently, sentence by sentence
 
 Exit codes: 0 done / no errors; 1 the facts or templates have errors; 2 usage, I/O or internal error.";
 
@@ -114,13 +115,26 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Show which figures changed between two years (e.g. what this year's speech says differently).
-    #[command(after_help = "Examples:\n  speechgen diff 2021 2022")]
+    /// Show which figures changed between two years; with --wording, what the two years'
+    /// speeches say differently, sentence by sentence.
+    #[command(
+        after_help = "Examples:\n  speechgen diff 2021 2022\n  speechgen diff 2021 2022 --wording\n  speechgen diff 2021 2022 --wording --format html -o changes.html"
+    )]
     Diff {
         /// The earlier facts file or year.
         old: PathBuf,
         /// The later facts file or year.
         new: PathBuf,
+        /// Compare the wording: each year's speech (its own template) sentence by sentence,
+        /// insertions and deletions marked, a changed figure marked as a figure.
+        #[arg(long)]
+        wording: bool,
+        /// How to show the wording's changes: text, html (like Word's tracked changes) or json.
+        #[arg(long, value_enum, default_value_t = WordingFormat::Text, requires = "wording")]
+        format: WordingFormat,
+        /// Write the wording's changes to FILE instead of printing them.
+        #[arg(short, long, value_name = "FILE", requires = "wording")]
+        output: Option<PathBuf>,
     },
     /// Preview the draft live in a browser: updates on every save, unfilled figures marked.
     #[command(
@@ -148,6 +162,14 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
     },
+}
+
+/// How `diff --wording` shows the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WordingFormat {
+    Text,
+    Html,
+    Json,
 }
 
 /// Which faces the PDF is set in.
@@ -262,10 +284,28 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             force,
             color,
         ),
-        Command::Diff { old, new } => diff(
+        Command::Diff {
+            old,
+            new,
+            wording: false,
+            ..
+        } => diff(
             &project,
             &project.facts_file(Some(&old))?,
             &project.facts_file(Some(&new))?,
+        ),
+        Command::Diff {
+            old,
+            new,
+            wording: true,
+            format,
+            output,
+        } => diff_wording(
+            &project,
+            &project.facts_file(Some(&old))?,
+            &project.facts_file(Some(&new))?,
+            format,
+            output.as_deref(),
         ),
     }
 }
@@ -499,6 +539,41 @@ fn diff(project: &Project, old: &Path, new: &Path) -> Result<(), Error> {
         old.year,
         new.year,
         changes.len()
+    );
+    Ok(())
+}
+
+fn diff_wording(
+    project: &Project,
+    old: &Path,
+    new: &Path,
+    format: WordingFormat,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let (old, new) = (draft(project, old)?, draft(project, new)?);
+    let changes = crate::wording::diff(
+        &old.document,
+        &new.document,
+        &format!("{} 年", old.year),
+        &format!("{} 年", new.year),
+    );
+    let shown = match format {
+        WordingFormat::Text => changes.text(),
+        WordingFormat::Html => changes.html(),
+        WordingFormat::Json => format!("{:#}\n", changes.json()),
+    };
+    match output {
+        Some(path) => {
+            output::write_all(&[(path.to_path_buf(), shown.into_bytes())])?;
+            eprintln!("已写入 {}", shown_path(path));
+        }
+        None => print!("{shown}"),
+    }
+    eprintln!(
+        "{} 年与 {} 年的讲话相比：{}",
+        old.year,
+        new.year,
+        changes.summary()
     );
     Ok(())
 }

@@ -30,4 +30,5 @@ pub mod review;
 pub mod serve;
 pub mod settings;
 pub mod template;
+pub mod wording;
 pub mod yaml;
