@@ -28,6 +28,8 @@ pub enum Error {
     Failed,
     /// `next-year` would overwrite a facts file that may hold numbers already filled in.
     WouldOverwrite { path: PathBuf },
+    /// `init` or `import --new` would write a project into a folder that holds files already.
+    NotEmpty { dir: PathBuf },
 
     // Exit 2: the command line or the machine.
     /// No folder at or above `from` holds `templates/` and `facts/`.
@@ -72,7 +74,10 @@ impl Error {
     /// The process exit code for this failure.
     pub fn code(&self) -> u8 {
         match self {
-            Error::Invalid(_) | Error::Failed | Error::WouldOverwrite { .. } => 1,
+            Error::Invalid(_)
+            | Error::Failed
+            | Error::WouldOverwrite { .. }
+            | Error::NotEmpty { .. } => 1,
             Error::Pdf(PdfError::MissingChar { .. } | PdfError::Overlong { .. }) => 1,
             Error::Pdf(PdfError::Font { .. } | PdfError::Engine(_)) => 2,
             Error::ProjectNotFound { .. }
@@ -141,6 +146,11 @@ impl fmt::Display for Error {
                 f,
                 "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
                 shown(path)
+            ),
+            Error::NotEmpty { dir } => write!(
+                f,
+                "{} 不是空文件夹，未写入任何文件：新项目请放在一个新的（或空的）文件夹中",
+                shown(dir)
             ),
             Error::ProjectNotFound { from } => write!(
                 f,

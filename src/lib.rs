@@ -18,6 +18,8 @@ pub mod facts;
 pub mod figures;
 pub mod format;
 pub mod html;
+pub mod import;
+pub mod init;
 pub mod length;
 pub mod markdown;
 pub mod next_year;
