@@ -203,7 +203,16 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
     let (old_keys, occurrences) = old_tokens(&old.document, &tagged);
     let new_keys: Vec<Key> = new_tokens.iter().map(|t| t.key.clone()).collect();
     let mut map: Vec<Option<usize>> = vec![None; old_keys.len()];
+    // New characters paired with the template's own words (not with a figure's printed
+    // characters, which any 6 or 两 of a rewritten sentence may have been paired with).
     let mut equal_new = vec![false; new_keys.len()];
+    let in_figure: Vec<bool> = {
+        let mut v = vec![false; old_keys.len()];
+        for occ in &occurrences {
+            v[occ.start..occ.end].iter_mut().for_each(|x| *x = true);
+        }
+        v
+    };
     for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
         if let DiffOp::Equal {
             old_index,
@@ -213,7 +222,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
         {
             for k in 0..len {
                 map[old_index + k] = Some(new_index + k);
-                equal_new[new_index + k] = true;
+                equal_new[new_index + k] = !in_figure[old_index + k];
             }
         }
     }

@@ -676,10 +676,14 @@ impl Detection {
                     let _ = writeln!(figures, "    unit: {}", yaml_text(&p.unit));
                 }
                 let _ = writeln!(figures, "    kind: {}", p.kind.kind());
+                let comment = if p.unit.is_empty() {
+                    p.label.clone()
+                } else {
+                    format!("{}（{}）", p.label, p.unit)
+                };
                 let comment = match &p.confirm {
-                    Some(why) => format!("{}；待确认：{why}", p.label),
-                    None if p.unit.is_empty() => p.label.clone(),
-                    None => format!("{}（{}）", p.label, p.unit),
+                    Some(why) => format!("{comment}；待确认：{why}"),
+                    None => comment,
                 };
                 match &p.kind {
                     Proposed::Count(n) | Proposed::CnCount(n) => {

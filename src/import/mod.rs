@@ -215,7 +215,9 @@ mod tests {
         let back = crate::markdown::parse(&source, &[], false).unwrap();
         assert_eq!(back.title, "发言");
         assert_eq!(back.blocks[0].plain_text(), doc.blocks[0].plain_text());
-        assert_eq!(back.blocks[0].inlines()[1].text, "关键");
+        // The opening quote and the full stop are outside the bold, so that CommonMark closes it.
+        assert_eq!(back.blocks[0].inlines()[0].text, "“");
+        assert_eq!(back.blocks[0].inlines()[1].text, "关键”时刻");
         assert_eq!(back.blocks[0].inlines()[1].style, InlineStyle::Lead);
     }
 }

@@ -157,7 +157,10 @@ pub fn numbers(chars: &[char]) -> Vec<Number> {
             let mut unit = String::new();
             let found = match next {
                 Some('%' | '％') => Found::Percent(text.clone()),
-                Some('万' | '亿') => Found::Other("以万、亿为单位的数"),
+                Some('万' | '亿') => {
+                    end = i + 1;
+                    Found::Other("以万、亿为单位的数")
+                }
                 Some('月' | '日' | '号' | '时' | ':' | '：') => Found::Other("日期或时间"),
                 Some('年')
                     if !decimal
@@ -207,7 +210,7 @@ pub fn numbers(chars: &[char]) -> Vec<Number> {
             let counts = text != "一"
                 && text != "零"
                 && !matches!(before, Some('第' | '星' | '周' | '初' | '其'))
-                && !before.is_some_and(|b| CN_NUMERALS.contains(b))
+                && !before.is_some_and(|b| CN_NUMERALS.contains(b) || b.is_ascii_digit())
                 && !set_phrase;
             if let (true, Some(unit)) = (counts, unit) {
                 let found = match cn_value(&text) {
@@ -339,7 +342,7 @@ mod tests {
                 ("2021".into(), "".into(), Year(2021)),
                 ("3".into(), "".into(), Other("日期或时间")),
                 ("1.5".into(), "".into(), Other("小数")),
-                ("2.3".into(), "".into(), Other("以万、亿为单位的数")),
+                ("2.3万".into(), "".into(), Other("以万、亿为单位的数")),
                 (
                     "12".into(),
                     "".into(),
@@ -351,16 +354,12 @@ mod tests {
 
     #[test]
     fn words_with_numerals_are_not_counts() {
-        assert!(
-            found("坚决做到“两个维护”，增强四个意识，一对一传授，第一时间，三会一课，星期三个")
-                .is_empty()
-                || found(
-                    "坚决做到“两个维护”，增强四个意识，一对一传授，第一时间，三会一课，星期三个"
-                )
-                .iter()
-                .all(|(t, _, _)| t == "两")
+        assert_eq!(
+            found(
+                "坚决做到两个维护，增强四个意识，一对一传授，第一时间，三会一课，星期三，五位一体"
+            ),
+            []
         );
-        assert!(found("增强四个意识，一对一传授，第一时间，三会一课，五位一体").is_empty());
         assert_eq!(found("十二项、一百零五人")[1].2, Found::CnCount(105));
         assert_eq!(
             found("二次")[0].2,
