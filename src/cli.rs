@@ -618,11 +618,12 @@ fn diff_wording(
     output: Option<&Path>,
 ) -> Result<(), Error> {
     let (old, new) = (draft(project, old)?, draft(project, new)?);
-    let changes = crate::wording::diff(
+    let changes = crate::wording::diff_years(
         &old.document,
         &new.document,
         &format!("{} 年", old.year),
         &format!("{} 年", new.year),
+        Some((old.year, new.year)),
     );
     let shown = match format {
         WordingFormat::Text => changes.text(),

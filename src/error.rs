@@ -147,11 +147,16 @@ impl fmt::Display for Error {
                 "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
                 shown(path)
             ),
-            Error::NotEmpty { dir } => write!(
-                f,
-                "{} 不是空文件夹，未写入任何文件：新项目请放在一个新的（或空的）文件夹中",
-                shown(dir)
-            ),
+            Error::NotEmpty { dir } => {
+                let name = match shown(dir) {
+                    s if s.is_empty() || s == "." => "当前文件夹".to_owned(),
+                    s => s,
+                };
+                write!(
+                    f,
+                    "{name} 不是空文件夹，未写入任何文件：新项目请放在一个新的（或空的）文件夹中"
+                )
+            }
             Error::ProjectNotFound { from } => write!(
                 f,
                 "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",

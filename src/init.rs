@@ -109,7 +109,8 @@ pub const FIGURES_HEADER: &str = "# 数据项的声明：讲话稿模板 speech.
 ";
 
 /// `templates/speech.yaml` for an office.
-pub fn settings_text(title: &str, office: Option<&str>) -> String {
+/// `title` None: the title is left to the template's heading (one that prints the year).
+pub fn settings_text(title: Option<&str>, office: Option<&str>) -> String {
     let mut s = String::from(
         "# 讲话稿的整体设置：与哪一年无关、属于这份讲话本身的内容。
 # 每个数字的设置写在 figures.yaml 中该数字的声明里。
@@ -121,7 +122,10 @@ pub fn settings_text(title: &str, office: Option<&str>) -> String {
 
 ",
     );
-    s.push_str(&format!("title: {}\n", yaml_text(title)));
+    match title {
+        Some(title) => s.push_str(&format!("title: {}\n", yaml_text(title))),
+        None => s.push_str("# title: 不写：取模板中 # 开头的标题（其中的年份每年自动更新）\n"),
+    }
     match office {
         Some(office) => s.push_str(&format!("author: {}\n", yaml_text(office))),
         None => s.push_str("# author: 某某单位\n"),
@@ -269,7 +273,7 @@ service:
         (Path::new("templates").join(FIGURES_FILE), figures),
         (
             Path::new("templates").join(SETTINGS_FILE),
-            settings_text(title, office_given.then_some(office)),
+            settings_text(Some(title), office_given.then_some(office)),
         ),
         (Path::new("facts").join(format!("{year}.yaml")), facts),
         (PathBuf::from("README.md"), readme(title, &origin)),

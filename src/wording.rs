@@ -190,6 +190,41 @@ fn tokens(doc: &Document) -> Vec<Token> {
     out
 }
 
+/// The id the speech's own year goes by as a figure.
+pub const YEAR_FIGURE: &str = "year";
+
+/// The year's digits, where they stand alone (not in 12021 or 2021.5), made one figure token.
+fn with_year(tokens: Vec<Token>, year: Option<i64>) -> Vec<Token> {
+    let Some(year) = year else {
+        return tokens;
+    };
+    let digits: Vec<char> = year.to_string().chars().collect();
+    let is_digit = |t: Option<&Token>| matches!(t, Some(Token { key: Key::Char(c), .. }) if c.is_ascii_digit() || *c == '.');
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let here = tokens.len() - i >= digits.len()
+            && tokens[i..i + digits.len()]
+                .iter()
+                .zip(&digits)
+                .all(|(t, d)| t.key == Key::Char(*d))
+            && !is_digit(i.checked_sub(1).and_then(|b| tokens.get(b)))
+            && !is_digit(tokens.get(i + digits.len()));
+        if here {
+            out.push(Token {
+                key: Key::Figure(YEAR_FIGURE.to_owned()),
+                lead: tokens[i].lead,
+                text: year.to_string(),
+            });
+            i += digits.len();
+        } else {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The tokens cut into sentences: at each block start, and after 。！？； and what closes with them.
 fn sentences(tokens: Vec<Token>) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
@@ -291,8 +326,20 @@ fn push(marks: &mut Vec<Mark>, token: &Token, op: Op, other: Option<&Token>) {
 
 /// Compares two speeches (see the module comment). `old_name` and `new_name` say what they are.
 pub fn diff(old: &Document, new: &Document, old_name: &str, new_name: &str) -> WordingDiff {
-    let old_s = sentences(tokens(old));
-    let new_s = sentences(tokens(new));
+    diff_years(old, new, old_name, new_name, None)
+}
+
+/// [`diff`] of two years' speeches: each speech's own year, where it prints it (`{{ year }}`),
+/// is a figure too (〔2021→2022〕), not a reworded number.
+pub fn diff_years(
+    old: &Document,
+    new: &Document,
+    old_name: &str,
+    new_name: &str,
+    years: Option<(i64, i64)>,
+) -> WordingDiff {
+    let old_s = sentences(with_year(tokens(old), years.map(|y| y.0)));
+    let new_s = sentences(with_year(tokens(new), years.map(|y| y.1)));
     let old_parts = parts(&old_s);
     let new_parts = parts(&new_s);
     let old_keys: Vec<Vec<Key>> = old_s.iter().map(keys).collect();
@@ -1059,6 +1106,22 @@ mod tests {
             html.contains("<del><span class=\"figure\" data-figure=\"c\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn the_years_own_year_is_a_figure() {
+        let old = doc(&["2021年，全年12021人，2020年。"]);
+        let new = doc(&["2022年，全年12021人，2020年。"]);
+        let d = diff_years(&old, &new, "a", "b", Some((2021, 2022)));
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].kind, ChangeKind::Figures);
+        assert_eq!(
+            marked_text(&d.changes[0].marks),
+            "〔2021→2022〕年，全年12021人，2020年。"
+        );
+        // Without the years, a reworded number.
+        let d = diff(&old, &new, "a", "b");
+        assert_eq!(d.changes[0].kind, ChangeKind::Reworded);
     }
 
     #[test]

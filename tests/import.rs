@@ -345,3 +345,85 @@ fn what_cannot_be_read_is_refused() {
         .expect_stderr("讲话稿不支持列表");
     p.run(["import", "list.md"]).expect_code(2);
 }
+
+/// Another office's report, as a new user would bring it: plain text, a dozen figures.
+const ANOTHER_OFFICE: &str = "市生态环境局2024年工作情况汇报
+
+　　2024年，市生态环境局坚持以习近平生态文明思想为指导，深入打好污染防治攻坚战，全市生态环境质量持续改善。
+
+一、深入打好蓝天保卫战
+　　强化大气污染协同治理。全年城区空气质量优良天数达到318天，优良天数比率为86.9%，细颗粒物平均浓度下降到32微克每立方米。完成45家重点企业超低排放改造，淘汰老旧柴油货车1300多辆。
+　　开展专项执法行动。联合公安、交通等部门开展“利剑护蓝”专项行动两次，检查企业612家，立案查处环境违法案件87件，罚没款共计456.8万元。
+
+二、持续推进碧水保卫战
+　　守护城乡饮用水安全。全市12个县级以上集中式饮用水水源地水质达标率100%，完成《城市黑臭水体治理三年行动方案》确定的23条黑臭水体整治任务。
+　　推动河湖长制落实。组织巡河2万余次，清理河道垃圾1.5万吨。
+
+三、着力提升服务保障水平
+　　优化环评审批服务。全年审批建设项目环评文件264个，审批时限压缩到法定时限的一半，为重大项目开辟“绿色通道”。
+";
+
+#[test]
+fn another_offices_report_becomes_a_project() {
+    let p = Project::empty();
+    p.write("环保局汇报.txt", ANOTHER_OFFICE);
+    let run = p.run([
+        "import",
+        "环保局汇报.txt",
+        "--new",
+        "环保",
+        "--office",
+        "市生态环境局",
+        "--year",
+        "2024",
+    ]);
+    run.expect_code(1)
+        .expect_stderr(
+            "15 个数据项——计数 8，百分比 2，约数 1，汉字数字 1，名称 3；年份 2 处写作 {{ year }}",
+        )
+        .expect_stderr("重新生成的讲话与原文一致")
+        .expect_stderr("未归类 1：“456.8万元”（以万、亿为单位的数），保留为文字")
+        .expect_stderr("待确认 2：cn_count_01（交通等部门开展“利剑护蓝”专项行动）“两”");
+    assert!(
+        run.stdout.contains("count_04  计数  检查企业  = 612"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("rate_01  百分比  优良天数比率  = 86.9"));
+    let template = p.read("环保/templates/speech.md.tera");
+    assert!(
+        template.contains("\n# 市生态环境局{{ year }}年工作情况汇报\n"),
+        "{template}"
+    );
+    assert!(
+        template
+            .contains("**强化大气污染协同治理**。全年城区空气质量优良天数达到{{ fig.count_01 }}天")
+    );
+    assert!(template.contains("## 二、持续推进碧水保卫战"));
+    assert!(
+        p.read("环保/templates/speech.yaml")
+            .contains("author: 市生态环境局\n")
+    );
+
+    // It renders, in every format, as written; next year starts from it.
+    let root = p.path("环保");
+    let root = root.to_str().unwrap();
+    p.run(["--root", root, "check", "--deny-warnings"])
+        .expect_code(0);
+    p.run(["--root", root, "render", "--fonts", "bundled", "-o", "out"])
+        .expect_code(0);
+    let md = p.read("out/speech.md");
+    let expected: Vec<String> = ANOTHER_OFFICE
+        .lines()
+        .map(|l| l.trim_start_matches('　').to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let got: Vec<String> = md
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.trim_start_matches('#').trim().replace("**", ""))
+        .collect();
+    assert_eq!(got, expected);
+    p.run(["--root", root, "next-year"]).expect_code(0);
+    assert!(p.path("环保/templates/2025/speech.md.tera").exists());
+}

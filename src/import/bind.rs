@@ -519,11 +519,12 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
         .path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let diff = wording::diff(
+    let diff = wording::diff_years(
         &old.document,
         &document,
         &format!("{year} 年现在的讲话"),
         &format!("导入的 {file_name}"),
+        Some((year, year)),
     );
     Ok(Update {
         year,

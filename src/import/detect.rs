@@ -94,6 +94,8 @@ pub struct Detection {
     pub groups: Vec<(String, String)>,
     /// How many times the year was printed (now `{{ year }}`).
     pub years: usize,
+    /// Whether the title prints the year (it is then `{{ year }}` in the template's heading).
+    pub title_year: bool,
 }
 
 impl Detection {
@@ -144,6 +146,7 @@ pub fn detect(delivered: &Delivered, year: i64) -> Detection {
         unclassified: Vec::new(),
         groups: vec![("opening".into(), "开头".into())],
         years: 0,
+        title_year: false,
     };
     let mut counters: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut group = "opening".to_owned();
@@ -308,6 +311,9 @@ pub fn detect(delivered: &Delivered, year: i64) -> Detection {
     detection
         .groups
         .retain(|(g, _)| detection.proposals.iter().any(|p| &p.group == g));
+    // The title's year is the facts' year too (市生态环境局2024年工作情况汇报).
+    detection.title_year = detection.document.title.contains(&format!("{year}年"));
+    detection.years += usize::from(detection.title_year);
     detection
 }
 
@@ -594,10 +600,12 @@ fn number_label(chars: &[char], item: &Item, n: &Number, items: &[Item]) -> Stri
         .take(16)
         .collect();
     let mut label = if after.chars().count() >= 2 && !matches!(n.found, Found::Percent(_)) {
+        // The verb before the number (完成, 推动), not a name or a figure before that.
         let lead = if previous.is_some() {
             String::new()
         } else {
-            last_chars(&before, 8)
+            let verb = before.rsplit(['》', '”']).next().unwrap_or("");
+            last_chars(verb.trim_end_matches('的'), 8)
         };
         format!("{lead}{after}")
     } else {
@@ -660,7 +668,12 @@ impl Detection {
         use std::fmt::Write as _;
         use std::path::{Path, PathBuf};
 
-        let template = super::template_source(TEMPLATE_HEADER, &self.document);
+        let mut template = super::template_source(TEMPLATE_HEADER, &self.document);
+        if self.title_year {
+            let heading = format!("# {}\n", self.document.title);
+            let with_year = heading.replacen(&format!("{year}年"), "{{ year }}年", 1);
+            template = template.replacen(&heading, &with_year, 1);
+        }
         let mut figures = format!("{FIGURES_HEADER}\nfigures:\n");
         let mut facts = format!(
             "# 由 speechgen import 从 {source_name} 导入：数值取自讲话原文，逐项核对后再用。\n# 注有“待确认”的几项，请按提示核对。\nyear: {year}\n"
@@ -733,7 +746,7 @@ impl Detection {
             (Path::new("templates").join(FIGURES_FILE), figures),
             (
                 Path::new("templates").join(SETTINGS_FILE),
-                settings_text(&title, office),
+                settings_text((!self.title_year).then_some(title.as_str()), office),
             ),
             (Path::new("facts").join(format!("{year}.yaml")), facts),
             (PathBuf::from("README.md"), readme(&title, &origin)),

@@ -563,7 +563,7 @@ impl DocxReader<'_> {
                 _ => {}
             }
         }
-        (!text.is_empty()).then(|| Inline {
+        (!text.is_empty()).then_some(Inline {
             text,
             style: if lead || styled_lead || bold {
                 InlineStyle::Lead
