@@ -160,6 +160,22 @@ fn an_unedited_copy_changes_nothing() {
             .expect_stderr("措辞没有变化，不需要写入");
     }
     assert!(!p.path("templates/2021").exists());
+    // The draft (figures' markers where unfilled) and the circulation copy (* for digits) are
+    // copies of the same wording: nothing to decide either.
+    p.run(["render", "--draft", "--format", "docx", "-o", "draft"])
+        .expect_code(0);
+    p.run(["render", "--mask", "--format", "md,docx", "-o", "masked"])
+        .expect_code(0);
+    for file in [
+        "draft/speech.docx",
+        "masked/speech.md",
+        "masked/speech.docx",
+    ] {
+        p.run(["import", file, "--year", "2021"])
+            .expect_code(0)
+            .expect_stderr("数据项绑定 49 处；需要决定的 0 处")
+            .expect_stderr("措辞没有变化，不需要写入");
+    }
 }
 
 #[test]

@@ -269,6 +269,16 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
             }
         }
         if let Some((start, end)) = changed_at_place(&map, &new_chars, occ) {
+            // The circulation copy's * (or *多) where the figure stood is the figure, masked.
+            let typed: String = new_chars[start..end].iter().collect();
+            if masked(&occ.id).as_deref() == Some(typed.as_str()) {
+                claims.push(Claim {
+                    id: occ.id.clone(),
+                    start,
+                    end,
+                });
+                continue;
+            }
             hand_changed.push(Claim {
                 id: occ.id.clone(),
                 start,
@@ -720,7 +730,7 @@ fn changed_at_place(
     });
     let has_number = span
         .iter()
-        .any(|c| c.is_ascii_digit() || CN_NUMERALS.contains(*c));
+        .any(|c| c.is_ascii_digit() || *c == '*' || CN_NUMERALS.contains(*c));
     (numeric && has_number).then_some((start, end))
 }
 
