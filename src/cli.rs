@@ -173,7 +173,7 @@ pub enum Command {
         #[arg(long)]
         title: Option<String>,
         /// The year of the first facts file (default: this year).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1949..=2200))]
         year: Option<i64>,
     },
     /// Bring a delivered speech back (the copy edited in Word, or its .md/.txt): update a year's
@@ -186,7 +186,11 @@ pub enum Command {
         file: PathBuf,
         /// The year whose wording it becomes (templates/<year>/speech.md.tera); with --new, the
         /// year of the new facts file (default: this year).
-        #[arg(long, required_unless_present = "new")]
+        #[arg(
+            long,
+            required_unless_present = "new",
+            value_parser = clap::value_parser!(i64).range(1949..=2200)
+        )]
         year: Option<i64>,
         /// Write the new template, after the changes shown.
         #[arg(long, conflicts_with = "new")]
