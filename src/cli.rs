@@ -36,7 +36,7 @@ Examples:
   speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
-  speechgen diff 2021 2022 --wording      what the two speeches say differently, sentence by sentence
+  speechgen diff 2021 2022 --wording      the two speeches, sentence by sentence
   speechgen import 定稿.docx --year 2021  bring the wording edited in Word back (--write to save)
   speechgen init DIR --office 某某单位      start a project for another office's speech
 
