@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::format::{self, Format, Renderers};
+use crate::length::Length;
 use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
@@ -39,6 +40,9 @@ Examples:
   speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
+  speechgen diff 2021 2022 --wording      the two speeches, sentence by sentence
+  speechgen import 定稿.docx --year 2021  bring the wording edited in Word back (--write to save)
+  speechgen init DIR --office 某某单位      start a project for another office's speech
 
 Exit codes: 0 done / no errors; 1 the facts or templates have errors; 2 usage, I/O or internal error.";
 
@@ -122,13 +126,26 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Show which figures changed between two years (e.g. what this year's speech says differently).
-    #[command(after_help = "Examples:\n  speechgen diff 2021 2022")]
+    /// Show which figures changed between two years; with --wording, what the two years'
+    /// speeches say differently, sentence by sentence.
+    #[command(
+        after_help = "Examples:\n  speechgen diff 2021 2022\n  speechgen diff 2021 2022 --wording\n  speechgen diff 2021 2022 --wording --format html -o changes.html"
+    )]
     Diff {
         /// The earlier facts file or year.
         old: PathBuf,
         /// The later facts file or year.
         new: PathBuf,
+        /// Compare the wording: each year's speech (its own template) sentence by sentence,
+        /// insertions and deletions marked, a changed figure marked as a figure.
+        #[arg(long)]
+        wording: bool,
+        /// How to show the wording's changes: text, html (like Word's tracked changes) or json.
+        #[arg(long, value_enum, default_value_t = WordingFormat::Text, requires = "wording")]
+        format: WordingFormat,
+        /// Write the wording's changes to FILE instead of printing them.
+        #[arg(short, long, value_name = "FILE", requires = "wording")]
+        output: Option<PathBuf>,
     },
     /// Preview the draft live in a browser: updates on every save, unfilled figures marked.
     #[command(
@@ -149,6 +166,50 @@ pub enum Command {
         open: bool,
         #[command(flatten)]
         fonts: FontArgs,
+    },
+    /// Start a new speech project for any office: an example speech with one figure of each
+    /// kind, their declarations, the office's settings, this year's example facts, a README.
+    #[command(
+        after_help = "Examples:\n  speechgen init 我的讲话 --office 市统计局 --title 市统计局年度工作汇报\n  cd 我的讲话 && speechgen check\n\nThe folder is created if missing and must be empty (exit 1 otherwise)."
+    )]
+    Init {
+        /// The folder of the new project.
+        dir: PathBuf,
+        /// The office that gives the speech (its author).
+        #[arg(long)]
+        office: Option<String>,
+        /// The speech's title (default: <office>年度工作情况汇报).
+        #[arg(long)]
+        title: Option<String>,
+        /// The year of the first facts file (default: this year).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1949..=2200))]
+        year: Option<i64>,
+    },
+    /// Bring a delivered speech back (the copy edited in Word, or its .md/.txt): update a year's
+    /// wording, or start a new project from it with --new.
+    #[command(
+        after_help = "Examples:\n  speechgen import 讲话定稿.docx --year 2021           show what changed and what needs deciding\n  speechgen import 讲话定稿.docx --year 2021 --write   then write templates/2021/speech.md.tera\n  speechgen import 别的讲话.txt --new 新项目 --office 市统计局\n\nExit 0 when nothing needs deciding; 1 when something is reported, or changes were shown without --write."
+    )]
+    Import {
+        /// The delivered speech: .docx, .md or .txt.
+        file: PathBuf,
+        /// The year whose wording it becomes (templates/<year>/speech.md.tera); with --new, the
+        /// year of the new facts file (default: this year).
+        #[arg(
+            long,
+            required_unless_present = "new",
+            value_parser = clap::value_parser!(i64).range(1949..=2200)
+        )]
+        year: Option<i64>,
+        /// Write the new template, after the changes shown.
+        #[arg(long, conflicts_with = "new")]
+        write: bool,
+        /// Make a new project in DIR from the speech: every number and name a proposed figure.
+        #[arg(long, value_name = "DIR")]
+        new: Option<PathBuf>,
+        /// With --new: the office that gives the speech (its author in templates/speech.yaml).
+        #[arg(long, requires = "new")]
+        office: Option<String>,
     },
     /// 核对表：每个数字的印出值、确切输入、算法、出处、来源、上年值与变化，以及讲话中的判断，供审核签字。
     /// The verification sheet: every figure with its exact inputs, formula, place, source, last
@@ -190,6 +251,14 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// How `diff --wording` shows the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WordingFormat {
+    Text,
+    Html,
+    Json,
 }
 
 /// Which faces the PDF is set in.
@@ -242,6 +311,23 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
+    // These two make a project; they do not need one.
+    match &cli.command {
+        Command::Init {
+            dir,
+            office,
+            title,
+            year,
+        } => return init(dir, office.as_deref(), title.as_deref(), *year),
+        Command::Import {
+            file,
+            year,
+            new: Some(dir),
+            office,
+            ..
+        } => return import_new(file, dir, *year, office.as_deref()),
+        _ => {}
+    }
     let project = match cli.root.as_deref() {
         Some(root) => Project::at(root)?,
         None => Project::discover(Path::new("."))?,
@@ -305,6 +391,14 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             let schema = crate::schema::of_project(&project)?;
             write_or_print(output.as_deref(), schema.as_bytes())
         }
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Import {
+            file, year, write, ..
+        } => {
+            let year = year.expect("clap requires --year without --new");
+            let facts = project.facts_file(Some(Path::new(&year.to_string())))?;
+            import(&project, &file, &facts, write)
+        }
         Command::Serve {
             facts,
             port,
@@ -335,10 +429,28 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             force,
             color,
         ),
-        Command::Diff { old, new } => diff(
+        Command::Diff {
+            old,
+            new,
+            wording: false,
+            ..
+        } => diff(
             &project,
             &project.facts_file(Some(&old))?,
             &project.facts_file(Some(&new))?,
+        ),
+        Command::Diff {
+            old,
+            new,
+            wording: true,
+            format,
+            output,
+        } => diff_wording(
+            &project,
+            &project.facts_file(Some(&old))?,
+            &project.facts_file(Some(&new))?,
+            format,
+            output.as_deref(),
         ),
     }
 }
@@ -405,6 +517,8 @@ fn render(
                 for d in &rendered.diagnostics {
                     eprintln!("{}", report::format(d, MessageFormat::Human, color));
                 }
+                let length = Length::of(&rendered.document, &rendered.settings);
+                eprintln!("{}：{}", shown_path(file), length.summary());
                 let dir = project.output_dir(output, file, files.len() > 1, rendered.year);
                 format::files(&rendered, &options.formats, &options.renderers, &dir)
             });
@@ -545,7 +659,10 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
             )));
         }
     };
-    output::write_all(&[(target.clone(), text.into_bytes())])?;
+    let wording = crate::next_year::carry_wording(project, checked.facts.year, new_year)?;
+    let mut files = vec![(target.clone(), text.into_bytes())];
+    files.extend(wording.copies.iter().cloned());
+    output::write_all(&files)?;
     let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
             c.evaluation
@@ -559,6 +676,24 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数据项待填写；填写后运行 speechgen check {new_year}",
         shown_path(&target),
         checked.facts.year
+    );
+    for (path, _) in &wording.copies {
+        eprintln!(
+            "已复制 {}（{} 年所用的措辞）",
+            shown_path(path),
+            checked.facts.year
+        );
+    }
+    for path in &wording.kept {
+        eprintln!("{} 已存在，保留原样", shown_path(path));
+    }
+    eprintln!(
+        "改写 {new_year} 年的讲话请改 {}：往年的讲话不受影响",
+        shown_path(
+            &project
+                .year_dir(new_year)
+                .join(crate::project::TEMPLATE_FILE)
+        )
     );
     Ok(())
 }
@@ -576,4 +711,220 @@ fn diff(project: &Project, old: &Path, new: &Path) -> Result<(), Error> {
         changes.len()
     );
     Ok(())
+}
+
+fn diff_wording(
+    project: &Project,
+    old: &Path,
+    new: &Path,
+    format: WordingFormat,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let (old, new) = (draft(project, old)?, draft(project, new)?);
+    let changes = crate::wording::diff_years(
+        &old.document,
+        &new.document,
+        &format!("{} 年", old.year),
+        &format!("{} 年", new.year),
+        Some((old.year, new.year)),
+    );
+    let shown = match format {
+        WordingFormat::Text => changes.text(),
+        WordingFormat::Html => changes.html(),
+        WordingFormat::Json => format!("{:#}\n", changes.json()),
+    };
+    match output {
+        Some(path) => {
+            output::write_all(&[(path.to_path_buf(), shown.into_bytes())])?;
+            eprintln!("已写入 {}", shown_path(path));
+        }
+        None => print!("{shown}"),
+    }
+    eprintln!(
+        "{} 年与 {} 年的讲话相比：{}",
+        old.year,
+        new.year,
+        changes.summary()
+    );
+    Ok(())
+}
+
+fn init(
+    dir: &Path,
+    office: Option<&str>,
+    title: Option<&str>,
+    year: Option<i64>,
+) -> Result<(), Error> {
+    crate::init::refuse_non_empty(dir)?;
+    let name = office.unwrap_or(crate::init::DEFAULT_OFFICE);
+    let title = title.map_or_else(|| crate::init::default_title(name), str::to_owned);
+    let year = year.unwrap_or_else(crate::init::this_year);
+    let files: Vec<(PathBuf, Vec<u8>)> = crate::init::starter(name, &title, year, office.is_some())
+        .into_iter()
+        .map(|(rel, text)| (dir.join(rel), text.into_bytes()))
+        .collect();
+    output::write_all(&files)?;
+    for (path, _) in &files {
+        eprintln!("已创建 {}", shown_path(path));
+    }
+    eprintln!(
+        "新项目“{title}”：facts/{year}.yaml 中是示例数字（sample: true）。下一步：cd {} && speechgen check",
+        shown_path(dir)
+    );
+    Ok(())
+}
+
+fn import(project: &Project, file: &Path, facts: &Path, write: bool) -> Result<(), Error> {
+    let delivered = crate::import::read(file)?;
+    let update = crate::import::update(project, facts, &delivered)?;
+    print!("{}", update.diff.text());
+    for note in delivered.notes.iter().chain(&update.notes) {
+        eprintln!("说明：{note}");
+    }
+    for (i, report) in update.reports.iter().enumerate() {
+        eprintln!("需要决定 {}：{}", i + 1, report.message());
+    }
+    eprintln!(
+        "{}：{}；数据项绑定 {} 处；需要决定的 {} 处",
+        shown_path(file),
+        update.diff.summary(),
+        update.bound,
+        update.reports.len()
+    );
+    let mut undecided = !update.reports.is_empty();
+    if update.wording_changed() {
+        if write {
+            output::write_all(&[(update.target.clone(), update.template.clone().into_bytes())])?;
+            eprintln!(
+                "已写入 {}（{} 年的措辞；往年不受影响）",
+                shown_path(&update.target),
+                update.year
+            );
+        } else {
+            eprintln!(
+                "未写入：看过以上改动后，加 --write 写入 {}",
+                shown_path(&update.target)
+            );
+            undecided = true;
+        }
+    } else {
+        eprintln!("措辞没有变化，不需要写入");
+    }
+    if undecided {
+        Err(Error::Failed)
+    } else {
+        Ok(())
+    }
+}
+
+fn import_new(
+    file: &Path,
+    dir: &Path,
+    year: Option<i64>,
+    office: Option<&str>,
+) -> Result<(), Error> {
+    crate::init::refuse_non_empty(dir)?;
+    let delivered = crate::import::read(file)?;
+    let year = year.unwrap_or_else(crate::init::this_year);
+    let detection = crate::import::detect(&delivered, year);
+    let source_name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let files: Vec<(PathBuf, Vec<u8>)> = detection
+        .files(year, office, &source_name)
+        .into_iter()
+        .map(|(rel, text)| (dir.join(rel), text.into_bytes()))
+        .collect();
+    output::write_all(&files)?;
+    for note in &delivered.notes {
+        eprintln!("说明：{note}");
+    }
+    for p in &detection.proposals {
+        println!("{}  {}  {}  = {}", p.id, p.kind.word(), p.label, p.printed);
+    }
+    // The new project must print the speech it came from: rendered here, compared block by block.
+    let project = Project::at(dir)?;
+    let facts = project.facts_file(None)?;
+    let rendered = pipeline::render(&RenderRequest {
+        root: project.root.clone(),
+        facts,
+        draft: false,
+        mask: false,
+    })
+    .map_err(|d| {
+        Error::Internal(format!(
+            "导入生成的项目无法生成讲话稿（{}）：请报告这个问题",
+            report::summary(&d)
+        ))
+    })?;
+    let original = &delivered.document;
+    let differs: Vec<String> = original
+        .blocks
+        .iter()
+        .zip(&rendered.document.blocks)
+        .filter(|(a, b)| a.plain_text() != b.plain_text())
+        .map(|(a, _)| a.plain_text().chars().take(30).collect())
+        .collect();
+    if !differs.is_empty()
+        || original.blocks.len() != rendered.document.blocks.len()
+        || original.title != rendered.document.title
+    {
+        return Err(Error::Internal(format!(
+            "导入生成的项目印出的讲话与原文不同（{}）：请报告这个问题",
+            differs.join("；")
+        )));
+    }
+    let count = |k: &str| {
+        detection
+            .proposals
+            .iter()
+            .filter(|p| p.kind.kind() == k)
+            .count()
+    };
+    eprintln!(
+        "已创建 {}：{} 个数据项——计数 {}，百分比 {}，约数 {}，汉字数字 {}，名称 {}{}；重新生成的讲话与原文一致",
+        shown_path(dir),
+        detection.proposals.len(),
+        count("count"),
+        count("percent"),
+        count("approx"),
+        count("cn_count"),
+        count("names"),
+        if detection.years > 0 {
+            format!("；年份 {} 处写作 {{{{ year }}}}", detection.years)
+        } else {
+            String::new()
+        }
+    );
+    let confirm: Vec<&crate::import::Proposal> = detection.to_confirm().collect();
+    for (i, p) in confirm.iter().enumerate() {
+        eprintln!(
+            "待确认 {}：{}（{}）“{}”：{}\n    {}",
+            i + 1,
+            p.id,
+            p.label,
+            p.printed,
+            p.confirm.as_deref().unwrap_or(""),
+            p.sentence
+        );
+    }
+    for (i, u) in detection.unclassified.iter().enumerate() {
+        eprintln!(
+            "未归类 {}：“{}”（{}），保留为文字\n    {}",
+            i + 1,
+            u.text,
+            u.why,
+            u.sentence
+        );
+    }
+    eprintln!(
+        "数据项的名称是按上下文拟的，请在 {} 中核对；然后运行 speechgen --root {} check",
+        shown_path(&dir.join("templates/figures.yaml")),
+        shown_path(dir)
+    );
+    if confirm.is_empty() && detection.unclassified.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Failed)
+    }
 }

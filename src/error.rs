@@ -31,6 +31,8 @@ pub enum Error {
     /// `verify`: `file` was rendered from inputs that have changed since (its report, naming
     /// each, is printed already).
     Stale { file: PathBuf, facts: PathBuf },
+    /// `init` or `import --new` would write a project into a folder that holds files already.
+    NotEmpty { dir: PathBuf },
 
     // Exit 2: the command line or the machine.
     /// Options that cannot go together; the message says why.
@@ -86,6 +88,7 @@ impl Error {
             | Error::Failed
             | Error::WouldOverwrite { .. }
             | Error::Stale { .. } => 1,
+            Error::NotEmpty { .. } => 1,
             Error::Pdf(PdfError::MissingChar { .. } | PdfError::Overlong { .. }) => 1,
             Error::Pdf(PdfError::Font { .. } | PdfError::Engine(_)) => 2,
             Error::Usage(_)
@@ -165,6 +168,16 @@ impl fmt::Display for Error {
                 shown(facts)
             ),
             Error::Usage(message) => f.write_str(message),
+            Error::NotEmpty { dir } => {
+                let name = match shown(dir) {
+                    s if s.is_empty() || s == "." => "当前文件夹".to_owned(),
+                    s => s,
+                };
+                write!(
+                    f,
+                    "{name} 不是空文件夹，未写入任何文件：新项目请放在一个新的（或空的）文件夹中"
+                )
+            }
             Error::ProjectNotFound { from } => write!(
                 f,
                 "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",

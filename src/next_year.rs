@@ -6,14 +6,44 @@
 //! value is *unfilled*, which `check` and `render` refuse until someone fills it in. So the text
 //! made is read back before it is written: it must parse, and no number may be left in it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::error::Error;
 use crate::facts::{Facts, RESERVED_KEYS};
 use crate::figures::declaration::{Kind, RuleKind};
 use crate::figures::{Declarations, Evaluation};
 use crate::pipeline::FigureStatus;
+use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::yaml::{self, Node, Pos, Value};
+
+/// The wording the new year starts from: the template and the figure declarations the year
+/// started from reads (its own in `templates/<year>/`, else the shared ones), copied into
+/// `templates/<year+1>/`. Rewording the new year then happens in its own folder and never
+/// changes what a past year's speech says. A file the new year's folder already holds is kept:
+/// it may hold wording already rewritten.
+#[derive(Debug, Default)]
+pub struct CarriedWording {
+    /// The copies to write, with their bytes.
+    pub copies: Vec<(PathBuf, Vec<u8>)>,
+    /// The new year's own files that exist already and are left as they are.
+    pub kept: Vec<PathBuf>,
+}
+
+pub fn carry_wording(project: &Project, from: i64, to: i64) -> Result<CarriedWording, Error> {
+    let mut carried = CarriedWording::default();
+    for name in [TEMPLATE_FILE, FIGURES_FILE] {
+        let target = project.year_dir(to).join(name);
+        if target.exists() {
+            carried.kept.push(target);
+            continue;
+        }
+        let source = project.wording_file(Some(from), name);
+        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, "无法读取", &e))?;
+        carried.copies.push((target, bytes));
+    }
+    Ok(carried)
+}
 
 /// Why next year's facts were not made.
 #[derive(Debug)]

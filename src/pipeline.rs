@@ -8,6 +8,7 @@ use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
+use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::preflight::Origins;
 use crate::project::Project;
@@ -161,11 +162,17 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     let settings = Settings::load(&project.settings())
         .map_err(|e| fatal.extend(e))
         .ok();
-    let declarations = Declarations::load(&project.figures())
+    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
+    // The year's own wording (templates/<year>/) when it has one; the facts' year, else the
+    // file's name when the facts cannot be read.
+    let year = facts
+        .as_ref()
+        .map(|f| f.year)
+        .or_else(|| year_of(facts_path));
+    let declarations = Declarations::load(&project.figures_for(year))
         .map_err(|e| fatal.extend(e))
         .ok();
-    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
-    let template = Template::load(&project.template())
+    let template = Template::load(&project.template_for(year))
         .map_err(|e| fatal.push(e))
         .ok();
     let (Some(settings), Some(declarations), Some(facts), Some(template)) =
@@ -268,6 +275,14 @@ pub fn check_all(
     Ok(joined(rendered.diagnostics, found))
 }
 
+/// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.
+pub fn year_of(facts_path: &Path) -> Option<i64> {
+    let stem = facts_path.file_stem()?.to_str()?;
+    (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| stem.parse().ok())
+        .flatten()
+}
+
 /// `diagnostics` with those of `found` it does not hold yet, sorted.
 fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in found {
@@ -318,7 +333,7 @@ fn build(
         template,
         evaluation,
         output,
-        diagnostics,
+        mut diagnostics,
         ..
     } = checked;
     // A template that cannot be rendered, or holds Markdown the document model does not, was
@@ -344,6 +359,14 @@ fn build(
     );
     let mut markdown = markdown;
     markdown.push_str(&digest.markdown_comment());
+    // A speech longer than `max_minutes` is a warning of every render, the preview's too.
+    let project = Project {
+        root: req.root.clone(),
+    };
+    if let Some(too_long) = Length::of(&document, &settings).warning(&project.settings()) {
+        diagnostics.push(too_long);
+        sort(&mut diagnostics);
+    }
     let html_body = html::body(&document);
     // The speech's name from the settings, else the template's heading.
     let html_page = html::page(
@@ -387,7 +410,16 @@ pub fn input_files(root: &Path, facts: &Path) -> Vec<PathBuf> {
     let project = Project {
         root: root.to_path_buf(),
     };
-    let mut files = vec![facts.to_path_buf(), project.figures(), project.template()];
+    // The year's own wording when it has one, found as `check` finds it.
+    let year = Facts::load(facts)
+        .ok()
+        .map(|f| f.year)
+        .or_else(|| year_of(facts));
+    let mut files = vec![
+        facts.to_path_buf(),
+        project.figures_for(year),
+        project.template_for(year),
+    ];
     let settings = project.settings();
     if settings.is_file() {
         files.push(settings);

@@ -42,12 +42,46 @@ impl Project {
         }
     }
 
+    /// The speech template shared by every year without its own (`templates/speech.md.tera`).
     pub fn template(&self) -> PathBuf {
         self.root.join("templates").join(TEMPLATE_FILE)
     }
 
+    /// The figure declarations shared by every year without its own (`templates/figures.yaml`).
     pub fn figures(&self) -> PathBuf {
         self.root.join("templates").join(FIGURES_FILE)
+    }
+
+    /// A year's own wording folder, `templates/<year>/`: it may hold `speech.md.tera` and
+    /// `figures.yaml`, each overriding the shared one on its own.
+    pub fn year_dir(&self, year: i64) -> PathBuf {
+        self.root.join("templates").join(year.to_string())
+    }
+
+    /// The one lookup of a year's wording: the file `name` ([`TEMPLATE_FILE`] or
+    /// [`FIGURES_FILE`]) that a render of `year` reads, `templates/<year>/<name>` when the year
+    /// folder holds it, else `templates/<name>`. So rewording this year (in its own folder) never
+    /// changes what a past year's speech says. `None` (a facts file whose year cannot be read)
+    /// is the shared file. Every reader of the wording (render, check, the preview, the list of
+    /// a render's input files) goes through here.
+    pub fn wording_file(&self, year: Option<i64>, name: &str) -> PathBuf {
+        if let Some(year) = year {
+            let own = self.year_dir(year).join(name);
+            if own.is_file() {
+                return own;
+            }
+        }
+        self.root.join("templates").join(name)
+    }
+
+    /// The template a render of `year` reads (see [`Project::wording_file`]).
+    pub fn template_for(&self, year: Option<i64>) -> PathBuf {
+        self.wording_file(year, TEMPLATE_FILE)
+    }
+
+    /// The figure declarations a render of `year` reads (see [`Project::wording_file`]).
+    pub fn figures_for(&self, year: Option<i64>) -> PathBuf {
+        self.wording_file(year, FIGURES_FILE)
     }
 
     /// Speech-wide settings (author, title, …); may be missing.

@@ -63,6 +63,13 @@ fn speech_view(root: &Path, r: &Rendered) -> String {
     // The pipeline escapes every value that comes from facts; its HTML is trusted as is.
     h.push_str(&r.html_body);
     h.push_str("</main><aside id=\"panel\" aria-label=\"数字与问题\">");
+    let length = crate::length::Length::of(&r.document, &r.settings);
+    let _ = write!(
+        h,
+        "<p class=\"length{}\">{}</p>",
+        if length.is_over() { " over" } else { "" },
+        escape(&length.summary())
+    );
     let count = |s: FigureStatus| r.figures.iter().filter(|f| f.status == s).count();
     let _ = write!(
         h,
