@@ -195,6 +195,8 @@ mod tests {
                 unfilled: false,
                 tooltip: "名称\n来源：facts/2021.yaml:3:5".into(),
                 status: "ok",
+                unit: String::new(),
+                number: false,
             },
             Slot {
                 figure: "deputies".into(),
@@ -202,6 +204,8 @@ mod tests {
                 unfilled: true,
                 tooltip: String::new(),
                 status: "unfilled",
+                unit: "人".into(),
+                number: true,
             },
         ];
         let html = body(&document(&md, &slots, false));
@@ -228,6 +232,8 @@ mod tests {
             unfilled: false,
             tooltip: "人数".into(),
             status: "ok",
+            unit: "人".into(),
+            number: true,
         }];
         assert_eq!(
             body(&document(&md, &slots, false)),

@@ -316,6 +316,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             unfilled: true,
             tooltip: format!("模板使用了未声明的图 fig.{id}"),
             status: "invalid",
+            unit: String::new(),
+            number: false,
         };
     };
     let text = if mask {
@@ -355,5 +357,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         unfilled,
         tooltip,
         status: figure.status.as_str(),
+        unit: figure.unit.clone(),
+        // Names and titles are text; every other kind prints a number.
+        number: figure.kind != "names",
     }
 }

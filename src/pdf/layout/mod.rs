@@ -65,22 +65,30 @@ pub struct Run {
     /// Baseline, in points from the top of the text block (or of the page).
     pub baseline: f64,
     pub text: String,
-    /// Space added after every glyph (PDF character spacing, `Tc`): a spread line is one run
-    /// with even gaps rather than a run per glyph, which would cost a text object each.
+    /// Space added after every glyph (PDF character spacing, `Tc`), in whole thousandths of a
+    /// point: the even share of a spread line's slack.
     pub spacing: f64,
+    /// Glyphs set off the even spacing: `(k, u)` moves glyph `k` and those after it `u`
+    /// thousandths of the run's size to the right (left when negative), as a number before it
+    /// in the TJ array: a mark that shares or gives up its blank half, digits kept tight.
+    pub kerns: Vec<(usize, i32)>,
 }
 
 impl Run {
-    /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
-    /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
-    /// most) and glyphs set larger than their cell (a little below zero) make a spacing; a
-    /// squeezed mark (half a cell back) or a wider jump starts a new run.
-    fn joins(&self, gap: f64, em: f64) -> bool {
-        if self.text.chars().count() == 1 {
-            (-em / 4.0..em / 2.0).contains(&gap)
-        } else {
-            (gap - self.spacing).abs() < 0.01
+    /// Where each glyph's left edge lies, as a PDF viewer places it from the run's position,
+    /// spacing and kerns with the advances of `metrics`.
+    pub fn positions(&self, metrics: &Metrics) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.text.len());
+        let mut pen = self.x;
+        let mut kerns = self.kerns.iter().peekable();
+        for (k, c) in self.text.chars().enumerate() {
+            if let Some(&(_, u)) = kerns.next_if(|(at, _)| *at == k) {
+                pen += f64::from(u) * f64::from(self.size) / 1000.0;
+            }
+            out.push(pen);
+            pen += metrics.advance(c, self.size) + self.spacing;
         }
+        out
     }
 }
 
@@ -256,7 +264,7 @@ mod tests {
     fn a_spread_line_is_one_run_with_even_spacing() {
         // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
         // over the full width in one run.
-        let p = plan_of("", &format!("{}。", "建".repeat(26 + 28)));
+        let p = plan_of("", &format!("{}。{}", "建".repeat(26 + 28), "建".repeat(3)));
         let first_full = &p.pages[0][1];
         assert_eq!(first_full.text.chars().count(), 27);
         let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);

@@ -87,6 +87,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         baseline,
         text: "—".into(),
         spacing: 0.0,
+        kerns: Vec::new(),
     }];
     x += dash_w + gap;
     for c in digits {
@@ -98,6 +99,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
             baseline,
             text: c.to_string(),
             spacing: 0.0,
+            kerns: Vec::new(),
         });
         x += metrics[f].advance(c, size);
     }
@@ -109,6 +111,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         baseline,
         text: "—".into(),
         spacing: 0.0,
+        kerns: Vec::new(),
     });
     merge_runs(runs, metrics)
 }
@@ -132,6 +135,7 @@ fn draft_mark(faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
             baseline,
             text: c.to_string(),
             spacing: 0.0,
+            kerns: Vec::new(),
         });
         x += metrics[*f].advance(c, size);
     }
