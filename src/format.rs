@@ -187,6 +187,7 @@ impl Renderers {
                 let meta = Metadata {
                     title: rendered.settings.title.clone(),
                     author: rendered.settings.author.clone(),
+                    page_numbers: rendered.settings.page_numbers,
                 };
                 let out = typesetter.typeset(&rendered.document, &meta)?;
                 let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());

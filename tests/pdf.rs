@@ -24,6 +24,7 @@ fn render(doc: &Document) -> PdfOutput {
     let meta = Metadata {
         title: None,
         author: Some(AUTHOR.into()),
+        ..Metadata::default()
     };
     Typesetter::new(&bundled())
         .and_then(|t| t.typeset(doc, &meta))

@@ -17,6 +17,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::document::Document;
+pub use crate::settings::PageNumbers;
 
 /// How the faces are chosen.
 #[derive(Debug, Clone, Default)]
@@ -164,14 +165,16 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
-/// What the file says about itself beside its pages (its Info dictionary), from the speech's
-/// settings (`templates/speech.yaml`).
+/// What the speech's settings (`templates/speech.yaml`) say about the file: what it says about
+/// itself beside its pages (its Info dictionary), and where its page numbers stand.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
     /// The speech's name; None: the document's title.
     pub title: Option<String>,
     /// Who gives the speech; None: no Author entry.
     pub author: Option<String>,
+    /// GB/T 9704 (odd pages right, even pages left) or centred.
+    pub page_numbers: PageNumbers,
 }
 
 /// Lays out the document on the GB/T 9704 page and returns the finished PDF, its metadata
@@ -203,7 +206,7 @@ impl Typesetter {
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let plan = layout::plan(doc, &self.faces)?;
+        let plan = layout::plan(doc, &self.faces, meta.page_numbers)?;
         let raw = element::render(doc, &plan)?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
         let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref())?;

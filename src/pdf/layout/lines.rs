@@ -16,7 +16,8 @@ use crate::pdf::linebreak::{self, Line, Piece};
 /// One line of the text block.
 pub(super) struct SetLine {
     pub runs: Vec<Run>,
-    /// A heading line (or the blank line after the title): never left alone at a page's foot.
+    /// Set on the same page as the line after it: a heading line (or the blank line after the
+    /// title), a paragraph's first line and its last but one.
     pub keep_with_next: bool,
 }
 
@@ -26,10 +27,15 @@ pub(super) fn set_lines(
 ) -> Result<Vec<SetLine>, PdfError> {
     let mut lines: Vec<SetLine> = Vec::new();
     for b in blocks {
-        for line in break_block(b, embedded)? {
+        let set = break_block(b, embedded)?;
+        let count = set.len();
+        for (no, line) in set.iter().enumerate() {
+            // A heading stays with what follows; a paragraph's first line is not left alone at
+            // a page's foot, nor its last line alone at the next page's head.
+            let keep = b.heading || (count >= 2 && (no == 0 || no + 2 == count));
             lines.push(SetLine {
-                runs: line_runs(b, &line, embedded),
-                keep_with_next: b.heading,
+                runs: line_runs(b, line, embedded),
+                keep_with_next: keep,
             });
         }
         if b.blank_after {

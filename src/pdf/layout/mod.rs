@@ -16,8 +16,8 @@ mod pages;
 
 pub use embed::Metrics;
 
-use super::PdfError;
 use super::fonts::{FaceSet, Role};
+use super::{PageNumbers, PdfError};
 use crate::document::Document;
 
 /// Points per millimetre.
@@ -109,13 +109,14 @@ pub struct Plan {
     pub decorations: Vec<Vec<Run>>,
 }
 
-/// Lays the document out with the chosen faces: the faces to embed and every run on every page.
-pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
+/// Lays the document out with the chosen faces: the faces to embed and every run on every page,
+/// its page numbers placed as `page_numbers` says.
+pub fn plan(doc: &Document, faces: &FaceSet, page_numbers: PageNumbers) -> Result<Plan, PdfError> {
     let text = collect::collect(doc, faces)?;
     let embedded = embed::embed(faces, &text)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
-    let decorations = pages::decorate(pages.len(), doc.draft, &text.marks, &embedded);
+    let decorations = pages::decorate(pages.len(), doc.draft, page_numbers, &text.marks, &embedded);
     Ok(Plan {
         faces: embedded.faces,
         pages,
@@ -150,7 +151,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        plan(&doc, &faces).unwrap()
+        plan(&doc, &faces, PageNumbers::default()).unwrap()
     }
 
     /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
@@ -218,7 +219,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        let p = plan(&doc, &faces).unwrap();
+        let p = plan(&doc, &faces, PageNumbers::default()).unwrap();
         let runs = &p.pages[0];
         let lead = &runs[0];
         let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
