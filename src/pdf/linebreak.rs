@@ -70,8 +70,10 @@ pub struct Overlong {
 }
 
 /// How much of its cell a mark inside a line gives at most: a quarter. Marks squeezed to half
-/// width all along one line while the next sets them full reads as crowding; a quarter keeps
-/// the lines alike. A mark at a line's edge gives its whole blank half (it faces the margin).
+/// width all along one line while the next sets them full reads as crowding, and a mark whose
+/// ink reaches the middle of its cell (SungtiL's 、 and 。) would touch the next character; a
+/// quarter keeps the lines alike. A mark at a line's edge gives its whole blank half (it faces
+/// the margin), and two adjacent marks always share one (the second's blank stands between).
 const INNER_SQUEEZE: f64 = 0.25;
 
 /// Below this, a gap is not worth a separate text run in the PDF (a fifth of a point is invisible).

@@ -188,9 +188,8 @@ impl Metrics {
     }
 
     /// A full-width mark's blank half may be squeezed: the side away from its ink, by half the
-    /// cell at most (GB/T 15834: never below half an em) and never closer than a tenth of an em
-    /// to its ink, so that a mark whose ink sits near the middle of its cell (SungtiL's 、 and 。)
-    /// is not set touching its neighbour.
+    /// cell at most (GB/T 15834: never below half an em). A mark whose ink sits in the middle
+    /// of its cell has no blank half.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
         let punct = !c.is_ascii()
@@ -200,13 +199,11 @@ impl Metrics {
             let w = f64::from(w);
             // Only marks set in a full cell have a blank half to give.
             if w >= 900.0 {
-                let em = p.advance / w * 1000.0;
-                let room =
-                    |blank: f64| (blank / 1000.0 * em - em / 10.0).clamp(0.0, p.advance / 2.0);
+                let half = p.advance / 2.0;
                 if x1 <= 0.55 * w {
-                    p.squeeze_right = room(w - x1);
+                    p.squeeze_right = half;
                 } else if x0 >= 0.45 * w {
-                    p.squeeze_left = room(x0);
+                    p.squeeze_left = half;
                 }
             }
         }

@@ -172,11 +172,12 @@ mod tests {
 
     #[test]
     fn the_blank_line_counts_in_the_22_line_grid() {
-        // Title, blank, then 21 lines of body: the last one goes to page 2.
+        // Title, blank, then 21 lines of body: the last one goes to page 2, and the one before
+        // goes with it rather than leave it alone there (a row stays blank on page 1).
         let p = plan_of("标题", &"建".repeat(26 + 20 * 28));
         assert_eq!(p.pages.len(), 2);
-        assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
-        assert_eq!(p.pages[1].len(), 1);
+        assert!((row(p.pages[0].last().unwrap()) - 20.0).abs() < 1e-9);
+        assert_eq!(p.pages[1].len(), 2);
     }
 
     #[test]
