@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use crate::document::{Block, Document, Inline, InlineStyle};
+use crate::settings::PageNumbers;
 
 /// The speech as `<article class="speech">…</article>`: the title as `<h1>`, headings at their
 /// level, paragraphs, lead sentences as `<strong>`.
@@ -67,7 +68,7 @@ fn figure_span(doc: &Document, id: &str, inline: &Inline, out: &mut String) {
     };
     let _ = write!(
         out,
-        "<span class=\"{class}\" data-figure=\"{}\" data-status=\"{}\" title=\"{}\">{}</span>",
+        "<span class=\"{class}\" data-figure=\"{}\" data-status=\"{}\" title=\"{}\" tabindex=\"0\">{}</span>",
         escape(id),
         escape(status),
         escape(provenance),
@@ -104,41 +105,81 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The reading style: 仿宋 first, as the printed speech; a Song/serif face where it is missing.
+/// The reading and printing style. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
+/// margins 37/26/35/28 mm, 16 pt type on the grid of 28 characters by 22 lines (characters set
+/// a little tight, as in the PDF, so that 28 fill 156 mm), titles, headings and lead sentences
+/// in their faces and weights, page numbers “— 1 —” odd pages right and even pages left. On
+/// screen the same column. 仿宋 first, as the printed speech; a Song/serif face where missing.
+///
+/// Weights follow the PDF whatever face is found: the title asks for bold with synthesis off,
+/// so 方正小标宋 (one weight, heavy by design) and 黑体 stay as they are while a serif stand-in
+/// takes its real bold; a lead sentence likewise is plain 楷体 where one is installed, and
+/// bold (to stand out) only in a face that has a bold.
+///
+/// A final speech shows no marks on its figures: their provenance shows on hover and focus
+/// only. A draft (`body.draft`) keeps them underlined, unfilled ones in red.
 pub const STYLE: &str = r#"
-:root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e; }
+:root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e;
+  --cell: calc(156mm / 28); --line: calc(225mm / 22); }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
 .draft-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
   font: 600 15px/2.2 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: .3em; }
-article.speech { box-sizing: border-box; max-width: 210mm; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
+article.speech { box-sizing: border-box; width: 210mm; max-width: 100%; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
   background: var(--paper); box-shadow: 0 1px 6px rgba(0,0,0,.12);
-  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "Noto Serif CJK SC",
-    "Source Han Serif SC", "AR PL SungtiL GB", "SimSun", serif;
-  font-size: 16pt; line-height: 1.8; text-align: justify; line-break: strict; }
-article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "SimSun", serif;
-  font-size: 22pt; font-weight: normal; text-align: center; line-height: 1.5; margin: 0 0 1.2em; }
-article.speech h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
-  font-size: 16pt; font-weight: normal; text-indent: 2em; margin: .6em 0 0; }
+  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
+    "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
+  font-size: 16pt; line-height: var(--line); letter-spacing: calc(var(--cell) - 16pt);
+  text-align: justify; line-break: strict; }
+article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "Noto Serif CJK SC",
+    "Source Han Serif SC", "SimHei", "黑体", "WenQuanYi Micro Hei", serif;
+  font-size: 22pt; font-weight: bold; font-synthesis: none; text-align: center; line-height: var(--line);
+  margin: 0 0 var(--line); }
+article.speech h2 { font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif;
+  font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
 article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
-  font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }
-article.speech p { text-indent: 2em; margin: 0; }
+  font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
+article.speech p { text-indent: calc(2 * var(--cell)); margin: 0; text-wrap: pretty; }
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
-  inherit; font-weight: bold; }
-.figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
+  serif; font-weight: bold; font-synthesis: none; }
+.figure { position: relative; }
+.figure:hover, .figure:focus-visible { background: #f6efd9; outline: none; cursor: help; }
+body.draft .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
 .figure.unfilled, .figure.invalid { color: var(--accent); background: #fde7e4; border-bottom: 2px solid var(--accent); }
+@media screen {
+  .figure:focus-visible::after { content: attr(title); position: absolute; left: 0; top: 100%; z-index: 1;
+    width: max-content; max-width: 24em; padding: .4em .6em; background: #fffdf5; border: 1px solid #c9b98a;
+    font: 12px/1.5 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: normal;
+    text-indent: 0; text-align: left; white-space: pre-line; color: var(--ink); }
+}
 @media screen and (max-width: 820px) {
-  article.speech { margin: 0; padding: 24px 18px; box-shadow: none; font-size: 14pt; }
+  article.speech { width: auto; margin: 0; padding: 24px 18px; box-shadow: none; font-size: 14pt;
+    line-height: 1.8; letter-spacing: normal; }
+  article.speech h1 { line-height: 1.5; }
+  article.speech p, article.speech h2, article.speech h3 { text-indent: 2em; }
 }
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@page :right { @bottom-right { content: "— " counter(page) " —"; vertical-align: top; padding: 4.5mm 14pt 0 0;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
+@page :left { @bottom-left { content: "— " counter(page) " —"; vertical-align: top; padding: 4.5mm 0 0 14pt;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
 @media print {
   html, body { background: none; }
   .draft-banner { border: 1px solid #999; background: none; }
-  article.speech { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  .figure { border: 0; cursor: auto; }
+  article.speech { width: auto; max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  body:not(.draft) .figure { border: 0; background: none; }
   h1, h2, h3 { break-after: avoid; }
   p { orphans: 2; widows: 2; }
 }
+"#;
+
+/// Page numbers centred on every page (`page_numbers: centred`), in place of the GB/T 9704
+/// sides of `STYLE`.
+const CENTRED_PAGE_NUMBERS: &str = r#"
+@page :right { @bottom-right { content: none; } }
+@page :left { @bottom-left { content: none; } }
+@page { @bottom-center { content: "— " counter(page) " —"; vertical-align: top; padding-top: 4.5mm;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
 "#;
 
 /// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
@@ -149,6 +190,8 @@ pub struct PageMeta<'a> {
     /// The page title: the speech's name from `templates/speech.yaml`, else the template's heading.
     pub title: &'a str,
     pub author: Option<&'a str>,
+    /// Where the printed page carries its number (`page_numbers:` in speech.yaml).
+    pub page_numbers: PageNumbers,
 }
 
 pub fn page(doc: &Document, meta: &PageMeta) -> String {
@@ -158,6 +201,11 @@ pub fn page(doc: &Document, meta: &PageMeta) -> String {
         ""
     };
     let title_prefix = if doc.draft { "【草稿】" } else { "" };
+    let body_class = if doc.draft { " class=\"draft\"" } else { "" };
+    let numbers = match meta.page_numbers {
+        PageNumbers::Gbt9704 => "",
+        PageNumbers::Centred => CENTRED_PAGE_NUMBERS,
+    };
     let author = meta.author.map_or(String::new(), |a| {
         format!("<meta name=\"author\" content=\"{}\">\n", escape(a))
     });
@@ -165,7 +213,7 @@ pub fn page(doc: &Document, meta: &PageMeta) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"speechgen\">\n{author}<title>{title_prefix}{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n{banner}{}</body>\n</html>\n",
+         <style>{STYLE}{numbers}</style>\n</head>\n<body{body_class}>\n{banner}{}</body>\n</html>\n",
         escape(meta.title),
         body(doc)
     )
@@ -241,7 +289,7 @@ mod tests {
              <h1>标题 &lt;甲&gt; &amp; “乙”</h1>\n\
              <h2>一、部分</h2>\n\
              <h3>（一）小节</h3>\n\
-             <p><strong>扛起<span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\">37</span>责任</strong>。正文。</p>\n\
+             <p><strong>扛起<span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\" tabindex=\"0\">37</span>责任</strong>。正文。</p>\n\
              <p>第二段。</p>\n\
              </article>\n"
         );
@@ -252,6 +300,7 @@ mod tests {
         let meta = PageMeta {
             title: "发言",
             author: Some("某办公室"),
+            page_numbers: PageNumbers::Gbt9704,
         };
         let p = page(&document("# 发言\n\n正文。", &[], true), &meta);
         assert!(p.contains("<meta name=\"author\" content=\"某办公室\">"));

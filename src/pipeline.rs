@@ -251,6 +251,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         &html::PageMeta {
             title: settings.title.as_deref().unwrap_or(&document.title),
             author: settings.author.as_deref(),
+            page_numbers: settings.page_numbers,
         },
     );
     let figures = evaluation
