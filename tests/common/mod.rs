@@ -21,6 +21,7 @@ pub mod browser;
 mod documents;
 mod http;
 pub mod office;
+pub mod pdf_glyphs;
 pub mod pdf_tools;
 pub mod preview;
 pub mod programs;

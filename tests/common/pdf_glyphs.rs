@@ -84,7 +84,8 @@ fn font_info(doc: &Document, font: &Dictionary) -> FontInfo {
                     match resolve(doc, &w[i + 1]) {
                         Object::Array(list) => {
                             for (k, v) in list.iter().enumerate() {
-                                info.widths.insert(first + k as u32, number(resolve(doc, v)));
+                                info.widths
+                                    .insert(first + k as u32, number(resolve(doc, v)));
                             }
                             i += 2;
                         }
@@ -118,7 +119,11 @@ fn font_info(doc: &Document, font: &Dictionary) -> FontInfo {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .collect();
-            if parts.len() != 2 || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit())) {
+            if parts.len() != 2
+                || !parts
+                    .iter()
+                    .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+            {
                 continue;
             }
             let code = u32::from_str_radix(parts[0], 16).unwrap();
@@ -166,7 +171,7 @@ pub fn glyphs(pdf: &[u8]) -> Vec<Vec<Glyph>> {
             .into_iter()
             .map(|(name, dict)| (name, font_info(&doc, dict)))
             .collect();
-        let content = Content::decode(&doc.get_page_content(page_id).unwrap()).unwrap();
+        let content = Content::decode(&doc.get_page_content(page_id)).unwrap();
         let mut page = Vec::new();
         let (mut ctm, mut stack) = (IDENTITY, Vec::new());
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
