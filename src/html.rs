@@ -39,17 +39,41 @@ pub fn body(doc: &Document) -> String {
 }
 
 /// A block's runs; consecutive lead runs (a lead sentence holding a figure) share one `<strong>`.
+/// A figure that prints a number is kept on one line with the unit right after it, as in the
+/// PDF: `<span class="nobr">` around both (1200多人, 96.7%).
 fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
     let mut in_lead = false;
-    for inline in inlines {
+    // Characters of the next run already written with the figure before it (its unit).
+    let mut skip = 0;
+    for (n, inline) in inlines.iter().enumerate() {
         let lead = inline.style == InlineStyle::Lead;
         if lead != in_lead {
             out.push_str(if lead { "<strong>" } else { "</strong>" });
             in_lead = lead;
         }
         match &inline.figure {
-            Some(id) => figure_span(doc, id, inline, out),
-            None => escape_text_into(&inline.text, out),
+            Some(id) => {
+                let note = doc.figure(id).filter(|f| f.number && !inline.unfilled);
+                let Some(note) = note else {
+                    figure_span(doc, id, inline, out);
+                    continue;
+                };
+                // The unit goes inside only when it is set in the same style.
+                let unit = inlines
+                    .get(n + 1)
+                    .filter(|next| next.figure.is_none() && next.style == inline.style)
+                    .filter(|next| !note.unit.is_empty() && next.text.starts_with(&note.unit))
+                    .map_or("", |_| note.unit.as_str());
+                out.push_str("<span class=\"nobr\">");
+                figure_span(doc, id, inline, out);
+                escape_text_into(unit, out);
+                out.push_str("</span>");
+                skip = unit.len();
+            }
+            None => {
+                escape_text_into(&inline.text[skip..], out);
+                skip = 0;
+            }
         }
     }
     if in_lead {
@@ -143,6 +167,7 @@ article.speech p { text-indent: calc(2 * var(--cell)); margin: 0; text-wrap: pre
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
   serif; font-weight: bold; font-synthesis: none; }
 .figure { position: relative; }
+.nobr { white-space: nowrap; }
 .figure:hover, .figure:focus-visible { background: #f6efd9; outline: none; cursor: help; }
 body.draft .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
 .figure.unfilled, .figure.invalid { color: var(--accent); background: #fde7e4; border-bottom: 2px solid var(--accent); }
@@ -289,9 +314,35 @@ mod tests {
              <h1>标题 &lt;甲&gt; &amp; “乙”</h1>\n\
              <h2>一、部分</h2>\n\
              <h3>（一）小节</h3>\n\
-             <p><strong>扛起<span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\" tabindex=\"0\">37</span>责任</strong>。正文。</p>\n\
+             <p><strong>扛起<span class=\"nobr\"><span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\" tabindex=\"0\">37</span></span>责任</strong>。正文。</p>\n\
              <p>第二段。</p>\n\
              </article>\n"
+        );
+    }
+
+    #[test]
+    fn a_number_is_kept_with_its_unit_and_a_name_is_not() {
+        let md = format!("党组织{}个、{}等", placeholder(0), placeholder(1));
+        let slot = |figure: &str, text: &str, unit: &str, number: bool| Slot {
+            figure: figure.into(),
+            text: text.into(),
+            unfilled: false,
+            tooltip: String::new(),
+            status: "ok",
+            unit: unit.into(),
+            number,
+        };
+        let slots = [
+            slot("five_star", "42", "个", true),
+            slot("lectures", "“小讲堂”", "", false),
+        ];
+        let html = body(&document(&md, &slots, false));
+        assert!(
+            html.contains(
+                "党组织<span class=\"nobr\"><span class=\"figure\" data-figure=\"five_star\""
+            ) && html
+                .contains(">42</span>个</span>、<span class=\"figure\" data-figure=\"lectures\""),
+            "{html}"
         );
     }
 
@@ -309,6 +360,19 @@ mod tests {
         assert!(p.contains("<title>【草稿】发言</title>"), "{p}");
         assert!(p.contains("<article class=\"speech\">\n<h1>发言</h1>\n<p>正文。</p>"));
         assert!(!p.contains("http://") && !p.contains("https://"));
-        assert!(!page(&document("# 发言", &[], false), &meta).contains("草稿"));
+        assert!(
+            p.contains("<body class=\"draft\">"),
+            "a draft keeps its figure markers"
+        );
+        let final_page = page(&document("# 发言", &[], false), &meta);
+        assert!(!final_page.contains("草稿"));
+        assert!(final_page.contains("<body>\n"));
+        // Page numbers: GB/T 9704 sides by default, centred on request.
+        assert!(final_page.contains("@bottom-right") && !final_page.contains("@bottom-center"));
+        let centred = PageMeta {
+            page_numbers: PageNumbers::Centred,
+            ..meta
+        };
+        assert!(page(&document("# 发言", &[], false), &centred).contains("@bottom-center"));
     }
 }
