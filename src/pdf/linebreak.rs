@@ -7,8 +7,11 @@
 //! Rules (W3C clreq, GB/T 15834): a line may break between any two CJK characters, except before a
 //! mark that may not start a line (。，、；：？！”’）》 …) or after one that may not end a line
 //! (“‘（《 …); a run of Latin letters or digits (1380, 96.6%) and the doubled marks —— and …… are
-//! never split. A violation is fixed by squeezing punctuation to pull the next segment in, or else
-//! by pushing a segment down and spreading the line; a line never overflows the text block.
+//! never split, nor a piece the caller joins to the one before (a figure and its unit: 42个).
+//! Adjacent marks share one blank half. A segment that does not fit is pulled in by compressing
+//! the line's marks evenly (edges first, then a quarter cell at most each) before it is pushed
+//! down and the line spread; a line never overflows the text block, and a block never ends with
+//! one character alone on its last line.
 //!
 //! A space (U+0020) is a break opportunity and takes its advance inside a line, none at a line's
 //! start or end. Which spaces are printed at all is the caller's choice (`is_word_space`): one
