@@ -521,7 +521,7 @@ pub fn break_lines(
 /// before gives its last segment to it (and is spread), as long as the new last line fits. (The
 /// line before could not take the lone character in: it would have, compressing its marks.)
 fn avoid_lone_last_character(
-    lines: &mut Vec<Range<usize>>,
+    lines: &mut [Range<usize>],
     clusters: &[Range<usize>],
     chars: &[char],
     fits: impl Fn(&Range<usize>, usize) -> bool,
