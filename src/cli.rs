@@ -12,7 +12,8 @@ use crate::format::{self, Format, Renderers};
 use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
-use crate::{output, review, serve};
+use crate::sheet::{self, SheetFormat};
+use crate::{output, review, serve, verify};
 
 const ABOUT: &str =
     "从一年的事实重新生成每年一次的讲话稿，每个数字都经过计算和核对，可追溯到事实文件的行。
@@ -26,12 +27,15 @@ FACTS is a facts file or a year (2021 → facts/2021.yaml); by default the lates
 Examples:
   speechgen render                        write output/<year>/speech.md, .html, .pdf and .docx
   speechgen render 2021 -o out            the same into out/
-  speechgen render --draft                render even with unfilled figures, marked 草稿
-  speechgen render --mask --format md     the redacted copy: every digit figure as *
+  speechgen render --draft                speech-draft.*: even with unfilled figures, marked 草稿
+  speechgen render --mask                 speech-masked.*: the circulation copy, every digit figure as *
   speechgen render --fonts bundled        the PDF in the bundled free faces, whatever is installed
-  speechgen check                         exit 1 if any figure is unfilled or wrong
+  speechgen check                         exit 1 if render would refuse (a figure unfilled or wrong, …)
   speechgen check --message-format github annotations for GitHub Actions
   speechgen figures                       every figure with its value, formula and source
+  speechgen figures --format pdf          the verification sheet to print and sign (核对表)
+  speechgen verify output/2021/speech.pdf was this printout made from the current facts?
+  speechgen schema -o facts/schema.json   a JSON Schema of the facts, for editors
   speechgen serve --open                  live preview of the draft in the browser
   speechgen next-year                     start facts/2022.yaml from facts/2021.yaml
   speechgen diff 2021 2022                which figures changed between two years
@@ -62,7 +66,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Render the speech to Markdown, HTML, PDF and Word (writes nothing if a figure is unfilled or wrong).
     #[command(
-        after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --draft --mask"
+        after_help = "Examples:\n  speechgen render\n  speechgen render facts/2021.yaml -o out --format html\n  speechgen render 2020 2021          → output/2020/, output/2021/\n  speechgen render --mask             → speech-masked.md, .html, .pdf, .docx"
     )]
     Render {
         /// Facts files or years (default: the latest year in facts/).
@@ -77,21 +81,26 @@ pub enum Command {
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
-        /// Render even with errors: unfilled figures show as 【未填：…】 markers, marked 草稿.
+        /// Render even with errors, as speech-draft.*: unfilled figures show as 【未填：…】
+        /// markers, marked 草稿.
         #[arg(long)]
         draft: bool,
-        /// Print every figure written in digits as * (the redacted copy for circulation).
+        /// The circulation copy, as speech-masked.* beside the final speech: every figure written
+        /// in digits (and any declared `mask: true`) printed as *, no value anywhere in the files.
         #[arg(long)]
         mask: bool,
     },
-    /// Check the facts, figures and template; exit 1 on any error (for CI and reviewers).
+    /// Check everything render runs, writing nothing (facts, figures, template, the PDF's layout
+    /// with the same fonts); exit 1 on any error (for CI and reviewers).
     #[command(
-        after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short"
+        after_help = "Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --fonts bundled      the same faces as render --fonts bundled"
     )]
     Check {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// Treat warnings (sample data, an unused figure, …) as errors.
         #[arg(long)]
         deny_warnings: bool,
@@ -141,11 +150,45 @@ pub enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// List every figure with its value, formula and the facts it comes from (for reviewers).
+    /// 核对表：每个数字的印出值、确切输入、算法、出处、来源、上年值与变化，以及讲话中的判断，供审核签字。
+    /// The verification sheet: every figure with its exact inputs, formula, place, source, last
+    /// year's value and change, then every claim a rule checks; exit 1 if any is unfilled.
+    #[command(
+        after_help = "Examples:\n  speechgen figures                       the sheet as text\n  speechgen figures 2021 --format pdf     output/2021/figures.pdf to print and sign\n  speechgen figures --format html -o sheet.html\n  speechgen figures --format csv > figures.csv"
+    )]
     Figures {
         /// A facts file or year (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
+        /// text, csv and json go to standard output; html and pdf to output/<year>/figures.html|pdf.
+        #[arg(long, value_enum, default_value_t = SheetFormat::Text)]
+        format: SheetFormat,
+        /// Write to this file instead.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// 检查一份输出（讲话稿 .md/.html/.pdf/.docx 或核对表）是否由当前的事实和模板生成：0 一致，1 已过期。
+    /// Tell whether FILE was rendered from the current inputs: exit 0 when it was, 1 when an input
+    /// changed since (each is named), 2 when FILE cannot be read or carries no digest.
+    #[command(
+        after_help = "Examples:\n  speechgen verify output/2021/speech.pdf\n  speechgen verify output/2021/figures.pdf 2021"
+    )]
+    Verify {
+        /// A speech or sheet speechgen wrote (.md, .html, .pdf, .docx, or the JSON sheet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The facts file or year to compare with (default: the one FILE was rendered from).
+        #[arg(value_name = "FACTS")]
+        facts: Option<PathBuf>,
+    },
+    /// 输出事实文件的 JSON Schema，供编辑器补全键名、标出错误。
+    /// Print a JSON Schema of the facts the declarations read (for editors: completion and
+    /// underlined mistakes as the facts are typed).
+    #[command(after_help = "Examples:\n  speechgen schema -o facts/schema.json")]
+    Schema {
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -212,6 +255,9 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             draft,
             mask,
         } => {
+            if draft && mask {
+                return Err(Error::Usage(pipeline::DRAFT_AND_MASK.to_owned()));
+            }
             let files = project.facts_files(&facts)?;
             let options = RenderOptions {
                 output,
@@ -224,13 +270,41 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         }
         Command::Check {
             facts,
+            fonts,
             deny_warnings,
             message_format,
         } => {
             let files = project.facts_files(&facts)?;
-            check(&project, &files, deny_warnings, message_format, color)
+            let renderers = Renderers::new(fonts.options());
+            check(
+                &project,
+                &files,
+                &renderers,
+                deny_warnings,
+                message_format,
+                color,
+            )
         }
-        Command::Figures { facts } => figures(&project, &project.facts_file(facts.as_deref())?),
+        Command::Figures {
+            facts,
+            format,
+            output,
+        } => figures(
+            &project,
+            &project.facts_file(facts.as_deref())?,
+            format,
+            output.as_deref(),
+        ),
+        Command::Verify { file, facts } => {
+            let facts = facts.map(|f| project.facts_file(Some(&f))).transpose()?;
+            let verdict = verify::verify(&project, &file, facts.as_deref())?;
+            print!("{verdict}");
+            verdict.into_result()
+        }
+        Command::Schema { output } => {
+            let schema = crate::schema::of_project(&project)?;
+            write_or_print(output.as_deref(), schema.as_bytes())
+        }
         Command::Serve {
             facts,
             port,
@@ -290,8 +364,8 @@ struct RenderOptions {
 }
 
 /// Renders every facts file in memory, then writes all of them or, if any failed, none.
-/// Prints what choosing the faces found (a broken font file skipped) once, however the render
-/// ends.
+/// Prints what choosing the faces found (a broken font file skipped, an office face missing)
+/// once, however the render ends.
 struct NotesPrinted<'a>(&'a Renderers);
 
 impl Drop for NotesPrinted<'_> {
@@ -300,9 +374,10 @@ impl Drop for NotesPrinted<'_> {
     }
 }
 
+/// Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
 fn print_font_notes(renderers: &Renderers) {
     for note in renderers.take_font_notes() {
-        eprintln!("警告：{note}");
+        eprintln!("{note}");
     }
 }
 
@@ -365,17 +440,19 @@ fn render(
     Ok(())
 }
 
+/// Runs everything `render` runs for each facts file, writing nothing, and prints every problem.
 fn check(
     project: &Project,
     files: &[PathBuf],
+    renderers: &Renderers,
     deny_warnings: bool,
     format: MessageFormat,
     color: bool,
 ) -> Result<(), Error> {
     let mut failed = false;
     for file in files {
-        let diagnostics = match pipeline::check(&project.root, file).map_err(Error::from) {
-            Ok(checked) => checked.diagnostics,
+        let diagnostics = match pipeline::check_all(&project.root, file, renderers) {
+            Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => return Err(e),
         };
@@ -396,19 +473,41 @@ fn check(
     if failed { Err(Error::Failed) } else { Ok(()) }
 }
 
-fn figures(project: &Project, file: &Path) -> Result<(), Error> {
-    let rendered = draft(project, file)?;
-    print!("{}", review::listing(&rendered.figures));
-    let unfinished = review::unfinished(&rendered.figures);
-    eprintln!(
-        "共 {} 个数字，其中 {unfinished} 个未填或有误",
-        rendered.figures.len()
-    );
-    if unfinished > 0 {
-        Err(Error::Failed)
-    } else {
-        Ok(())
+/// Writes `bytes` to `path`, or to standard output when there is none (machine formats).
+fn write_or_print(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    match path {
+        Some(path) => {
+            output::write_all(&[(path.to_path_buf(), bytes.to_vec())])?;
+            eprintln!("已写入 {}", shown_path(path));
+            Ok(())
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("标准输出", "无法输出", &e))
+        }
     }
+}
+
+/// The verification sheet, to standard output or its file; fails when a row cannot be signed.
+fn figures(
+    project: &Project,
+    file: &Path,
+    format: SheetFormat,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let sheet = sheet::build(&project.root, file)?;
+    let bytes = sheet::write(&sheet, format, None)?;
+    let target = sheet.destination(project, format, output);
+    write_or_print(target.as_deref(), &bytes)?;
+    eprintln!(
+        "{}（摘要 {}）",
+        sheet::text::summary(&sheet),
+        sheet.digest.short()
+    );
+    sheet.signable()
 }
 
 fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<(), Error> {

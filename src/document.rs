@@ -11,10 +11,25 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// A draft is marked 草稿 visibly in every format; a final output never is.
     pub draft: bool,
+    /// The circulation copy (`--mask`): [`CIRCULATION_LINE`] stands above the title in every
+    /// format, so that it can never be taken for the final speech.
+    pub circulation: bool,
+    /// Rendered from sample facts (`sample: true`): [`SAMPLE_MARK`] is on every page and at the
+    /// top of every file, so that an invented number never passes for a final one.
+    pub sample: bool,
     /// One note per distinct figure the speech prints, in order of first use: what every format
     /// needs to show a figure's provenance (HTML tooltip, Word comment) and its state.
     pub figures: Vec<FigureNote>,
 }
+
+/// The line above the title of the circulation copy.
+pub const CIRCULATION_LINE: &str = "传阅稿（数字已隐去）";
+
+/// The mark of a speech rendered from sample facts.
+pub const SAMPLE_MARK: &str = "样例：数字是虚构的，不能用于正式讲话";
+
+/// The mark of a draft at the top of its text (the HTML banner, the Markdown's first line).
+pub const DRAFT_LINE: &str = "草稿 · 未定稿，请勿印发";
 
 /// What the outputs know of a figure besides its printed text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,8 +28,13 @@ pub enum Error {
     Failed,
     /// `next-year` would overwrite a facts file that may hold numbers already filled in.
     WouldOverwrite { path: PathBuf },
+    /// `verify`: `file` was rendered from inputs that have changed since (its report, naming
+    /// each, is printed already).
+    Stale { file: PathBuf, facts: PathBuf },
 
     // Exit 2: the command line or the machine.
+    /// Options that cannot go together; the message says why.
+    Usage(String),
     /// No folder at or above `from` holds `templates/` and `facts/`.
     ProjectNotFound { from: PathBuf },
     /// `--root` names a folder without `templates/` and `facts/`.
@@ -46,6 +51,11 @@ pub enum Error {
     },
     /// A file or folder that cannot be read or written; `message` says what failed and why.
     Io { path: PathBuf, message: String },
+    /// `verify`: the file holds no digest speechgen wrote, or one edited since.
+    NoDigest {
+        path: PathBuf,
+        why: crate::digest::FindError,
+    },
     /// The preview server cannot listen.
     Bind {
         addr: SocketAddr,
@@ -72,15 +82,20 @@ impl Error {
     /// The process exit code for this failure.
     pub fn code(&self) -> u8 {
         match self {
-            Error::Invalid(_) | Error::Failed | Error::WouldOverwrite { .. } => 1,
+            Error::Invalid(_)
+            | Error::Failed
+            | Error::WouldOverwrite { .. }
+            | Error::Stale { .. } => 1,
             Error::Pdf(PdfError::MissingChar { .. } | PdfError::Overlong { .. }) => 1,
             Error::Pdf(PdfError::Font { .. } | PdfError::Engine(_)) => 2,
-            Error::ProjectNotFound { .. }
+            Error::Usage(_)
+            | Error::ProjectNotFound { .. }
             | Error::NotAProject { .. }
             | Error::FactsNotFound { .. }
             | Error::NoFacts { .. }
             | Error::SharedOutput { .. }
             | Error::Io { .. }
+            | Error::NoDigest { .. }
             | Error::Bind { .. }
             | Error::Watch { .. }
             | Error::Internal(_) => 2,
@@ -142,6 +157,14 @@ impl fmt::Display for Error {
                 "{} 已存在，未覆盖（其中可能已有填好的数字）；确需重新生成请加 --force",
                 shown(path)
             ),
+            Error::Stale { file, facts } => write!(
+                f,
+                "{} 已过期：请重新生成讲话稿（speechgen render {}）或核对表（speechgen figures {}）",
+                shown(file),
+                shown(facts),
+                shown(facts)
+            ),
+            Error::Usage(message) => f.write_str(message),
             Error::ProjectNotFound { from } => write!(
                 f,
                 "在 {} 及其上级文件夹中找不到讲话稿项目（同时含有 templates/ 和 facts/ 的文件夹）；请进入项目文件夹，或用 --root 指定",
@@ -166,6 +189,7 @@ impl fmt::Display for Error {
                 shown(dir)
             ),
             Error::Io { path, message } => write!(f, "{}：{message}", shown(path)),
+            Error::NoDigest { path, why } => write!(f, "{}：{why}", shown(path)),
             Error::Bind { addr, source } if source.kind() == std::io::ErrorKind::AddrInUse => {
                 write!(
                     f,

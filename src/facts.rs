@@ -8,8 +8,10 @@ use std::path::Path;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{self, Node, Pos, Value};
 
-/// Top-level keys every facts file may hold besides the facts themselves.
-pub const RESERVED_KEYS: &[&str] = &["year", "sample"];
+/// Top-level keys every facts file may hold besides the facts themselves: `sources` (who gave
+/// the figures, see `crate::sources`) and `confirmed` (fact paths whose value carried over from
+/// last year is deliberate) are checked on their own, not as facts.
+pub const RESERVED_KEYS: &[&str] = &["year", "sample", "sources", "confirmed"];
 
 #[derive(Debug, Clone)]
 pub struct Facts {

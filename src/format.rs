@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::error::Error;
 use crate::pdf::{Metadata, PdfError, PdfOptions, Typesetter};
@@ -65,7 +66,7 @@ impl Format {
                         .clone()
                         .unwrap_or_else(|| rendered.document.title.clone()),
                     author: rendered.settings.author.clone().unwrap_or_default(),
-                    ..Default::default()
+                    digest: Some(rendered.digest.manifest()),
                 };
                 crate::docx::write_docx(&rendered.document, &meta).map_err(Error::Internal)
             }
@@ -102,7 +103,8 @@ pub struct Renderers {
     pdf: Pdf,
     /// Every face a PDF was set in so far, one line each (`正文: AR PL SungtiL GB (内置)`).
     faces_used: Mutex<Vec<String>>,
-    /// Notes about the faces not yet shown to the user (a broken font file skipped), taken by
+    /// Lines about the faces not yet shown to the user, each printed as it stands: `警告：…` for
+    /// a broken font file skipped, `提示：…` for an office face not found; taken by
     /// [`Renderers::take_font_notes`].
     font_notes: Mutex<Vec<String>>,
 }
@@ -146,8 +148,9 @@ impl Renderers {
             .clone()
     }
 
-    /// Notes about the fonts found while choosing the faces (each a plain sentence, never a
-    /// diagnostic: they do not count for `--deny-warnings`), each returned once.
+    /// Lines about the fonts found while choosing the faces, each returned once and to be
+    /// printed as it stands (it carries its `警告：` or `提示：`). Never diagnostics: they do not
+    /// count for `--deny-warnings`.
     pub fn take_font_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.font_notes.lock().unwrap_or_else(|e| e.into_inner()))
     }
@@ -169,14 +172,31 @@ impl Renderers {
         chosen
             .get_or_init(|| {
                 let typesetter = Typesetter::new(options)?;
-                self.font_notes
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(typesetter.warnings().iter().cloned());
+                let mut notes = self.font_notes.lock().unwrap_or_else(|e| e.into_inner());
+                notes.extend(typesetter.warnings().iter().map(|w| format!("警告：{w}")));
+                // The 提示 naming missing office faces comes prefixed already.
+                notes.extend(typesetter.notes().iter().cloned());
                 Ok(typesetter)
             })
             .as_ref()
             .map_err(|e| Error::Pdf(e.clone()))
+    }
+
+    /// Every problem the render's PDF would stop at (a character no face has, a segment wider
+    /// than a line), each at its facts value or template line, found by laying the speech out
+    /// without making the file: what `check` runs. `Err` when the fonts or the engine fail.
+    pub fn pdf_problems(&self, rendered: &Rendered) -> Result<Vec<Diagnostic>, Error> {
+        match &self.pdf {
+            Pdf::Engine(engine) => engine(&rendered.document).map(|_| Vec::new()),
+            Pdf::Typesetter { options, chosen } => {
+                let typesetter = self.typesetter(options, chosen)?;
+                Ok(crate::preflight::problems(
+                    &rendered.document,
+                    &rendered.origins,
+                    |doc| typesetter.lay_out(doc),
+                )?)
+            }
+        }
     }
 
     fn pdf(&self, rendered: &Rendered) -> Result<Vec<u8>, Error> {
@@ -187,9 +207,23 @@ impl Renderers {
                 let meta = Metadata {
                     title: rendered.settings.title.clone(),
                     author: rendered.settings.author.clone(),
+                    digest: Some(rendered.digest.clone()),
                     page_numbers: rendered.settings.page_numbers,
                 };
-                let out = typesetter.typeset(&rendered.document, &meta)?;
+                // A problem of the speech is reported as `check` reports it: every one, each at
+                // its source.
+                let out = match typesetter.typeset(&rendered.document, &meta) {
+                    Ok(out) => out,
+                    Err(e) if rendered.origins.diagnostic(&e).is_some() => {
+                        let found = self.pdf_problems(rendered)?;
+                        return Err(if found.is_empty() {
+                            e.into()
+                        } else {
+                            Error::Invalid(found)
+                        });
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
                 for face in out.faces_used {
                     if !faces.contains(&face) {

@@ -6,14 +6,19 @@
 
 use std::fmt::Write as _;
 
-use crate::document::{Block, Document, Inline, InlineStyle};
+use crate::document::{
+    Block, CIRCULATION_LINE, DRAFT_LINE, Document, Inline, InlineStyle, SAMPLE_MARK,
+};
 use crate::settings::PageNumbers;
 
-/// The speech as `<article class="speech">…</article>`: the title as `<h1>`, headings at their
-/// level, paragraphs, lead sentences as `<strong>`.
+/// The speech as `<article class="speech">…</article>`: the title as `<h1>` (in the circulation
+/// copy its line above it), headings at their level, paragraphs, lead sentences as `<strong>`.
 pub fn body(doc: &Document) -> String {
     let mut html = String::with_capacity(4096);
     html.push_str("<article class=\"speech\">\n");
+    if doc.circulation {
+        let _ = writeln!(html, "<p class=\"circulation\">{CIRCULATION_LINE}</p>");
+    }
     if !doc.title.is_empty() {
         html.push_str("<h1>");
         escape_text_into(&doc.title, &mut html);
@@ -147,8 +152,9 @@ pub const STYLE: &str = r#"
   --cell: calc(156mm / 28); --line: calc(225mm / 22); }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
-.draft-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
+.draft-banner, .sample-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
   font: 600 15px/2.2 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: .3em; }
+.sample-banner { background: #fde7e4; border-color: #b3261e; color: #7a1a14; }
 article.speech { box-sizing: border-box; width: 210mm; max-width: 100%; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
   background: var(--paper); box-shadow: 0 1px 6px rgba(0,0,0,.12);
   font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
@@ -164,6 +170,8 @@ article.speech h2 { font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Not
 article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
   font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
 article.speech p { text-indent: calc(2 * var(--cell)); margin: 0; text-wrap: pretty; }
+article.speech p.circulation { text-indent: 0; margin: 0;
+  font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; }
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
   serif; font-weight: bold; font-synthesis: none; }
 .figure { position: relative; }
@@ -190,8 +198,9 @@ body.draft .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
   font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
 @media print {
   html, body { background: none; }
-  .draft-banner { border: 1px solid #999; background: none; }
+  .draft-banner, .sample-banner { display: none; }
   article.speech { width: auto; max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .figure { cursor: auto; }
   body:not(.draft) .figure { border: 0; background: none; }
   h1, h2, h3 { break-after: avoid; }
   p { orphans: 2; widows: 2; }
@@ -206,39 +215,72 @@ const CENTRED_PAGE_NUMBERS: &str = r#"
 @page { @bottom-center { content: "— " counter(page) " —"; vertical-align: top; padding-top: 4.5mm;
   font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
 "#;
-
-/// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
-/// carries a 草稿 banner and title.
 /// What the page's `<head>` says about the speech besides its text.
 #[derive(Debug, Clone, Copy)]
 pub struct PageMeta<'a> {
     /// The page title: the speech's name from `templates/speech.yaml`, else the template's heading.
     pub title: &'a str,
     pub author: Option<&'a str>,
+    /// The digest of the inputs, as a `<meta name="speechgen-digest">` tag (`speechgen verify`
+    /// reads it back).
+    pub digest: Option<&'a crate::digest::Digest>,
     /// Where the printed page carries its number (`page_numbers:` in speech.yaml).
     pub page_numbers: PageNumbers,
 }
 
+/// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
+/// carries a 草稿 banner and title, a speech from sample facts the sample banner (on paper both
+/// print in the top margin of every page instead).
 pub fn page(doc: &Document, meta: &PageMeta) -> String {
-    let banner = if doc.draft {
-        "<div class=\"draft-banner\" role=\"note\">草稿 · 未定稿，请勿印发</div>\n"
-    } else {
-        ""
+    let mut banner = String::new();
+    if doc.sample {
+        banner.push_str(&format!(
+            "<div class=\"sample-banner\" role=\"note\">{SAMPLE_MARK}</div>\n"
+        ));
+    }
+    if doc.draft {
+        banner.push_str(&format!(
+            "<div class=\"draft-banner\" role=\"note\">{DRAFT_LINE}</div>\n"
+        ));
+    }
+    let title_prefix = match (doc.draft, doc.circulation) {
+        (true, _) => "【草稿】",
+        (false, true) => "【传阅稿】",
+        (false, false) => "",
     };
-    let title_prefix = if doc.draft { "【草稿】" } else { "" };
     let body_class = if doc.draft { " class=\"draft\"" } else { "" };
     let numbers = match meta.page_numbers {
         PageNumbers::Gbt9704 => "",
         PageNumbers::Centred => CENTRED_PAGE_NUMBERS,
     };
+    // On paper the marks stand where the PDF has them, in the top margin of every page (the
+    // sample mark at the left, 草稿 at the right), not as banners that push the text off its grid.
+    let mut paper_marks = String::new();
+    for (show, side, text) in [
+        (doc.sample, "top-left", SAMPLE_MARK),
+        (doc.draft, "top-right", "草稿"),
+    ] {
+        if show {
+            write!(
+                paper_marks,
+                "\n@page {{ @{side} {{ content: \"{text}\"; vertical-align: bottom; \
+                 padding-bottom: 10mm; font: 16pt/1 \"黑体\", \"SimHei\", \"WenQuanYi Micro Hei\", \
+                 \"Noto Sans CJK SC\", sans-serif; }} }}"
+            )
+            .expect("writing to a String");
+        }
+    }
     let author = meta.author.map_or(String::new(), |a| {
         format!("<meta name=\"author\" content=\"{}\">\n", escape(a))
     });
+    let digest = meta
+        .digest
+        .map_or(String::new(), |d| format!("{}\n", d.html_meta()));
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"speechgen\">\n{author}<title>{title_prefix}{}</title>\n\
-         <style>{STYLE}{numbers}</style>\n</head>\n<body{body_class}>\n{banner}{}</body>\n</html>\n",
+         <meta name=\"generator\" content=\"speechgen\">\n{author}{digest}<title>{title_prefix}{}</title>\n\
+         <style>{STYLE}{numbers}{paper_marks}</style>\n</head>\n<body{body_class}>\n{banner}{}</body>\n</html>\n",
         escape(meta.title),
         body(doc)
     )
@@ -351,6 +393,7 @@ mod tests {
         let meta = PageMeta {
             title: "发言",
             author: Some("某办公室"),
+            digest: None,
             page_numbers: PageNumbers::Gbt9704,
         };
         let p = page(&document("# 发言\n\n正文。", &[], true), &meta);
@@ -361,11 +404,16 @@ mod tests {
         assert!(p.contains("<article class=\"speech\">\n<h1>发言</h1>\n<p>正文。</p>"));
         assert!(!p.contains("http://") && !p.contains("https://"));
         assert!(
+            p.contains("@top-right { content: \"草稿\""),
+            "on paper 草稿 stands in the top margin of every page, as in the PDF"
+        );
+        assert!(
             p.contains("<body class=\"draft\">"),
             "a draft keeps its figure markers"
         );
         let final_page = page(&document("# 发言", &[], false), &meta);
         assert!(!final_page.contains("草稿"));
+        assert!(!final_page.contains("@top-"));
         assert!(final_page.contains("<body>\n"));
         // Page numbers: GB/T 9704 sides by default, centred on request.
         assert!(final_page.contains("@bottom-right") && !final_page.contains("@bottom-center"));

@@ -3,14 +3,18 @@
 //! The modules follow the pipeline: [`settings`] (the speech's own settings) and [`facts`] (read a
 //! year) → [`figures`] (declare, compute, check) → [`template`] (Tera) → [`markdown`] (the .md and
 //! the [`document`] model) → [`html`], [`pdf`] and [`docx`]; [`pipeline`] runs them in memory, [`format`]
-//! turns a render into each output file, [`review`] is what reviewers read (listing, diff),
-//! [`output`] writes, [`error`] is every way a command fails, [`cli`] is the command line.
+//! turns a render into each output file, each carrying the [`digest`] of its inputs; [`review`]
+//! is what reviewers read (values as shown, diff), [`sheet`] the verification sheet they sign
+//! (with the facts' [`sources`]), [`verify`] matches an output to the current inputs, [`schema`]
+//! describes the facts for editors; [`output`] writes, [`error`] is every way a command fails,
+//! [`cli`] is the command line.
 
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
 pub mod diagnostic;
+pub mod digest;
 pub mod document;
 pub mod docx;
 pub mod error;
@@ -23,10 +27,15 @@ pub mod next_year;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod preflight;
 pub mod project;
 pub mod report;
 pub mod review;
+pub mod schema;
 pub mod serve;
 pub mod settings;
+pub mod sheet;
+pub mod sources;
 pub mod template;
+pub mod verify;
 pub mod yaml;

@@ -4,7 +4,9 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Block, Document, FigureNote, Inline, InlineStyle};
+use crate::document::{
+    Block, CIRCULATION_LINE, DRAFT_LINE, Document, FigureNote, Inline, InlineStyle, SAMPLE_MARK,
+};
 use crate::template::{Template, placeholder_index};
 
 /// What a placeholder stands for in this render.
@@ -41,6 +43,23 @@ pub fn fill(markdown: &str, slots: &[Slot]) -> String {
             None => out.push(c),
         }
     }
+    out
+}
+
+/// The `.md` file: the filled Markdown, with the marks of its copy at the top: the sample mark
+/// as a comment, the draft's line and the circulation copy's line above the title.
+pub fn file(doc: &Document, filled: &str) -> String {
+    let mut out = String::with_capacity(filled.len() + 160);
+    if doc.sample {
+        out.push_str(&format!("<!-- {SAMPLE_MARK} -->\n\n"));
+    }
+    if doc.draft {
+        out.push_str(&format!("{DRAFT_LINE}\n\n"));
+    }
+    if doc.circulation {
+        out.push_str(&format!("{CIRCULATION_LINE}\n\n"));
+    }
+    out.push_str(filled.trim_start_matches('\n'));
     out
 }
 
@@ -357,6 +376,8 @@ pub fn parse(markdown: &str, slots: &[Slot], draft: bool) -> Result<Document, Ve
         title,
         blocks,
         draft,
+        circulation: false,
+        sample: false,
         figures,
     })
 }

@@ -133,7 +133,34 @@ pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
             );
         }
     }
-    apply(&facts.doc.text, edits)
+    let text = apply(&facts.doc.text, edits);
+    if facts.sample {
+        without_sample_mark(&text)
+    } else {
+        text
+    }
+}
+
+/// The text without what marks it as sample data: the top-level `sample: true` line, and the
+/// comment block opening the file when it speaks of sample data (the sample's 样例数据 banner).
+/// Next year's facts are to be filled with real numbers; left marked, a year of real numbers
+/// would be rendered with the 样例 mark on every page, and the mark would soon be ignored.
+fn without_sample_mark(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let opening = lines
+        .iter()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .count();
+    let banner = lines[..opening].iter().any(|l| {
+        l.trim_start().starts_with('#')
+            && (l.contains("样例") || l.to_lowercase().contains("sample"))
+    });
+    let skip = if banner { opening } else { 0 };
+    lines[skip..]
+        .iter()
+        .filter(|l| !(l.starts_with("sample:") || l.starts_with("sample :")))
+        .copied()
+        .collect()
 }
 
 enum Edit {
@@ -403,6 +430,9 @@ fn verify(text: &str, facts: &Facts, decls: &Declarations, target: &Path) -> Res
         let first = d.first().map_or("", |d| d.message.as_str()).to_owned();
         format!("生成的文件不是 {} 年的事实（{first}）", plan.new_year)
     })?;
+    if new.sample {
+        return Err("生成的文件仍标着 sample: true".into());
+    }
     let mut left = Vec::new();
     for entry in new.doc.root.entries() {
         if !RESERVED_KEYS.contains(&entry.key.as_str()) {

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
 use crate::markdown::{self, Slot};
+use crate::preflight::Origins;
 use crate::project::Project;
 use crate::settings::Settings;
 use crate::template::Template;
@@ -27,6 +29,8 @@ pub struct RenderRequest {
 }
 
 impl RenderRequest {
+    /// Which copy this request makes. A masked draft is refused by [`render`]: a draft shows what
+    /// each figure is made of, which the circulation copy must never hold.
     pub fn kind(&self) -> RenderKind {
         match (self.draft, self.mask) {
             (true, _) => RenderKind::Draft,
@@ -35,6 +39,9 @@ impl RenderRequest {
         }
     }
 }
+
+/// Why `--draft` and `--mask` are not given together.
+pub const DRAFT_AND_MASK: &str = "--draft 与 --mask 不能同时使用：草稿为了核对，会把每个数字的数值、算法和来源写在提示与批注中，而传阅稿不能含有任何数字；请分两次生成";
 
 /// Which copy of the speech a render is. Each copy has its own file names, so that writing one
 /// never replaces another.
@@ -49,12 +56,13 @@ pub enum RenderKind {
 }
 
 impl RenderKind {
-    /// The stem of the output files (`speech` → speech.md, speech.pdf, …).
+    /// The stem of the output files: `speech` (speech.md, speech.pdf, …), `speech-draft`,
+    /// `speech-masked`. The names say which copy a file is, never its figures.
     pub fn stem(self) -> &'static str {
-        // Issue 8 gives the draft and the circulation copy their own (`speech-draft`,
-        // `speech-masked`); until then all three share the final speech's names.
         match self {
-            RenderKind::Final | RenderKind::Draft | RenderKind::Masked => "speech",
+            RenderKind::Final => "speech",
+            RenderKind::Draft => "speech-draft",
+            RenderKind::Masked => "speech-masked",
         }
     }
 }
@@ -110,15 +118,27 @@ pub struct Rendered {
     pub figures: Vec<FigureReport>,
     /// Warnings, and in draft mode also the errors that did not stop the render.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files this render read, each with its SHA-256, and one digest over them: the
+    /// Markdown and the HTML page above carry it already; `Format::render` hands it to the PDF
+    /// (`pdf::Metadata`) and the Word file (`DocxMeta`).
+    pub digest: Digest,
+    /// Where each part of the speech comes from, to place a problem found while laying it out
+    /// (a character no face has) at its facts value or template line.
+    pub origins: Origins,
 }
 
 /// The inputs read and checked, before anything is rendered: what `check` needs.
+#[derive(Clone)]
 pub struct Checked {
     pub settings: Settings,
     pub facts: Facts,
     pub declarations: Declarations,
     pub template: Template,
     pub evaluation: Evaluation,
+    /// The template rendered with one placeholder per figure it prints (`placeholder(i)` for
+    /// `template.figure_ids()[i]`); None when its tags, Tera or the document model refused it
+    /// (reported in `diagnostics`): then nothing can be rendered, not even a draft.
+    pub output: Option<String>,
     /// Every problem, sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -156,16 +176,29 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
-    // The template is rendered here as `render` renders it, so that `check` also finds what only a
-    // render shows: a Tera error, or Markdown the document model does not hold.
-    match template.render(&template.figure_ids(), facts.year) {
-        Ok(md) => {
-            if let Err(refused) = markdown::to_document(&template, &md, &[], false) {
-                diagnostics.extend(refused);
+    // The template is rendered here, once, for `check` and `render` alike: a tag left open or a
+    // figure used other than plainly is refused before Tera runs (Tera would print it wrong or
+    // report it past the end of the file), then Tera's errors, then Markdown the document model
+    // does not hold.
+    let tag_problems = template.check_tags();
+    let output = if tag_problems.is_empty() {
+        match template.render(&template.figure_ids(), facts.year) {
+            Ok(md) => match markdown::to_document(&template, &md, &[], false) {
+                Ok(_) => Some(md),
+                Err(refused) => {
+                    diagnostics.extend(refused);
+                    None
+                }
+            },
+            Err(e) => {
+                diagnostics.push(e);
+                None
             }
         }
-        Err(e) => diagnostics.push(e),
-    }
+    } else {
+        diagnostics.extend(tag_problems);
+        None
+    };
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
         let decl = declarations.figure(id)?;
@@ -187,8 +220,52 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         declarations,
         template,
         evaluation,
+        output,
         diagnostics,
     })
+}
+
+/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
+/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
+/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
+/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
+/// facts have errors the draft is laid out instead, so that a name no face can print is reported
+/// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
+/// machine fails (no font can be read).
+pub fn check_all(
+    root: &Path,
+    facts_path: &Path,
+    renderers: &crate::format::Renderers,
+) -> Result<Vec<Diagnostic>, crate::error::Error> {
+    let checked = check(root, facts_path)?;
+    if checked.output.is_none() {
+        return Ok(checked.diagnostics);
+    }
+    // Read as `render` reads them: an input that cannot be read fails `check` as it fails `render`.
+    let digest = digest(root, facts_path)?;
+    let errors = checked.has_errors();
+    let request = RenderRequest {
+        root: root.to_path_buf(),
+        facts: facts_path.to_path_buf(),
+        draft: errors,
+        mask: false,
+    };
+    let masked = (!errors).then(|| checked.clone());
+    let rendered = match build(checked, &request, digest.clone()) {
+        Ok(rendered) => rendered,
+        Err(diagnostics) => return Ok(diagnostics),
+    };
+    let mut found = renderers.pdf_problems(&rendered)?;
+    if let Some(checked) = masked.filter(|_| found.is_empty()) {
+        let request = RenderRequest {
+            mask: true,
+            ..request
+        };
+        if let Ok(masked) = build(checked, &request, digest) {
+            found = renderers.pdf_problems(&masked)?;
+        }
+    }
+    Ok(joined(rendered.diagnostics, found))
 }
 
 /// `diagnostics` with those of `found` it does not hold yet, sorted.
@@ -213,37 +290,60 @@ fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Renders in memory. `Err` when nothing can be rendered: malformed YAML or template, or, unless
-/// `draft`, any error at all. The diagnostics are sorted by file, line and column.
+/// Renders in memory. `Err` when nothing can be rendered: malformed YAML or template, a masked
+/// draft (see [`DRAFT_AND_MASK`]), or, unless `draft`, any error at all. The diagnostics are
+/// sorted by file, line and column.
 pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
+    if req.draft && req.mask {
+        return Err(vec![Diagnostic::error("usage", DRAFT_AND_MASK, None)]);
+    }
     let checked = check(&req.root, &req.facts)?;
+    let digest = digest(&req.root, &req.facts)?;
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
+    build(checked, req, digest)
+}
+
+/// The speech from inputs read and checked, as `req` asks (draft markers, masked figures).
+fn build(
+    checked: Checked,
+    req: &RenderRequest,
+    digest: Digest,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let kind = req.kind();
     let Checked {
         settings,
         facts,
         template,
         evaluation,
+        output,
         diagnostics,
         ..
     } = checked;
+    // A template that cannot be rendered, or holds Markdown the document model does not, was
+    // reported by `check` (a draft gets this far with errors): nothing can be rendered.
+    let Some(markdown_with_placeholders) = output else {
+        return Err(diagnostics);
+    };
 
-    // One placeholder per distinct figure the template uses, in order of first use. A template
-    // that cannot be rendered, or holds Markdown the document model does not, was reported by
-    // `check` already (a draft gets this far with errors), so its errors are not added twice.
+    // One placeholder per distinct figure the template uses, in order of first use.
     let ids = template.figure_ids();
-    let markdown_with_placeholders = template
-        .render(&ids, facts.year)
-        .map_err(|e| joined(diagnostics.clone(), vec![e]))?;
     let slots: Vec<Slot> = ids
         .iter()
         .map(|id| slot(id, &evaluation, &facts, req.mask))
         .collect();
-    let markdown = markdown::fill(&markdown_with_placeholders, &slots);
-    let document = markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
-        .map_err(|found| joined(diagnostics.clone(), found))?;
+    let mut document =
+        markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
+            .map_err(|found| joined(diagnostics.clone(), found))?;
+    document.circulation = req.mask;
+    document.sample = facts.sample;
+    let markdown = markdown::file(
+        &document,
+        &markdown::fill(&markdown_with_placeholders, &slots),
+    );
+    let mut markdown = markdown;
+    markdown.push_str(&digest.markdown_comment());
     let html_body = html::body(&document);
     // The speech's name from the settings, else the template's heading.
     let html_page = html::page(
@@ -251,6 +351,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         &html::PageMeta {
             title: settings.title.as_deref().unwrap_or(&document.title),
             author: settings.author.as_deref(),
+            digest: Some(&digest),
             page_numbers: settings.page_numbers,
         },
     );
@@ -259,6 +360,13 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         .iter()
         .map(|f| report(f, &facts))
         .collect();
+    let origins = Origins::new(
+        template,
+        markdown_with_placeholders,
+        &ids,
+        &evaluation,
+        &facts,
+    );
     Ok(Rendered {
         year: facts.year,
         kind,
@@ -269,6 +377,36 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         html_page,
         figures,
         diagnostics,
+        digest,
+        origins,
+    })
+}
+
+/// The files a render of `facts` reads, in the order the digest lists them: the facts file
+/// first, then the declarations, the template and the speech's settings when present.
+pub fn input_files(root: &Path, facts: &Path) -> Vec<PathBuf> {
+    let project = Project {
+        root: root.to_path_buf(),
+    };
+    let mut files = vec![facts.to_path_buf(), project.figures(), project.template()];
+    let settings = project.settings();
+    if settings.is_file() {
+        files.push(settings);
+    }
+    files
+}
+
+/// The digest of the files a render of `facts` reads. They are read again here, right after
+/// the render read them: a file saved in between gives a digest that `verify` then calls stale.
+pub fn digest(root: &Path, facts: &Path) -> Result<Digest, Vec<Diagnostic>> {
+    Digest::read(root, &input_files(root, facts)).map_err(|(file, e)| {
+        let message = format!("无法读取文件：{}", crate::error::explain_io(&e));
+        let location = Location {
+            file,
+            line: 1,
+            column: 1,
+        };
+        vec![Diagnostic::error(Diagnostic::IO, message, Some(location))]
     })
 }
 
@@ -309,13 +447,16 @@ fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
     }
 }
 
+/// What a placeholder prints and what the outputs say of it. In the circulation copy the
+/// provenance (the HTML tooltip) names the figure and its formula but no value: the masked copy
+/// holds no real value anywhere, its attributes included.
 fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
     let Some(figure) = evaluation.figure(id) else {
         return Slot {
             figure: id.to_owned(),
             text: format!("【未声明：{id}】"),
             unfilled: true,
-            tooltip: format!("模板使用了未声明的图 fig.{id}"),
+            tooltip: format!("模板使用了未声明的数据项 fig.{id}"),
             status: "invalid",
             unit: String::new(),
             number: false,
@@ -331,27 +472,47 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
         _ => (format!("【未填：{}】", figure.label), true),
     };
-    let sources: Vec<String> = figure
-        .sources
-        .iter()
-        .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
-        .collect();
-    let value = review::shown(
-        figure.text.as_deref(),
-        figure.status,
-        &figure.unit,
-        figure.kind,
-    );
-    let tooltip = format!(
-        "{}：{value}\n算法：{}\n来源：{}",
-        figure.label,
-        figure.formula,
-        if sources.is_empty() {
-            "（缺）".to_owned()
+    let tooltip = if mask {
+        let value = if figure.masked {
+            "（传阅稿中已隐去）".to_owned()
         } else {
-            sources.join("；")
-        }
-    );
+            review::shown(
+                figure.text.as_deref(),
+                figure.status,
+                &figure.unit,
+                figure.kind,
+            )
+        };
+        format!("{}：{value}\n算法：{}", figure.label, figure.formula)
+    } else {
+        let sources: Vec<String> = figure
+            .sources
+            .iter()
+            .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
+            .collect();
+        let value = review::shown(
+            figure.text.as_deref(),
+            figure.status,
+            &figure.unit,
+            figure.kind,
+        );
+        format!(
+            "{}：{value}\n算法：{}\n来源：{}",
+            figure.label,
+            figure.formula,
+            if sources.is_empty() {
+                "（缺）".to_owned()
+            } else {
+                sources.join("；")
+            }
+        )
+    };
+    let stated = crate::sources::read(facts);
+    let tooltip =
+        match crate::sources::for_facts(&stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
+            Some(given_by) => format!("{tooltip}\n数据来源：{given_by}"),
+            None => tooltip,
+        };
     Slot {
         figure: id.to_owned(),
         text,

@@ -1,7 +1,6 @@
-//! What a reviewer reads beside the speech: every figure as shown, the figure listing
-//! (`speechgen figures`) and what changed from one year to the next (`speechgen diff`).
-
-use std::fmt::Write as _;
+//! What a reviewer reads beside the speech: every figure as shown and what changed from one year
+//! to the next (`speechgen diff`). The figure listing (`speechgen figures`) is the verification
+//! sheet's text form (`sheet::text`), which shows values as [`shown`] does.
 
 use crate::pipeline::{FigureReport, FigureStatus};
 
@@ -22,33 +21,6 @@ impl FigureReport {
     pub fn shown(&self) -> String {
         shown(self.value.as_deref(), self.status, &self.unit, &self.kind)
     }
-}
-
-/// Figures with no value to print: unfilled or invalid.
-pub fn unfinished(figures: &[FigureReport]) -> usize {
-    figures
-        .iter()
-        .filter(|f| f.status != FigureStatus::Ok)
-        .count()
-}
-
-/// Every figure with its value, how it is computed and where its facts stand:
-///
-/// ```text
-/// branches_qualified_share  达标党支部占比  = 96.7%
-///     算法：organisation.branches_qualified ÷ organisation.branches × 100…
-///     来源：facts/2021.yaml:43:23（organisation.branches_qualified）
-/// ```
-pub fn listing(figures: &[FigureReport]) -> String {
-    let mut out = String::new();
-    for f in figures {
-        let _ = writeln!(out, "{}  {}  = {}", f.id, f.label, f.shown());
-        let _ = writeln!(out, "    算法：{}", f.formula);
-        for (source, fact) in f.sources.iter().zip(&f.facts) {
-            let _ = writeln!(out, "    来源：{source}（{fact}）");
-        }
-    }
-    out
 }
 
 /// A figure shown differently in two years.

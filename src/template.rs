@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::did_you_mean;
 
+mod tags;
+
+use tags::{Misuse, Problem};
+
 /// Placeholders are taken from Supplementary Private Use Area-A, which no speech text contains.
 const PLACEHOLDER_BASE: u32 = 0xF0000;
 const PLACEHOLDER_LIMIT: u32 = 0xFFFFD;
@@ -172,36 +176,108 @@ impl Template {
         }
     }
 
-    /// Every `fig.<id>` the template refers to, in order of appearance.
+    /// Every plain `{{ fig.<id> }}` of the template, in order of appearance. A figure used any
+    /// other way is not a use but a problem ([`Template::check_tags`]).
     pub fn usages(&self) -> Vec<Usage> {
-        let mut out = Vec::new();
-        for (line_index, line) in self.source.lines().enumerate() {
-            let chars: Vec<char> = line.chars().collect();
-            let mut i = 0;
-            while i + 4 <= chars.len() {
-                let starts_word = i == 0
-                    || !(chars[i - 1].is_ascii_alphanumeric()
-                        || chars[i - 1] == '_'
-                        || chars[i - 1] == '.');
-                if starts_word && chars[i..i + 4] == ['f', 'i', 'g', '.'] {
-                    let id: String = chars[i + 4..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                        .collect();
-                    if !id.is_empty() {
-                        out.push(Usage {
-                            id: id.clone(),
-                            line: line_index + 1,
-                            column: i + 1,
-                        });
-                        i += 4 + id.len();
-                        continue;
+        tags::scan(&self.source).usages
+    }
+
+    /// Mistakes in the template's tags, each at its place, found before Tera runs: a tag or block
+    /// left open, and a figure used other than as a plain `{{ fig.<id> }}` (see `tags`). A
+    /// template with any of these is not rendered.
+    pub fn check_tags(&self) -> Vec<Diagnostic> {
+        tags::scan(&self.source)
+            .problems
+            .into_iter()
+            .map(|p| self.tag_problem(p))
+            .collect()
+    }
+
+    fn tag_problem(&self, problem: Problem) -> Diagnostic {
+        let (at, message, hint, figure) = match problem {
+            Problem::Unclosed { open, close, at } => (
+                at,
+                format!("模板中这个 {open} 没有配对的 {close}"),
+                match open {
+                    "{{" => "补上 }}，数据项写作 {{ fig.<id> }}".to_owned(),
+                    "{%" => "补上 %}，例如 {% if year > 2020 %}".to_owned(),
+                    _ => "补上 #}，注释写作 {# …… #}".to_owned(),
+                },
+                None,
+            ),
+            Problem::UnclosedRaw { at } => (
+                at,
+                "这里的 {% raw %} 没有对应的 {% endraw %}".to_owned(),
+                "在原样印出的文字末尾加上 {% endraw %}".to_owned(),
+                None,
+            ),
+            Problem::UnclosedBlock { name, at } => (
+                at,
+                format!("这里的 {{% {name} %}} 没有对应的 {{% end{name} %}}"),
+                format!("在这一部分结束处加上 {{% end{name} %}}"),
+                None,
+            ),
+            Problem::StrayEnd { name, open, at } => (
+                at,
+                match &open {
+                    Some(open) => format!(
+                        "{{% {name} %}} 与前面的 {{% {open} %}} 不配对（那里应以 {{% end{open} %}} 结束）"
+                    ),
+                    None => format!(
+                        "{{% {name} %}} 前面没有对应的 {{% {} %}}",
+                        name.trim_start_matches("end")
+                    ),
+                },
+                "检查 {% … %} 是否成对：每个 {% if %} 以 {% endif %} 结束，{% for %} 以 {% endfor %} 结束"
+                    .to_owned(),
+                None,
+            ),
+            Problem::StrayBranch { name, at } => (
+                at,
+                format!("{{% {name} %}} 只能写在 {{% if %}}（else 也可在 {{% for %}}）之中"),
+                "检查前面的 {% if %} 是否写全".to_owned(),
+                None,
+            ),
+            Problem::FigureMisuse { id, how, at } => {
+                let shown = match &id {
+                    Some(id) => format!("数据项 fig.{id}"),
+                    None => "数据项 fig".to_owned(),
+                };
+                let how = match how {
+                    Misuse::Raw => "写在 {% raw %} 中，印出的是标签本身".to_owned(),
+                    Misuse::Filter => "经过了过滤器（|），印出的是加工后的结果".to_owned(),
+                    Misuse::Expression => "用在了表达式中".to_owned(),
+                    Misuse::Statement(w) => format!("用在了 {{% {w} %}} 中"),
+                    Misuse::Captured(w) => {
+                        format!("写在 {{% {w} %}} 块中，印出前会被加工")
                     }
-                }
-                i += 1;
+                };
+                let plain = format!("{{{{ fig.{} }}}}", id.as_deref().unwrap_or("<id>"));
+                (
+                    at,
+                    format!(
+                        "{shown} 只能以 {plain} 原样印出，这里{how}：印出的可能不是算出并核对过的数字"
+                    ),
+                    format!(
+                        "单独写 {plain}；数据项不能经过过滤器，也不能用于判断、赋值或循环"
+                    ),
+                    id,
+                )
             }
-        }
-        out
+            Problem::PlaceholderChar { ch, at } => (
+                at,
+                format!(
+                    "模板中有私用区字符 U+{:04X}：speechgen 用这类字符代表数据项，它会被印成某个数字",
+                    u32::from(ch)
+                ),
+                "删去这个字符（多半是从别处复制来的）".to_owned(),
+                None,
+            ),
+        };
+        let mut d = self.diagnostic("template", at.line, at.column, message);
+        d.hint = Some(hint);
+        d.figure = figure;
+        d
     }
 
     /// Problems between the template and the declarations: a figure used but not declared
@@ -212,15 +288,17 @@ impl Template {
         declared: &[&str],
         unused_at: impl Fn(&str) -> Option<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        let usages = self.usages();
+        let scan = tags::scan(&self.source);
+        let usages = &scan.usages;
+        let misused = scan.misused();
         let mut out = Vec::new();
-        for u in &usages {
+        for u in usages {
             if !declared.contains(&u.id.as_str()) {
                 let mut d = self.diagnostic(
                     "undeclared-figure",
                     u.line,
                     u.column,
-                    format!("模板使用了未声明的图 fig.{}", u.id),
+                    format!("模板使用了未声明的数据项 fig.{}", u.id),
                 );
                 d.figure = Some(u.id.clone());
                 d.hint = Some(match did_you_mean(&u.id, declared) {
@@ -233,6 +311,7 @@ impl Template {
         }
         for id in declared {
             if !usages.iter().any(|u| u.id == *id)
+                && !misused.contains(id)
                 && let Some(d) = unused_at(id)
             {
                 out.push(d);
@@ -266,26 +345,49 @@ impl Template {
         tera.render(&name, &context).map_err(|e| self.tera_error(e))
     }
 
+    /// Tera's error, explained in Chinese first, its English after as detail, at its place
+    /// (never past the end of the file).
     fn tera_error(&self, e: tera::Error) -> Diagnostic {
-        let (report, kind) = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) => (Some(r), "模板语法错误"),
-            tera::ErrorKind::RenderingError(r) => (Some(r), "模板渲染错误"),
-            _ => (None, "模板错误"),
+        let lines = self.source.lines().count().max(1);
+        let (report, what, hint) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) => (
+                Some(r),
+                "模板写法有误，无法读懂",
+                "检查这一行的 {{ }} 与 {% %}：数据项写作 {{ fig.<id> }}，年份写作 {{ year }}",
+            ),
+            tera::ErrorKind::RenderingError(r) => (
+                Some(r),
+                "模板无法生成讲话稿",
+                "模板中只能用 fig.<id>（数据项）和 year（年份）",
+            ),
+            _ => (None, "模板无法生成讲话稿", "检查模板中的 {{ }} 与 {% %}"),
         };
-        match report {
+        let (line, column, detail) = match report {
             Some(r) => {
                 let span = r.span();
-                let mut d = self.diagnostic(
-                    "template",
-                    span.start_line,
-                    span.start_col + 1,
-                    format!("{kind}：{}", r.message()),
-                );
-                d.hint = Some("检查 {{ }} 与 {% %} 是否成对，图写作 {{ fig.<id> }}".into());
-                d
+                let (line, column) = if span.start_line > lines {
+                    let last = self.source.lines().last().unwrap_or("");
+                    (lines, last.chars().count().max(1))
+                } else {
+                    (span.start_line.max(1), span.start_col + 1)
+                };
+                (line, column, r.message().to_owned())
             }
-            None => self.diagnostic("template", 1, 1, format!("{kind}：{e}")),
-        }
+            None => (1, 1, e.to_string()),
+        };
+        let what = if detail.contains("is not defined") {
+            "模板用了不存在的名字"
+        } else {
+            what
+        };
+        let mut d = self.diagnostic(
+            "template",
+            line,
+            column,
+            format!("{what}（Tera 的说明：{detail}）"),
+        );
+        d.hint = Some(hint.into());
+        d
     }
 }
 

@@ -8,7 +8,7 @@
 mod common;
 
 use common::TestProject;
-use common::pdf_tools::{self, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, squeeze};
 
 const TEMPLATE: &str = "templates/speech.md.tera";
 /// The test's Markdown goes into the template before part two, below the template's opening
@@ -140,7 +140,7 @@ fn assert_pdf_reads_as(pdf: &[u8], blocks: &[String]) {
     let lines: Vec<String> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !is_page_number(l))
+        .filter(|l| !l.is_empty() && !is_page_mark(l))
         .map(squeeze)
         .collect();
     let mut block = 0;

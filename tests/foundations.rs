@@ -206,15 +206,16 @@ fn figures_and_diff_show_an_unfilled_value_the_same_way() {
     p.write("facts/2022.yaml", &facts_2022);
     let figures = p.run(["figures", "2022"]);
     figures.expect_code(1);
+    // The listing is the verification sheet's text form.
     assert!(
         figures
             .stdout
-            .contains("branches_qualified  达标党支部  = 【未填】"),
+            .contains("达标党支部  [branches_qualified]\n     印出：【未填】"),
         "{}",
         figures.stdout
     );
     assert!(
-        figures.stderr.contains("个数字，其中"),
+        figures.stderr.contains("未填或有误 2 个"),
         "{}",
         figures.stderr
     );

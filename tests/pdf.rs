@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pdf_tools::{self, is_page_number, squeeze};
+use common::pdf_tools::{self, is_page_mark, is_page_number, squeeze};
 use speechgen::document::{Block, Document};
 use speechgen::pdf::linebreak::{forbidden_end, forbidden_start};
 use speechgen::pdf::{
@@ -46,7 +46,7 @@ fn body_lines(pages: &str) -> Vec<Vec<String>> {
         .map(|p| {
             p.lines()
                 .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty() && !is_page_number(l) && l != "草稿")
+                .filter(|l| !l.is_empty() && !is_page_mark(l))
                 .collect()
         })
         .collect()
@@ -461,6 +461,7 @@ fn a_character_another_face_has_is_set_from_it() {
         blocks: vec![common::paragraph(vec![common::plain("温馨提示：®")])],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     assert!(
@@ -544,6 +545,7 @@ fn an_office_font_in_a_font_dir_is_preferred_and_named() {
         blocks: vec![common::paragraph(vec![common::plain("正文一段。")])],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = write_pdf(&doc, &fixture_fonts()).unwrap();
     let body = &out.faces_used[0];
@@ -603,6 +605,7 @@ fn hei_headings_extract_without_look_alike_code_points() {
         ],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     let text = squeeze(&pdf_tools::pdftotext(&out.bytes)).replace("—1—", "");
@@ -629,6 +632,7 @@ fn a_heading_is_not_left_at_the_foot_of_a_page() {
         ],
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     };
     let out = render(&doc);
     assert_eq!(out.pages, 2);

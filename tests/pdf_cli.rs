@@ -3,28 +3,8 @@
 
 mod common;
 
-use common::Project;
-use common::pdf_tools::{self, is_page_number, squeeze};
-
-/// The Markdown's text without markup: what a reader of the PDF should get back.
-fn markdown_text(md: &str) -> String {
-    squeeze(
-        &md.replace("**", "")
-            .replace("## ", "")
-            .replace("# ", "")
-            .replace('\\', ""),
-    )
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let text = pdf_tools::pdftotext(pdf);
-    let lines: String = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !is_page_number(l) && *l != "草稿")
-        .collect();
-    squeeze(&lines)
-}
+use common::pdf_tools::{self, pdf_speech_text, squeeze};
+use common::{Project, markdown_speech_text};
 
 #[test]
 fn the_pdf_says_what_the_markdown_says() {
@@ -41,7 +21,10 @@ fn the_pdf_says_what_the_markdown_says() {
         run.stderr
     );
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("out/speech.md")));
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("out/speech.md"))
+    );
     let info = pdf_tools::pdfinfo(&pdf);
     assert!(
         info.contains("Title:           市直工委在全市机关党建工作推进会上的发言"),
@@ -64,9 +47,12 @@ fn the_masked_and_draft_pdfs() {
         "render", "--mask", "--fonts", "bundled", "--format", "md,pdf", "-o", "masked",
     ])
     .expect_code(0);
-    let pdf = std::fs::read(p.path("masked/speech.pdf")).unwrap();
-    assert_eq!(pdf_text(&pdf).matches('*').count(), 29);
-    assert_eq!(pdf_text(&pdf), markdown_text(&p.read("masked/speech.md")));
+    let pdf = std::fs::read(p.path("masked/speech-masked.pdf")).unwrap();
+    assert_eq!(pdf_speech_text(&pdf).matches('*').count(), 29);
+    assert_eq!(
+        pdf_speech_text(&pdf),
+        markdown_speech_text(&p.read("masked/speech-masked.md"))
+    );
 
     p.edit_facts(
         "full_time_deputy_secretaries: 37",
@@ -76,7 +62,7 @@ fn the_masked_and_draft_pdfs() {
         "render", "--draft", "--fonts", "bundled", "--format", "pdf", "-o", "draft",
     ])
     .expect_code(0);
-    let text = pdf_tools::pdftotext(&std::fs::read(p.path("draft/speech.pdf")).unwrap());
+    let text = pdf_tools::pdftotext(&std::fs::read(p.path("draft/speech-draft.pdf")).unwrap());
     let pages: Vec<&str> = text
         .split('\u{c}')
         .filter(|p| !p.trim().is_empty())

@@ -264,6 +264,43 @@ fn malformed_and_oversized_requests_are_refused_and_the_server_keeps_serving() {
 }
 
 #[test]
+fn the_draft_is_offered_as_a_word_document() {
+    let project = Project::sample();
+    let server = project.serve();
+    assert!(
+        String::from_utf8_lossy(&server.get("/").body).contains("href=\"/speech.docx\""),
+        "the page links the .docx"
+    );
+    let res = server.get("/speech.docx");
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.header("content-type").as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    assert_eq!(
+        res.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"speech-draft.docx\"")
+    );
+    assert!(res.body.starts_with(b"PK"), "a zip package");
+    // The draft's .docx is the draft: its header says 草稿 (the part is stored deflated, so look
+    // for the header part's name in the package's directory instead of its text).
+    assert!(
+        res.body
+            .windows(b"word/header".len())
+            .any(|w| w == b"word/header"),
+        "a draft .docx has a header part"
+    );
+    // It names the inputs it was made from, as a rendered .docx does (`speechgen verify`).
+    let digest = speechgen::digest::Digest::find_in(&res.body).expect("the .docx's digest");
+    assert_eq!(digest.facts_path(), Some("facts/2021.yaml"));
+    // A broken facts file: no download, a message instead.
+    project.edit_facts("year: 2021", "year: [");
+    wait_for("the broken draft", UPDATE, || {
+        (server.get("/speech.docx").status == 503).then_some(())
+    });
+}
+
+#[test]
 fn the_pdf_is_served_and_rendered_once_per_version() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -453,8 +490,14 @@ fn the_serve_command_serves_the_draft_and_its_pdf_and_stops_on_ctrl_c() {
     let pdf = server.get("/speech.pdf");
     assert_eq!(pdf.status, 200);
     assert!(pdf.body.starts_with(b"%PDF-"));
+    // It carries the digest of its inputs like a rendered PDF: on its last page and in its
+    // metadata, so a preview saved from the browser can be verified.
+    let digest = speechgen::digest::Digest::find_in(&pdf.body).expect("the preview PDF's digest");
+    assert_eq!(digest.facts_path(), Some("facts/2021.yaml"));
     if pdf_tools::have(&["pdftotext"]) {
-        assert!(pdf_tools::pdftotext(&pdf.body).contains("草稿"));
+        let text = pdf_tools::pdftotext(&pdf.body);
+        assert!(text.contains("草稿"));
+        assert!(text.contains(&format!("摘要 {}", digest.short())), "{text}");
     }
     let url = server.url();
     let run = server.interrupt();
@@ -464,6 +507,11 @@ fn the_serve_command_serves_the_draft_and_its_pdf_and_stops_on_ctrl_c() {
         !project.path("output").exists(),
         "serve writes nothing into the project"
     );
+    std::fs::write(project.path("preview.pdf"), &pdf.body).unwrap();
+    project
+        .run(["verify", "preview.pdf"])
+        .expect_code(0)
+        .expect_stdout("与当前输入一致");
 }
 
 /// Waits until the page shows the speech again (not an error view).

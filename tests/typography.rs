@@ -18,7 +18,10 @@ use common::{Project, pdf_tools, programs};
 /// top-left corner; the grid cell.
 const LEFT: f64 = 28.0 * 72.0 / 25.4;
 const RIGHT: f64 = (210.0 - 26.0) * 72.0 / 25.4;
+const TOP: f64 = 37.0 * 72.0 / 25.4;
 const FOOT: f64 = (297.0 - 35.0) * 72.0 / 25.4;
+/// Above the digest stamp, whose baseline is 12 mm above the page's foot.
+const STAMP_TOP: f64 = (297.0 - 20.0) * 72.0 / 25.4;
 const CELL: f64 = 156.0 * 72.0 / 25.4 / 28.0;
 /// How closely the PDF places a glyph where the layout wants it: a kern is written only past a
 /// twentieth of a point, in thousandths of the size.
@@ -359,7 +362,11 @@ fn page_numbers(pdf: &[u8]) -> Vec<(f64, f64, String)> {
     let pages = words.iter().map(|w| w.0).max().unwrap_or(0);
     (1..=pages)
         .map(|n| {
-            let below: Vec<_> = words.iter().filter(|w| w.0 == n && w.3 > FOOT).collect();
+            // Between the text block's foot and the digest stamp low on the last page.
+            let below: Vec<_> = words
+                .iter()
+                .filter(|w| w.0 == n && w.3 > FOOT && w.3 < STAMP_TOP)
+                .collect();
             assert!(!below.is_empty(), "page {n} has no number");
             let x0 = below.iter().map(|w| w.2).fold(f64::MAX, f64::min);
             let x1 = below.iter().map(|w| w.4).fold(f64::MIN, f64::max);
@@ -454,7 +461,12 @@ fn the_html_prints_on_the_pdfs_page() {
     let words = bbox_words(&pdf);
     let body: Vec<_> = words
         .iter()
-        .filter(|w| w.3 < FOOT && !w.1.chars().all(|c| c == '—' || c.is_ascii_digit()))
+        // The text block: not the page numbers below it nor the sample mark above it.
+        .filter(|w| {
+            w.3 < FOOT
+                && w.3 > TOP - 2.0 * CELL
+                && !w.1.chars().all(|c| c == '—' || c.is_ascii_digit())
+        })
         .collect();
     // The text block where the PDF has it: 28 mm from the left, nothing past 26 mm from the
     // right (a closing mark's blank half may reach into it), the title's top where the PDF's is.
@@ -465,7 +477,8 @@ fn the_html_prints_on_the_pdfs_page() {
     assert!(right < RIGHT + CELL / 2.0 + 1.0, "right edge {right}");
     let own_top = bbox_words(&own)
         .iter()
-        .filter(|w| w.0 == 1)
+        // The title, not the sample mark in the top margin.
+        .filter(|w| w.0 == 1 && w.3 > TOP - 2.0 * CELL)
         .map(|w| w.3)
         .fold(f64::MAX, f64::min);
     assert!(

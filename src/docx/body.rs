@@ -4,7 +4,7 @@
 use super::page::*;
 use super::styles::*;
 use super::xml::{esc, text_element};
-use crate::document::{Block, Document, Inline, InlineStyle};
+use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle, SAMPLE_MARK};
 
 pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -39,6 +39,13 @@ pub fn body(doc: &Document) -> Body {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>"
     ));
+    if doc.circulation {
+        w.xml.push_str(&format!(
+            "<w:p>{}<w:r>{}</w:r></w:p>",
+            paragraph_style(CIRCULATION),
+            text_element(CIRCULATION_LINE)
+        ));
+    }
     if !doc.title.is_empty() {
         w.xml.push_str(&format!(
             "<w:p>{}<w:r>{}</w:r></w:p>",
@@ -62,7 +69,7 @@ pub fn body(doc: &Document) -> Body {
         }
         w.xml.push_str("</w:p>");
     }
-    w.xml.push_str(&section(doc.draft));
+    w.xml.push_str(&section(has_header(doc)));
     w.xml.push_str("</w:body></w:document>");
     let comments = (!w.comments.is_empty()).then(|| {
         format!(
@@ -165,9 +172,14 @@ fn comment_xml(id: usize, lines: &[String]) -> String {
     x
 }
 
-/// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft) the header.
-fn section(draft: bool) -> String {
-    let header = if draft {
+/// Whether the pages carry a header: a draft (草稿) or a speech from sample facts (样例).
+pub fn has_header(doc: &Document) -> bool {
+    doc.draft || doc.sample
+}
+
+/// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft, sample) the header.
+fn section(header: bool) -> String {
+    let header = if header {
         format!("<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>")
     } else {
         String::new()
@@ -178,17 +190,25 @@ fn section(draft: bool) -> String {
          <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
          w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>\
          <w:cols w:space=\"425\"/>\
-         <w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{LINE_PITCH}\" w:charSpace=\"{CHAR_SPACE}\"/></w:sectPr>"
+         <w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>"
     )
 }
 
-/// `word/header1.xml` of a draft: 草稿 at the right, above the text block on every page.
-pub fn draft_header() -> String {
+/// `word/header1.xml` of a draft or a speech from sample facts: the sample mark and 草稿 at the
+/// right, above the text block on every page.
+pub fn header(doc: &Document) -> String {
+    let mut marks = Vec::new();
+    if doc.sample {
+        marks.push(SAMPLE_MARK);
+    }
+    if doc.draft {
+        marks.push(DRAFT_MARK);
+    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <w:hdr xmlns:w=\"{W_NS}\"><w:p>{}<w:r>{}</w:r></w:p></w:hdr>",
         paragraph_style(HEADER),
-        text_element(DRAFT_MARK)
+        text_element(&marks.join("　"))
     )
 }
 

@@ -7,8 +7,8 @@
 //! draft carries its provenance as a Word comment, one per occurrence in the text.
 //!
 //! Why the parts are written by hand over the `zip` crate rather than with docx-rs: the page as
-//! GB/T 9704 sets it needs the document grid (`w:docGrid` with `linesAndChars` and a computed
-//! `charSpace`), indents in characters (`w:firstLineChars`), tagged content controls around runs
+//! GB/T 9704 sets it needs the document grid (`w:docGrid`, 22 lines) with the body set a quarter
+//! point tight (28 characters a line), indents in characters (`w:firstLineChars`), tagged content controls around runs
 //! and comments around them; docx-rs reaches some of these only through its internals and writes
 //! `firstLineChars` not at all. The whole of WordprocessingML the speech needs is a few hundred
 //! lines of XML text, which also fixes every byte: the parts are written in a fixed order with
@@ -49,7 +49,10 @@ pub const DIGEST_PROPERTY: &str = "speechgen-digest";
 pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     let body = body::body(doc);
     let mut parts: Vec<(&str, String)> = vec![
-        ("[Content_Types].xml", content_types(doc.draft, &body, meta)),
+        (
+            "[Content_Types].xml",
+            content_types(body::has_header(doc), &body, meta),
+        ),
         ("_rels/.rels", package_rels(meta)),
         ("docProps/core.xml", core_properties(doc, meta)),
         ("docProps/app.xml", app_properties()),
@@ -60,14 +63,14 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     parts.push(("word/document.xml", body.document.clone()));
     parts.push((
         "word/_rels/document.xml.rels",
-        document_rels(doc.draft, &body),
+        document_rels(body::has_header(doc), &body),
     ));
     parts.push(("word/styles.xml", styles::styles()));
     parts.push(("word/settings.xml", settings()));
     parts.push(("word/fontTable.xml", styles::font_table()));
     parts.push(("word/footer1.xml", body::page_number_footer()));
-    if doc.draft {
-        parts.push(("word/header1.xml", body::draft_header()));
+    if body::has_header(doc) {
+        parts.push(("word/header1.xml", body::header(doc)));
     }
     if let Some(comments) = &body.comments {
         parts.push(("word/comments.xml", comments.clone()));
@@ -93,7 +96,7 @@ fn zip(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
-fn content_types(draft: bool, body: &body::Body, meta: &DocxMeta) -> String {
+fn content_types(header: bool, body: &body::Body, meta: &DocxMeta) -> String {
     let mut overrides = vec![
         ("/word/document.xml", format!("{WML}.document.main+xml")),
         ("/word/styles.xml", format!("{WML}.styles+xml")),
@@ -109,7 +112,7 @@ fn content_types(draft: bool, body: &body::Body, meta: &DocxMeta) -> String {
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
         ),
     ];
-    if draft {
+    if header {
         overrides.push(("/word/header1.xml", format!("{WML}.header+xml")));
     }
     if body.comments.is_some() {
@@ -178,7 +181,7 @@ fn package_rels(meta: &DocxMeta) -> String {
     relationships(&rels)
 }
 
-fn document_rels(draft: bool, body: &body::Body) -> String {
+fn document_rels(header: bool, body: &body::Body) -> String {
     let mut rels = vec![
         ("rIdStyles", format!("{OFFICE_REL}/styles"), "styles.xml"),
         (
@@ -193,7 +196,7 @@ fn document_rels(draft: bool, body: &body::Body) -> String {
         ),
         (FOOTER_RID, format!("{OFFICE_REL}/footer"), "footer1.xml"),
     ];
-    if draft {
+    if header {
         rels.push((HEADER_RID, format!("{OFFICE_REL}/header"), "header1.xml"));
     }
     if body.comments.is_some() {
@@ -206,7 +209,8 @@ fn document_rels(draft: bool, body: &body::Body) -> String {
     relationships(&rels)
 }
 
-/// Title, author, language; a draft's status is 草稿. No dates: they would change every render.
+/// Title, author, language; the status says which copy it is (草稿, 传阅稿) and 样例 for sample
+/// facts. No dates: they would change every render.
 fn core_properties(doc: &Document, meta: &DocxMeta) -> String {
     let mut x = format!(
         "{XML_HEAD}<cp:coreProperties \
@@ -221,9 +225,20 @@ fn core_properties(doc: &Document, meta: &DocxMeta) -> String {
         x.push_str(&format!("<dc:creator>{}</dc:creator>", esc(&meta.author)));
     }
     x.push_str("<dc:language>zh-CN</dc:language>");
+    let mut status = Vec::new();
+    if doc.sample {
+        status.push("样例");
+    }
     if doc.draft {
+        status.push(DRAFT_MARK);
+    }
+    if doc.circulation {
+        status.push("传阅稿");
+    }
+    if !status.is_empty() {
         x.push_str(&format!(
-            "<cp:contentStatus>{DRAFT_MARK}</cp:contentStatus>"
+            "<cp:contentStatus>{}</cp:contentStatus>",
+            status.join("；")
         ));
     }
     x.push_str("</cp:coreProperties>");

@@ -37,16 +37,20 @@ pub const PAGE_NUMBER_SIZE: u32 = 28;
 /// that ignore the grid (or snap a large title to two grid lines) still set 22 lines a page.
 pub const LINE_PITCH: u32 = TEXT_H / LINES_PER_PAGE;
 
-/// `w:docGrid w:charSpace`: ECMA-376 §17.6.5 defines it as (desired character pitch − the Normal
-/// style's font size) × 4096, in points. The desired pitch is the text width over 28 characters,
-/// 442.25 pt / 28 = 15.7946 pt, against a 16 pt body: (15.7946 − 16) × 4096 = −841.1. It is
-/// rounded down (−842): 28 characters at the rounded pitch must still fit in the line, and
-/// −841 would make them 0.001 pt too wide, leaving 27 a line. Characters are therefore set very
-/// slightly tight, as GB/T 9704 expects (28 × 16 pt is wider than 156 mm).
-pub const CHAR_SPACE: i32 = {
-    // TEXT_W twips / 20 / 28 chars, in 1/4096 pt, rounded down; minus 16 pt in 1/4096 pt.
-    let pitch_4096 = (TEXT_W as i64 * 4096).div_euclid(20 * CHARS_PER_LINE as i64);
-    (pitch_4096 - (BODY_SIZE as i64 / 2) * 4096) as i32
+/// Character spacing of the body, in twentieths of a point (`w:spacing w:val` in the Normal
+/// style's run properties): −0.25 pt. GB/T 9704 sets 28 characters in 156 mm (442.2 pt), a little
+/// less than 28 × 16 pt, so characters are set slightly tight: at 15.75 pt, 28 take 441 pt and a
+/// 29th does not fit.
+///
+/// Why not the document grid's `linesAndChars` with `w:charSpace` (ECMA-376 §17.6.5), which says
+/// "28 characters a line" in Word's 文档网格 dialog: LibreOffice (7.4, tried) rounds any character
+/// wider than a grid cell up to two cells, so a 16 pt character in a 15.79 pt cell gave 14
+/// characters a line and 8 pages instead of 4, and split numbers across lines. A lines-only grid
+/// with this spacing gives 28 a line in LibreOffice, and by the same arithmetic in Word and WPS.
+pub const TIGHTEN: i32 = {
+    // The widest whole number of twentieths of a point at which 28 characters still fit.
+    let per_char_20ths = (TEXT_W as i64) / CHARS_PER_LINE as i64; // TEXT_W is in twips (1/20 pt)
+    (per_char_20ths - (BODY_SIZE as i64 / 2) * 20) as i32
 };
 
 /// The first-line indent of two body characters in twips, for clients that do not read
@@ -87,12 +91,12 @@ mod tests {
             (LINE_PITCH + 1) * 22 > height,
             "the pitch is as large as fits"
         );
-        assert_eq!(CHAR_SPACE, -842);
-        let pitch_pt = BODY_SIZE as f64 / 2.0 + CHAR_SPACE as f64 / 4096.0;
+        assert_eq!(TIGHTEN, -5, "a quarter point");
+        let pitch_pt = BODY_SIZE as f64 / 2.0 + TIGHTEN as f64 / 20.0;
         let width_pt = TEXT_W as f64 / 20.0;
         assert!(28.0 * pitch_pt <= width_pt && 29.0 * pitch_pt > width_pt);
-        let one_more = BODY_SIZE as f64 / 2.0 + (CHAR_SPACE + 1) as f64 / 4096.0;
-        assert!(28.0 * one_more > width_pt, "the pitch is as wide as fits");
+        let one_more = BODY_SIZE as f64 / 2.0 + (TIGHTEN + 1) as f64 / 20.0;
+        assert!(28.0 * one_more > width_pt, "the spacing is as wide as fits");
     }
 
     #[test]

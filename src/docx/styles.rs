@@ -30,6 +30,7 @@ pub const LEAD: &str = "LeadSentence";
 pub const FIGURE: &str = "Figure";
 pub const LEAD_FIGURE: &str = "LeadFigure";
 pub const HEADER: &str = "Header";
+pub const CIRCULATION: &str = "CirculationMark";
 pub const FOOTER: &str = "Footer";
 pub const COMMENT_TEXT: &str = "CommentText";
 pub const COMMENT_REFERENCE: &str = "CommentReference";
@@ -177,7 +178,12 @@ pub fn styles() -> String {
             next: None,
             gallery: true,
             ppr: body_ppr,
-            rpr: format!("{}{}", fonts(BODY_FONT), size(BODY_SIZE)),
+            // Set a quarter point tight (see `page::TIGHTEN`), so that 28 characters fill a line.
+            rpr: format!(
+                "{}<w:spacing w:val=\"{TIGHTEN}\"/>{}",
+                fonts(BODY_FONT),
+                size(BODY_SIZE)
+            ),
         },
         paragraph(
             TITLE,
@@ -194,6 +200,14 @@ pub fn styles() -> String {
                 fonts(TITLE_FONT),
                 size(TITLE_SIZE)
             ),
+        ),
+        // The circulation copy's line above the title, flush left in 黑体, where GB/T 9704 puts a
+        // document's 密级.
+        paragraph(
+            CIRCULATION,
+            "传阅标记",
+            format!("<w:keepNext/>{NO_INDENT}<w:jc w:val=\"left\"/>"),
+            fonts(HEADING_FONT),
         ),
         paragraph(
             PART_HEADING,

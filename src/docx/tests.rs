@@ -64,6 +64,7 @@ fn sample(draft: bool) -> Document {
             note("workers", "unfilled"),
             note("share", "invalid"),
         ],
+        ..Default::default()
     }
 }
 

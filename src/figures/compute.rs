@@ -24,8 +24,10 @@ pub struct Figure {
     pub kind: &'static str,
     /// The printed text (`96.7`, `1200多`, `两`, `“小讲堂”“微课堂”`), None when unfilled or invalid.
     pub text: Option<String>,
-    /// Printed in digits, so `--mask` replaces the number with `*`.
-    pub digits: bool,
+    /// Hidden in the circulation copy (`--mask`): printed in digits, or declared `mask: true`.
+    pub masked: bool,
+    /// Printed in digits (a count, a percent, …), not in words or names.
+    pub in_digits: bool,
     pub status: FigureStatus,
     pub formula: String,
     /// Concrete fact paths read, each with where its value stands in the facts file.
@@ -33,11 +35,15 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// The text with the number starred, as the redacted copy prints it (1200多 → *多).
+    /// The text as the circulation copy prints it: the number starred (1200多 → *多), a figure
+    /// declared `mask: true` wholly (两 → *), any other as it is.
     pub fn masked_text(&self) -> Option<String> {
         let text = self.text.as_ref()?;
-        if !self.digits {
+        if !self.masked {
             return Some(text.clone());
+        }
+        if !self.in_digits {
+            return Some("*".to_owned());
         }
         let suffix: String = text
             .chars()
@@ -77,6 +83,7 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     let mut diagnostics = ev.diagnostics;
     diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
     diagnostics.extend(facts.reserved_key_problems());
+    diagnostics.extend(crate::sources::check(facts, &decls.fact_patterns()));
     if facts.sample {
         let pos = facts
             .doc
@@ -427,7 +434,8 @@ impl<'a> Evaluator<'a> {
             unit: decl.unit.clone(),
             kind: decl.kind.name(),
             text,
-            digits: decl.kind.is_digits(),
+            masked: decl.kind.is_digits() || decl.mask,
+            in_digits: decl.kind.is_digits(),
             status,
             formula,
             sources,

@@ -49,9 +49,16 @@ pub struct FigureDecl {
     pub label: String,
     pub unit: String,
     pub kind: Kind,
+    /// How far from last year's value this year's may be before the verification sheet flags
+    /// it: percent for counts, percentage points for percentages (`plausible_change: 50`).
+    /// None: the sheet's defaults (30% and 10 points).
+    pub plausible_change: Option<f64>,
     /// `zero: ok`: a count printed as 0 or 零 is meant, not a slip (otherwise a warning: a
     /// speech saying 专项监督检查零次 claims an activity that did not happen).
     pub zero_ok: bool,
+    /// `mask: true`: hidden in the circulation copy (`--mask`) even though it is not printed in
+    /// digits (a cn_count 两次, a name). Figures in digits are always hidden.
+    pub mask: bool,
     /// Where the figure's id stands in the declarations file.
     pub pos: Pos,
 }
@@ -357,6 +364,25 @@ impl Reader<'_> {
         false
     }
 
+    /// `mask: true`: hidden by `--mask` whatever its kind.
+    fn mask(&mut self, node: &Node, owner: &str) -> bool {
+        let Some(e) = node.get("mask") else {
+            return false;
+        };
+        match e.value.value {
+            Value::Bool(b) => b,
+            _ => {
+                self.error(
+                    "bad-declaration",
+                    e.value.pos,
+                    format!("{owner} 的 mask 只能写 true 或 false（传阅稿中是否隐去）"),
+                    Some("mask: true".into()),
+                );
+                false
+            }
+        }
+    }
+
     fn figure(&mut self, id: &str, pos: Pos, node: &Node) -> Option<FigureDecl> {
         let owner = format!("数据项 {id}");
         if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -394,11 +420,14 @@ impl Reader<'_> {
                 "claim",
                 "quote",
                 "separator",
+                "plausible_change",
                 "zero",
+                "mask",
             ],
             &owner,
         );
         let zero_ok = self.zero_ok(node, &owner);
+        let mask = self.mask(node, &owner);
         let label = self.text(node, "label", &owner, true);
         let unit = self.text(node, "unit", &owner, false).unwrap_or_default();
         let kind_name = self.text(node, "kind", &owner, true)?;
@@ -492,14 +521,38 @@ impl Reader<'_> {
                 return None;
             }
         };
+        let plausible_change = self.plausible_change(node, &owner);
         Some(FigureDecl {
             id: id.to_owned(),
             label: label?,
             unit,
             kind,
+            plausible_change,
             zero_ok,
+            mask,
             pos,
         })
+    }
+
+    /// `plausible_change: 50`: a number above 0.
+    fn plausible_change(&mut self, node: &Node, owner: &str) -> Option<f64> {
+        let e = node.get("plausible_change")?;
+        match e.value.value {
+            Value::Int(i) if i > 0 => Some(i as f64),
+            Value::Float(f, _) if f > 0.0 && f.is_finite() => Some(f),
+            _ => {
+                self.error(
+                    "bad-declaration",
+                    e.value.pos,
+                    format!("{owner} 的 plausible_change 应是大于 0 的数"),
+                    Some(
+                        "计数写百分比（50 即上下浮动 50%），百分比写百分点（5 即 5 个百分点）"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn rule(&mut self, id: &str, pos: Pos, node: &Node) -> Option<RuleDecl> {

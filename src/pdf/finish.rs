@@ -41,11 +41,13 @@ pub fn subset_tag(subset: &[u8]) -> String {
         .collect()
 }
 
+/// `info_entries`: more entries for the document information dictionary (the digest).
 pub fn finish(
     raw: &[u8],
     plan: &Plan,
     title: &str,
     author: Option<&str>,
+    info_entries: &[(String, String)],
 ) -> Result<Vec<u8>, PdfError> {
     let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
 
@@ -182,6 +184,9 @@ pub fn finish(
     }
     info.set("Creator", lopdf::text_string("speechgen"));
     info.set("Producer", lopdf::text_string("speechgen (genpdf, lopdf)"));
+    for (key, value) in info_entries {
+        info.set(key.as_bytes().to_vec(), lopdf::text_string(value));
+    }
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
     let mut parts: Vec<&[u8]> = vec![title.as_bytes(), author.unwrap_or("").as_bytes()];

@@ -1,8 +1,13 @@
 //! Which faces set the speech: the office fonts when the machine has them, else the free faces
 //! compiled into the binary; and turning a face into the small subset the PDF embeds.
 
+mod cff;
+mod dirs;
+mod files;
+mod names;
+
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use fontcull_write_fonts::read::collections::IntSet;
@@ -127,6 +132,7 @@ pub struct FaceSet {
     pub faces: Vec<Face>,
     role_face: [usize; 4],
     warnings: Vec<String>,
+    notes: Vec<String>,
 }
 
 impl FaceSet {
@@ -134,6 +140,12 @@ impl FaceSet {
     /// names its file). The caller prints them; they never stop a render.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// What the user should know about the choice: one 提示 naming each office face that was
+    /// not found and what stands in for it. Empty with `--fonts bundled`.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     pub fn for_role(&self, role: Role) -> usize {
@@ -181,10 +193,13 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut faces = bundled_faces();
     let mut role_face = Role::ALL.map(Role::bundled);
     let mut warnings = Vec::new();
+    let mut office = [false; 4];
     if matches!(opts.fonts, FontChoice::Auto) {
-        let found = discover(&opts.font_dirs, &mut warnings);
+        let found = files::discover(&opts.font_dirs, &mut warnings);
         // Per face of a file: its index in `faces`, or None when it was found broken.
         let mut loaded: HashMap<(PathBuf, u32), Option<usize>> = HashMap::new();
+        // Per file: its bytes, shared by the faces of one collection (a .ttc), read once.
+        let mut files_read: HashMap<PathBuf, Result<Arc<Vec<u8>>, String>> = HashMap::new();
         for role in Role::ALL {
             let wanted = role.office_families();
             let candidates = wanted.iter().flat_map(|want| {
@@ -201,7 +216,7 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                         .find(|w| hit.names.iter().any(|n| same_family(n, w)))
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| hit.names[0].clone());
-                    match load(hit, &family) {
+                    match load(hit, &family, &mut files_read) {
                         Ok(face) => {
                             faces.push(face);
                             Some(faces.len() - 1)
@@ -217,6 +232,7 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                 });
                 if let Some(idx) = idx {
                     role_face[role as usize] = idx;
+                    office[role as usize] = true;
                     break;
                 }
             }
@@ -227,35 +243,80 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     if faces[role_face[title]].path.is_none() && faces[role_face[heading]].path.is_some() {
         role_face[title] = role_face[heading];
     }
+    let notes = match opts.fonts {
+        FontChoice::Auto => missing_office_faces(&faces, &role_face, &office),
+        FontChoice::Bundled => Vec::new(),
+    };
     Ok(FaceSet {
         faces,
         role_face,
         warnings,
+        notes,
     })
 }
 
-/// Reads a found face and checks it, or says why it cannot be used.
-fn load(hit: &Found, family: &str) -> Result<Face, String> {
-    let data = std::fs::read(&hit.path).map_err(|e| format!("读取失败（{e}）"))?;
+/// The 提示 for the roles no office face was found for: “提示：未找到方正小标宋简体，标题改用
+/// WenQuanYi Micro Hei；…；安装该字体或用 --font-dir 指定其所在文件夹”. One line, so that a
+/// render prints it once however many faces are missing. A role whose office file was found but
+/// skipped as broken is named here too (its warning says why).
+fn missing_office_faces(faces: &[Face], role_face: &[usize; 4], office: &[bool; 4]) -> Vec<String> {
+    let missing: Vec<String> = Role::ALL
+        .iter()
+        .filter(|role| !office[**role as usize])
+        .map(|role| {
+            format!(
+                "未找到{}，{}改用 {}",
+                role.office_families()[0],
+                role.label(),
+                faces[role_face[*role as usize]].family
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let these = if missing.len() == 1 { "该" } else { "这些" };
+    vec![format!(
+        "提示：{}；安装{these}字体或用 --font-dir 指定其所在文件夹",
+        missing.join("；")
+    )]
+}
+
+/// Reads a found face (a collection's file once for all its faces) and checks it, or says why
+/// it cannot be used.
+fn load(
+    hit: &files::Found,
+    family: &str,
+    files_read: &mut HashMap<PathBuf, Result<Arc<Vec<u8>>, String>>,
+) -> Result<Face, String> {
+    let data = files_read
+        .entry(hit.path.clone())
+        .or_insert_with(|| {
+            std::fs::read(&hit.path)
+                .map(Arc::new)
+                .map_err(|e| format!("读取失败（{e}）"))
+        })
+        .clone()?;
     check_face(&data, hit.index)?;
     Ok(Face {
         family: family.to_string(),
-        data: Arc::new(data),
+        data,
         index: hit.index,
         path: Some(hit.path.clone()),
     })
 }
 
-/// Checks everything the layout later relies on in a face, so that a broken or unsuitable file
-/// is skipped when the faces are chosen instead of failing (or panicking) in the middle of a
-/// render: the tables `ttf_parser` needs (head, hhea, maxp), TrueType outlines (glyf/loca, the
-/// only ones genpdf's rusttype draws), advances (hmtx) and a Unicode cmap; then a trial subset
-/// through the same code a render runs, read back as the layout and genpdf read it.
+/// Checks everything the layout later relies on in face `index` of a file (a single font or a
+/// collection), so that a broken or unsuitable file is skipped when the faces are chosen
+/// instead of failing (or panicking) in the middle of a render: the tables `ttf_parser` needs
+/// (head, hhea, maxp), outlines (TrueType glyf/loca with sane locations, or CFF), advances
+/// (hmtx) and a Unicode cmap; then a trial through the same code a render runs (a CFF face
+/// converted to TrueType, then subset), read back as the layout and genpdf read it.
 fn check_face(data: &[u8], index: u32) -> Result<(), String> {
     if data.is_empty() {
         return Err("文件是空的（0 字节）".into());
     }
-    let single = extract_face(data, index).ok_or("字体集合（.ttc）文件不完整或已损坏")?;
+    let single = files::extract_face(data, index).ok_or("字体集合（.ttc）文件不完整或已损坏")?;
     tables_inside(&single)?;
     let face = ttf_parser::Face::parse(&single, 0).map_err(|e| {
         use ttf_parser::FaceParsingError as E;
@@ -268,16 +329,23 @@ fn check_face(data: &[u8], index: u32) -> Result<(), String> {
         }
     })?;
     let tables = face.tables();
-    if tables.glyf.is_none() {
-        return Err(
-            "没有 TrueType 字形轮廓（glyf/loca 表）：本程序只能嵌入 TrueType 轮廓的字体，CFF（PostScript）轮廓的不行"
-                .into(),
-        );
+    // As `cff::is_cff` decides for the render: no glyf table at all, CFF outlines instead. Such
+    // a face is converted to TrueType glyph by glyph (its glyf/loca are written by cff.rs, so
+    // there are none of its own to check); a face with a glyf table is read as TrueType.
+    let has_glyf = face
+        .raw_face()
+        .table(ttf_parser::Tag::from_bytes(b"glyf"))
+        .is_some();
+    let cff = !has_glyf && (tables.cff.is_some() || tables.cff2.is_some());
+    if tables.glyf.is_none() && !cff {
+        return Err("没有可用的字形轮廓（glyf/loca 表或 CFF 表）".into());
     }
     if tables.hmtx.is_none() {
         return Err("缺少 hmtx 表（字宽）".into());
     }
-    loca_inside_glyf(&face)?;
+    if !cff {
+        loca_inside_glyf(&face)?;
+    }
     // The subsetter trusts the cmap: a glyph number past the font's last glyph panics it.
     let glyphs = face.number_of_glyphs();
     let (mut mapped, mut past_end) = (BTreeSet::new(), None);
@@ -307,7 +375,8 @@ fn check_face(data: &[u8], index: u32) -> Result<(), String> {
     } else {
         mapped.into_iter().take(4).collect()
     };
-    let out = subset_font(&single, &probe, 1.0)?;
+    let truetype = files::truetype_face(data, index, &probe)?;
+    let out = subset_font(&truetype, &probe, 1.0)?;
     ttf_parser::Face::parse(&out, 0).map_err(|e| format!("取子集后无法读取（{e}）"))?;
     genpdf::fonts::FontData::new(out, None).map_err(|e| format!("PDF 引擎无法读取（{e}）"))?;
     Ok(())
@@ -380,184 +449,6 @@ fn same_family(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-#[derive(Debug)]
-struct Found {
-    path: PathBuf,
-    index: u32,
-    names: Vec<String>,
-}
-
-fn font_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = extra.to_vec();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    for d in [
-        "/usr/share/fonts",
-        "/usr/local/share/fonts",
-        "/Library/Fonts",
-        "/System/Library/Fonts",
-        "C:\\Windows\\Fonts",
-    ] {
-        dirs.push(PathBuf::from(d));
-    }
-    if let Some(h) = home {
-        dirs.push(h.join(".fonts"));
-        dirs.push(h.join(".local/share/fonts"));
-        dirs.push(h.join("Library/Fonts"));
-    }
-    if let Some(local) = std::env::var_os("LOCALAPPDATA") {
-        dirs.push(PathBuf::from(local).join("Microsoft\\Windows\\Fonts"));
-    }
-    dirs
-}
-
-/// Lists the faces under the font folders with their family names. Only the table directory and
-/// the name table are read, so a folder of large CJK fonts scans quickly; a face is checked
-/// whole only when it is about to be chosen (`check_face`). A file in a folder the user named
-/// (`--font-dir`) that cannot be read is reported; the system's folders are not the user's
-/// business.
-fn discover(extra: &[PathBuf], warnings: &mut Vec<String>) -> Vec<Found> {
-    let mut out = Vec::new();
-    for (n, dir) in font_dirs(extra).into_iter().enumerate() {
-        let named = n < extra.len();
-        if named && !dir.is_dir() {
-            warnings.push(format!(
-                "字体文件夹 {} 不存在或不是文件夹，已忽略",
-                dir.display()
-            ));
-            continue;
-        }
-        let mut files = Vec::new();
-        walk(&dir, 0, &mut files);
-        for path in files {
-            match scan_file(&path) {
-                Ok(mut found) => out.append(&mut found),
-                Err(reason) if named => warnings.push(format!(
-                    "字体文件 {} 无法读取：{reason}。已跳过",
-                    path.display()
-                )),
-                Err(_) => {}
-            }
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    // Sorted, so that the same machine always picks the same file for a family.
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            if depth < 6 {
-                walk(&p, depth + 1, files);
-            }
-        } else {
-            let ext = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            if matches!(ext.as_deref(), Some("ttf" | "ttc")) {
-                files.push(p);
-            }
-        }
-    }
-}
-
-/// The faces of one font file and their family names; Err says why the file is no font.
-fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).map_err(|e| format!("无法打开（{e}）"))?;
-    let len = f.metadata().map_err(|e| e.to_string())?.len();
-    if len == 0 {
-        return Err("文件是空的（0 字节）".into());
-    }
-    let mut read_at = |offset: u64, len: usize| -> Result<Vec<u8>, String> {
-        let mut buf = vec![0; len];
-        f.seek(SeekFrom::Start(offset))
-            .and_then(|_| f.read_exact(&mut buf))
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::UnexpectedEof => {
-                    "文件不完整（在字体数据中间就结束了），可能复制时被截断".to_string()
-                }
-                _ => e.to_string(),
-            })?;
-        Ok(buf)
-    };
-    let be32 = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let head = read_at(0, 12)?;
-    let offsets: Vec<u32> = match &head[0..4] {
-        b"ttcf" => {
-            let n = be32(&head, 8).min(64) as usize;
-            let list = read_at(12, 4 * n)?;
-            (0..n).map(|i| be32(&list, 4 * i)).collect()
-        }
-        [0, 1, 0, 0] | b"true" | b"OTTO" => vec![0],
-        _ => return Err("不是 TrueType 字体文件".into()),
-    };
-    let mut out = Vec::new();
-    for (index, off) in offsets.into_iter().enumerate() {
-        let dir = read_at(u64::from(off), 12)?;
-        let tables = u16::from_be_bytes([dir[4], dir[5]]) as usize;
-        let records = read_at(u64::from(off) + 12, 16 * tables)?;
-        let name = records
-            .chunks_exact(16)
-            .find(|r| &r[0..4] == b"name")
-            .map(|r| (be32(r, 8), be32(r, 12)));
-        let Some((at, len)) = name else {
-            continue;
-        };
-        let table = read_at(u64::from(at), len.min(1 << 20) as usize)?;
-        let Some(names) = ttf_parser::name::Table::parse(&table) else {
-            continue;
-        };
-        let mut fams: Vec<String> = names
-            .names
-            .into_iter()
-            .filter(|n| {
-                n.name_id == ttf_parser::name_id::FAMILY
-                    || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY
-            })
-            .filter_map(|n| n.to_string())
-            .collect();
-        fams.dedup();
-        if !fams.is_empty() {
-            out.push(Found {
-                path: path.to_path_buf(),
-                index: index as u32,
-                names: fams,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Copies one face out of a .ttc collection into a standalone font (fontcull and rusttype read
-/// only single fonts).
-fn extract_face(data: &[u8], index: u32) -> Option<Vec<u8>> {
-    let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    if data.get(0..4)? != b"ttcf" {
-        return Some(data.to_vec());
-    }
-    let off = be32(12 + 4 * index as usize)? as usize;
-    let n = be16(off + 4)? as usize;
-    let mut out = data.get(off..off + 12 + 16 * n)?.to_vec();
-    for i in 0..n {
-        let rec = off + 12 + 16 * i;
-        let (t_off, t_len) = (be32(rec + 8)? as usize, be32(rec + 12)? as usize);
-        let new_off = out.len() as u32;
-        out.extend_from_slice(data.get(t_off..t_off + t_len)?);
-        while out.len() % 4 != 0 {
-            out.push(0);
-        }
-        out[12 + 16 * i + 8..12 + 16 * i + 12].copy_from_slice(&new_off.to_be_bytes());
-    }
-    Some(out)
-}
-
 /// Subsets a face to exactly `chars` (so the embedded file is small and its cmap, which the PDF's
 /// ToUnicode map is built from, holds only code points the text uses: no look-alike
 /// compatibility ideographs), then sets every advance to `grid_factor` of its width.
@@ -566,12 +457,11 @@ pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<V
         face: face.family.clone(),
         reason,
     };
-    let single =
-        extract_face(face.bytes(), face.index).ok_or_else(|| err("字体集合文件损坏".into()))?;
+    let single = files::truetype_face(face.bytes(), face.index, chars).map_err(err)?;
     subset_font(&single, chars, grid_factor).map_err(err)
 }
 
-/// `subset` of a single font (not a collection); Err says why in words.
+/// `subset` of a single TrueType font (not a collection); Err says why in words.
 fn subset_font(single: &[u8], chars: &BTreeSet<char>, grid_factor: f64) -> Result<Vec<u8>, String> {
     let font = fontcull_skrifa::FontRef::new(single).map_err(|e| format!("{e:?}"))?;
     let mut unicodes: IntSet<u32> = IntSet::empty();
@@ -699,34 +589,112 @@ mod tests {
     }
 
     const FAKE_FANGSONG: &[u8] = include_bytes!("../../tests/fixtures/fonts/fake-fangsong.ttf");
+    /// The same characters with CFF outlines (from Noto Serif CJK SC).
+    const FAKE_FANGSONG_CFF: &[u8] =
+        include_bytes!("../../tests/fixtures/fonts-cff/fake-fangsong-cff.otf");
 
-    /// What a render does with a face `check_face` accepted: subset it to every character it
-    /// maps and read the subset back. Never a panic; an error only for a face that was refused.
-    fn accepted_face_sets_text(data: &[u8]) -> Result<(), String> {
-        check_face(data, 0)?;
-        let face = ttf_parser::Face::parse(data, 0).expect("checked");
+    /// What a render does with face `index` once `check_face` accepted it: measure it as the
+    /// layout does, turn it into TrueType for every character it maps (a CFF face converted),
+    /// subset that and read the subset back. Never a panic; an error only for a face that was
+    /// refused.
+    fn accepted_face_sets_text(data: &[u8], index: u32) -> Result<(), String> {
+        check_face(data, index)?;
+        let face = ttf_parser::Face::parse(data, index).expect("checked");
         let mut chars = BTreeSet::new();
         for sub in face.tables().cmap.expect("checked").subtables {
             sub.codepoints(|cp| {
                 chars.extend(char::from_u32(cp));
             });
         }
+        for c in &chars {
+            if let Some(g) = face.glyph_index(*c) {
+                let _ = (face.glyph_bounding_box(g), face.glyph_hor_advance(g));
+            }
+        }
         // A damaged glyph the trial did not meet may still fail here: as an error, not a panic
         // and not a subset the layout cannot read.
-        if let Ok(out) = subset_font(data, &chars, 0.98) {
+        if let Ok(out) = files::truetype_face(data, index, &chars)
+            .and_then(|single| subset_font(&single, &chars, 0.98))
+        {
             ttf_parser::Face::parse(&out, 0).expect("a subset that passed its own check reads");
         }
         Ok(())
     }
 
-    fn never_panics(label: &str, data: &[u8]) -> Result<(), String> {
-        std::panic::catch_unwind(|| accepted_face_sets_text(data))
+    fn never_panics(label: &str, data: &[u8], index: u32) -> Result<(), String> {
+        std::panic::catch_unwind(|| accepted_face_sets_text(data, index))
             .unwrap_or_else(|_| panic!("{label}: panicked"))
+    }
+
+    /// A .ttc collection of whole single fonts, each placed after the header with its table
+    /// offsets moved to where it lies.
+    fn collection(fonts: &[&[u8]]) -> Vec<u8> {
+        let header = 12 + 4 * fonts.len();
+        let mut out = b"ttcf".to_vec();
+        out.extend(0x0001_0000u32.to_be_bytes());
+        out.extend((fonts.len() as u32).to_be_bytes());
+        out.resize(header, 0);
+        for (i, font) in fonts.iter().enumerate() {
+            let at = out.len();
+            out[12 + 4 * i..16 + 4 * i].copy_from_slice(&(at as u32).to_be_bytes());
+            out.extend_from_slice(font);
+            let n = u16::from_be_bytes([font[4], font[5]]) as usize;
+            for t in 0..n {
+                let rec = at + 12 + 16 * t + 8;
+                let off = u32::from_be_bytes(out[rec..rec + 4].try_into().unwrap());
+                out[rec..rec + 4].copy_from_slice(&(off + at as u32).to_be_bytes());
+            }
+            while !out.len().is_multiple_of(4) {
+                out.push(0);
+            }
+        }
+        out
+    }
+
+    /// Where the table `tag` of the single font `data` lies: (offset, length).
+    fn table_at(data: &[u8], tag: &[u8; 4]) -> Option<(usize, usize)> {
+        let n = u16::from_be_bytes([data[4], data[5]]) as usize;
+        (0..n)
+            .map(|i| &data[12 + 16 * i..28 + 16 * i])
+            .find_map(|r| {
+                (&r[0..4] == tag).then(|| {
+                    (
+                        u32::from_be_bytes(r[8..12].try_into().unwrap()) as usize,
+                        u32::from_be_bytes(r[12..16].try_into().unwrap()) as usize,
+                    )
+                })
+            })
     }
 
     #[test]
     fn the_office_font_fixture_passes_the_check() {
-        never_panics("whole", FAKE_FANGSONG).unwrap();
+        never_panics("whole", FAKE_FANGSONG, 0).unwrap();
+    }
+
+    #[test]
+    fn a_cff_face_passes_the_check_and_sets_its_characters() {
+        never_panics("whole", FAKE_FANGSONG_CFF, 0).unwrap();
+        let chars: BTreeSet<char> = "党建工作，2024".chars().collect();
+        let single = files::truetype_face(FAKE_FANGSONG_CFF, 0, &chars).unwrap();
+        let out = subset_font(&single, &chars, 0.98).unwrap();
+        let p = ttf_parser::Face::parse(&out, 0).unwrap();
+        assert!(p.tables().glyf.is_some() && p.tables().cff.is_none());
+        assert!(chars.iter().all(|c| p.glyph_index(*c).is_some()));
+    }
+
+    #[test]
+    fn each_face_of_a_collection_is_checked_on_its_own() {
+        let mut broken_cff = FAKE_FANGSONG_CFF.to_vec();
+        // The outlines of the CFF face wiped: its table directory and names still read.
+        let (at, len) = table_at(&broken_cff, b"CFF ").unwrap();
+        broken_cff[at..at + len].fill(0);
+        let ttc = collection(&[FAKE_FANGSONG, &broken_cff, FAKE_FANGSONG_CFF]);
+        never_panics("face 0", &ttc, 0).unwrap();
+        let err = never_panics("face 1", &ttc, 1).unwrap_err();
+        assert!(err.contains("字形轮廓"), "{err}");
+        never_panics("face 2", &ttc, 2).unwrap();
+        let err = check_face(&ttc, 3).unwrap_err();
+        assert!(err.contains(".ttc"), "{err}");
     }
 
     #[test]
@@ -743,30 +711,60 @@ mod tests {
         assert!(err.contains("head"), "{err}");
     }
 
-    #[test]
-    fn a_cut_or_damaged_font_is_refused_or_works_never_panics() {
-        // Cut anywhere: the check refuses it (or it is still whole enough to set text).
-        for len in (0..FAKE_FANGSONG.len()).step_by(53) {
-            let cut = &FAKE_FANGSONG[..len];
-            if let Ok(()) = never_panics(&format!("cut at {len}"), cut) {
-                panic!("a font cut at {len} of {} passed", FAKE_FANGSONG.len());
+    /// Cut anywhere: the check refuses the face (or it is still whole enough to set text);
+    /// bytes overwritten inside each table, at its start, middle and end: never a panic.
+    fn refused_or_works_when_cut_or_damaged(font: &[u8]) {
+        for len in (0..font.len()).step_by(53) {
+            let cut = &font[..len];
+            if let Ok(()) = never_panics(&format!("cut at {len}"), cut, 0) {
+                panic!("a font cut at {len} of {} passed", font.len());
             }
         }
-        // Bytes overwritten inside each table, at its start, middle and end.
-        let n = u16::from_be_bytes([FAKE_FANGSONG[4], FAKE_FANGSONG[5]]) as usize;
+        let n = u16::from_be_bytes([font[4], font[5]]) as usize;
         for i in 0..n {
-            let r = &FAKE_FANGSONG[12 + 16 * i..28 + 16 * i];
+            let r = &font[12 + 16 * i..28 + 16 * i];
             let at = u32::from_be_bytes(r[8..12].try_into().unwrap()) as usize;
             let len = u32::from_be_bytes(r[12..16].try_into().unwrap()) as usize;
             let tag = String::from_utf8_lossy(&r[0..4]).to_string();
             for pos in (0..len).step_by(len / 40 + 1) {
                 for fill in [0x00, 0xFF, 0x7F] {
-                    let mut data = FAKE_FANGSONG.to_vec();
+                    let mut data = font.to_vec();
                     let end = (at + pos + 8).min(at + len);
                     data[at + pos..end].fill(fill);
-                    let _ = never_panics(&format!("{tag}+{pos} = {fill:#x}"), &data);
+                    let _ = never_panics(&format!("{tag}+{pos} = {fill:#x}"), &data, 0);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_cut_or_damaged_font_is_refused_or_works_never_panics() {
+        refused_or_works_when_cut_or_damaged(FAKE_FANGSONG);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_cff_font_is_refused_or_works_never_panics() {
+        refused_or_works_when_cut_or_damaged(FAKE_FANGSONG_CFF);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_face_of_a_collection_is_refused_or_works_never_panics() {
+        // The second face of a collection cut or damaged: the first is untouched.
+        let ttc = collection(&[FAKE_FANGSONG, FAKE_FANGSONG_CFF]);
+        let second = u32::from_be_bytes(ttc[16..20].try_into().unwrap()) as usize;
+        for len in (second..ttc.len()).step_by(97) {
+            let cut = &ttc[..len];
+            never_panics("first face", cut, 0).unwrap();
+            if let Ok(()) = never_panics(&format!("cut at {len}"), cut, 1) {
+                panic!("a collection cut at {len} of {} passed", ttc.len());
+            }
+        }
+        for pos in (second..ttc.len()).step_by(29) {
+            let mut data = ttc.clone();
+            let end = (pos + 8).min(data.len());
+            data[pos..end].fill(0xFF);
+            never_panics("first face", &data, 0).unwrap();
+            let _ = never_panics(&format!("+{pos}"), &data, 1);
         }
     }
 
@@ -777,22 +775,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("仿宋_GB2312.ttf");
         std::fs::write(&empty, b"").unwrap();
-        assert!(scan_file(&empty).unwrap_err().contains("0 字节"));
+        assert!(files::scan_file(&empty).unwrap_err().contains("0 字节"));
         let text = dir.path().join("黑体.ttf");
         std::fs::write(&text, "黑体").unwrap();
-        assert!(scan_file(&text).is_err());
-    }
-
-    #[test]
-    fn scans_family_names_from_a_font_folder() {
-        let mut warnings = Vec::new();
-        let found = discover(
-            &[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"))],
-            &mut warnings,
-        );
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let names: Vec<&String> = found.iter().flat_map(|f| &f.names).collect();
-        assert!(names.iter().any(|n| *n == "AR PL SungtiL GB"), "{names:?}");
-        assert!(names.iter().any(|n| *n == "文泉驿微米黑"), "{names:?}");
+        assert!(files::scan_file(&text).is_err());
     }
 }

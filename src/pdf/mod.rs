@@ -12,6 +12,7 @@ pub mod finish;
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;
+pub mod textset;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -64,6 +65,12 @@ pub enum Place {
     },
     PageNumber,
     Draft,
+    /// Outside the speech (the digest stamp, a cell of the verification sheet), said in words.
+    Elsewhere(String),
+    /// A fixed line the program prints: the circulation copy's line, the sample mark.
+    Mark {
+        text: &'static str,
+    },
 }
 
 impl Place {
@@ -125,6 +132,8 @@ impl fmt::Display for Place {
             }
             Place::PageNumber => write!(f, "页码中"),
             Place::Draft => write!(f, "“草稿”标记中"),
+            Place::Elsewhere(place) => write!(f, "{place}"),
+            Place::Mark { text } => write!(f, "“{text}”一行中"),
         }
     }
 }
@@ -173,6 +182,9 @@ pub struct Metadata {
     pub title: Option<String>,
     /// Who gives the speech; None: no Author entry.
     pub author: Option<String>,
+    /// The digest of the inputs the speech was rendered from: its manifest in the Info
+    /// dictionary (`speechgen verify` reads it back) and its short form on the last page.
+    pub digest: Option<crate::digest::Digest>,
     /// GB/T 9704 (odd pages right, even pages left) or centred.
     pub page_numbers: PageNumbers,
 }
@@ -204,12 +216,36 @@ impl Typesetter {
         self.faces.warnings()
     }
 
+    /// Notes for the user about the faces chosen (an office face missing and what stands in),
+    /// to print once per render; never diagnostics, so `--deny-warnings` ignores them.
+    pub fn notes(&self) -> &[String] {
+        self.faces.notes()
+    }
+
+    /// Lays the document out on the GB/T 9704 page without making the file: what `check` runs to
+    /// find every character no face has and every segment wider than a line, as `typeset`
+    /// would.
+    pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
+        // Where the page numbers stand changes no line of the speech.
+        layout::plan(doc, &self.faces, PageNumbers::default()).map(|_| ())
+    }
+
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
+    /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
+    /// digits in small type at the foot of the last page (`textset::stamp`).
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let plan = layout::plan(doc, &self.faces, meta.page_numbers)?;
+        let mut plan = layout::plan(doc, &self.faces, meta.page_numbers)?;
+        let speech_faces = plan.faces.len();
+        let mut info = Vec::new();
+        if let Some(d) = &meta.digest {
+            textset::stamp(&mut plan, &self.faces, d.short())?;
+            info = d.pdf_info();
+        }
         let raw = element::render(doc, &plan)?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref())?;
+        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref(), &info)?;
+        // The stamp's face is not one the speech is set in.
+        plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {

@@ -45,7 +45,7 @@ pub fn page(source: &str, tag: &str, view: &View) -> String {
 <script src="/assets/preview.js" defer></script>
 </head>
 <body data-tag="{tag}">
-<header class="banner"><span class="draft">草稿</span><span class="source">预览 {source}</span><span id="status" role="status"></span><a class="pdf" href="/speech.pdf" target="_blank" rel="noopener">下载 PDF</a></header>
+<header class="banner"><span class="draft">草稿</span><span class="source">预览 {source}</span><span id="status" role="status"></span><a class="pdf" href="/speech.pdf" target="_blank" rel="noopener">下载 PDF</a><a class="pdf" href="/speech.docx">下载 Word</a></header>
 <div id="view">{view}</div>
 <div id="tip" role="tooltip" hidden></div>
 </body>

@@ -7,6 +7,7 @@
 //! | `/view`                | the current view alone; its version in `X-Preview-Tag`     |
 //! | `/version?after=TAG`   | long-poll: answers the current tag as soon as it is not TAG |
 //! | `/speech.pdf`          | the PDF of the current version, rendered once and cached   |
+//! | `/speech.docx`         | the .docx of the current version, likewise                 |
 //! | `/assets/preview.css`, `/assets/preview.js` | compiled into the binary              |
 
 use std::net::IpAddr;
@@ -53,6 +54,7 @@ pub fn router(app: App, stop: watch::Receiver<bool>) -> Router {
         .route("/view", get(view))
         .route("/version", get(version))
         .route("/speech.pdf", get(pdf))
+        .route("/speech.docx", get(docx))
         .route("/assets/preview.css", get(css))
         .route("/assets/preview.js", get(js))
         .fallback(not_found)
@@ -170,18 +172,33 @@ async fn version(State(ctx): State<Ctx>, uri: Uri) -> Response {
 }
 
 async fn pdf(State(ctx): State<Ctx>) -> Response {
+    download(ctx, Format::Pdf).await
+}
+
+async fn docx(State(ctx): State<Ctx>) -> Response {
+    download(ctx, Format::Docx).await
+}
+
+/// The current version as a file to download, named as `render --draft` names it.
+async fn download(ctx: Ctx, format: Format) -> Response {
     let snap = ctx.app.state.current();
     let renderers = ctx.app.renderers.clone();
     // Laying out a PDF is CPU work: keep it off the threads that answer requests. The blocking
     // task runs to the end even if the client goes away, so its result is cached for the next.
-    match tokio::task::spawn_blocking(move || snap.pdf(&renderers)).await {
+    let disposition = format!(
+        "{}; filename=\"speech-draft.{}\"",
+        if format == Format::Pdf {
+            "inline"
+        } else {
+            "attachment"
+        },
+        format.extension()
+    );
+    match tokio::task::spawn_blocking(move || snap.download(format, &renderers)).await {
         Ok(Some(Ok(bytes))) => (
             [
-                (header::CONTENT_TYPE, Format::Pdf.media_type()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "inline; filename=\"speech-draft.pdf\"",
-                ),
+                (header::CONTENT_TYPE, format.media_type().to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
             ],
             bytes,
         )
@@ -189,11 +206,11 @@ async fn pdf(State(ctx): State<Ctx>) -> Response {
         Ok(Some(Err(message))) => plain(StatusCode::INTERNAL_SERVER_ERROR, message),
         Ok(None) => plain(
             StatusCode::SERVICE_UNAVAILABLE,
-            "草稿有错误，无法生成 PDF：请先改正预览页上显示的错误。",
+            "草稿有错误，无法生成下载文件：请先改正预览页上显示的错误。",
         ),
         Err(_) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "PDF 生成时出现内部错误。",
+            "生成下载文件时出现内部错误。",
         ),
     }
 }

@@ -23,21 +23,29 @@ pub struct Snapshot {
     pub view: View,
     /// The speech to download in other formats; `None` when the inputs are broken.
     pub rendered: Option<Rendered>,
-    /// The PDF of this version, rendered on first request. `OnceLock::get_or_init` blocks
-    /// concurrent callers until the first finishes, so simultaneous requests share one render.
-    /// A failure is kept as its message: it is shown, and the same inputs fail the same way.
+    /// The PDF and the .docx of this version, each rendered on first request.
+    /// `OnceLock::get_or_init` blocks concurrent callers until the first finishes, so simultaneous
+    /// requests share one render. A failure is kept as its message: it is shown, and the same
+    /// inputs fail the same way.
     pdf: OnceLock<Result<Bytes, String>>,
+    docx: OnceLock<Result<Bytes, String>>,
 }
 
 impl Snapshot {
-    /// The PDF of this version: rendered once, then served from memory. Blocking; call it from
-    /// a blocking thread.
-    pub fn pdf(&self, renderers: &Renderers) -> Option<Result<Bytes, String>> {
+    /// This version in a download format (PDF or .docx): rendered once, then served from
+    /// memory. Blocking; call it from a blocking thread. `None` when the inputs are broken or
+    /// the format is not offered for download.
+    pub fn download(&self, format: Format, renderers: &Renderers) -> Option<Result<Bytes, String>> {
         let rendered = self.rendered.as_ref()?;
+        let cache = match format {
+            Format::Pdf => &self.pdf,
+            Format::Docx => &self.docx,
+            Format::Md | Format::Html => return None,
+        };
         Some(
-            self.pdf
+            cache
                 .get_or_init(|| {
-                    Format::Pdf
+                    format
                         .render(rendered, renderers)
                         .map(Bytes::from)
                         .map_err(|e| e.to_string())
@@ -139,5 +147,6 @@ fn snapshot(boot: u64, version: u64, r: Rerendered) -> Snapshot {
         view: r.view,
         rendered: r.rendered,
         pdf: OnceLock::new(),
+        docx: OnceLock::new(),
     }
 }

@@ -90,6 +90,7 @@ pub fn seed_document() -> Document {
         blocks,
         draft: false,
         figures: Vec::new(),
+        ..Default::default()
     }
 }
 

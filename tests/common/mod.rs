@@ -20,6 +20,7 @@
 pub mod browser;
 mod documents;
 mod http;
+pub mod mutate;
 pub mod office;
 pub mod pdf_glyphs;
 pub mod pdf_tools;
@@ -38,6 +39,16 @@ pub use serve::Served;
 
 use std::time::{Duration, Instant};
 
+/// A speech's Markdown without the digest comment at its end (tests/digest.rs checks that): the
+/// digest changes with every byte of the inputs, the speech's text need not.
+pub fn without_digest(md: &str) -> String {
+    let (speech, digest) = md
+        .rsplit_once("\n<!-- speechgen-digest: ")
+        .expect("every Markdown output ends with its digest");
+    assert!(digest.ends_with(" -->\n"), "the comment closes the file");
+    speech.to_owned()
+}
+
 /// The name the tests used before the two harnesses became one (`common::TestProject`).
 pub type TestProject = Project;
 
@@ -54,4 +65,20 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Opt
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The words a reader of the printed speech gets from its Markdown, whitespace removed: without
+/// the digest comment, the sample mark (a comment), the draft's mark line and the markup.
+pub fn markdown_speech_text(md: &str) -> String {
+    let md: String = without_digest(md)
+        .lines()
+        .filter(|l| !l.starts_with("<!--") && *l != "草稿 · 未定稿，请勿印发")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    pdf_tools::squeeze(
+        &md.replace("**", "")
+            .replace("## ", "")
+            .replace("# ", "")
+            .replace('\\', ""),
+    )
 }

@@ -76,7 +76,41 @@ pub fn is_page_number(line: &str) -> bool {
         && t.trim_matches('—').chars().all(|c| c.is_ascii_digit())
 }
 
+/// The digest stamp at the foot of a speech's last page: `摘要 1a2b3c4d5e6f`.
+pub fn is_digest_stamp(line: &str) -> bool {
+    line.trim().strip_prefix("摘要 ").is_some_and(|d| {
+        d.len() == 12
+            && d.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// A line printed around the text block rather than in it: a page number, the draft mark 草稿,
+/// the digest stamp at the last page's foot, the sample mark (on every page of a speech from sample facts), or the two marks on one line.
+pub fn is_page_mark(line: &str) -> bool {
+    const SAMPLE: &str = "样例：数字是虚构的，不能用于正式讲话";
+    let t = squeeze(line);
+    is_page_number(line)
+        || is_digest_stamp(line)
+        || t == "草稿"
+        || t == SAMPLE
+        || t == format!("{SAMPLE}草稿")
+}
+
 /// Text with all whitespace removed, for comparing content regardless of line breaks.
 pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The speech's words as pdftotext reads them from a PDF, whitespace removed: without the marks
+/// printed around the text block (page numbers, 草稿, 样例, the digest stamp).
+pub fn pdf_speech_text(pdf: &[u8]) -> String {
+    let text = pdftotext(pdf);
+    squeeze(
+        &text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !is_page_mark(l))
+            .collect::<String>(),
+    )
 }

@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::{BODY_PT, DRAFT_TEXT, TITLE_PT};
-use crate::document::{Block, Document, Inline, InlineStyle};
+use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, TITLE_PT};
+use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle};
 use crate::pdf::fonts::{FaceSet, Role};
 use crate::pdf::linebreak::{self, Align};
 use crate::pdf::{PdfError, Place};
@@ -54,6 +54,8 @@ pub(super) struct MarkFaces {
     pub digits: [usize; 10],
     /// The face of each character of `DRAFT_TEXT`; empty for a final document.
     pub draft: Vec<usize>,
+    /// The face of each character of `SAMPLE_TEXT`; empty unless from sample facts.
+    pub sample: Vec<usize>,
 }
 
 pub(super) struct Collected {
@@ -94,6 +96,9 @@ pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfE
         cache: HashMap::new(),
     };
     let mut blocks: Vec<BlockChars> = Vec::new();
+    if doc.circulation {
+        blocks.push(circulation_block(&mut resolver)?);
+    }
     blocks.extend(title_block(&doc.title, &mut resolver)?);
     let (mut n_para, mut n_head) = (0usize, 0usize);
     for block in &doc.blocks {
@@ -104,7 +109,7 @@ pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfE
         *number += 1;
         blocks.extend(body_block(doc, block, *number, &mut resolver)?);
     }
-    let marks = mark_faces(doc.draft, &mut resolver)?;
+    let marks = mark_faces(doc, &mut resolver)?;
     Ok(Collected { blocks, marks })
 }
 
@@ -169,6 +174,34 @@ fn title_block(title: &str, resolver: &mut Resolver<'_>) -> Result<Option<BlockC
         blank_after: true,
         place,
     }))
+}
+
+/// The circulation copy's line above the title, flush left in the heading face, as GB/T 9704
+/// places a document's 密级 mark.
+fn circulation_block(resolver: &mut Resolver<'_>) -> Result<BlockChars, PdfError> {
+    let place = Place::Mark {
+        text: CIRCULATION_LINE,
+    };
+    let chars = CIRCULATION_LINE
+        .chars()
+        .map(|ch| {
+            Ok(Char {
+                ch,
+                face: resolver.resolve(Role::Heading, ch, &place)?,
+                size: BODY_PT,
+                lead: false,
+                joined: false,
+            })
+        })
+        .collect::<Result<Vec<_>, PdfError>>()?;
+    Ok(BlockChars {
+        chars,
+        indent: false,
+        align: Align::Justify,
+        heading: true,
+        blank_after: false,
+        place,
+    })
 }
 
 /// A heading or paragraph (the `number`-th of its kind), indented and justified; None when it
@@ -273,18 +306,28 @@ fn unbroken_lengths(doc: &Document, inlines: &[Inline]) -> Vec<usize> {
         .collect()
 }
 
-/// Page numbers are digits and dashes in the body face; the draft mark is in the heading face.
-fn mark_faces(draft: bool, resolver: &mut Resolver<'_>) -> Result<MarkFaces, PdfError> {
+/// Page numbers are digits and dashes in the body face; the draft and sample marks are in the
+/// heading face.
+fn mark_faces(doc: &Document, resolver: &mut Resolver<'_>) -> Result<MarkFaces, PdfError> {
     let dash = resolver.resolve(Role::Body, '—', &Place::PageNumber)?;
     let mut digits = [0usize; 10];
     for (d, slot) in digits.iter_mut().enumerate() {
         let c = char::from_digit(d as u32, 10).expect("digit");
         *slot = resolver.resolve(Role::Body, c, &Place::PageNumber)?;
     }
-    let draft = if draft {
+    let draft = if doc.draft {
         DRAFT_TEXT
             .chars()
             .map(|c| resolver.resolve(Role::Heading, c, &Place::Draft))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    let sample_place = Place::Mark { text: SAMPLE_TEXT };
+    let sample = if doc.sample {
+        SAMPLE_TEXT
+            .chars()
+            .map(|c| resolver.resolve(Role::Heading, c, &sample_place))
             .collect::<Result<Vec<_>, _>>()?
     } else {
         Vec::new()
@@ -293,5 +336,6 @@ fn mark_faces(draft: bool, resolver: &mut Resolver<'_>) -> Result<MarkFaces, Pdf
         dash,
         digits,
         draft,
+        sample,
     })
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::collect::{Collected, is_blank};
-use super::{BODY_PT, DRAFT_TEXT, UsedFace, pitch};
+use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, UsedFace, pitch};
 use crate::pdf::PdfError;
 use crate::pdf::fonts::{self, FaceSet, Role};
 use crate::pdf::linebreak::{self, Piece};
@@ -87,6 +87,9 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
         per_face[*f].insert(char::from_digit(d as u32, 10).expect("digit"));
     }
     for (c, f) in DRAFT_TEXT.chars().zip(&marks.draft) {
+        per_face[*f].insert(c);
+    }
+    for (c, f) in SAMPLE_TEXT.chars().zip(&marks.sample) {
         per_face[*f].insert(c);
     }
     per_face

@@ -39,6 +39,8 @@ pub const TITLE_PT: u8 = 22;
 pub const PAGE_NUMBER_PT: u8 = 14;
 /// The draft mark above the text block.
 pub const DRAFT_TEXT: &str = "草稿";
+/// The sample mark above the text block, on every page of a speech from sample facts.
+pub const SAMPLE_TEXT: &str = crate::document::SAMPLE_MARK;
 
 pub fn block_width() -> f64 {
     BLOCK_W_MM * PT_PER_MM
@@ -116,7 +118,7 @@ pub fn plan(doc: &Document, faces: &FaceSet, page_numbers: PageNumbers) -> Resul
     let embedded = embed::embed(faces, &text)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
-    let decorations = pages::decorate(pages.len(), doc.draft, page_numbers, &text.marks, &embedded);
+    let decorations = pages::decorate(pages.len(), page_numbers, &text.marks, &embedded);
     Ok(Plan {
         faces: embedded.faces,
         pages,
@@ -145,6 +147,7 @@ mod tests {
             }],
             draft: false,
             figures: Vec::new(),
+            ..Default::default()
         };
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,
@@ -214,6 +217,7 @@ mod tests {
             }],
             draft: false,
             figures: Vec::new(),
+            ..Default::default()
         };
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,

@@ -4,14 +4,15 @@
 //! heading never left alone at a page's foot, nor a paragraph's first line (孤行), and no page
 //! begins with a paragraph's last line alone (寡行); a page ends a line short rather. `decorate`
 //! takes the page count and the faces of the marks and gives each page's “— n —” below the text
-//! block (as `page_numbers:` in speech.yaml places it) and, for a draft, 草稿 above it.
+//! block (as `page_numbers:` in speech.yaml places it) and, for a draft, 草稿 above it (for a
+//! speech from sample facts, the sample mark too).
 
 use super::collect::MarkFaces;
 use super::embed::{Embedded, Metrics};
 use super::lines::SetLine;
 use super::{
     BLOCK_H_MM, BLOCK_W_MM, BODY_PT, DRAFT_TEXT, LINES_PER_PAGE, MARGIN_LEFT_MM, MARGIN_TOP_MM,
-    PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, block_width, line_pitch,
+    PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, SAMPLE_TEXT, block_width, line_pitch,
 };
 
 pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
@@ -58,10 +59,10 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
     pages
 }
 
-/// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark.
+/// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
+/// from sample facts, the sample mark.
 pub(super) fn decorate(
     pages: usize,
-    draft: bool,
     style: PageNumbers,
     marks: &MarkFaces,
     embedded: &Embedded,
@@ -70,11 +71,15 @@ pub(super) fn decorate(
     let dash = embedded.face(marks.dash);
     let digits = marks.digits.map(|f| embedded.face(f));
     let draft_faces: Vec<usize> = marks.draft.iter().map(|f| embedded.face(*f)).collect();
+    let sample_faces: Vec<usize> = marks.sample.iter().map(|f| embedded.face(*f)).collect();
     (1..=pages)
         .map(|n| {
             let mut runs = page_number(n, style, dash, &digits, metrics);
-            if draft {
-                runs.extend(draft_mark(&draft_faces, metrics));
+            if !draft_faces.is_empty() {
+                runs.extend(top_mark(DRAFT_TEXT, &draft_faces, metrics, Side::Right));
+            }
+            if !sample_faces.is_empty() {
+                runs.extend(top_mark(SAMPLE_TEXT, &sample_faces, metrics, Side::Left));
             }
             runs
         })
@@ -147,18 +152,27 @@ fn page_number(
     merge_runs(runs, metrics)
 }
 
-/// 草稿 at the right of the top margin, a line above the text block.
-fn draft_mark(faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
+enum Side {
+    Left,
+    Right,
+}
+
+/// A mark in the top margin, a line above the text block: 草稿 at the right, the sample mark at
+/// the left.
+fn top_mark(text: &str, faces: &[usize], metrics: &[Metrics], side: Side) -> Vec<Run> {
     let size = BODY_PT;
-    let w: f64 = DRAFT_TEXT
+    let w: f64 = text
         .chars()
         .zip(faces)
         .map(|(c, f)| metrics[*f].advance(c, size))
         .sum();
-    let mut x = (MARGIN_LEFT_MM + BLOCK_W_MM) * PT_PER_MM - w;
+    let mut x = match side {
+        Side::Right => (MARGIN_LEFT_MM + BLOCK_W_MM) * PT_PER_MM - w,
+        Side::Left => MARGIN_LEFT_MM * PT_PER_MM,
+    };
     let baseline = (MARGIN_TOP_MM - 12.0) * PT_PER_MM;
     let mut runs = Vec::new();
-    for (c, f) in DRAFT_TEXT.chars().zip(faces) {
+    for (c, f) in text.chars().zip(faces) {
         runs.push(Run {
             face: *f,
             size,

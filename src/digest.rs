@@ -1,0 +1,468 @@
+//! The digest that ties an output to the exact inputs it was rendered from.
+//!
+//! Every output (the speech's Markdown, HTML, PDF and Word file, draft and masked included, and
+//! the verification sheet) carries a manifest: the program version, the SHA-256 of each file the
+//! render read, listed by path, and one SHA-256 over all of them. A reviewer's signed sheet and a
+//! printout match when their 12-digit short digests match; `speechgen verify` reads the manifest
+//! back and names the input that changed since.
+//!
+//! The overall digest is SHA-256 over the version and, per file in the order read, its path and
+//! the SHA-256 of its exact bytes. Hashing the per-file digests rather than the bytes again is as
+//! strong (a change to any byte changes its file's digest) and lets `verify` check that a
+//! manifest read back is whole.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+/// The program version that goes into every digest: a new version may print differently.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The key of the HTML meta tag, the Markdown comment and the PDF metadata entry.
+pub const KEY: &str = "speechgen-digest";
+
+/// The PDF Info entry holding the manifest (a custom key, PDF 32000 14.3.3).
+pub const PDF_INFO_KEY: &str = "SpeechgenDigest";
+
+/// One file a render read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// As people in the project know it: `facts/2021.yaml` (relative to the project, `/`).
+    pub path: String,
+    /// SHA-256 of its exact bytes, 64 lowercase hex digits.
+    pub sha256: String,
+}
+
+/// What a render read, and one digest over it all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub version: String,
+    /// 64 lowercase hex digits.
+    pub sha256: String,
+    /// In the order read; the facts file first.
+    pub inputs: Vec<Input>,
+}
+
+/// How an output's inputs differ from the current ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The file's bytes differ.
+    Changed(String),
+    /// The file is read now but was not then (e.g. templates/speech.yaml created since).
+    Added(String),
+    /// The file was read then but is not now (deleted, or no longer read).
+    Removed(String),
+    /// Another version of speechgen wrote the output.
+    Version { then: String, now: String },
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Change::Changed(p) => write!(f, "{p}：内容已改变"),
+            Change::Added(p) => write!(f, "{p}：新增的输入（生成时还没有读取它）"),
+            Change::Removed(p) => write!(f, "{p}：生成时读取过，现在已不存在或不再读取"),
+            Change::Version { then, now } => {
+                write!(f, "speechgen 版本：生成时为 {then}，现在为 {now}")
+            }
+        }
+    }
+}
+
+/// Why no manifest could be read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    /// The file holds no `speechgen-digest` at all.
+    Missing,
+    /// It holds one, but not in the form speechgen writes.
+    Malformed(String),
+}
+
+impl std::fmt::Display for FindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FindError::Missing => write!(
+                f,
+                "文件中没有 speechgen 的摘要（不是 speechgen 生成的，或生成它的版本还不写摘要）"
+            ),
+            FindError::Malformed(why) => write!(f, "文件中的摘要不完整或已被改动：{why}"),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A path as it is listed in a manifest: relative to the project root with `/` separators when
+/// inside it (so the digest is the same on every machine), else as given.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    let rel: Option<PathBuf> = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .ok()
+        .or_else(|| {
+            let (r, p) = (root.canonicalize().ok()?, path.canonicalize().ok()?);
+            p.strip_prefix(&r).ok().map(Path::to_path_buf)
+        });
+    match rel {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path.display().to_string(),
+    }
+}
+
+impl Digest {
+    /// The digest of `files` (path as listed, exact bytes), in the order given.
+    pub fn of(version: &str, files: &[(String, &[u8])]) -> Digest {
+        let inputs: Vec<Input> = files
+            .iter()
+            .map(|(path, bytes)| Input {
+                path: path.clone(),
+                sha256: hex(&Sha256::digest(bytes)),
+            })
+            .collect();
+        Digest {
+            version: version.to_owned(),
+            sha256: Self::combine(version, &inputs),
+            inputs,
+        }
+    }
+
+    /// Reads `paths` (files of the project at `root`) and digests them with this program's
+    /// version. Fails with the file that cannot be read.
+    pub fn read(root: &Path, paths: &[PathBuf]) -> Result<Digest, (PathBuf, std::io::Error)> {
+        let mut files = Vec::with_capacity(paths.len());
+        for p in paths {
+            let bytes = std::fs::read(p).map_err(|e| (p.clone(), e))?;
+            files.push((shown_path(root, p), bytes));
+        }
+        let borrowed: Vec<(String, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.clone(), b.as_slice()))
+            .collect();
+        Ok(Digest::of(VERSION, &borrowed))
+    }
+
+    fn combine(version: &str, inputs: &[Input]) -> String {
+        let mut h = Sha256::new();
+        h.update(b"speechgen\n");
+        h.update(version.as_bytes());
+        h.update(b"\n");
+        for i in inputs {
+            h.update(i.path.as_bytes());
+            h.update(b"\n");
+            h.update(i.sha256.as_bytes());
+            h.update(b"\n");
+        }
+        hex(&h.finalize())
+    }
+
+    /// The first 12 hex digits: what is printed, on the PDF's last page and in the sheet's header.
+    pub fn short(&self) -> &str {
+        &self.sha256[..12]
+    }
+
+    /// The facts file this digest was made from (listed first).
+    pub fn facts_path(&self) -> Option<&str> {
+        self.inputs.first().map(|i| i.path.as_str())
+    }
+
+    /// One line: `sha256=…; speechgen=0.1.0; facts/2021.yaml=…; templates/figures.yaml=…`.
+    pub fn manifest(&self) -> String {
+        let mut s = format!("sha256={}; speechgen={}", self.sha256, self.version);
+        for i in &self.inputs {
+            let _ = write!(s, "; {}={}", i.path, i.sha256);
+        }
+        s
+    }
+
+    /// Reads a manifest back, checking that its digest is the one its entries give.
+    pub fn parse_manifest(text: &str) -> Result<Digest, FindError> {
+        let bad = |why: &str| FindError::Malformed(why.to_owned());
+        let mut parts = text.trim().split("; ");
+        let sha256 = parts
+            .next()
+            .and_then(|p| p.strip_prefix("sha256="))
+            .filter(|h| is_hex64(h))
+            .ok_or_else(|| bad("缺少 sha256="))?;
+        let version = parts
+            .next()
+            .and_then(|p| p.strip_prefix("speechgen="))
+            .ok_or_else(|| bad("缺少 speechgen= 版本"))?;
+        let mut inputs = Vec::new();
+        for p in parts {
+            let (path, digest) = p
+                .rsplit_once('=')
+                .filter(|(path, d)| !path.is_empty() && is_hex64(d))
+                .ok_or_else(|| bad(&format!("无法识别“{p}”")))?;
+            inputs.push(Input {
+                path: path.to_owned(),
+                sha256: digest.to_owned(),
+            });
+        }
+        if inputs.is_empty() {
+            return Err(bad("没有列出任何输入文件"));
+        }
+        let d = Digest {
+            version: version.to_owned(),
+            sha256: sha256.to_owned(),
+            inputs,
+        };
+        if Self::combine(&d.version, &d.inputs) != d.sha256 {
+            return Err(bad("总摘要与各文件的摘要不符"));
+        }
+        Ok(d)
+    }
+
+    /// Appended to the Markdown file: invisible wherever the Markdown is shown.
+    pub fn markdown_comment(&self) -> String {
+        format!("\n<!-- {KEY}: {} -->\n", self.manifest())
+    }
+
+    /// A `<meta>` tag for the page's head.
+    pub fn html_meta(&self) -> String {
+        format!(
+            "<meta name=\"{KEY}\" content=\"{}\">",
+            html_escape(&self.manifest())
+        )
+    }
+
+    /// The entries for the PDF's document information dictionary: the manifest under a key of
+    /// its own, and the digest in Keywords, which every viewer's properties dialog shows.
+    pub fn pdf_info(&self) -> Vec<(String, String)> {
+        vec![
+            (PDF_INFO_KEY.to_owned(), self.manifest()),
+            ("Keywords".to_owned(), format!("{KEY}={}", self.sha256)),
+        ]
+    }
+
+    /// The manifest an output carries: a PDF's Info entry, a Word file's custom property, an HTML
+    /// meta tag, a Markdown comment or the JSON sheet's field.
+    pub fn find_in(bytes: &[u8]) -> Result<Digest, FindError> {
+        if bytes.starts_with(b"%PDF") {
+            return Self::find_in_pdf(bytes);
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Self::find_in_docx(bytes);
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let meta = format!("<meta name=\"{KEY}\" content=\"");
+        if let Some(start) = text.find(&meta) {
+            let rest = &text[start + meta.len()..];
+            let end = rest
+                .find('"')
+                .ok_or(FindError::Malformed("meta 未结束".into()))?;
+            return Self::parse_manifest(&html_unescape(&rest[..end]));
+        }
+        let comment = format!("<!-- {KEY}: ");
+        if let Some(start) = text.rfind(&comment) {
+            let rest = &text[start + comment.len()..];
+            let end = rest
+                .find("-->")
+                .ok_or(FindError::Malformed("注释未结束".into()))?;
+            return Self::parse_manifest(&rest[..end]);
+        }
+        // The machine-readable sheet (`figures --format json`) carries the manifest as a field.
+        let field = format!("\"{KEY}\": \"");
+        if let Some(start) = text.find(&field) {
+            let rest = &text[start + field.len()..];
+            let end = rest
+                .find('"')
+                .ok_or(FindError::Malformed("字段未结束".into()))?;
+            return Self::parse_manifest(&rest[..end]);
+        }
+        Err(FindError::Missing)
+    }
+
+    fn find_in_pdf(bytes: &[u8]) -> Result<Digest, FindError> {
+        let doc = lopdf::Document::load_mem(bytes)
+            .map_err(|e| FindError::Malformed(format!("PDF 无法读取（{e}）")))?;
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(|o| match o {
+                lopdf::Object::Reference(r) => doc.get_dictionary(*r),
+                o => o.as_dict(),
+            })
+            .map_err(|_| FindError::Missing)?;
+        let entry = info
+            .get(PDF_INFO_KEY.as_bytes())
+            .map_err(|_| FindError::Missing)?;
+        let text = lopdf::decode_text_string(entry)
+            .map_err(|e| FindError::Malformed(format!("PDF 中的摘要无法解码（{e}）")))?;
+        Self::parse_manifest(&text)
+    }
+
+    /// A Word file keeps the manifest as its custom property `speechgen-digest`
+    /// (`docx::DIGEST_PROPERTY`, in `docProps/custom.xml`).
+    fn find_in_docx(bytes: &[u8]) -> Result<Digest, FindError> {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?;
+        let mut xml = String::new();
+        match zip.by_name("docProps/custom.xml") {
+            Ok(mut part) => part
+                .read_to_string(&mut xml)
+                .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?,
+            Err(_) => return Err(FindError::Missing),
+        };
+        let name = format!("name=\"{}\"", crate::docx::DIGEST_PROPERTY);
+        let start = xml.find(&name).ok_or(FindError::Missing)?;
+        let rest = &xml[start..];
+        let value = rest
+            .find("<vt:lpwstr>")
+            .map(|i| &rest[i + "<vt:lpwstr>".len()..])
+            .and_then(|v| v.find("</vt:lpwstr>").map(|end| &v[..end]))
+            .ok_or(FindError::Malformed("属性未结束".into()))?;
+        Self::parse_manifest(&html_unescape(&value.replace("&apos;", "'")))
+    }
+
+    /// What differs between the inputs this digest records (`self`, then) and `now`.
+    pub fn changes(&self, now: &Digest) -> Vec<Change> {
+        let mut out = Vec::new();
+        for then in &self.inputs {
+            match now.inputs.iter().find(|n| n.path == then.path) {
+                None => out.push(Change::Removed(then.path.clone())),
+                Some(n) if n.sha256 != then.sha256 => out.push(Change::Changed(then.path.clone())),
+                Some(_) => {}
+            }
+        }
+        for n in &now.inputs {
+            if !self.inputs.iter().any(|t| t.path == n.path) {
+                out.push(Change::Added(n.path.clone()));
+            }
+        }
+        if self.version != now.version {
+            out.push(Change::Version {
+                then: self.version.clone(),
+                now: now.version.clone(),
+            });
+        }
+        out
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Digest {
+        Digest::of(
+            "0.1.0",
+            &[
+                ("facts/2021.yaml".into(), b"year: 2021\n".as_slice()),
+                ("templates/figures.yaml".into(), b"figures: {}\n".as_slice()),
+            ],
+        )
+    }
+
+    #[test]
+    fn any_byte_path_or_version_changes_the_digest() {
+        let d = sample();
+        assert_eq!(d.sha256.len(), 64);
+        assert_eq!(d.short().len(), 12);
+        let other_bytes = Digest::of(
+            "0.1.0",
+            &[
+                ("facts/2021.yaml".into(), b"year: 2021 \n".as_slice()),
+                ("templates/figures.yaml".into(), b"figures: {}\n".as_slice()),
+            ],
+        );
+        let other_version = Digest::of(
+            "0.2.0",
+            &[
+                ("facts/2021.yaml".into(), b"year: 2021\n".as_slice()),
+                ("templates/figures.yaml".into(), b"figures: {}\n".as_slice()),
+            ],
+        );
+        let other_path = Digest::of(
+            "0.1.0",
+            &[
+                ("facts/2022.yaml".into(), b"year: 2021\n".as_slice()),
+                ("templates/figures.yaml".into(), b"figures: {}\n".as_slice()),
+            ],
+        );
+        for o in [&other_bytes, &other_version, &other_path] {
+            assert_ne!(o.sha256, d.sha256);
+        }
+        // SHA-256 of the empty string, as a known answer for the per-file digest.
+        let empty = Digest::of("0", &[("a".into(), b"".as_slice())]);
+        assert_eq!(
+            empty.inputs[0].sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn manifests_read_back_in_every_carrier() {
+        let d = sample();
+        assert_eq!(Digest::parse_manifest(&d.manifest()), Ok(d.clone()));
+        let md = format!("# 标题\n\n正文。\n{}", d.markdown_comment());
+        assert_eq!(Digest::find_in(md.as_bytes()), Ok(d.clone()));
+        let html = format!("<head>{}</head>", d.html_meta());
+        assert_eq!(Digest::find_in(html.as_bytes()), Ok(d.clone()));
+        assert_eq!(Digest::find_in(b"# no digest"), Err(FindError::Missing));
+    }
+
+    #[test]
+    fn a_manifest_edited_by_hand_is_refused() {
+        let d = sample();
+        let edited = d.manifest().replace(&d.inputs[0].sha256, &"0".repeat(64));
+        assert!(matches!(
+            Digest::parse_manifest(&edited),
+            Err(FindError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn changes_name_the_file() {
+        let then = sample();
+        let now = Digest::of(
+            "0.1.0",
+            &[
+                ("facts/2021.yaml".into(), b"year: 2021\n".as_slice()),
+                (
+                    "templates/figures.yaml".into(),
+                    b"figures: {a: 1}\n".as_slice(),
+                ),
+                ("templates/speech.yaml".into(), b"author: x\n".as_slice()),
+            ],
+        );
+        assert_eq!(
+            then.changes(&now),
+            [
+                Change::Changed("templates/figures.yaml".into()),
+                Change::Added("templates/speech.yaml".into())
+            ]
+        );
+        assert!(then.changes(&then).is_empty());
+    }
+}

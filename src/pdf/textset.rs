@@ -1,0 +1,187 @@
+//! Short texts set outside the speech's own layout: the digest stamp at the foot of the speech's
+//! last page and the verification sheet's table. Each role's face is subset to exactly the
+//! characters given (the same rule as the speech: nothing is embedded whole, a character no face
+//! has is an error, never an invisible glyph), and texts are measured with the widths the PDF
+//! viewer will use.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::fonts::{self, FaceSet, Role};
+use super::layout::{Run, UsedFace};
+use super::{PdfError, Place};
+
+/// Characters that are never printed as glyphs (the ideographic space is: it holds a cell).
+fn is_blank(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{3000}') || c == '\u{200b}'
+}
+
+/// The subset faces that set some texts, and their widths.
+pub struct TextFaces {
+    /// In the order their first character was met; hand them to the PDF as the plan's faces.
+    pub faces: Vec<UsedFace>,
+    /// Advance per character in thousandths of an em, truncated as printpdf writes /W.
+    widths: Vec<HashMap<char, u32>>,
+    face_of: HashMap<(Role, char), usize>,
+}
+
+impl TextFaces {
+    /// Subsets the faces that `texts` need (each text in its role). `place` says where a
+    /// character no face has was found, for the message.
+    pub fn new(
+        set: &FaceSet,
+        texts: &[(Role, &str)],
+        place: impl Fn(&str) -> Place,
+    ) -> Result<TextFaces, PdfError> {
+        let mut face_of: HashMap<(Role, char), usize> = HashMap::new();
+        let mut per_source: Vec<BTreeSet<char>> = vec![BTreeSet::new(); set.faces.len()];
+        for (role, text) in texts {
+            for c in text.chars().filter(|c| !is_blank(*c)) {
+                let source = set.resolve(*role, c).ok_or_else(|| PdfError::MissingChar {
+                    face: set.faces[set.for_role(*role)].family.clone(),
+                    ch: c,
+                    place: place(text),
+                })?;
+                per_source[source].insert(c);
+                face_of.insert((*role, c), source);
+            }
+        }
+        let mut faces = Vec::new();
+        let mut widths = Vec::new();
+        let mut used_index: Vec<Option<usize>> = vec![None; set.faces.len()];
+        for (i, chars) in per_source.iter().enumerate() {
+            if chars.is_empty() {
+                continue;
+            }
+            let face = &set.faces[i];
+            let subset = fonts::subset(face, chars, 1.0)?;
+            widths.push(advances(&subset));
+            used_index[i] = Some(faces.len());
+            faces.push(UsedFace {
+                family: face.family.clone(),
+                postscript: postscript_name(face),
+                subset,
+                describe: face.describe(),
+                roles: Vec::new(),
+            });
+        }
+        for f in face_of.values_mut() {
+            *f = used_index[*f].expect("a face with characters is subset");
+        }
+        Ok(TextFaces {
+            faces,
+            widths,
+            face_of,
+        })
+    }
+
+    /// The advance of `c` in `role` at `size` points (blanks: none).
+    pub fn advance(&self, role: Role, c: char, size: u8) -> f64 {
+        if is_blank(c) {
+            return if c == ' ' { f64::from(size) / 4.0 } else { 0.0 };
+        }
+        let face = self.face_of[&(role, c)];
+        f64::from(self.widths[face].get(&c).copied().unwrap_or(1000)) / 1000.0 * f64::from(size)
+    }
+
+    /// The width of `text` set in `role` at `size` points.
+    pub fn width(&self, role: Role, text: &str, size: u8) -> f64 {
+        text.chars().map(|c| self.advance(role, c, size)).sum()
+    }
+
+    /// `text` as runs starting at `x` on `baseline`: one per stretch of one face, blanks left
+    /// out (a space moves the next run on, a zero-width space only marks a break).
+    pub fn runs(&self, role: Role, text: &str, size: u8, x: f64, baseline: f64) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut x = x;
+        let mut joined = false;
+        for c in text.chars() {
+            if is_blank(c) {
+                x += self.advance(role, c, size);
+                joined = c == '\u{200b}' && joined;
+                continue;
+            }
+            let face = self.face_of[&(role, c)];
+            match runs.last_mut() {
+                Some(r) if joined && r.face == face => r.text.push(c),
+                _ => runs.push(Run {
+                    face,
+                    size,
+                    x,
+                    baseline,
+                    text: c.to_string(),
+                    spacing: 0.0,
+                    kerns: Vec::new(),
+                }),
+            }
+            joined = true;
+            x += self.advance(role, c, size);
+        }
+        runs
+    }
+}
+
+/// Advances of every mapped character, in thousandths of an em, truncated as printpdf writes them.
+fn advances(subset: &[u8]) -> HashMap<char, u32> {
+    let mut out = HashMap::new();
+    let Ok(face) = ttf_parser::Face::parse(subset, 0) else {
+        return out;
+    };
+    let upem = f64::from(face.units_per_em());
+    if let Some(cmap) = face.tables().cmap {
+        for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+            sub.codepoints(|cp| {
+                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
+                    let adv = f64::from(face.glyph_hor_advance(g).unwrap_or(0));
+                    out.insert(c, (adv * 1000.0 / upem) as u32);
+                }
+            });
+        }
+    }
+    out
+}
+
+fn postscript_name(face: &fonts::Face) -> String {
+    let name = face
+        .parse()
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+        .unwrap_or_else(|| face.family.clone());
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if clean.is_empty() {
+        "CJKFont".into()
+    } else {
+        clean
+    }
+}
+
+/// The digest stamp: `摘要 1a2b3c4d5e6f` in 7 pt at the right of the foot of the speech's last
+/// page, below the page number, so a printout can be matched to a signed verification sheet.
+/// Added to the plan as a decoration with a face of its own (the speech's subsets are not touched).
+pub fn stamp(plan: &mut super::layout::Plan, set: &FaceSet, short: &str) -> Result<(), PdfError> {
+    use super::layout::{MARGIN_LEFT_MM, PAGE_H_MM, PT_PER_MM, block_width};
+    const SIZE: u8 = 7;
+    let label = "摘要";
+    let text = format!("{label} {short}");
+    let faces = TextFaces::new(set, &[(Role::Body, &text)], |_| {
+        Place::Elsewhere("末页页脚的摘要".into())
+    })?;
+    let right = MARGIN_LEFT_MM * PT_PER_MM + block_width();
+    let x = right - faces.width(Role::Body, &text, SIZE);
+    let baseline = (PAGE_H_MM - 12.0) * PT_PER_MM;
+    let offset = plan.faces.len();
+    let mut runs = faces.runs(Role::Body, &text, SIZE, x, baseline);
+    for r in &mut runs {
+        r.face += offset;
+    }
+    plan.faces.extend(faces.faces);
+    match plan.decorations.last_mut() {
+        Some(last) => last.extend(runs),
+        None => plan.decorations.push(runs),
+    }
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! The digest of a render's inputs: carried by every output, printed on the PDF's last page and
+//! in the sheet's header, changed by any input, and read back by `speechgen verify`.
+
+mod common;
+
+use common::TestProject;
+use common::pdf_tools;
+
+/// The manifest in a Markdown output: `sha256=…; speechgen=…; facts/2021.yaml=…; …`.
+fn manifest_of_md(md: &str) -> String {
+    let start = md
+        .rfind("<!-- speechgen-digest: ")
+        .expect("a digest comment")
+        + 23;
+    md[start..].split(" -->").next().unwrap().to_owned()
+}
+
+fn digest_of_md(md: &str) -> String {
+    manifest_of_md(md)
+        .strip_prefix("sha256=")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn render_md(p: &TestProject) -> String {
+    p.run(["render", "--format", "md", "-o", "out"])
+        .expect_code(0);
+    p.read("out/speech.md")
+}
+
+#[test]
+fn every_output_carries_the_same_digest_and_the_pdf_prints_it() {
+    let p = TestProject::sample();
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
+        .expect_code(0);
+    let md = p.read("out/speech.md");
+    assert!(md.ends_with(" -->\n"), "the comment closes the file");
+    let manifest = manifest_of_md(&md);
+    let digest = digest_of_md(&md);
+    assert_eq!(digest.len(), 64);
+    for input in [
+        "facts/2021.yaml=",
+        "templates/figures.yaml=",
+        "templates/speech.md.tera=",
+    ] {
+        assert!(manifest.contains(input), "{manifest}");
+    }
+    assert!(manifest.contains(&format!("speechgen={}", env!("CARGO_PKG_VERSION"))));
+    let html = p.read("out/speech.html");
+    assert!(
+        html.contains(&format!(
+            "<meta name=\"speechgen-digest\" content=\"{manifest}\">"
+        )),
+        "{html}"
+    );
+    let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
+    if pdf_tools::have(&["pdftotext", "pdfinfo"]) {
+        let info = pdf_tools::pdfinfo(&pdf);
+        assert!(info.contains(&format!("Keywords:        speechgen-digest={digest}")));
+        let text = pdf_tools::pdftotext(&pdf);
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        let stamp = format!("摘要 {}", &digest[..12]);
+        assert!(
+            pages.last().unwrap().contains(&stamp),
+            "{}",
+            pages.last().unwrap()
+        );
+        assert_eq!(text.matches(&stamp).count(), 1, "the last page only");
+    }
+    // The sheet's header names the same digest.
+    let sheet = p.run(["figures"]);
+    assert!(
+        sheet
+            .stdout
+            .contains(&format!("摘要：{}（SHA-256：{digest}）", &digest[..12]))
+    );
+
+    // Draft and masked outputs carry it too.
+    for (flag, stem) in [("--draft", "speech-draft"), ("--mask", "speech-masked")] {
+        p.run(["render", "--format", "md,html", "-o", "other", flag])
+            .expect_code(0);
+        assert_eq!(digest_of_md(&p.read(&format!("other/{stem}.md"))), digest);
+        assert!(p.read(&format!("other/{stem}.html")).contains(&digest));
+    }
+}
+
+#[test]
+fn the_digest_changes_when_any_input_changes() {
+    let p = TestProject::sample();
+    let first = digest_of_md(&render_md(&p));
+    assert_eq!(
+        first,
+        digest_of_md(&render_md(&p)),
+        "the same inputs, the same digest"
+    );
+
+    let mut seen = vec![first];
+    let mut changed = |p: &TestProject, what: &str| {
+        let d = digest_of_md(&render_md(p));
+        assert!(!seen.contains(&d), "{what} must change the digest");
+        seen.push(d);
+    };
+    // A comment only: nothing printed changes, but the file is not the one signed for.
+    p.edit_facts("# 达标党支部（个）", "# 达标党支部（个，已核）");
+    changed(&p, "the facts");
+    p.edit("templates/figures.yaml", "# rules:", "# rules（规则）:");
+    changed(&p, "the declarations");
+    let template = p.read("templates/speech.md.tera");
+    p.write("templates/speech.md.tera", &format!("{template}\n"));
+    changed(&p, "the template");
+    p.write("templates/speech.yaml", "author: 市直机关工委\n");
+    changed(&p, "templates/speech.yaml appearing");
+    assert!(manifest_of_md(&p.read("out/speech.md")).contains("templates/speech.yaml="));
+}
+
+#[test]
+fn verify_tells_a_matching_output_from_a_stale_one() {
+    let p = TestProject::sample();
+    p.run(["render", "--fonts", "bundled", "-o", "out"])
+        .expect_code(0);
+    p.run(["figures", "--format", "pdf"]).expect_code(0);
+    for file in [
+        "out/speech.md",
+        "out/speech.html",
+        "out/speech.pdf",
+        "out/speech.docx",
+        "output/2021/figures.pdf",
+    ] {
+        let run = p.run(["verify", file]);
+        run.expect_code(0);
+        assert!(
+            run.stdout.contains("与当前输入一致"),
+            "{file}: {}",
+            run.stdout
+        );
+    }
+
+    p.edit_facts("branches_qualified: 1380", "branches_qualified: 1381");
+    for file in [
+        "out/speech.md",
+        "out/speech.html",
+        "out/speech.pdf",
+        "out/speech.docx",
+    ] {
+        let run = p.run(["verify", file]);
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains("已过期") && run.stdout.contains("facts/2021.yaml：内容已改变"),
+            "{file}: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains("templates/figures.yaml："),
+            "only what changed"
+        );
+        run.expect_stderr("speechgen render facts/2021.yaml");
+    }
+    p.edit_facts("branches_qualified: 1381", "branches_qualified: 1380");
+    p.run(["verify", "out/speech.pdf"]).expect_code(0);
+
+    p.edit("templates/figures.yaml", "# rules:", "# rules（规则）:");
+    let run = p.run(["verify", "out/speech.pdf"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("templates/figures.yaml：内容已改变"),
+        "{}",
+        run.stdout
+    );
+
+    // Compared with another year's facts, the output is stale.
+    let facts = p
+        .read("facts/2021.yaml")
+        .replace("year: 2021", "year: 2022");
+    p.write("facts/2022.yaml", &facts);
+    let run = p.run(["verify", "out/speech.md", "2022"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("facts/2022.yaml：新增的输入"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("facts/2021.yaml：生成时读取过"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn verify_exits_2_when_the_file_cannot_be_read_or_carries_no_digest() {
+    let p = TestProject::sample();
+    let run = p.run(["verify", "no-such-file.pdf"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("no-such-file.pdf：无法读取：文件或文件夹不存在"),
+        "{}",
+        run.stderr
+    );
+
+    p.write("notes.md", "# 讲话稿\n\n没有摘要。\n");
+    let run = p.run(["verify", "notes.md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("没有 speechgen 的摘要"),
+        "{}",
+        run.stderr
+    );
+
+    // A manifest edited by hand is not trusted.
+    let md = render_md(&p);
+    let manifest = manifest_of_md(&md);
+    let facts_digest = manifest
+        .split("; ")
+        .find_map(|e| e.strip_prefix("facts/2021.yaml="))
+        .unwrap();
+    p.write("out/edited.md", &md.replace(facts_digest, &"0".repeat(64)));
+    let run = p.run(["verify", "out/edited.md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("摘要不完整或已被改动"),
+        "{}",
+        run.stderr
+    );
+}
