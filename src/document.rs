@@ -40,6 +40,12 @@ pub struct FigureNote {
     pub provenance: String,
     /// `ok`, `unfilled` or `invalid`.
     pub status: &'static str,
+    /// The unit its declaration gives (个, %, 人次); empty when none. Print keeps a number on
+    /// one line with this unit where the text right after the figure starts with it (42个).
+    pub unit: String,
+    /// The figure prints a number (a count, a percentage, 1200多, 两), never split across lines;
+    /// false for names and titles, which break like any text.
+    pub number: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -208,6 +208,7 @@ impl Renderers {
                     title: rendered.settings.title.clone(),
                     author: rendered.settings.author.clone(),
                     digest: Some(rendered.digest.clone()),
+                    page_numbers: rendered.settings.page_numbers,
                 };
                 // A problem of the speech is reported as `check` reports it: every one, each at
                 // its source.

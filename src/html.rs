@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use crate::document::{
     Block, CIRCULATION_LINE, DRAFT_LINE, Document, Inline, InlineStyle, SAMPLE_MARK,
 };
+use crate::settings::PageNumbers;
 
 /// The speech as `<article class="speech">…</article>`: the title as `<h1>` (in the circulation
 /// copy its line above it), headings at their level, paragraphs, lead sentences as `<strong>`.
@@ -43,17 +44,41 @@ pub fn body(doc: &Document) -> String {
 }
 
 /// A block's runs; consecutive lead runs (a lead sentence holding a figure) share one `<strong>`.
+/// A figure that prints a number is kept on one line with the unit right after it, as in the
+/// PDF: `<span class="nobr">` around both (1200多人, 96.7%).
 fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
     let mut in_lead = false;
-    for inline in inlines {
+    // Characters of the next run already written with the figure before it (its unit).
+    let mut skip = 0;
+    for (n, inline) in inlines.iter().enumerate() {
         let lead = inline.style == InlineStyle::Lead;
         if lead != in_lead {
             out.push_str(if lead { "<strong>" } else { "</strong>" });
             in_lead = lead;
         }
         match &inline.figure {
-            Some(id) => figure_span(doc, id, inline, out),
-            None => escape_text_into(&inline.text, out),
+            Some(id) => {
+                let note = doc.figure(id).filter(|f| f.number && !inline.unfilled);
+                let Some(note) = note else {
+                    figure_span(doc, id, inline, out);
+                    continue;
+                };
+                // The unit goes inside only when it is set in the same style.
+                let unit = inlines
+                    .get(n + 1)
+                    .filter(|next| next.figure.is_none() && next.style == inline.style)
+                    .filter(|next| !note.unit.is_empty() && next.text.starts_with(&note.unit))
+                    .map_or("", |_| note.unit.as_str());
+                out.push_str("<span class=\"nobr\">");
+                figure_span(doc, id, inline, out);
+                escape_text_into(unit, out);
+                out.push_str("</span>");
+                skip = unit.len();
+            }
+            None => {
+                escape_text_into(&inline.text[skip..], out);
+                skip = 0;
+            }
         }
     }
     if in_lead {
@@ -72,7 +97,7 @@ fn figure_span(doc: &Document, id: &str, inline: &Inline, out: &mut String) {
     };
     let _ = write!(
         out,
-        "<span class=\"{class}\" data-figure=\"{}\" data-status=\"{}\" title=\"{}\">{}</span>",
+        "<span class=\"{class}\" data-figure=\"{}\" data-status=\"{}\" title=\"{}\" tabindex=\"0\">{}</span>",
         escape(id),
         escape(status),
         escape(provenance),
@@ -109,46 +134,87 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The reading style: 仿宋 first, as the printed speech; a Song/serif face where it is missing.
+/// The reading and printing style. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
+/// margins 37/26/35/28 mm, 16 pt type on the grid of 28 characters by 22 lines (characters set
+/// a little tight, as in the PDF, so that 28 fill 156 mm), titles, headings and lead sentences
+/// in their faces and weights, page numbers “— 1 —” odd pages right and even pages left. On
+/// screen the same column. 仿宋 first, as the printed speech; a Song/serif face where missing.
+///
+/// Weights follow the PDF whatever face is found: the title asks for bold with synthesis off,
+/// so 方正小标宋 (one weight, heavy by design) and 黑体 stay as they are while a serif stand-in
+/// takes its real bold; a lead sentence likewise is plain 楷体 where one is installed, and
+/// bold (to stand out) only in a face that has a bold.
+///
+/// A final speech shows no marks on its figures: their provenance shows on hover and focus
+/// only. A draft (`body.draft`) keeps them underlined, unfilled ones in red.
 pub const STYLE: &str = r#"
-:root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e; }
+:root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e;
+  --cell: calc(156mm / 28); --line: calc(225mm / 22); }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
 .draft-banner, .sample-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
   font: 600 15px/2.2 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: .3em; }
 .sample-banner { background: #fde7e4; border-color: #b3261e; color: #7a1a14; }
-article.speech { box-sizing: border-box; max-width: 210mm; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
+article.speech { box-sizing: border-box; width: 210mm; max-width: 100%; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
   background: var(--paper); box-shadow: 0 1px 6px rgba(0,0,0,.12);
-  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "Noto Serif CJK SC",
-    "Source Han Serif SC", "AR PL SungtiL GB", "SimSun", serif;
-  font-size: 16pt; line-height: 1.8; text-align: justify; line-break: strict; }
-article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "SimSun", serif;
-  font-size: 22pt; font-weight: normal; text-align: center; line-height: 1.5; margin: 0 0 1.2em; }
-article.speech h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
-  font-size: 16pt; font-weight: normal; text-indent: 2em; margin: .6em 0 0; }
+  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
+    "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
+  font-size: 16pt; line-height: var(--line); letter-spacing: calc(var(--cell) - 16pt);
+  text-align: justify; line-break: strict; }
+article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "Noto Serif CJK SC",
+    "Source Han Serif SC", "SimHei", "黑体", "WenQuanYi Micro Hei", serif;
+  font-size: 22pt; font-weight: bold; font-synthesis: none; text-align: center; line-height: var(--line);
+  margin: 0 0 var(--line); }
+article.speech h2 { font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif;
+  font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
 article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
-  font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }
-article.speech p { text-indent: 2em; margin: 0; }
-article.speech p.circulation { text-indent: 0; margin: 0 0 .6em;
-  font-family: "黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; }
+  font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
+article.speech p { text-indent: calc(2 * var(--cell)); margin: 0; text-wrap: pretty; }
+article.speech p.circulation { text-indent: 0; margin: 0;
+  font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; }
 article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
-  inherit; font-weight: bold; }
-.figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
+  serif; font-weight: bold; font-synthesis: none; }
+.figure { position: relative; }
+.nobr { white-space: nowrap; }
+.figure:hover, .figure:focus-visible { background: #f6efd9; outline: none; cursor: help; }
+body.draft .figure { border-bottom: 1px dotted #8a8a8a; cursor: help; }
 .figure.unfilled, .figure.invalid { color: var(--accent); background: #fde7e4; border-bottom: 2px solid var(--accent); }
+@media screen {
+  .figure:focus-visible::after { content: attr(title); position: absolute; left: 0; top: 100%; z-index: 1;
+    width: max-content; max-width: 24em; padding: .4em .6em; background: #fffdf5; border: 1px solid #c9b98a;
+    font: 12px/1.5 "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; letter-spacing: normal;
+    text-indent: 0; text-align: left; white-space: pre-line; color: var(--ink); }
+}
 @media screen and (max-width: 820px) {
-  article.speech { margin: 0; padding: 24px 18px; box-shadow: none; font-size: 14pt; }
+  article.speech { width: auto; margin: 0; padding: 24px 18px; box-shadow: none; font-size: 14pt;
+    line-height: 1.8; letter-spacing: normal; }
+  article.speech h1 { line-height: 1.5; }
+  article.speech p, article.speech h2, article.speech h3 { text-indent: 2em; }
 }
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@page :right { @bottom-right { content: "— " counter(page) " —"; vertical-align: top; padding: 4.5mm 14pt 0 0;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
+@page :left { @bottom-left { content: "— " counter(page) " —"; vertical-align: top; padding: 4.5mm 0 0 14pt;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
 @media print {
   html, body { background: none; }
-  .draft-banner, .sample-banner { border: 1px solid #999; background: none; }
-  article.speech { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  .figure { border: 0; cursor: auto; }
+  .draft-banner, .sample-banner { display: none; }
+  article.speech { width: auto; max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .figure { cursor: auto; }
+  body:not(.draft) .figure { border: 0; background: none; }
   h1, h2, h3 { break-after: avoid; }
   p { orphans: 2; widows: 2; }
 }
 "#;
 
+/// Page numbers centred on every page (`page_numbers: centred`), in place of the GB/T 9704
+/// sides of `STYLE`.
+const CENTRED_PAGE_NUMBERS: &str = r#"
+@page :right { @bottom-right { content: none; } }
+@page :left { @bottom-left { content: none; } }
+@page { @bottom-center { content: "— " counter(page) " —"; vertical-align: top; padding-top: 4.5mm;
+  font: 14pt/1 "SimSun", "宋体", "AR PL SungtiL GB", "Noto Serif CJK SC", serif; } }
+"#;
 /// What the page's `<head>` says about the speech besides its text.
 #[derive(Debug, Clone, Copy)]
 pub struct PageMeta<'a> {
@@ -158,10 +224,13 @@ pub struct PageMeta<'a> {
     /// The digest of the inputs, as a `<meta name="speechgen-digest">` tag (`speechgen verify`
     /// reads it back).
     pub digest: Option<&'a crate::digest::Digest>,
+    /// Where the printed page carries its number (`page_numbers:` in speech.yaml).
+    pub page_numbers: PageNumbers,
 }
 
 /// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
-/// carries a 草稿 banner and title, a speech from sample facts the sample banner.
+/// carries a 草稿 banner and title, a speech from sample facts the sample banner (on paper both
+/// print in the top margin of every page instead).
 pub fn page(doc: &Document, meta: &PageMeta) -> String {
     let mut banner = String::new();
     if doc.sample {
@@ -179,6 +248,28 @@ pub fn page(doc: &Document, meta: &PageMeta) -> String {
         (false, true) => "【传阅稿】",
         (false, false) => "",
     };
+    let body_class = if doc.draft { " class=\"draft\"" } else { "" };
+    let numbers = match meta.page_numbers {
+        PageNumbers::Gbt9704 => "",
+        PageNumbers::Centred => CENTRED_PAGE_NUMBERS,
+    };
+    // On paper the marks stand where the PDF has them, in the top margin of every page (the
+    // sample mark at the left, 草稿 at the right), not as banners that push the text off its grid.
+    let mut paper_marks = String::new();
+    for (show, side, text) in [
+        (doc.sample, "top-left", SAMPLE_MARK),
+        (doc.draft, "top-right", "草稿"),
+    ] {
+        if show {
+            write!(
+                paper_marks,
+                "\n@page {{ @{side} {{ content: \"{text}\"; vertical-align: bottom; \
+                 padding-bottom: 10mm; font: 16pt/1 \"黑体\", \"SimHei\", \"WenQuanYi Micro Hei\", \
+                 \"Noto Sans CJK SC\", sans-serif; }} }}"
+            )
+            .expect("writing to a String");
+        }
+    }
     let author = meta.author.map_or(String::new(), |a| {
         format!("<meta name=\"author\" content=\"{}\">\n", escape(a))
     });
@@ -189,7 +280,7 @@ pub fn page(doc: &Document, meta: &PageMeta) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"speechgen\">\n{author}{digest}<title>{title_prefix}{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n{banner}{}</body>\n</html>\n",
+         <style>{STYLE}{numbers}{paper_marks}</style>\n</head>\n<body{body_class}>\n{banner}{}</body>\n</html>\n",
         escape(meta.title),
         body(doc)
     )
@@ -219,6 +310,8 @@ mod tests {
                 unfilled: false,
                 tooltip: "名称\n来源：facts/2021.yaml:3:5".into(),
                 status: "ok",
+                unit: String::new(),
+                number: false,
             },
             Slot {
                 figure: "deputies".into(),
@@ -226,6 +319,8 @@ mod tests {
                 unfilled: true,
                 tooltip: String::new(),
                 status: "unfilled",
+                unit: "人".into(),
+                number: true,
             },
         ];
         let html = body(&document(&md, &slots, false));
@@ -252,6 +347,8 @@ mod tests {
             unfilled: false,
             tooltip: "人数".into(),
             status: "ok",
+            unit: "人".into(),
+            number: true,
         }];
         assert_eq!(
             body(&document(&md, &slots, false)),
@@ -259,9 +356,35 @@ mod tests {
              <h1>标题 &lt;甲&gt; &amp; “乙”</h1>\n\
              <h2>一、部分</h2>\n\
              <h3>（一）小节</h3>\n\
-             <p><strong>扛起<span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\">37</span>责任</strong>。正文。</p>\n\
+             <p><strong>扛起<span class=\"nobr\"><span class=\"figure\" data-figure=\"n\" data-status=\"ok\" title=\"人数\" tabindex=\"0\">37</span></span>责任</strong>。正文。</p>\n\
              <p>第二段。</p>\n\
              </article>\n"
+        );
+    }
+
+    #[test]
+    fn a_number_is_kept_with_its_unit_and_a_name_is_not() {
+        let md = format!("党组织{}个、{}等", placeholder(0), placeholder(1));
+        let slot = |figure: &str, text: &str, unit: &str, number: bool| Slot {
+            figure: figure.into(),
+            text: text.into(),
+            unfilled: false,
+            tooltip: String::new(),
+            status: "ok",
+            unit: unit.into(),
+            number,
+        };
+        let slots = [
+            slot("five_star", "42", "个", true),
+            slot("lectures", "“小讲堂”", "", false),
+        ];
+        let html = body(&document(&md, &slots, false));
+        assert!(
+            html.contains(
+                "党组织<span class=\"nobr\"><span class=\"figure\" data-figure=\"five_star\""
+            ) && html
+                .contains(">42</span>个</span>、<span class=\"figure\" data-figure=\"lectures\""),
+            "{html}"
         );
     }
 
@@ -271,6 +394,7 @@ mod tests {
             title: "发言",
             author: Some("某办公室"),
             digest: None,
+            page_numbers: PageNumbers::Gbt9704,
         };
         let p = page(&document("# 发言\n\n正文。", &[], true), &meta);
         assert!(p.contains("<meta name=\"author\" content=\"某办公室\">"));
@@ -279,6 +403,24 @@ mod tests {
         assert!(p.contains("<title>【草稿】发言</title>"), "{p}");
         assert!(p.contains("<article class=\"speech\">\n<h1>发言</h1>\n<p>正文。</p>"));
         assert!(!p.contains("http://") && !p.contains("https://"));
-        assert!(!page(&document("# 发言", &[], false), &meta).contains("草稿"));
+        assert!(
+            p.contains("@top-right { content: \"草稿\""),
+            "on paper 草稿 stands in the top margin of every page, as in the PDF"
+        );
+        assert!(
+            p.contains("<body class=\"draft\">"),
+            "a draft keeps its figure markers"
+        );
+        let final_page = page(&document("# 发言", &[], false), &meta);
+        assert!(!final_page.contains("草稿"));
+        assert!(!final_page.contains("@top-"));
+        assert!(final_page.contains("<body>\n"));
+        // Page numbers: GB/T 9704 sides by default, centred on request.
+        assert!(final_page.contains("@bottom-right") && !final_page.contains("@bottom-center"));
+        let centred = PageMeta {
+            page_numbers: PageNumbers::Centred,
+            ..meta
+        };
+        assert!(page(&document("# 发言", &[], false), &centred).contains("@bottom-center"));
     }
 }

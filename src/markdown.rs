@@ -21,6 +21,10 @@ pub struct Slot {
     pub tooltip: String,
     /// `ok`, `unfilled` or `invalid`.
     pub status: &'static str,
+    /// The declared unit (个, %); empty when none.
+    pub unit: String,
+    /// A number, not a name: kept on one line in print.
+    pub number: bool,
 }
 
 /// The Markdown parser: CommonMark, with tables and footnotes recognised only so that they are
@@ -364,6 +368,8 @@ pub fn parse(markdown: &str, slots: &[Slot], draft: bool) -> Result<Document, Ve
             id: s.figure.clone(),
             provenance: s.tooltip.clone(),
             status: s.status,
+            unit: s.unit.clone(),
+            number: s.number,
         })
         .collect();
     Ok(Document {
@@ -450,6 +456,8 @@ mod tests {
             unfilled: false,
             tooltip: String::new(),
             status: "ok",
+            unit: String::new(),
+            number: true,
         }
     }
 

@@ -375,6 +375,7 @@ fn build(
             title: settings.title.as_deref().unwrap_or(&document.title),
             author: settings.author.as_deref(),
             digest: Some(&digest),
+            page_numbers: settings.page_numbers,
         },
     );
     let figures = evaluation
@@ -489,6 +490,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             unfilled: true,
             tooltip: format!("模板使用了未声明的数据项 fig.{id}"),
             status: "invalid",
+            unit: String::new(),
+            number: false,
         };
     };
     let text = if mask {
@@ -548,5 +551,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         unfilled,
         tooltip,
         status: figure.status.as_str(),
+        unit: figure.unit.clone(),
+        // Names and titles are text; every other kind prints a number.
+        number: figure.kind != "names",
     }
 }

@@ -263,6 +263,8 @@ fn line_case(rng: &mut Rng) -> LineCase {
                 advance,
                 squeeze_left: left,
                 squeeze_right: right,
+                // Now and then held to the piece before, as a figure's digits and unit are.
+                joined: rng.below(6) == 0,
             }
         })
         .collect();
@@ -282,7 +284,7 @@ fn line_case(rng: &mut Rng) -> LineCase {
 /// the right edge, or an overlong segment named.
 fn line_breaker(case: &LineCase) {
     let (pieces, width, n) = (&case.pieces, case.width, case.pieces.len());
-    match break_lines(pieces, width, case.indent, EM, case.align) {
+    match break_lines(pieces, width, case.indent, case.align) {
         Err(e) => {
             assert!(e.range.start < e.range.end && e.range.end <= n, "{e:?}");
         }

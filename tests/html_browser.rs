@@ -73,9 +73,13 @@ fn the_page_shows_the_speech_and_nothing_else() {
             "{f}"
         );
     }
-    // 3号 (16 pt) body, first line indented two characters.
-    let style = cdp.eval("(() => { const s = getComputedStyle(document.querySelector('article p')); return [s.fontSize, s.textIndent]; })()");
-    assert_eq!(style, json!(["21.3333px", "42.6667px"]));
+    // 3号 (16 pt) body, first line indented two characters of the 28-character grid
+    // (156 mm / 28 each, as in the PDF).
+    let style = cdp.eval("(() => { const s = getComputedStyle(document.querySelector('article p')); return [s.fontSize, parseFloat(s.textIndent)]; })()");
+    assert_eq!(style[0], json!("21.3333px"));
+    let indent = style[1].as_f64().unwrap();
+    let cell = 156.0 / 25.4 * 96.0 / 28.0;
+    assert!((indent - 2.0 * cell).abs() < 0.05, "{indent}");
     // Standalone: no stylesheet, font or script fetched from anywhere.
     assert_eq!(
         cdp.eval("performance.getEntriesByType('resource').length"),

@@ -66,7 +66,9 @@ fn a_new_project_renders_and_checks_clean() {
     let md = p.read("统计局讲话/output/2025/speech.md");
     // The example facts are sample data: their mark comes first, then the title.
     assert!(
-        md.starts_with("<!-- 样例：数字是虚构的，不能用于正式讲话 -->\n\n# 市统计局2025年工作汇报\n"),
+        md.starts_with(
+            "<!-- 样例：数字是虚构的，不能用于正式讲话 -->\n\n# 市统计局2025年工作汇报\n"
+        ),
         "{md}"
     );
     assert!(md.contains("近年来，市统计局在上级的正确领导下"));

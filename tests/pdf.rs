@@ -24,7 +24,7 @@ fn render(doc: &Document) -> PdfOutput {
     let meta = Metadata {
         title: None,
         author: Some(AUTHOR.into()),
-        digest: None,
+        ..Metadata::default()
     };
     Typesetter::new(&bundled())
         .and_then(|t| t.typeset(doc, &meta))
@@ -70,6 +70,32 @@ fn cells(line: &str) -> f64 {
         .filter(|w| is_half_blank_mark(w[0]) && is_half_blank_mark(w[1]))
         .count();
     base - 0.5 * pairs as f64
+}
+
+/// How many cells a line's marks may give up when it is compressed: the blank half of a closing
+/// mark ending it or an opening mark starting it, a quarter cell of each other mark whose blank
+/// half does not face a neighbouring mark (that one it shares already: ”“ 》，).
+fn compressible(line: &str) -> f64 {
+    let chars: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = chars.len();
+    (0..n)
+        .filter(|&i| is_half_blank_mark(chars[i]))
+        .map(|i| {
+            let opening = "“‘（《「『〈【".contains(chars[i]);
+            let faces_mark = if opening {
+                i > 0 && is_half_blank_mark(chars[i - 1])
+            } else {
+                i + 1 < n && is_half_blank_mark(chars[i + 1])
+            };
+            if (i + 1 == n && !opening) || (i == 0 && opening) {
+                0.5
+            } else if faces_mark {
+                0.0
+            } else {
+                0.25
+            }
+        })
+        .sum()
 }
 
 fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
@@ -158,9 +184,15 @@ fn check_text_and_lines(doc: &Document, out: &PdfOutput) {
             } else {
                 27.0
             };
-            assert!((min..=29.0).contains(&c), "line of {c} cells: {l}");
+            // Marks give room when a line must hold more (compressed before a line is
+            // spread): the blank half of a mark at either end, a quarter of one inside.
+            let room = compressible(l);
+            assert!(
+                (min..=28.0 + room + 1e-9).contains(&c),
+                "line of {c} cells: {l}"
+            );
             full += 1;
-            if (c - 28.0).abs() <= 0.5 {
+            if c - room <= 28.5 && c >= 27.5 {
                 on_grid += 1;
             }
         }
@@ -466,6 +498,14 @@ fn pages_render_to_images_with_text_on_them() {
         ("long", common::long_document()),
     ] {
         let out = render(&doc);
+        // Pages of an earlier run that had more of them are not this run's.
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            let n = path.file_name().unwrap().to_string_lossy().into_owned();
+            if n.starts_with(&format!("{name}-")) && n.ends_with(".png") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
         std::fs::write(dir.join(format!("{name}.pdf")), &out.bytes).unwrap();
         pdf_tools::pdftoppm(&out.bytes, 60, &dir.join(name));
         let pngs: Vec<_> = std::fs::read_dir(&dir)

@@ -22,6 +22,8 @@ fn sample(draft: bool) -> Document {
         id: id.into(),
         provenance: format!("{id} 标签：37人\n算法：a ÷ b\n来源：facts/2021.yaml:3:5（a.b）"),
         status,
+        unit: String::new(),
+        number: true,
     };
     Document {
         title: "市直工委在全市机关党建工作推进会上的发言".into(),

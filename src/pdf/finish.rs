@@ -66,7 +66,7 @@ pub fn finish(
             .into_iter()
             .chain(plan.pages.get(no))
             .flatten();
-        set_character_spacing(&mut ops, runs)?;
+        set_positions(&mut ops, runs)?;
         let content = ops.encode().map_err(engine)?;
         doc.change_page_content(page_id, content.clone())
             .map_err(engine)?;
@@ -220,12 +220,14 @@ pub fn finish(
     Ok(out)
 }
 
-/// Gives each text object the character spacing (`Tc`) of the run it prints. genpdf cannot set
-/// it, so it is written here: the n-th text object (BT … ET) of a page is the n-th run the plan
-/// printed on it. `Tc` is graphics state that outlives ET, so it is written where it changes.
-/// A text object whose glyph count differs from its run's is a bug and fails the render rather
-/// than spacing the wrong text.
-fn set_character_spacing<'a>(
+/// Gives each text object the character spacing (`Tc`) and the kerns of the run it prints.
+/// genpdf can set neither, so they are written here: the n-th text object (BT … ET) of a page
+/// is the n-th run the plan printed on it. `Tc` is graphics state that outlives ET, so it is
+/// written where it changes. Each TJ array is written anew from the run: its glyphs in one
+/// string between kerns (genpdf writes a string per glyph, and kerning numbers of its own that
+/// the plan's positions already settle). A text object whose glyph count differs from its
+/// run's is a bug and fails the render rather than spacing the wrong text.
+fn set_positions<'a>(
     content: &mut Content,
     runs: impl Iterator<Item = &'a Run>,
 ) -> Result<(), PdfError> {
@@ -240,9 +242,7 @@ fn set_character_spacing<'a>(
                 let r = runs
                     .next()
                     .ok_or_else(|| engine("more text objects than planned runs"))?;
-                // Thousandths of a point, rounded down: 28 glyphs drift by less than 0.03 pt,
-                // and never past the right edge of the block.
-                let tc = ((r.spacing * 1000.0).floor() / 1000.0) as f32;
+                let tc = r.spacing as f32;
                 out.push(op);
                 if tc != current {
                     out.push(Operation::new("Tc", vec![Object::Real(tc)]));
@@ -251,18 +251,31 @@ fn set_character_spacing<'a>(
                 run = Some(r);
             }
             "TJ" => {
-                let glyphs = op
+                let glyphs: Vec<u8> = op
                     .operands
                     .first()
                     .and_then(|a| a.as_array().ok())
-                    .map_or(0, |a| a.iter().filter(|o| o.as_str().is_ok()).count());
-                let expected = run.map_or(0, |r| r.text.chars().count());
-                if glyphs != expected {
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|o| o.as_str().ok())
+                            .flatten()
+                            .copied()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let r = run.ok_or_else(|| engine("text outside a text object"))?;
+                let expected = r.text.chars().count();
+                // Two bytes a glyph: genpdf writes embedded fonts with Identity-H.
+                if glyphs.len() != 2 * expected {
                     return Err(engine(format!(
-                        "text object of {glyphs} glyphs where the plan has {expected}"
+                        "text object of {} glyphs where the plan has {expected}",
+                        glyphs.len() / 2
                     )));
                 }
-                out.push(op);
+                out.push(Operation::new(
+                    "TJ",
+                    vec![Object::Array(tj_array(&glyphs, r))],
+                ));
             }
             _ => out.push(op),
         }
@@ -272,6 +285,28 @@ fn set_character_spacing<'a>(
     }
     content.operations = out;
     Ok(())
+}
+
+/// A TJ array for the run's glyph codes (two bytes each): one string per stretch between
+/// kerns, each kern a number before its glyph (TJ moves left by a positive number).
+fn tj_array(glyphs: &[u8], run: &Run) -> Vec<Object> {
+    let mut array = Vec::with_capacity(2 * run.kerns.len() + 1);
+    let mut from = 0;
+    for &(k, units) in &run.kerns {
+        if k > from {
+            array.push(Object::String(
+                glyphs[2 * from..2 * k].to_vec(),
+                StringFormat::Hexadecimal,
+            ));
+        }
+        array.push(Object::Integer(-i64::from(units)));
+        from = k;
+    }
+    array.push(Object::String(
+        glyphs[2 * from..].to_vec(),
+        StringFormat::Hexadecimal,
+    ));
+    array
 }
 
 /// A ToUnicode CMap (glyph id → text) for a subset font. Where several code points share a
@@ -416,6 +451,7 @@ mod tests {
             baseline: 0.0,
             text: text.into(),
             spacing,
+            kerns: Vec::new(),
         }
     }
 
@@ -440,29 +476,52 @@ mod tests {
     fn character_spacing_is_written_where_it_changes() {
         let runs = [
             run("甲乙", 0.0),
-            run("丙丁", 0.5714),
-            run("戊", 0.5714),
+            run("丙丁", 0.571),
+            run("戊", 0.571),
             run("己", 0.0),
         ];
         let mut content = text_objects(&runs);
-        set_character_spacing(&mut content, runs.iter()).unwrap();
+        set_positions(&mut content, runs.iter()).unwrap();
         let tc: Vec<f32> = content
             .operations
             .iter()
             .filter(|op| op.operator == "Tc")
             .map(|op| op.operands[0].as_float().unwrap())
             .collect();
-        // Rounded down to thousandths; set once for two runs, reset for the last.
+        // Set once for two runs, reset for the last.
         assert_eq!(tc, [0.571, 0.0]);
+    }
+
+    #[test]
+    fn kerns_go_into_the_tj_array_between_glyph_strings() {
+        let mut r = run("甲，乙丙", 0.0);
+        // The ， gives a quarter em: 乙 and 丙 move left 250 thousandths.
+        r.kerns = vec![(2, -250)];
+        let mut content = text_objects(std::slice::from_ref(&r));
+        set_positions(&mut content, [r].iter()).unwrap();
+        let tj = content
+            .operations
+            .iter()
+            .find(|op| op.operator == "TJ")
+            .unwrap();
+        let array = tj.operands[0].as_array().unwrap();
+        assert_eq!(array.len(), 3, "{array:?}");
+        assert_eq!(
+            array[0].as_str().unwrap().len(),
+            4,
+            "two glyphs in one string"
+        );
+        assert_eq!(array[1].as_i64().unwrap(), 250);
+        assert_eq!(array[2].as_str().unwrap().len(), 4);
     }
 
     #[test]
     fn a_text_object_that_does_not_match_its_run_is_refused() {
         let mut content = text_objects(&[run("甲乙", 0.0)]);
-        assert!(set_character_spacing(&mut content, [run("甲", 0.0)].iter()).is_err());
+        assert!(set_positions(&mut content, [run("甲", 0.0)].iter()).is_err());
         let mut content = text_objects(&[run("甲", 0.0)]);
         let two = [run("甲", 0.0), run("乙", 0.0)];
-        assert!(set_character_spacing(&mut content, two.iter()).is_err());
+        assert!(set_positions(&mut content, two.iter()).is_err());
     }
 
     #[test]

@@ -7,8 +7,11 @@
 //! Rules (W3C clreq, GB/T 15834): a line may break between any two CJK characters, except before a
 //! mark that may not start a line (。，、；：？！”’）》 …) or after one that may not end a line
 //! (“‘（《 …); a run of Latin letters or digits (1380, 96.6%) and the doubled marks —— and …… are
-//! never split. A violation is fixed by squeezing punctuation to pull the next segment in, or else
-//! by pushing a segment down and spreading the line; a line never overflows the text block.
+//! never split, nor a piece the caller joins to the one before (a figure and its unit: 42个).
+//! Adjacent marks share one blank half. A segment that does not fit is pulled in by compressing
+//! the line's marks evenly (edges first, then a quarter cell at most each) before it is pushed
+//! down and the line spread; a line never overflows the text block, and a block never ends with
+//! one character alone on its last line.
 //!
 //! A space (U+0020) is a break opportunity and takes its advance inside a line, none at a line's
 //! start or end. Which spaces are printed at all is the caller's choice (`is_word_space`): one
@@ -25,6 +28,9 @@ pub struct Piece {
     pub squeeze_left: f64,
     /// Blank space on the glyph's right that may be removed (a closing mark whose ink sits left).
     pub squeeze_right: f64,
+    /// No line break between this piece and the one before: a figure's number and its unit
+    /// (1200多人, 96.7%) stay on one line.
+    pub joined: bool,
 }
 
 impl Piece {
@@ -34,6 +40,7 @@ impl Piece {
             advance,
             squeeze_left: 0.0,
             squeeze_right: 0.0,
+            joined: false,
         }
     }
 }
@@ -64,6 +71,13 @@ pub struct Overlong {
     pub width: f64,
     pub available: f64,
 }
+
+/// How much of its cell a mark inside a line gives at most: a quarter. Marks squeezed to half
+/// width all along one line while the next sets them full reads as crowding, and a mark whose
+/// ink reaches the middle of its cell (SungtiL's 、 and 。) would touch the next character; a
+/// quarter keeps the lines alike. A mark at a line's edge gives its whole blank half (it faces
+/// the margin), and two adjacent marks always share one (the second's blank stands between).
+const INNER_SQUEEZE: f64 = 0.25;
 
 /// Below this, a gap is not worth a separate text run in the PDF (a fifth of a point is invisible).
 const TOLERANCE: f64 = 0.25;
@@ -191,64 +205,206 @@ pub fn tokens(chars: &[char]) -> Vec<Range<usize>> {
 
 /// Groups tokens into clusters: maximal runs with no allowed break inside.
 pub fn clusters(chars: &[char]) -> Vec<Range<usize>> {
-    glued_clusters(chars).into_iter().map(|(r, _)| r).collect()
+    joined_clusters(chars, &vec![false; chars.len()])
 }
 
-/// Clusters, each with whether a 禁则 rule glued several segments together (务。 “两). Spaces
-/// are break opportunities, but never between a mark and the character it must stay with.
-fn glued_clusters(chars: &[char]) -> Vec<(Range<usize>, bool)> {
-    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
+/// Clusters, where `joined[i]` also forbids a break before character `i` (a figure and its
+/// unit: 42个). Spaces are break opportunities, but never between a mark and the character it
+/// must stay with, nor inside a joined run.
+fn joined_clusters(chars: &[char], joined: &[bool]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
     let is_space = |r: &Range<usize>| chars[r.clone()].iter().all(|c| *c == ' ');
-    let last_visible = |out: &[(Range<usize>, bool)]| {
+    let last_visible = |out: &[Range<usize>]| {
         out.iter()
             .rev()
-            .flat_map(|(r, _)| chars[r.clone()].iter().rev())
+            .flat_map(|r| chars[r.clone()].iter().rev())
             .find(|c| **c != ' ')
             .copied()
     };
     for t in tokens(chars) {
         let prev = last_visible(&out);
+        let join = joined[t.start] && !out.is_empty();
         if is_space(&t) {
-            if prev.is_some_and(forbidden_end)
+            if (prev.is_some_and(forbidden_end) || join)
                 && let Some(last) = out.last_mut()
             {
-                last.0.end = t.end;
+                last.end = t.end;
             } else {
-                out.push((t, false));
+                out.push(t);
             }
             continue;
         }
-        let glue =
-            prev.is_some_and(forbidden_end) || (prev.is_some() && forbidden_start(chars[t.start]));
+        let glue = join
+            || prev.is_some_and(forbidden_end)
+            || (prev.is_some() && forbidden_start(chars[t.start]));
         if glue {
             // Fold trailing spaces into the cluster that holds the previous visible character.
-            while out.len() > 1 && is_space(&out[out.len() - 1].0) {
-                let sp = out.pop().expect("checked").0;
-                out.last_mut().expect("checked").0.end = sp.end;
+            while out.len() > 1 && is_space(&out[out.len() - 1]) {
+                let sp = out.pop().expect("checked");
+                out.last_mut().expect("checked").end = sp.end;
             }
-            let last = out.last_mut().expect("a previous visible character");
-            last.0.end = t.end;
-            last.1 = true;
+            out.last_mut().expect("a previous character").end = t.end;
         } else {
-            out.push((t, false));
+            out.push(t);
         }
     }
     out
 }
 
+/// Which side of a glyph a cut takes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// Blank that a line may still take out of one mark.
+#[derive(Debug, Clone, Copy)]
+struct Give {
+    at: usize,
+    side: Side,
+    room: f64,
+}
+
+/// A candidate line measured: its width at natural spacing (adjacent marks already sharing a
+/// blank half) and the blank its marks may still give, at its edges and inside.
+struct Measure {
+    natural: f64,
+    /// A closing mark ending the line, an opening mark starting one (not the block's first):
+    /// their blank half faces the margin, so giving it up is not seen beside a neighbour.
+    edge: Vec<Give>,
+    /// Marks inside the line: compressed evenly when the line must hold more.
+    inner: Vec<Give>,
+}
+
+impl Measure {
+    fn room(&self) -> f64 {
+        self.edge.iter().chain(&self.inner).map(|g| g.room).sum()
+    }
+
+    /// The cuts that take `over` out of the line: the edges first, then the marks inside all by
+    /// the same amount (each up to its room), so that no single mark is squeezed tight while its
+    /// neighbours keep their blank.
+    fn cuts(&self, over: f64) -> Vec<(usize, Side, f64)> {
+        let mut left = over.max(0.0);
+        let mut out = Vec::new();
+        for g in &self.edge {
+            let take = g.room.min(left);
+            if take > 0.0 {
+                out.push((g.at, g.side, take));
+                left -= take;
+            }
+        }
+        let mut inner = self.inner.clone();
+        inner.sort_by(|a, b| a.room.total_cmp(&b.room));
+        let count = inner.len();
+        for (k, g) in inner.iter().enumerate() {
+            if left <= 1e-9 {
+                break;
+            }
+            let take = g.room.min(left / (count - k) as f64);
+            out.push((g.at, g.side, take));
+            left -= take;
+        }
+        out
+    }
+}
+
+/// Measures `range` as one line. `cut_l`/`cut_r` hold the cuts every line keeps (adjacent marks);
+/// `first` is the block's first line, whose opening mark keeps its full width after the indent.
+fn measure(
+    pieces: &[Piece],
+    range: &Range<usize>,
+    first: bool,
+    cut_l: &[f64],
+    cut_r: &[f64],
+) -> Measure {
+    let visible: Vec<usize> = range.clone().filter(|&i| pieces[i].ch != ' ').collect();
+    let (Some(&lo), Some(&hi)) = (visible.first(), visible.last()) else {
+        return Measure {
+            natural: 0.0,
+            edge: Vec::new(),
+            inner: Vec::new(),
+        };
+    };
+    // Spaces at a line's ends take no room.
+    let natural = (lo..=hi)
+        .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
+        .sum();
+    let (mut edge, mut inner) = (Vec::new(), Vec::new());
+    for i in lo..=hi {
+        let p = &pieces[i];
+        if p.squeeze_right > 0.0 && cut_r[i] == 0.0 {
+            let give = Give {
+                at: i,
+                side: Side::Right,
+                room: p.squeeze_right,
+            };
+            if i == hi {
+                edge.insert(0, give);
+            } else if cut_l[i + 1] == 0.0 {
+                // Never both sides of one gap: glyph boxes overlapping by a whole half em read
+                // as a new line to text extraction (pdftotext).
+                inner.push(Give {
+                    room: give.room.min(p.advance * INNER_SQUEEZE),
+                    ..give
+                });
+            }
+        }
+        if p.squeeze_left > 0.0 && cut_l[i] == 0.0 {
+            let give = Give {
+                at: i,
+                side: Side::Left,
+                room: p.squeeze_left,
+            };
+            if i == lo {
+                if !first {
+                    edge.push(give);
+                }
+            } else if cut_r[i - 1] == 0.0 {
+                inner.push(Give {
+                    room: give.room.min(p.advance * INNER_SQUEEZE),
+                    ..give
+                });
+            }
+        }
+    }
+    Measure {
+        natural,
+        edge,
+        inner,
+    }
+}
+
+/// Whether the line's text is one character and its punctuation (作。): a paragraph ending so
+/// leaves a lone character on the last line (孤字).
+fn is_lone_character(chars: &[char]) -> bool {
+    let letters = chars
+        .iter()
+        .filter(|c| **c != ' ' && !forbidden_start(**c) && !forbidden_end(**c))
+        .count();
+    letters <= 1
+}
+
 /// Breaks one block (paragraph, heading or title) into lines `width` wide, the first indented by
-/// `first_indent`. `em` is the body size, used to cap how much punctuation a line may squeeze.
+/// `first_indent`.
+///
+/// Adjacent marks (”。 ）， 》、 “《) always share one blank half. A line takes each segment that
+/// fits; one that does not fit is pulled in by compressing the line's marks (the blank half of a
+/// mark at either end first, then every mark inside by the same amount, none below its ink)
+/// before the segment is pushed down and the line spread: compressing first keeps the grid of
+/// characters regular. A last line holding one character and its punctuation is avoided by
+/// taking it into the line before or giving it one more segment.
 pub fn break_lines(
     pieces: &[Piece],
     width: f64,
     first_indent: f64,
-    em: f64,
     align: Align,
 ) -> Result<Vec<Line>, Overlong> {
     let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
+    let joined: Vec<bool> = pieces.iter().map(|p| p.joined).collect();
     let n = pieces.len();
-    // Space removed on each side of each glyph; adjacent marks (”“ 。” ”，) are always set tight,
-    // else two half-blank cells make a visible hole.
+    // Adjacent marks (”“ 。” ”，) share one blank half, else two half-blank cells make a hole.
     let mut cut_l = vec![0.0; n];
     let mut cut_r = vec![0.0; n];
     for i in 1..n {
@@ -263,16 +419,6 @@ pub fn break_lines(
             }
         }
     }
-    // Spaces count: one that ends up at a line's end is dropped from it when the line is set.
-    let width_of = |r: &Range<usize>, cut_l: &[f64], cut_r: &[f64]| -> f64 {
-        r.clone()
-            .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
-            .sum()
-    };
-
-    let mut lines: Vec<Range<usize>> = Vec::new();
-    let mut start = 0usize;
-    let mut used = 0.0;
     let avail_for = |line_no: usize| {
         if line_no == 0 {
             width - first_indent
@@ -280,46 +426,23 @@ pub fn break_lines(
             width
         }
     };
-    for (cl, glued) in glued_clusters(&chars) {
+    // Whether `range` can be set as line `line_no`, compressing its marks if need be.
+    let fits = |range: &Range<usize>, line_no: usize| {
+        let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r);
+        m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
+    };
+
+    let all = joined_clusters(&chars, &joined);
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    let mut start = 0usize;
+    for cl in &all {
         let is_space = chars[cl.clone()].iter().all(|c| *c == ' ');
-        let avail = avail_for(lines.len());
-        let w = width_of(&cl, &cut_l, &cut_r);
-        if is_space || used + w <= avail + 1e-6 {
-            used += w;
-            continue;
-        }
-        // A segment glued by a 禁则 rule (务。) is pulled in by squeezing marks, from the end of
-        // the line backwards. Any other segment simply starts the next line: squeezing then
-        // would only crowd a line that can end well without it.
-        let over = used + w - avail;
-        let candidates: Vec<usize> = (start..cl.end).rev().collect();
-        let room = squeeze_room(pieces, &candidates, &cut_l, &cut_r);
-        // At most one em is squeezed out of a line (two half-blank marks): more makes the
-        // line visibly denser than its neighbours, and pushing down reads better.
-        if glued && over <= room.min(em) + 1e-6 {
-            let mut left = over;
-            for &i in &candidates {
-                if left <= 1e-9 {
-                    break;
-                }
-                // Never cut both sides of one gap: glyph boxes overlapping by a whole half
-                // em read as a new line to text extraction (pdftotext).
-                if i + 1 >= n || cut_l[i + 1] == 0.0 {
-                    let r = (pieces[i].squeeze_right - cut_r[i]).min(left);
-                    cut_r[i] += r;
-                    left -= r;
-                }
-                if i == 0 || cut_r[i - 1] == 0.0 {
-                    let l = (pieces[i].squeeze_left - cut_l[i]).min(left);
-                    cut_l[i] += l;
-                    left -= l;
-                }
-            }
-            used = width_of(&(start..cl.end), &cut_l, &cut_r);
+        if is_space || fits(&(start..cl.end), lines.len()) {
             continue;
         }
         if start == cl.start {
             // Nothing set yet on this line: the segment alone is too wide for any line.
+            let w = measure(pieces, cl, false, &cut_l, &cut_r).natural;
             if w > width + 1e-6 || lines.is_empty() && first_indent == 0.0 {
                 return Err(Overlong {
                     range: cl.clone(),
@@ -329,13 +452,12 @@ pub fn break_lines(
             }
             // Only the indented first line is too short: leave it empty rather than lose text.
             lines.push(start..start);
-            used = w;
             continue;
         }
         lines.push(start..cl.start);
         start = cl.start;
-        used = w;
-        if used > avail_for(lines.len()) + 1e-6 {
+        if !fits(&(start..cl.end), lines.len()) {
+            let w = measure(pieces, cl, false, &cut_l, &cut_r).natural;
             return Err(Overlong {
                 range: cl.clone(),
                 width: w,
@@ -344,6 +466,7 @@ pub fn break_lines(
         }
     }
     lines.push(start..n);
+    avoid_lone_last_character(&mut lines, &all, &chars, |r, no| fits(r, no));
 
     let count = lines.len();
     let mut out = Vec::with_capacity(count);
@@ -351,10 +474,18 @@ pub fn break_lines(
         let last = no + 1 == count;
         let avail = avail_for(no);
         let indent = width - avail;
+        let m = measure(pieces, &range, no == 0, &cut_l, &cut_r);
+        let (mut left, mut right) = (cut_l.clone(), cut_r.clone());
+        for (at, side, take) in m.cuts(m.natural - avail) {
+            match side {
+                Side::Left => left[at] += take,
+                Side::Right => right[at] += take,
+            }
+        }
         // Glyph widths as set; spaces at a line's ends take no room.
         let mut adv: Vec<f64> = range
             .clone()
-            .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
+            .map(|i| pieces[i].advance - left[i] - right[i])
             .collect();
         let line = &chars[range.clone()];
         let leading = line.iter().take_while(|c| **c == ' ').count();
@@ -378,7 +509,7 @@ pub fn break_lines(
         let mut x = Vec::with_capacity(adv.len());
         let mut pen = indent + offset;
         for (k, i) in range.clone().enumerate() {
-            x.push(pen - cut_l[i]);
+            x.push(pen - left[i]);
             pen += adv[k] + extra[k];
         }
         out.push(Line { range, x, last });
@@ -386,23 +517,38 @@ pub fn break_lines(
     Ok(out)
 }
 
-/// How much the marks among `candidates` (from the line's end backwards) can still give, never
-/// cutting both sides of one gap.
-fn squeeze_room(pieces: &[Piece], candidates: &[usize], cut_l: &[f64], cut_r: &[f64]) -> f64 {
-    let n = pieces.len();
-    let (mut cut_l, mut cut_r) = (cut_l.to_vec(), cut_r.to_vec());
-    let mut room = 0.0;
-    for &i in candidates {
-        if i + 1 >= n || cut_l[i + 1] == 0.0 {
-            room += pieces[i].squeeze_right - cut_r[i];
-            cut_r[i] = pieces[i].squeeze_right;
-        }
-        if i == 0 || cut_r[i - 1] == 0.0 {
-            room += pieces[i].squeeze_left - cut_l[i];
-            cut_l[i] = pieces[i].squeeze_left;
-        }
+/// A block must not end with one character and its punctuation alone on a line (孤字): the line
+/// before gives its last segment to it (and is spread), as long as the new last line fits. (The
+/// line before could not take the lone character in: it would have, compressing its marks.)
+fn avoid_lone_last_character(
+    lines: &mut [Range<usize>],
+    clusters: &[Range<usize>],
+    chars: &[char],
+    fits: impl Fn(&Range<usize>, usize) -> bool,
+) {
+    let count = lines.len();
+    if count < 2 {
+        return;
     }
-    room
+    let (prev, last) = (lines[count - 2].clone(), lines[count - 1].clone());
+    if !is_lone_character(&chars[last.clone()]) || prev.is_empty() {
+        return;
+    }
+    // The start of the previous line's last visible segment.
+    let Some(cut) = clusters
+        .iter()
+        .filter(|c| c.start > prev.start && c.start < prev.end)
+        .filter(|c| chars[(*c).clone()].iter().any(|ch| *ch != ' '))
+        .map(|c| c.start)
+        .next_back()
+    else {
+        return;
+    };
+    let new_last = cut..last.end;
+    if fits(&new_last, count - 1) {
+        lines[count - 2] = prev.start..cut;
+        lines[count - 1] = new_last;
+    }
 }
 
 /// Spreads `slack` evenly over every gap between the line's segments (each CJK character, mark,
@@ -457,7 +603,7 @@ mod tests {
 
     fn set(s: &str, cells: usize) -> Vec<String> {
         let p = pieces(s);
-        let lines = break_lines(&p, cells as f64 * EM, 0.0, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, cells as f64 * EM, 0.0, Align::Justify).unwrap();
         texts(s, &lines)
     }
 
@@ -480,9 +626,13 @@ mod tests {
 
     #[test]
     fn no_line_starts_with_a_closing_mark() {
-        // 。 falls at the start of the second line: squeezed back into the first.
-        let lines = set("一，三四。五六", 4);
-        assert_eq!(lines, ["一，三四。", "五六"]);
+        // 。 falls at the start of the second line: squeezed back into the first (half an em
+        // short: the 。 at the line's end gives its blank half).
+        let s = "一二三四。五六";
+        let lines = break_lines(&pieces(s), 4.5 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["一二三四。", "五六"]);
+        // A whole em short: the 。 and a quarter of the ， inside are not enough; 四 goes down.
+        assert_eq!(set("一，三四。五六", 4), ["一，三", "四。五六"]);
         for cells in 3..12 {
             for l in set(
                 "甲乙，丙丁。戊己、庚辛；壬癸：子丑！寅卯）辰巳》午未”申酉",
@@ -509,7 +659,7 @@ mod tests {
     fn a_mark_without_room_pushes_the_previous_character_down() {
         // No squeezable mark in the line: 四 goes down with 。
         let p: Vec<Piece> = "一二三四。五".chars().map(|c| Piece::new(c, EM)).collect();
-        let lines = break_lines(&p, 4.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, 4.0 * EM, 0.0, Align::Justify).unwrap();
         assert_eq!(texts("一二三四。五", &lines), ["一二三", "四。五"]);
         // The short line is spread to the full width.
         let l = &lines[0];
@@ -521,13 +671,13 @@ mod tests {
     fn a_spread_line_has_even_gaps() {
         // 己。 goes down; the seven segments left share the em of slack in six equal gaps:
         // none larger after the comma or around the number, and none inside it.
-        let s = "甲乙，丙12丁戊己。";
+        let s = "甲乙，丙12丁戊己。庚辛";
         let p: Vec<Piece> = s
             .chars()
             .map(|c| Piece::new(c, if c.is_ascii() { EM / 2.0 } else { EM }))
             .collect();
-        let lines = break_lines(&p, 8.0 * EM, 0.0, EM, Align::Justify).unwrap();
-        assert_eq!(texts(s, &lines), ["甲乙，丙12丁戊", "己。"]);
+        let lines = break_lines(&p, 8.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙，丙12丁戊", "己。庚辛"]);
         let x = &lines[0].x;
         let gap = |k: usize| x[k + 1] - x[k] - p[k].advance;
         assert!(gap(4).abs() < 1e-9, "inside 12: {x:?}");
@@ -541,14 +691,14 @@ mod tests {
         let s = "甲乙Party Building丙";
         let p = pieces(s);
         // Room for 甲乙Party and its space, not for Building: the line breaks at the space.
-        let lines = break_lines(&p, 6.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, 6.0 * EM, 0.0, Align::Justify).unwrap();
         assert_eq!(texts(s, &lines), ["甲乙Party ", "Building丙"]);
         // The first line is spread to the full width over its glyphs: the space at its end takes
         // no room, so y ends at the right edge.
         let y = lines[0].x[6];
         assert!((y + EM / 2.0 - 6.0 * EM).abs() < 1e-9, "{:?}", lines[0].x);
         // On one line the space holds its width.
-        let lines = break_lines(&p, 20.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, 20.0 * EM, 0.0, Align::Justify).unwrap();
         let x = &lines[0].x;
         assert!((x[8] - x[6] - EM).abs() < 1e-9, "y, space, B: {x:?}");
     }
@@ -566,13 +716,13 @@ mod tests {
     #[test]
     fn a_soft_break_counts_as_one_gap() {
         // A space the caller gives no width (a Markdown soft line break) gets no double share.
-        let s = "甲乙 丙丁戊。";
+        let s = "甲乙 丙丁戊。己";
         let p: Vec<Piece> = s
             .chars()
             .map(|c| Piece::new(c, if c == ' ' { 0.0 } else { EM }))
             .collect();
-        let lines = break_lines(&p, 5.0 * EM, 0.0, EM, Align::Justify).unwrap();
-        assert_eq!(texts(s, &lines), ["甲乙 丙丁", "戊。"]);
+        let lines = break_lines(&p, 5.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙 丙丁", "戊。己"]);
         // Four segments, three gaps of a third of an em each.
         let x = &lines[0].x;
         for (a, b) in [(0, 1), (1, 3), (3, 4)] {
@@ -612,7 +762,7 @@ mod tests {
         let s = "甲乙丙丁戊己庚辛壬癸，子丑寅卯辰巳午未申酉戌亥。1380名党员中有96.6%参加了学习";
         let p = pieces(s);
         let w = 9.0 * EM;
-        let lines = break_lines(&p, w, 2.0 * EM, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, w, 2.0 * EM, Align::Justify).unwrap();
         assert!((lines[0].x[0] - 2.0 * EM).abs() < 1e-9, "indent");
         for l in &lines[..lines.len() - 1] {
             let i = l.range.end - 1;
@@ -634,7 +784,7 @@ mod tests {
     #[test]
     fn an_unbreakable_segment_wider_than_the_line_is_an_error() {
         let p = pieces("甲12345678901234567890乙");
-        let err = break_lines(&p, 6.0 * EM, 0.0, EM, Align::Justify).unwrap_err();
+        let err = break_lines(&p, 6.0 * EM, 0.0, Align::Justify).unwrap_err();
         assert_eq!(err.range, 1..21);
     }
 
@@ -642,7 +792,7 @@ mod tests {
     fn adjacent_marks_are_set_tight() {
         let s = "“小讲堂”“微课堂”";
         let p = pieces(s);
-        let lines = break_lines(&p, 20.0 * EM, 0.0, EM, Align::Justify).unwrap();
+        let lines = break_lines(&p, 20.0 * EM, 0.0, Align::Justify).unwrap();
         let x = &lines[0].x;
         // ” is cut to half: the next “ starts half an em after it.
         assert!((x[5] - x[4] - EM / 2.0).abs() < 1e-9, "{x:?}");
@@ -651,8 +801,107 @@ mod tests {
     #[test]
     fn centred_lines() {
         let p = pieces("标题");
-        let lines = break_lines(&p, 10.0 * EM, 0.0, EM, Align::Center).unwrap();
+        let lines = break_lines(&p, 10.0 * EM, 0.0, Align::Center).unwrap();
         assert_eq!(lines[0].x[0], 4.0 * EM);
+    }
+
+    #[test]
+    fn a_figure_and_its_unit_stay_on_one_line() {
+        // 42个 is joined: the line that would end in 42 gives it to the next one whole.
+        let s = "党组织42个、占比10.9%。";
+        let mut p = pieces(s);
+        p[5].joined = true; // 个 after 42
+        for cells in 4..12 {
+            let lines = break_lines(&p, cells as f64 * EM, 0.0, Align::Justify).unwrap();
+            for l in &lines[1..] {
+                assert!(!p[l.range.start].joined, "{:?}", texts(s, &lines));
+            }
+        }
+        // Without the join, 42 and 个 part at width 5: the test above is not empty.
+        let free = pieces(s);
+        let lines = break_lines(&free, 5.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines)[0], "党组织42");
+    }
+
+    #[test]
+    fn no_last_line_of_one_character() {
+        // Greedily: 甲乙丙丁 / 戊。 leaves 戊 alone; the line before gives it 丁.
+        assert_eq!(set("甲乙丙丁戊。", 4), ["甲乙丙", "丁戊。"]);
+        assert!(is_lone_character(&['戊', '。', '”']));
+        assert!(!is_lone_character(&['丁', '戊', '。']));
+    }
+
+    #[test]
+    fn compression_is_shared_evenly_by_the_marks_inside() {
+        // 甲，乙、丙，丁戊: 8 cells at natural width in 7.4: the 0.6 em is taken from the three
+        // marks by 0.2 each, not all from the last one.
+        let s = "甲，乙、丙，丁戊";
+        let p = pieces(s);
+        let lines = break_lines(&p, 7.4 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(lines.len(), 1, "{:?}", texts(s, &lines));
+        let x = &lines[0].x;
+        for k in [1, 3, 5] {
+            assert!((x[k + 1] - x[k] - 0.8 * EM).abs() < 1e-9, "{k}: {x:?}");
+        }
+        for k in [0, 2, 4, 6] {
+            assert!((x[k + 1] - x[k] - EM).abs() < 1e-9, "{k}: {x:?}");
+        }
+    }
+
+    #[test]
+    fn a_mark_at_the_line_end_gives_its_blank_first() {
+        // 甲，乙丙丁。 in 5.5 cells: the final 。 gives its half; the ， keeps its full cell.
+        let s = "甲，乙丙丁。";
+        let p = pieces(s);
+        let lines = break_lines(&p, 5.5 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(lines.len(), 1);
+        let x = &lines[0].x;
+        assert!((x[2] - x[1] - EM).abs() < 1e-9, "{x:?}");
+    }
+
+    #[test]
+    fn an_opening_mark_starting_a_line_may_be_set_half_width() {
+        // Line 2 “乙丙”丁 needs half an em: the “ at its start gives it before the ” inside.
+        let s = "甲乙丙丁“乙丙”丁";
+        let p = pieces(s);
+        let lines = break_lines(&p, 4.5 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙丙丁", "“乙丙”丁"]);
+        assert!((lines[1].x[0] + EM / 2.0).abs() < 1e-9, "{:?}", lines[1].x);
+    }
+
+    proptest::proptest! {
+        /// Sentences of words, pauses, quotations and titles, at any width of eight cells or
+        /// more: no block ends with one character and its punctuation on a line of its own.
+        #[test]
+        fn no_text_ends_with_a_lone_character(
+            words in proptest::collection::vec((1usize..5, 0usize..7), 1..40),
+            cells in 8usize..30,
+            indent in 0usize..3,
+        ) {
+            let mut s = String::new();
+            for (len, mark) in words {
+                let word: String = "党建工作品牌".chars().cycle().take(len).collect();
+                match mark {
+                    0 => s += &format!("“{word}”"),
+                    1 => s += &format!("《{word}》"),
+                    2 => s += &format!("（{word}）"),
+                    3 => s += &format!("{word}，"),
+                    4 => s += &format!("{word}、"),
+                    _ => s += &word,
+                }
+            }
+            s.push('。');
+            let text: Vec<char> = s.chars().collect();
+            let p = pieces(&s);
+            let lines = break_lines(&p, cells as f64 * EM, indent as f64 * EM, Align::Justify)
+                .unwrap();
+            let got = texts(&s, &lines);
+            let last: Vec<char> = got.last().unwrap().chars().collect();
+            proptest::prop_assert!(
+                lines.len() < 2 || !is_lone_character(&last) || is_lone_character(&text),
+                "{:?}", got
+            );
+        }
     }
 
     proptest::proptest! {
@@ -668,18 +917,35 @@ mod tests {
                 ]),
                 0..120,
             ),
+            joins in proptest::collection::vec(proptest::bool::weighted(0.15), 120),
             cells in 4usize..30,
             indent in 0usize..3,
         ) {
             let s: String = text.iter().collect();
-            let p = pieces(&s);
+            let mut p = pieces(&s);
+            for (piece, j) in p.iter_mut().zip(&joins) {
+                piece.joined = *j;
+            }
             let width = cells as f64 * EM;
-            match break_lines(&p, width, indent as f64 * EM, EM, Align::Justify) {
+            match break_lines(&p, width, indent as f64 * EM, Align::Justify) {
                 Err(e) => proptest::prop_assert!(e.width > width - indent as f64 * EM - 1e-6),
                 Ok(lines) => {
                     let got: Vec<String> = texts(&s, &lines);
                     proptest::prop_assert_eq!(got.concat(), s.clone());
                     for (i, l) in lines.iter().enumerate() {
+                        // A joined piece (a figure's unit) never starts a line.
+                        if i > 0 && l.range.start < p.len() {
+                            proptest::prop_assert!(!p[l.range.start].joined, "{:?}", got);
+                        }
+                        // No mark set narrower than half an em, no gap cut from both sides.
+                        for k in 1..l.range.len() {
+                            let (a, b) = (l.range.start + k - 1, l.range.start + k);
+                            let most = p[a].squeeze_right.max(p[b].squeeze_left);
+                            proptest::prop_assert!(
+                                p[a].ch == ' ' || l.x[k] - l.x[k - 1] >= p[a].advance - most - 1e-9,
+                                "over-squeezed {:?} in {:?}", (p[a].ch, p[b].ch), got
+                            );
+                        }
                         for (k, idx) in l.range.clone().enumerate() {
                             let cut = p[idx].squeeze_right;
                             proptest::prop_assert!(

@@ -18,6 +18,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::document::Document;
+pub use crate::settings::PageNumbers;
 
 /// How the faces are chosen.
 #[derive(Debug, Clone, Default)]
@@ -173,8 +174,8 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
-/// What the file says about itself beside its pages (its Info dictionary), from the speech's
-/// settings (`templates/speech.yaml`).
+/// What the speech's settings (`templates/speech.yaml`) say about the file: what it says about
+/// itself beside its pages (its Info dictionary), and where its page numbers stand.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
     /// The speech's name; None: the document's title.
@@ -184,6 +185,8 @@ pub struct Metadata {
     /// The digest of the inputs the speech was rendered from: its manifest in the Info
     /// dictionary (`speechgen verify` reads it back) and its short form on the last page.
     pub digest: Option<crate::digest::Digest>,
+    /// GB/T 9704 (odd pages right, even pages left) or centred.
+    pub page_numbers: PageNumbers,
 }
 
 /// Lays out the document on the GB/T 9704 page and returns the finished PDF, its metadata
@@ -223,14 +226,15 @@ impl Typesetter {
     /// find every character no face has and every segment wider than a line, as `typeset`
     /// would.
     pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
-        layout::plan(doc, &self.faces).map(|_| ())
+        // Where the page numbers stand changes no line of the speech.
+        layout::plan(doc, &self.faces, PageNumbers::default()).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
     /// digits in small type at the foot of the last page (`textset::stamp`).
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let mut plan = layout::plan(doc, &self.faces)?;
+        let mut plan = layout::plan(doc, &self.faces, meta.page_numbers)?;
         let speech_faces = plan.faces.len();
         let mut info = Vec::new();
         if let Some(d) = &meta.digest {

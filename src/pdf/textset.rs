@@ -110,6 +110,7 @@ impl TextFaces {
                     baseline,
                     text: c.to_string(),
                     spacing: 0.0,
+                    kerns: Vec::new(),
                 }),
             }
             joined = true;

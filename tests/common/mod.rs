@@ -22,6 +22,7 @@ mod documents;
 mod http;
 pub mod mutate;
 pub mod office;
+pub mod pdf_glyphs;
 pub mod pdf_tools;
 pub mod preview;
 pub mod programs;

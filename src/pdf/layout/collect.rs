@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, TITLE_PT};
-use crate::document::{Block, CIRCULATION_LINE, Document, InlineStyle};
+use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle};
 use crate::pdf::fonts::{FaceSet, Role};
 use crate::pdf::linebreak::{self, Align};
 use crate::pdf::{PdfError, Place};
@@ -28,6 +28,9 @@ pub(super) struct Char {
     /// A lead sentence or （一） heading (Kai): may be set larger than its cell, see
     /// `embed::lead_size`.
     pub lead: bool,
+    /// No line break before this character: it continues a figure's number or is the unit
+    /// right after it (1200多|人, 42|个).
+    pub joined: bool,
 }
 
 /// A title, heading or paragraph as characters, and how it is set.
@@ -104,7 +107,7 @@ pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfE
             Block::Paragraph { .. } => &mut n_para,
         };
         *number += 1;
-        blocks.extend(body_block(block, *number, &mut resolver)?);
+        blocks.extend(body_block(doc, block, *number, &mut resolver)?);
     }
     let marks = mark_faces(doc, &mut resolver)?;
     Ok(Collected { blocks, marks })
@@ -156,6 +159,7 @@ fn title_block(title: &str, resolver: &mut Resolver<'_>) -> Result<Option<BlockC
                 face: resolver.resolve(Role::Title, ch, &place)?,
                 size: TITLE_PT,
                 lead: false,
+                joined: false,
             })
         })
         .collect::<Result<Vec<_>, PdfError>>()?;
@@ -186,6 +190,7 @@ fn circulation_block(resolver: &mut Resolver<'_>) -> Result<BlockChars, PdfError
                 face: resolver.resolve(Role::Heading, ch, &place)?,
                 size: BODY_PT,
                 lead: false,
+                joined: false,
             })
         })
         .collect::<Result<Vec<_>, PdfError>>()?;
@@ -202,6 +207,7 @@ fn circulation_block(resolver: &mut Resolver<'_>) -> Result<BlockChars, PdfError
 /// A heading or paragraph (the `number`-th of its kind), indented and justified; None when it
 /// holds nothing to print.
 fn body_block(
+    doc: &Document,
     block: &Block,
     number: usize,
     resolver: &mut Resolver<'_>,
@@ -243,15 +249,18 @@ fn body_block(
     let text = inlines
         .iter()
         .enumerate()
-        .flat_map(|(n, i)| i.text.chars().map(move |c| (c, n)));
+        .flat_map(|(n, i)| i.text.chars().enumerate().map(move |(k, c)| (c, (n, k))));
+    let unbroken = unbroken_lengths(doc, inlines);
     let mut chars = Vec::new();
-    for (ch, n) in printed(text) {
+    for (ch, (n, k)) in printed(text) {
         let role = role_of(inlines[n].style);
         chars.push(Char {
             ch,
             face: resolver.resolve(role, ch, &places[n])?,
             size: BODY_PT,
             lead: role == Role::Lead,
+            // Inside a figure's number, or a unit's first character after its number.
+            joined: k < unbroken[n] && (k > 0 || inlines[n].figure.is_none()),
         });
     }
     // An empty block would print as a blank line: the document has nothing there.
@@ -266,6 +275,35 @@ fn body_block(
         blank_after: false,
         place,
     }))
+}
+
+/// Per inline, how many of its first characters are held together with what comes before
+/// them: all of a figure that prints a number (1200多, 96.7), and of the text right after such a
+/// figure the declared unit it starts with (个, %). Zero for names, draft markers and other text.
+/// Nothing else is glued: 占比|96.7% may still break before the number.
+fn unbroken_lengths(doc: &Document, inlines: &[Inline]) -> Vec<usize> {
+    let number = |i: &Inline| {
+        let note = i.figure.as_deref().and_then(|id| doc.figure(id));
+        note.filter(|n| n.number && !i.unfilled)
+    };
+    inlines
+        .iter()
+        .enumerate()
+        .map(|(n, inline)| {
+            if number(inline).is_some() {
+                return inline.text.chars().count();
+            }
+            let unit = n
+                .checked_sub(1)
+                .and_then(|p| number(&inlines[p]))
+                .map(|note| note.unit.as_str())
+                .filter(|u| !u.is_empty() && inline.figure.is_none());
+            match unit {
+                Some(u) if inline.text.starts_with(u) => u.chars().count(),
+                _ => 0,
+            }
+        })
+        .collect()
 }
 
 /// Page numbers are digits and dashes in the body face; the draft and sample marks are in the

@@ -190,7 +190,9 @@ impl Metrics {
             .unwrap_or(if is_blank(c) { 0.0 } else { f64::from(size) })
     }
 
-    /// A full-width mark's blank half may be squeezed: the side away from its ink.
+    /// A full-width mark's blank half may be squeezed: the side away from its ink, by half the
+    /// cell at most (GB/T 15834: never below half an em). A mark whose ink sits in the middle
+    /// of its cell has no blank half.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
         let punct = !c.is_ascii()

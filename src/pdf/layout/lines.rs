@@ -16,7 +16,8 @@ use crate::pdf::linebreak::{self, Line, Piece};
 /// One line of the text block.
 pub(super) struct SetLine {
     pub runs: Vec<Run>,
-    /// A heading line (or the blank line after the title): never left alone at a page's foot.
+    /// Set on the same page as the line after it: a heading line (or the blank line after the
+    /// title), a paragraph's first line and its last but one.
     pub keep_with_next: bool,
 }
 
@@ -26,10 +27,15 @@ pub(super) fn set_lines(
 ) -> Result<Vec<SetLine>, PdfError> {
     let mut lines: Vec<SetLine> = Vec::new();
     for b in blocks {
-        for line in break_block(b, embedded)? {
+        let set = break_block(b, embedded)?;
+        let count = set.len();
+        for (no, line) in set.iter().enumerate() {
+            // A heading stays with what follows; a paragraph's first line is not left alone at
+            // a page's foot, nor its last line alone at the next page's head.
+            let keep = b.heading || (count >= 2 && (no == 0 || no + 2 == count));
             lines.push(SetLine {
-                runs: line_runs(b, &line, embedded),
-                keep_with_next: b.heading,
+                runs: line_runs(b, line, embedded),
+                keep_with_next: keep,
             });
         }
         if b.blank_after {
@@ -49,10 +55,13 @@ fn break_block(b: &BlockChars, embedded: &Embedded) -> Result<Vec<Line>, PdfErro
     let pieces: Vec<Piece> = b
         .chars
         .iter()
-        .map(|c| embedded.metrics[embedded.face(c.face)].piece(c.ch, c.size))
+        .map(|c| Piece {
+            joined: c.joined,
+            ..embedded.metrics[embedded.face(c.face)].piece(c.ch, c.size)
+        })
         .collect();
     let indent = if b.indent { 2.0 * em } else { 0.0 };
-    linebreak::break_lines(&pieces, block_width(), indent, em, b.align).map_err(|e| {
+    linebreak::break_lines(&pieces, block_width(), indent, b.align).map_err(|e| {
         PdfError::Overlong {
             place: b.place.clone(),
             segment: b.chars[e.range.clone()].iter().map(|c| c.ch).collect(),
@@ -60,12 +69,14 @@ fn break_block(b: &BlockChars, embedded: &Embedded) -> Result<Vec<Line>, PdfErro
     })
 }
 
-/// A set line as runs: consecutive glyphs of one face and size at even spacing share a run.
+/// A set line as runs: consecutive glyphs of one face and size share a run. Its character
+/// spacing (`Tc`) is the gap most of its glyphs keep (a spread line's share of slack); a glyph
+/// set off that (a mark sharing or giving its blank half, a number's tight digits) is moved by
+/// a kern in the run's TJ array, so a line costs one text object per face, not one per gap.
 fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
-    let em = pitch();
     let metrics = &embedded.metrics;
-    let mut runs: Vec<Run> = Vec::new();
-    let mut prev_end: Option<f64> = None;
+    // (face, size, x, char, advance) of each glyph printed.
+    let mut glyphs: Vec<(usize, u8, f64, char, f64)> = Vec::new();
     for (k, i) in line.range.clone().enumerate() {
         let c = b.chars[i];
         // A word space the line broke at ends it and is not printed; any other is a glyph.
@@ -79,29 +90,65 @@ fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
             c.size
         };
         // A glyph set larger than its cell is centred on it.
-        let wider = metrics[face].advance(c.ch, size) - metrics[face].advance(c.ch, c.size);
-        let x = line.x[k] - wider / 2.0;
-        let gap = prev_end.map(|e| x - e);
-        let same = runs
-            .last()
-            .is_some_and(|r| r.face == face && r.size == size);
-        match (runs.last_mut(), gap) {
-            (Some(r), Some(g)) if same && r.joins(g, em) => {
-                if r.text.chars().count() == 1 {
-                    r.spacing = g;
-                }
-                r.text.push(c.ch);
-            }
-            _ => runs.push(Run {
-                face,
-                size,
-                x,
-                baseline: 0.0,
-                text: c.ch.to_string(),
-                spacing: 0.0,
-            }),
-        }
-        prev_end = Some(x + metrics[face].advance(c.ch, size));
+        let adv = metrics[face].advance(c.ch, size);
+        let wider = adv - metrics[face].advance(c.ch, c.size);
+        glyphs.push((face, size, line.x[k] - wider / 2.0, c.ch, adv));
+    }
+    let mut runs = Vec::new();
+    let mut rest = glyphs.as_slice();
+    while let Some(&(face, size, ..)) = rest.first() {
+        let len = rest
+            .iter()
+            .take_while(|g| g.0 == face && g.1 == size)
+            .count();
+        let (group, next) = rest.split_at(len);
+        runs.push(run_of(face, size, group));
+        rest = next;
     }
     runs
+}
+
+/// Positions closer than this to where `Tc` puts a glyph are left to it (a twentieth of a point
+/// is invisible; a kern costs bytes).
+const KERN_TOLERANCE: f64 = 0.05;
+
+/// One run for glyphs of one face and size at the given positions.
+fn run_of(face: usize, size: u8, glyphs: &[(usize, u8, f64, char, f64)]) -> Run {
+    let gaps: Vec<f64> = glyphs
+        .windows(2)
+        .map(|w| w[1].2 - (w[0].2 + w[0].4))
+        .collect();
+    // The most common gap, in thousandths of a point (what `Tc` can say).
+    let mut counts: Vec<(i64, usize)> = Vec::new();
+    for g in &gaps {
+        let key = (g * 1000.0).round() as i64;
+        match counts.iter_mut().find(|(k, _)| (*k - key).abs() <= 10) {
+            Some(c) => c.1 += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    let spacing = counts
+        .iter()
+        .max_by_key(|(k, n)| (*n, -k.abs()))
+        .map_or(0.0, |(k, _)| *k as f64 / 1000.0);
+    let mut kerns = Vec::new();
+    let mut pen = glyphs[0].2;
+    for k in 1..glyphs.len() {
+        pen += glyphs[k - 1].4 + spacing;
+        let off = glyphs[k].2 - pen;
+        if off.abs() > KERN_TOLERANCE {
+            let units = (off * 1000.0 / f64::from(size)).round() as i32;
+            kerns.push((k, units));
+            pen += f64::from(units) * f64::from(size) / 1000.0;
+        }
+    }
+    Run {
+        face,
+        size,
+        x: glyphs[0].2,
+        baseline: 0.0,
+        text: glyphs.iter().map(|g| g.3).collect(),
+        spacing,
+        kerns,
+    }
 }

@@ -16,8 +16,8 @@ mod pages;
 
 pub use embed::Metrics;
 
-use super::PdfError;
 use super::fonts::{FaceSet, Role};
+use super::{PageNumbers, PdfError};
 use crate::document::Document;
 
 /// Points per millimetre.
@@ -67,22 +67,30 @@ pub struct Run {
     /// Baseline, in points from the top of the text block (or of the page).
     pub baseline: f64,
     pub text: String,
-    /// Space added after every glyph (PDF character spacing, `Tc`): a spread line is one run
-    /// with even gaps rather than a run per glyph, which would cost a text object each.
+    /// Space added after every glyph (PDF character spacing, `Tc`), in whole thousandths of a
+    /// point: the even share of a spread line's slack.
     pub spacing: f64,
+    /// Glyphs set off the even spacing: `(k, u)` moves glyph `k` and those after it `u`
+    /// thousandths of the run's size to the right (left when negative), as a number before it
+    /// in the TJ array: a mark that shares or gives up its blank half, digits kept tight.
+    pub kerns: Vec<(usize, i32)>,
 }
 
 impl Run {
-    /// Whether a glyph `gap` points after this run's last one may join it: the gap must be the
-    /// run's spacing, or set it when the run holds one glyph. Only spreading (a few points at
-    /// most) and glyphs set larger than their cell (a little below zero) make a spacing; a
-    /// squeezed mark (half a cell back) or a wider jump starts a new run.
-    fn joins(&self, gap: f64, em: f64) -> bool {
-        if self.text.chars().count() == 1 {
-            (-em / 4.0..em / 2.0).contains(&gap)
-        } else {
-            (gap - self.spacing).abs() < 0.01
+    /// Where each glyph's left edge lies, as a PDF viewer places it from the run's position,
+    /// spacing and kerns with the advances of `metrics`.
+    pub fn positions(&self, metrics: &Metrics) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.text.len());
+        let mut pen = self.x;
+        let mut kerns = self.kerns.iter().peekable();
+        for (k, c) in self.text.chars().enumerate() {
+            if let Some(&(_, u)) = kerns.next_if(|(at, _)| *at == k) {
+                pen += f64::from(u) * f64::from(self.size) / 1000.0;
+            }
+            out.push(pen);
+            pen += metrics.advance(c, self.size) + self.spacing;
         }
+        out
     }
 }
 
@@ -103,13 +111,14 @@ pub struct Plan {
     pub decorations: Vec<Vec<Run>>,
 }
 
-/// Lays the document out with the chosen faces: the faces to embed and every run on every page.
-pub fn plan(doc: &Document, faces: &FaceSet) -> Result<Plan, PdfError> {
+/// Lays the document out with the chosen faces: the faces to embed and every run on every page,
+/// its page numbers placed as `page_numbers` says.
+pub fn plan(doc: &Document, faces: &FaceSet, page_numbers: PageNumbers) -> Result<Plan, PdfError> {
     let text = collect::collect(doc, faces)?;
     let embedded = embed::embed(faces, &text)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
-    let decorations = pages::decorate(pages.len(), &text.marks, &embedded);
+    let decorations = pages::decorate(pages.len(), page_numbers, &text.marks, &embedded);
     Ok(Plan {
         faces: embedded.faces,
         pages,
@@ -145,7 +154,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        plan(&doc, &faces).unwrap()
+        plan(&doc, &faces, PageNumbers::default()).unwrap()
     }
 
     /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
@@ -166,11 +175,12 @@ mod tests {
 
     #[test]
     fn the_blank_line_counts_in_the_22_line_grid() {
-        // Title, blank, then 21 lines of body: the last one goes to page 2.
+        // Title, blank, then 21 lines of body: the last one goes to page 2, and the one before
+        // goes with it rather than leave it alone there (a row stays blank on page 1).
         let p = plan_of("标题", &"建".repeat(26 + 20 * 28));
         assert_eq!(p.pages.len(), 2);
-        assert!((row(p.pages[0].last().unwrap()) - 21.0).abs() < 1e-9);
-        assert_eq!(p.pages[1].len(), 1);
+        assert!((row(p.pages[0].last().unwrap()) - 20.0).abs() < 1e-9);
+        assert_eq!(p.pages[1].len(), 2);
     }
 
     #[test]
@@ -214,7 +224,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        let p = plan(&doc, &faces).unwrap();
+        let p = plan(&doc, &faces, PageNumbers::default()).unwrap();
         let runs = &p.pages[0];
         let lead = &runs[0];
         let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
@@ -260,7 +270,7 @@ mod tests {
     fn a_spread_line_is_one_run_with_even_spacing() {
         // 28 cells: the 。 glued to the last 建 pushes it down, leaving 27 characters spread
         // over the full width in one run.
-        let p = plan_of("", &format!("{}。", "建".repeat(26 + 28)));
+        let p = plan_of("", &format!("{}。{}", "建".repeat(26 + 28), "建".repeat(3)));
         let first_full = &p.pages[0][1];
         assert_eq!(first_full.text.chars().count(), 27);
         let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);

@@ -1,39 +1,57 @@
 //! Stage 4, pages: the lines on the 22-line grid, and what is printed around the text block.
 //!
-//! `paginate` takes the set lines and gives the runs of each page with their baselines, a
-//! heading never left alone at a page's foot. `decorate` takes the page count and the faces of
-//! the marks and gives each page's “— n —” below the text block and, for a draft, 草稿 above it
-//! (for a speech from sample facts, the sample mark too).
+//! `paginate` takes the set lines and gives the runs of each page with their baselines: a
+//! heading never left alone at a page's foot, nor a paragraph's first line (孤行), and no page
+//! begins with a paragraph's last line alone (寡行); a page ends a line short rather. `decorate`
+//! takes the page count and the faces of the marks and gives each page's “— n —” below the text
+//! block (as `page_numbers:` in speech.yaml places it) and, for a draft, 草稿 above it (for a
+//! speech from sample facts, the sample mark too).
 
 use super::collect::MarkFaces;
 use super::embed::{Embedded, Metrics};
 use super::lines::SetLine;
 use super::{
     BLOCK_H_MM, BLOCK_W_MM, BODY_PT, DRAFT_TEXT, LINES_PER_PAGE, MARGIN_LEFT_MM, MARGIN_TOP_MM,
-    PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, Run, SAMPLE_TEXT, block_width, line_pitch,
+    PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, SAMPLE_TEXT, block_width, line_pitch,
 };
 
 pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
+    // Lines that must share a page: a line kept with the next one is grouped with it (a
+    // heading with its paragraph's first two lines, a paragraph's first two and last two).
+    let mut groups: Vec<&[SetLine]> = Vec::new();
+    let mut rest = lines;
+    while !rest.is_empty() {
+        let len = rest
+            .iter()
+            .position(|l| !l.keep_with_next)
+            .map_or(rest.len(), |i| i + 1);
+        let (group, next) = rest.split_at(len);
+        groups.push(group);
+        rest = next;
+    }
     let mut pages: Vec<Vec<Run>> = Vec::new();
     let mut page: Vec<Run> = Vec::new();
     let mut row = 0usize;
-    for (idx, line) in lines.iter().enumerate() {
-        let keep = line.keep_with_next;
-        // A heading is not left alone at the foot of a page.
-        let heading_run = lines[idx..].iter().take_while(|l| l.keep_with_next).count();
-        let needs = if keep { heading_run + 1 } else { 1 };
-        let first_of_run = idx == 0 || !lines[idx - 1].keep_with_next || !keep;
-        if row > 0 && (row >= LINES_PER_PAGE || (first_of_run && row + needs > LINES_PER_PAGE)) {
+    for group in groups {
+        // A group that does not fit below starts the next page, leaving the rows here blank
+        // (a group longer than a whole page is split where the page ends).
+        if row > 0 && row + group.len() > LINES_PER_PAGE && group.len() <= LINES_PER_PAGE {
             pages.push(std::mem::take(&mut page));
             row = 0;
         }
-        let row_top = row as f64 * line_pitch();
-        for r in &line.runs {
-            let mut r = r.clone();
-            r.baseline = row_top + line_pitch() / 2.0 + 0.38 * f64::from(r.size);
-            page.push(r);
+        for line in group {
+            if row >= LINES_PER_PAGE {
+                pages.push(std::mem::take(&mut page));
+                row = 0;
+            }
+            let row_top = row as f64 * line_pitch();
+            for r in &line.runs {
+                let mut r = r.clone();
+                r.baseline = row_top + line_pitch() / 2.0 + 0.38 * f64::from(r.size);
+                page.push(r);
+            }
+            row += 1;
         }
-        row += 1;
     }
     if !page.is_empty() || pages.is_empty() {
         pages.push(page);
@@ -43,7 +61,12 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
 /// from sample facts, the sample mark.
-pub(super) fn decorate(pages: usize, marks: &MarkFaces, embedded: &Embedded) -> Vec<Vec<Run>> {
+pub(super) fn decorate(
+    pages: usize,
+    style: PageNumbers,
+    marks: &MarkFaces,
+    embedded: &Embedded,
+) -> Vec<Vec<Run>> {
     let metrics = &embedded.metrics;
     let dash = embedded.face(marks.dash);
     let digits = marks.digits.map(|f| embedded.face(f));
@@ -51,7 +74,7 @@ pub(super) fn decorate(pages: usize, marks: &MarkFaces, embedded: &Embedded) -> 
     let sample_faces: Vec<usize> = marks.sample.iter().map(|f| embedded.face(*f)).collect();
     (1..=pages)
         .map(|n| {
-            let mut runs = page_number(n, dash, &digits, metrics);
+            let mut runs = page_number(n, style, dash, &digits, metrics);
             if !draft_faces.is_empty() {
                 runs.extend(top_mark(DRAFT_TEXT, &draft_faces, metrics, Side::Right));
             }
@@ -63,9 +86,16 @@ pub(super) fn decorate(pages: usize, marks: &MarkFaces, embedded: &Embedded) -> 
         .collect()
 }
 
-/// “— 7 —”, 14 pt, centred below the text block, its dashes 7 mm under the block's foot
-/// (GB/T 9704 7.5).
-fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) -> Vec<Run> {
+/// “— 7 —” in 4号 (14 pt), its dashes 7 mm under the text block's foot (GB/T 9704 7.5). As the
+/// standard sets it (`gbt9704`), odd pages carry it at the right and even pages at the left, one
+/// character (of its own size) in from the edge of the text block; `centred` centres it.
+fn page_number(
+    n: usize,
+    style: PageNumbers,
+    dash: usize,
+    digit: &[usize; 10],
+    metrics: &[Metrics],
+) -> Vec<Run> {
     let size = PAGE_NUMBER_PT;
     let gap = f64::from(size) / 2.0;
     let digits: Vec<char> = n.to_string().chars().collect();
@@ -77,8 +107,13 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
     let total = 2.0 * dash_w + 2.0 * gap + digits_w;
     let page_w = PAGE_W_MM * PT_PER_MM;
     let left_block = MARGIN_LEFT_MM * PT_PER_MM;
-    // Centred on the text block, not the page: the block sits 1 mm right of the page centre.
-    let mut x = left_block + (block_width() - total) / 2.0;
+    let one_char = f64::from(size);
+    let mut x = match style {
+        // Centred on the text block, not the page: the block sits 1 mm right of the page centre.
+        PageNumbers::Centred => left_block + (block_width() - total) / 2.0,
+        PageNumbers::Gbt9704 if n % 2 == 1 => left_block + block_width() - one_char - total,
+        PageNumbers::Gbt9704 => left_block + one_char,
+    };
     debug_assert!(x + total < page_w);
     let baseline = (MARGIN_TOP_MM + BLOCK_H_MM + 7.0) * PT_PER_MM + 0.38 * f64::from(size);
     let mut runs = vec![Run {
@@ -88,6 +123,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         baseline,
         text: "—".into(),
         spacing: 0.0,
+        kerns: Vec::new(),
     }];
     x += dash_w + gap;
     for c in digits {
@@ -99,6 +135,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
             baseline,
             text: c.to_string(),
             spacing: 0.0,
+            kerns: Vec::new(),
         });
         x += metrics[f].advance(c, size);
     }
@@ -110,6 +147,7 @@ fn page_number(n: usize, dash: usize, digit: &[usize; 10], metrics: &[Metrics]) 
         baseline,
         text: "—".into(),
         spacing: 0.0,
+        kerns: Vec::new(),
     });
     merge_runs(runs, metrics)
 }
@@ -142,6 +180,7 @@ fn top_mark(text: &str, faces: &[usize], metrics: &[Metrics], side: Side) -> Vec
             baseline,
             text: c.to_string(),
             spacing: 0.0,
+            kerns: Vec::new(),
         });
         x += metrics[*f].advance(c, size);
     }
