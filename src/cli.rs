@@ -12,8 +12,10 @@ use crate::format::{self, Format, Renderers};
 use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
+use crate::review::DiffFormat;
+use crate::review::year_on_year::YearOnYear;
 use crate::sheet::{self, SheetFormat};
-use crate::{output, review, serve, verify};
+use crate::{output, serve, verify};
 
 const ABOUT: &str =
     "从一年的事实重新生成每年一次的讲话稿，每个数字都经过计算和核对，可追溯到事实文件的行。
@@ -124,6 +126,11 @@ pub enum Command {
         old: PathBuf,
         /// The later facts file or year.
         new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Preview the draft live in a browser: updates on every save, unfilled figures marked.
     #[command(
@@ -318,24 +325,19 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             force,
             color,
         ),
-        Command::Diff { old, new } => diff(
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => diff(
             &project,
             &project.facts_file(Some(&old))?,
             &project.facts_file(Some(&new))?,
+            format,
+            output.as_deref(),
         ),
     }
-}
-
-/// The draft of a facts file, every figure shown whether filled or not: what `figures` and
-/// `diff` read.
-fn draft(project: &Project, facts: &Path) -> Result<pipeline::Rendered, Error> {
-    let request = RenderRequest {
-        root: project.root.clone(),
-        facts: facts.to_path_buf(),
-        draft: true,
-        mask: false,
-    };
-    Ok(pipeline::render(&request)?)
 }
 
 struct RenderOptions {
@@ -431,14 +433,18 @@ fn check(
     color: bool,
 ) -> Result<(), Error> {
     let mut failed = false;
+    let machine = format.resolve() == MessageFormat::Json;
+    let mut checked = Vec::new();
     for file in files {
         let diagnostics = match pipeline::check(&project.root, file).map_err(Error::from) {
             Ok(checked) => checked.diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => return Err(e),
         };
-        for d in &diagnostics {
-            eprintln!("{}", report::format(d, format, color));
+        if !machine {
+            for d in &diagnostics {
+                eprintln!("{}", report::format(d, format, color));
+            }
         }
         let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
@@ -450,6 +456,15 @@ fn check(
             shown_path(file),
             report::summary(&diagnostics)
         );
+        checked.push(report::CheckedFile {
+            facts: file.clone(),
+            diagnostics,
+            passed: !file_failed,
+        });
+    }
+    // The machine format is one document, for every file, on standard output.
+    if machine {
+        write_or_print(None, report::json_document(&checked).as_bytes())?;
     }
     if failed { Err(Error::Failed) } else { Ok(()) }
 }
@@ -526,7 +541,14 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
             )));
         }
     };
-    output::write_all(&[(target.clone(), text.into_bytes())])?;
+    // The schema the new file's first line names, beside it, from the declarations it is
+    // checked against.
+    let schema_file = project.facts_dir().join(crate::schema::FILE_NAME);
+    let schema = crate::schema::to_string(&checked.declarations);
+    output::write_all(&[
+        (target.clone(), text.into_bytes()),
+        (schema_file.clone(), schema.into_bytes()),
+    ])?;
     let unfinished = pipeline::check(&project.root, &target)
         .map(|c| {
             c.evaluation
@@ -541,20 +563,29 @@ fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result
         shown_path(&target),
         checked.facts.year
     );
+    eprintln!(
+        "已写入 {}：编辑器（如装有 YAML 扩展的 VS Code）据此补全键名、标出错误",
+        shown_path(&schema_file)
+    );
     Ok(())
 }
 
-fn diff(project: &Project, old: &Path, new: &Path) -> Result<(), Error> {
-    let (old, new) = (draft(project, old)?, draft(project, new)?);
-    let changes = review::diff(&old.figures, &new.figures);
-    for change in &changes {
-        println!("{change}");
-    }
+fn diff(
+    project: &Project,
+    old: &Path,
+    new: &Path,
+    format: DiffFormat,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let old = pipeline::check(&project.root, old)?;
+    let new = pipeline::check(&project.root, new)?;
+    let report = YearOnYear::build(&old, &new);
+    write_or_print(output, report.write(format).as_bytes())?;
     eprintln!(
-        "{} 年与 {} 年相比，{} 个数字不同",
-        old.year,
-        new.year,
-        changes.len()
+        "{} 年与 {} 年相比：{}",
+        old.facts.year,
+        new.facts.year,
+        report.summary()
     );
     Ok(())
 }
