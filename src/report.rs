@@ -9,15 +9,19 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MessageFormat {
-    /// GitHub Actions under GITHUB_ACTIONS=true, otherwise human.
+    /// 在 GitHub Actions 中（GITHUB_ACTIONS=true）用 github，否则用 human（GitHub Actions under
+    /// GITHUB_ACTIONS=true, otherwise human）
     Auto,
-    /// The message, the line it concerns with a marker under the value, and a hint.
+    /// 给人看：说明、所在的行（值下加标记）和改法（the message, the line with the value marked, a
+    /// hint）
     Human,
-    /// One line each: `file:line:column: error[code]: message` (gcc style; most CI parsers read it).
+    /// 每个问题一行：`文件:行:列: error[代码]: 说明`，多数 CI 能读（one line each, gcc style）
     Short,
-    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the diff.
+    /// GitHub Actions 的批注命令（`::error file=…,line=…,col=…::…`），标在改动的行上（workflow
+    /// annotations）
     Github,
-    /// One JSON document on standard output: each facts file with its problems (for programs).
+    /// 一个 JSON 文档，输出到标准输出：每个事实文件及其全部问题（one JSON document on standard
+    /// output, for programs）
     Json,
 }
 
