@@ -17,9 +17,11 @@ use crate::review::year_on_year::YearOnYear;
 use crate::sheet::{self, SheetFormat};
 use crate::{output, serve, verify};
 
-const ABOUT: &str = "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。";
+const ABOUT: &str =
+    "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。";
 
-const LONG_ABOUT: &str = "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。
+const LONG_ABOUT: &str =
+    "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。
 
 Regenerates a yearly speech from a year's facts; every figure is computed, traceable and checked.";
 
@@ -54,7 +56,8 @@ A speech project is a folder holding templates/ and facts/, found from the curre
 
 /// The help screens' frame in Chinese (clap's own words are English): the usage line, and
 /// headings given to every argument by [`command`].
-const HELP_TEMPLATE: &str = "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -352,13 +355,15 @@ pub fn run() -> ExitCode {
 /// the frame and headings of every help screen and the help and version flags, which clap
 /// would otherwise word in English.
 pub fn command() -> clap::Command {
-    in_chinese(Cli::command().disable_version_flag(true).arg(
-        Arg::new("version")
-            .short('V')
-            .long("version")
-            .action(ArgAction::Version)
-            .help("显示版本号（Print version）"),
-    ))
+    in_chinese(
+        Cli::command().disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本号（Print version）"),
+        ),
+    )
 }
 
 fn in_chinese(cmd: clap::Command) -> clap::Command {
@@ -410,7 +415,9 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         }
         _ => "无法理解",
     };
-    eprintln!("speechgen：命令行有误：{why}（下面是英文的详细说明；speechgen <命令> --help 显示中文帮助）");
+    eprintln!(
+        "speechgen：命令行有误：{why}（下面是英文的详细说明；speechgen <命令> --help 显示中文帮助）"
+    );
     let _ = e.print();
     ExitCode::from(2)
 }
@@ -784,7 +791,10 @@ mod tests {
                 missing.push(format!("{name}: {help:?}"));
             }
             for value in arg.get_possible_values() {
-                let help = value.get_help().map(ToString::to_string).unwrap_or_default();
+                let help = value
+                    .get_help()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 if !help.is_empty() && !has_chinese(&help) {
                     missing.push(format!("{name}={}: {help:?}", value.get_name()));
                 }

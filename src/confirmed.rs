@@ -76,7 +76,8 @@ pub fn check(facts: &Facts, patterns: &[&str]) -> Vec<Diagnostic> {
     };
     let names_a_fact = |listed: &str| {
         patterns.iter().any(|p| {
-            let (p, e): (Vec<&str>, Vec<&str>) = (p.split('.').collect(), listed.split('.').collect());
+            let (p, e): (Vec<&str>, Vec<&str>) =
+                (p.split('.').collect(), listed.split('.').collect());
             p.len() == e.len()
                 && p.iter().zip(&e).all(|(p, e)| {
                     p == e || (*p == "*" && (*e == "*" || e.bytes().all(|b| b.is_ascii_digit())))
@@ -206,7 +207,9 @@ pub fn warnings(decls: &Declarations, last: &Facts, facts: &Facts) -> Vec<Diagno
 /// when it has one.
 pub fn hint(facts: &Facts, path: &str) -> String {
     match facts.doc.root.get(KEY) {
-        None => format!("核实无误后列入 confirmed:（加在文件末尾），警告即消失：\nconfirmed:\n  - {path}"),
+        None => format!(
+            "核实无误后列入 confirmed:（加在文件末尾），警告即消失：\nconfirmed:\n  - {path}"
+        ),
         Some(e) if matches!(e.value.value, Value::Seq(_)) && is_flow(facts, e.value.pos) => {
             format!("核实无误后在 confirmed: 的方括号中加上 {path}，警告即消失")
         }
@@ -270,10 +273,7 @@ mod tests {
             [("carried-over-name", "a.hall".to_owned(), 4)]
         );
         let changed = text.replace("n: 318", "n: 322").replace("大讲堂", "小讲堂");
-        assert_eq!(
-            codes(&format!("{changed}confirmed: [a.list.0.name]\n")),
-            []
-        );
+        assert_eq!(codes(&format!("{changed}confirmed: [a.list.0.name]\n")), []);
     }
 
     #[test]
@@ -308,6 +308,12 @@ mod tests {
         assert_eq!(typo[0].hint.as_deref(), Some("是不是想写“a.hall”？"));
         let not_a_list = facts("facts/2022.yaml", "year: 2022\nconfirmed: a.hall\n");
         assert_eq!(check(&not_a_list, &patterns)[0].code, "wrong-type");
-        assert!(check(&facts("facts/2022.yaml", "year: 2022\nconfirmed:\n"), &patterns).is_empty());
+        assert!(
+            check(
+                &facts("facts/2022.yaml", "year: 2022\nconfirmed:\n"),
+                &patterns
+            )
+            .is_empty()
+        );
     }
 }

@@ -57,10 +57,8 @@ pub fn next_year(
     }
     // The editor's schema is named in the first line: VS Code's YAML extension then completes
     // keys and underlines a typo as the clerk fills the year in.
-    let text = crate::schema::with_modeline(
-        &next_year_text(facts, decls),
-        crate::schema::FILE_NAME,
-    );
+    let text =
+        crate::schema::with_modeline(&next_year_text(facts, decls), crate::schema::FILE_NAME);
     verify(&text, facts, decls, target).map_err(Refusal::Internal)?;
     Ok(text)
 }
@@ -533,10 +531,15 @@ mod tests {
         );
         assert_eq!(
             out,
-            format!("year: 2022\na:\n  n:  # 上年：12\nconfirmed:{CONFIRMED_NOTE}\nsources:\n  a: 甲\n")
+            format!(
+                "year: 2022\na:\n  n:  # 上年：12\nconfirmed:{CONFIRMED_NOTE}\nsources:\n  a: 甲\n"
+            )
         );
         let flow = made("year: 2021\na:\n  n: 12\nconfirmed: [a.n,\n  a.m]\n");
-        assert!(flow.ends_with(&format!("\nconfirmed:{CONFIRMED_NOTE}\n")), "{flow}");
+        assert!(
+            flow.ends_with(&format!("\nconfirmed:{CONFIRMED_NOTE}\n")),
+            "{flow}"
+        );
     }
 
     #[test]

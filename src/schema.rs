@@ -353,7 +353,12 @@ pub fn stale_warning(decls: &Declarations, facts: &Facts, root: &Path) -> Option
     if name.contains("://") {
         return None;
     }
-    let path = facts.doc.path.parent().unwrap_or(Path::new(".")).join(&name);
+    let path = facts
+        .doc
+        .path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&name);
     let shown = crate::digest::shown_path(root, &path);
     let message = match std::fs::read_to_string(&path) {
         Err(_) => format!("编辑器读取的 {shown} 不存在：编辑器无法补全键名、标出错误"),
@@ -391,10 +396,9 @@ mod tests {
             "# yaml-language-server: $schema=facts.schema.json\n# 样例\nyear: 2022\n"
         );
         assert_eq!(with_modeline(&out, FILE_NAME), out);
-        let facts = Facts::from_document(
-            crate::yaml::parse(Path::new("facts/2022.yaml"), out).unwrap(),
-        )
-        .unwrap();
+        let facts =
+            Facts::from_document(crate::yaml::parse(Path::new("facts/2022.yaml"), out).unwrap())
+                .unwrap();
         let (name, pos) = named_by(&facts).unwrap();
         assert_eq!(name, FILE_NAME);
         assert_eq!((pos.line, pos.column), (1, 33));

@@ -86,7 +86,10 @@ pub fn compare<'a>(decls: &Declarations, old: &'a Facts, new: &'a Facts) -> Vec<
         }
     }
     // File order of the later year; facts it lacks keep their place after it.
-    out.sort_by_key(|c| c.new.map_or((usize::MAX, 0), |n| (n.pos.line, n.pos.column)));
+    out.sort_by_key(|c| {
+        c.new
+            .map_or((usize::MAX, 0), |n| (n.pos.line, n.pos.column))
+    });
     out
 }
 
@@ -128,7 +131,11 @@ fn facts_read(decls: &Declarations) -> Vec<(&str, FactKind, String)> {
             RuleKind::SumAtMost { parts, whole } => parts
                 .iter()
                 .map(|p| (p.path.as_str(), FactKind::Number, role(&r.label, "部分")))
-                .chain([(whole.path.as_str(), FactKind::Number, role(&r.label, "总数"))])
+                .chain([(
+                    whole.path.as_str(),
+                    FactKind::Number,
+                    role(&r.label, "总数"),
+                )])
                 .collect(),
         };
         for (path, kind, label) in read {
@@ -279,7 +286,10 @@ mod tests {
 
     #[test]
     fn values_are_the_same_by_value_not_by_place() {
-        let a = facts("2021.yaml", "year: 2021\nx: [小讲堂, 微课堂]\ny: 1.50\nz:\n");
+        let a = facts(
+            "2021.yaml",
+            "year: 2021\nx: [小讲堂, 微课堂]\ny: 1.50\nz:\n",
+        );
         let b = facts(
             "2022.yaml",
             "year: 2022\n\nx:\n  - 小讲堂\n  - 微课堂\ny: 1.5\nz:\n",
@@ -294,7 +304,10 @@ mod tests {
             old: a.doc.root.get("z").map(|e| &e.value),
             new: b.doc.root.get("z").map(|e| &e.value),
         };
-        assert!(!z.is_same(), "two empty values are unfilled, not carried over");
+        assert!(
+            !z.is_same(),
+            "two empty values are unfilled, not carried over"
+        );
         assert!(!z.is_changed());
     }
 }

@@ -69,7 +69,11 @@ pub fn write(r: &YearOnYear) -> String {
                     esc(&f.printed_same.join("；"))
                 )
             };
-            let place = f.place.as_ref().map(ToString::to_string).unwrap_or_default();
+            let place = f
+                .place
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let _ = writeln!(
                 h,
                 "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{same}</td><td class=\"place\">{}</td></tr>",
@@ -83,7 +87,10 @@ pub fn write(r: &YearOnYear) -> String {
         h.push_str("</tbody></table>\n");
     }
 
-    for (name, title) in [(true, "沿用上年、未改动的名称"), (false, "与上年相同的数值")] {
+    for (name, title) in [
+        (true, "沿用上年、未改动的名称"),
+        (false, "与上年相同的数值"),
+    ] {
         let items: Vec<_> = r.carried.iter().filter(|c| c.name == name).collect();
         heading(&mut h, title, items.len());
         if items.is_empty() {

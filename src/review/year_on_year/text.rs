@@ -27,7 +27,10 @@ pub fn write(r: &YearOnYear) -> String {
         }
         s.push('\n');
     }
-    for (name, title) in [(true, "沿用上年、未改动的名称"), (false, "与上年相同的数值")] {
+    for (name, title) in [
+        (true, "沿用上年、未改动的名称"),
+        (false, "与上年相同的数值"),
+    ] {
         let items: Vec<_> = r.carried.iter().filter(|c| c.name == name).collect();
         section(&mut s, title, items.len(), "项");
         for c in items {
