@@ -16,6 +16,7 @@ h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; break-after: avoid; page-break-after: avoid; }
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 0.5pt solid #000; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td.state { white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .path, .place { font-family: "Consolas", "DejaVu Sans Mono", monospace; font-size: 8.5pt; color: #333; }
 .look { font-weight: bold; color: #b00; }
@@ -105,7 +106,7 @@ pub fn write(r: &YearOnYear) -> String {
             };
             let _ = writeln!(
                 h,
-                "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td>{confirmed}</td><td class=\"place\">{}</td></tr>",
+                "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td class=\"state\">{confirmed}</td><td class=\"place\">{}</td></tr>",
                 esc(&c.path),
                 esc(&c.label),
                 esc(&c.value),
