@@ -233,6 +233,33 @@ fn source_keys(decls: &Declarations) -> Value {
     json!({"anyOf": any})
 }
 
+/// The entries `confirmed:` may list: every fact path the declarations read, a list index
+/// written as a number or `*`.
+fn confirmed_items(decls: &Declarations) -> Value {
+    let mut names: Vec<&str> = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
+    for p in decls.fact_patterns() {
+        if p.split('.').any(|s| s == "*") {
+            let re: Vec<String> = p
+                .split('.')
+                .map(|s| match s {
+                    "*" => "([0-9]+|\\*)".to_owned(),
+                    s => s.to_owned(),
+                })
+                .collect();
+            let re = format!("^{}$", re.join("\\."));
+            if !patterns.contains(&re) {
+                patterns.push(re);
+            }
+        } else if !names.contains(&p) {
+            names.push(p);
+        }
+    }
+    let mut any = vec![json!({"enum": names})];
+    any.extend(patterns.into_iter().map(|p| json!({"pattern": p})));
+    json!({"type": "string", "anyOf": any})
+}
+
 /// The schema of a facts file that these declarations read.
 pub fn schema(decls: &Declarations) -> Value {
     let mut root = Shape::Group(Vec::new());
@@ -262,10 +289,10 @@ pub fn schema(decls: &Declarations) -> Value {
                "additionalProperties": {"type": ["string", "null"]}}),
     );
     props.insert(
-        "confirmed".into(),
+        crate::confirmed::KEY.into(),
         json!({"type": ["array", "null"],
-               "description": "已确认沿用上年数值或名称的事实路径（如 political.lecture_hall）",
-               "items": {"type": "string"}}),
+               "description": "与上年相同而确属无误的数值、名称的事实路径（如 political.lecture_hall），check 不再就它们警告；next-year 每年清空",
+               "items": confirmed_items(decls)}),
     );
     props.extend(facts);
     let mut required = vec![json!("year")];
@@ -433,5 +460,11 @@ mod tests {
             json!(["a", "a.n", "a.list", "b", "b.funds"])
         );
         assert_eq!(keys[1]["pattern"], json!("^a\\.list\\.[^.]+$"));
+        let confirmed = &s["properties"]["confirmed"]["items"]["anyOf"];
+        assert_eq!(confirmed[0]["enum"], json!(["a.n", "b.funds"]));
+        assert_eq!(
+            confirmed[1]["pattern"],
+            json!("^a\\.list\\.([0-9]+|\\*)\\.count$")
+        );
     }
 }
