@@ -12,12 +12,14 @@ use crate::pipeline::Rendered;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Format {
+    /// Markdown 文本（speech.md）
     Md,
+    /// 网页（speech.html）
     Html,
-    /// A4, laid out as GB/T 9704 official documents are.
+    /// A4，按 GB/T 9704 公文格式排版（A4, laid out as GB/T 9704 official documents are）
     Pdf,
-    /// Word (.docx), for editing the wording: the same page, named styles, figures as content
-    /// controls.
+    /// Word（.docx），供修改文字：版面相同，样式有名称，数字为内容控件（Word, for editing the
+    /// wording）
     Docx,
 }
 

@@ -4,8 +4,9 @@
 //! year) → [`figures`] (declare, compute, check) → [`template`] (Tera) → [`markdown`] (the .md and
 //! the [`document`] model) → [`html`], [`pdf`] and [`docx`]; [`pipeline`] runs them in memory, [`format`]
 //! turns a render into each output file, each carrying the [`digest`] of its inputs; [`review`]
-//! is what reviewers read (values as shown, diff), [`sheet`] the verification sheet they sign
-//! (with the facts' [`sources`]), [`verify`] matches an output to the current inputs, [`schema`]
+//! is what reviewers read (values as shown, the year-on-year diff), [`sheet`] the verification
+//! sheet they sign (with the facts' [`sources`]), [`confirmed`] the values carried over from last
+//! year on purpose, [`verify`] matches an output to the current inputs, [`schema`]
 //! describes the facts for editors; [`output`] writes, [`error`] is every way a command fails,
 //! [`cli`] is the command line.
 
@@ -13,6 +14,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod confirmed;
 pub mod diagnostic;
 pub mod digest;
 pub mod document;

@@ -85,7 +85,10 @@ pub fn next_year(
             figures: unfilled,
         });
     }
-    let text = next_year_text(facts, decls);
+    // The editor's schema is named in the first line: VS Code's YAML extension then completes
+    // keys and underlines a typo as the clerk fills the year in.
+    let text =
+        crate::schema::with_modeline(&next_year_text(facts, decls), crate::schema::FILE_NAME);
     verify(&text, facts, decls, target).map_err(Refusal::Internal)?;
     Ok(text)
 }
@@ -151,6 +154,15 @@ pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
                     old: None,
                 });
             }
+        } else if entry.key == crate::confirmed::KEY {
+            // Last year's confirmations were for last year's values: each year confirms its own.
+            if entry.value.value != Value::Null {
+                edits.push(Edit::ReplaceLines {
+                    first: entry.key_pos.line,
+                    last: last_line(&facts.doc.text, &entry.value),
+                    line: format!("{}:{CONFIRMED_NOTE}", entry.key),
+                });
+            }
         } else if !RESERVED_KEYS.contains(&entry.key.as_str()) {
             collect(
                 &facts.doc.text,
@@ -193,6 +205,23 @@ fn without_sample_mark(text: &str) -> String {
         .collect()
 }
 
+/// The comment on the emptied `confirmed:` line.
+const CONFIRMED_NOTE: &str =
+    "   # 与上年相同而确属无误的数值、名称，核实后在此逐项列出（- 事实路径），每年重新确认";
+
+/// The last line a value spans: its closing bracket in flow style, else its last item's.
+fn last_line(text: &str, node: &Node) -> usize {
+    if is_flow(text, node) {
+        return closing_bracket(text, node.pos).map_or(node.pos.line, |p| p.line);
+    }
+    let children = match &node.value {
+        Value::Seq(items) => items.iter().map(|n| last_line(text, n)).max(),
+        Value::Map(entries) => entries.iter().map(|e| last_line(text, &e.value)).max(),
+        _ => None,
+    };
+    children.unwrap_or(node.pos.line).max(node.pos.line)
+}
+
 enum Edit {
     /// Replace `len` characters at `pos` with `new`; `old` is (label, last year's text) for the
     /// line's comment.
@@ -206,6 +235,12 @@ enum Edit {
     Insert { pos: Pos, text: String },
     /// Insert a whole line after line `after`.
     InsertLine { after: usize, line: String },
+    /// Replace lines `first..=last` with one line.
+    ReplaceLines {
+        first: usize,
+        last: usize,
+        line: String,
+    },
 }
 
 /// Whether a collection is written in flow style (`[…]`, `{…}`): its values are then emptied to
@@ -387,18 +422,18 @@ fn apply(text: &str, edits: Vec<Edit>) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let (mut new_lines, mut in_line): (Vec<Edit>, Vec<Edit>) = edits
         .into_iter()
-        .partition(|e| matches!(e, Edit::InsertLine { .. }));
+        .partition(|e| matches!(e, Edit::InsertLine { .. } | Edit::ReplaceLines { .. }));
     // Right to left within a line, so that earlier columns stay valid.
     in_line.sort_by_key(|e| match e {
         Edit::Replace { pos, .. } | Edit::Insert { pos, .. } => std::cmp::Reverse(*pos),
-        Edit::InsertLine { .. } => unreachable!("partitioned above"),
+        Edit::InsertLine { .. } | Edit::ReplaceLines { .. } => unreachable!("partitioned above"),
     });
     let mut notes: Vec<(usize, Vec<(String, String)>)> = Vec::new();
     for edit in in_line {
         let (pos, len, new, old) = match edit {
             Edit::Replace { pos, len, new, old } => (pos, len, new, old),
             Edit::Insert { pos, text } => (pos, 0, text, None),
-            Edit::InsertLine { .. } => continue,
+            Edit::InsertLine { .. } | Edit::ReplaceLines { .. } => continue,
         };
         let Some(line) = lines.get_mut(pos.line - 1) else {
             continue;
@@ -437,11 +472,16 @@ fn apply(text: &str, edits: Vec<Edit>) -> String {
     // From the bottom up, so that earlier line numbers stay valid.
     new_lines.sort_by_key(|e| match e {
         Edit::InsertLine { after, .. } => std::cmp::Reverse(*after),
+        Edit::ReplaceLines { first, .. } => std::cmp::Reverse(*first),
         _ => std::cmp::Reverse(0),
     });
     for edit in new_lines {
-        if let Edit::InsertLine { after, line } = edit {
-            lines.insert(after.min(lines.len()), line);
+        match edit {
+            Edit::InsertLine { after, line } => lines.insert(after.min(lines.len()), line),
+            Edit::ReplaceLines { first, last, line } if first <= last && last <= lines.len() => {
+                lines.splice(first - 1..last, [line]);
+            }
+            _ => {}
         }
     }
     let mut out = lines.join("\n");
@@ -479,6 +519,11 @@ fn verify(text: &str, facts: &Facts, decls: &Declarations, target: &Path) -> Res
         {
             left.push(format!("{series} 没有空的 {} 年", plan.new_year));
         }
+    }
+    if let Some(entry) = new.doc.root.get(crate::confirmed::KEY)
+        && entry.value.value != Value::Null
+    {
+        left.push("confirmed 没有清空".to_owned());
     }
     if left.is_empty() {
         Ok(())
@@ -536,6 +581,24 @@ mod tests {
         assert_eq!(
             out,
             "year: 2022\na:\n  n:    # 上年：12；个数\n  m:  # 上年：5\n  name: 党课大讲堂\n  funds:\n    2020: 1\n    2021: 2\n    2022:\n  list:\n    - name: x\n      count:  # 上年：3\n"
+        );
+    }
+
+    #[test]
+    fn last_years_confirmations_are_emptied() {
+        let out = made(
+            "year: 2021\na:\n  n: 12\nconfirmed:\n  - a.n   # 确实未变\n\n  - a.m\nsources:\n  a: 甲\n",
+        );
+        assert_eq!(
+            out,
+            format!(
+                "year: 2022\na:\n  n:  # 上年：12\nconfirmed:{CONFIRMED_NOTE}\nsources:\n  a: 甲\n"
+            )
+        );
+        let flow = made("year: 2021\na:\n  n: 12\nconfirmed: [a.n,\n  a.m]\n");
+        assert!(
+            flow.ends_with(&format!("\nconfirmed:{CONFIRMED_NOTE}\n")),
+            "{flow}"
         );
     }
 

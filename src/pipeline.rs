@@ -145,6 +145,15 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Every declared figure as a reviewer sees it, filled or not (what `diff` compares).
+    pub fn figure_reports(&self) -> Vec<FigureReport> {
+        self.evaluation
+            .figures
+            .iter()
+            .map(|f| report(f, &self.facts))
+            .collect()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -206,6 +215,10 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         diagnostics.extend(tag_problems);
         None
     };
+    // Beside this year's file: last year's facts (values that are still last year's) and the
+    // schema the editor reads.
+    diagnostics.extend(crate::confirmed::carried_over(&declarations, &facts));
+    diagnostics.extend(crate::schema::stale_warning(&declarations, &facts, root));
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
         let decl = declarations.figure(id)?;

@@ -9,14 +9,20 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MessageFormat {
-    /// GitHub Actions under GITHUB_ACTIONS=true, otherwise human.
+    /// 在 GitHub Actions 中（GITHUB_ACTIONS=true）用 github，否则用 human（GitHub Actions under
+    /// GITHUB_ACTIONS=true, otherwise human）
     Auto,
-    /// The message, the line it concerns with a marker under the value, and a hint.
+    /// 给人看：说明、所在的行（值下加标记）和改法（the message, the line with the value marked, a
+    /// hint）
     Human,
-    /// One line each: `file:line:column: error[code]: message` (gcc style; most CI parsers read it).
+    /// 每个问题一行：`文件:行:列: error[代码]: 说明`，多数 CI 能读（one line each, gcc style）
     Short,
-    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the diff.
+    /// GitHub Actions 的批注命令（`::error file=…,line=…,col=…::…`），标在改动的行上（workflow
+    /// annotations）
     Github,
+    /// 一个 JSON 文档，输出到标准输出：每个事实文件及其全部问题（one JSON document on standard
+    /// output, for programs）
+    Json,
 }
 
 impl MessageFormat {
@@ -65,7 +71,55 @@ pub fn format(d: &Diagnostic, format: MessageFormat, color: bool) -> String {
         MessageFormat::Human | MessageFormat::Auto => human(d, color),
         MessageFormat::Short => short(d),
         MessageFormat::Github => github(d),
+        MessageFormat::Json => json(d).to_string(),
     }
+}
+
+/// One problem as a JSON object: where it is (`file`, `line`, `column`, null when it has no
+/// place), `code`, `severity`, the `figure` or `fact` it concerns, `message` and `hint`.
+pub fn json(d: &Diagnostic) -> serde_json::Value {
+    let place = d.location.as_ref();
+    serde_json::json!({
+        "file": place.map(|l| shown_path(&l.file)),
+        "line": place.map(|l| l.line),
+        "column": place.map(|l| l.column),
+        "code": d.code,
+        "severity": word(d.severity),
+        "figure": d.figure,
+        "fact": d.fact,
+        "message": d.message,
+        "hint": d.hint,
+    })
+}
+
+/// What `check --message-format json` prints: one document holding, for each facts file
+/// checked, whether it passed and the array of its problems.
+pub fn json_document(files: &[CheckedFile]) -> String {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|f| {
+            let errors = f.diagnostics.iter().filter(|d| d.is_error()).count();
+            serde_json::json!({
+                "facts": shown_path(&f.facts),
+                "passed": f.passed,
+                "errors": errors,
+                "warnings": f.diagnostics.len() - errors,
+                "problems": f.diagnostics.iter().map(json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
+        .expect("a JSON value serialises");
+    s.push('\n');
+    s
+}
+
+/// One facts file as `check` found it.
+pub struct CheckedFile {
+    pub facts: std::path::PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+    /// No error (and, under `--deny-warnings`, no warning).
+    pub passed: bool,
 }
 
 /// `facts/2021.yaml:12:5` or nothing.

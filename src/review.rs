@@ -1,8 +1,23 @@
 //! What a reviewer reads beside the speech: every figure as shown and what changed from one year
-//! to the next (`speechgen diff`). The figure listing (`speechgen figures`) is the verification
-//! sheet's text form (`sheet::text`), which shows values as [`shown`] does.
+//! to the next (`speechgen diff`: [`year_on_year`], over the facts [`compare`]d path by path).
+//! The figure listing (`speechgen figures`) is the verification sheet's text form
+//! (`sheet::text`), which shows values as [`shown`] does.
+
+pub mod compare;
+pub mod year_on_year;
 
 use crate::pipeline::{FigureReport, FigureStatus};
+
+/// How `speechgen diff` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// 文字，供阅读（text）
+    Text,
+    /// 网页，供打印或传阅（html）
+    Html,
+    /// 一个 JSON 文档，供程序读取（json）
+    Json,
+}
 
 /// The one way a figure's value is shown outside the speech's own text (the listing, the diff,
 /// the tooltip, the preview's panel): its printed text with its unit (`96.7%`, `1001名`; names

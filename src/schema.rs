@@ -7,9 +7,13 @@
 //! reports in its own words, not wrong. Yearly series (`逐年提升`) are maps of four-digit years.
 //! Like the facts file itself, the schema has no fact in Rust: adding a figure adds its facts.
 
+use std::path::Path;
+
 use serde_json::{Map, Value, json};
 
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::facts::Facts;
 use crate::figures::Declarations;
 use crate::figures::declaration::{FactRef, Kind, RuleKind};
 use crate::project::Project;
@@ -229,6 +233,33 @@ fn source_keys(decls: &Declarations) -> Value {
     json!({"anyOf": any})
 }
 
+/// The entries `confirmed:` may list: every fact path the declarations read, a list index
+/// written as a number or `*`.
+fn confirmed_items(decls: &Declarations) -> Value {
+    let mut names: Vec<&str> = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
+    for p in decls.fact_patterns() {
+        if p.split('.').any(|s| s == "*") {
+            let re: Vec<String> = p
+                .split('.')
+                .map(|s| match s {
+                    "*" => "([0-9]+|\\*)".to_owned(),
+                    s => s.to_owned(),
+                })
+                .collect();
+            let re = format!("^{}$", re.join("\\."));
+            if !patterns.contains(&re) {
+                patterns.push(re);
+            }
+        } else if !names.contains(&p) {
+            names.push(p);
+        }
+    }
+    let mut any = vec![json!({"enum": names})];
+    any.extend(patterns.into_iter().map(|p| json!({"pattern": p})));
+    json!({"type": "string", "anyOf": any})
+}
+
 /// The schema of a facts file that these declarations read.
 pub fn schema(decls: &Declarations) -> Value {
     let mut root = Shape::Group(Vec::new());
@@ -258,10 +289,10 @@ pub fn schema(decls: &Declarations) -> Value {
                "additionalProperties": {"type": ["string", "null"]}}),
     );
     props.insert(
-        "confirmed".into(),
+        crate::confirmed::KEY.into(),
         json!({"type": ["array", "null"],
-               "description": "已确认沿用上年数值或名称的事实路径（如 political.lecture_hall）",
-               "items": {"type": "string"}}),
+               "description": "与上年相同而确属无误的数值、名称的事实路径（如 political.lecture_hall），check 不再就它们警告；next-year 每年清空",
+               "items": confirmed_items(decls)}),
     );
     props.extend(facts);
     let mut required = vec![json!("year")];
@@ -296,7 +327,84 @@ pub fn to_string(decls: &Declarations) -> String {
 /// The schema of the facts a project's declarations read (`speechgen schema`). Fails when the
 /// declarations cannot be read (exit 2) or have errors (exit 1).
 pub fn of_project(project: &Project) -> Result<String, Error> {
-    Ok(to_string(&Declarations::load(&project.figures())?))
+    // The latest year's own declarations when it has them (templates/<year>/figures.yaml): the
+    // facts being filled in are that year's, and the schema file is the one beside them.
+    let latest = project.years().last().map(|(year, _)| *year);
+    Ok(to_string(&Declarations::load(
+        &project.figures_for(latest),
+    )?))
+}
+
+/// The schema file `next-year` writes beside the facts files (`facts/facts.schema.json`).
+pub const FILE_NAME: &str = "facts.schema.json";
+
+/// How a YAML file names its schema for editors that use yaml-language-server (VS Code's YAML
+/// extension among them); a relative path is read from the YAML file's folder.
+const MODELINE: &str = "# yaml-language-server: $schema=";
+
+/// The line naming `schema` (`# yaml-language-server: $schema=facts.schema.json`).
+pub fn modeline(schema: &str) -> String {
+    format!("{MODELINE}{schema}")
+}
+
+/// `text` with the line naming `schema` first, in place of any such line it held.
+pub fn with_modeline(text: &str, schema: &str) -> String {
+    let mut out = modeline(schema);
+    out.push('\n');
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with(MODELINE) {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The schema a facts file names for editors, as written, and where the name stands.
+pub fn named_by(facts: &Facts) -> Option<(String, crate::yaml::Pos)> {
+    facts.doc.text.lines().enumerate().find_map(|(i, line)| {
+        let start = line.find(MODELINE)?;
+        if !line[..start].trim().is_empty() {
+            return None;
+        }
+        let name_at = start + MODELINE.len();
+        let name = line[name_at..].split_whitespace().next()?.to_owned();
+        let pos = crate::yaml::Pos {
+            line: i + 1,
+            column: line[..name_at].chars().count() + 1,
+        };
+        Some((name, pos))
+    })
+}
+
+/// A warning when the schema file a facts file names (a file of the project, not an address)
+/// is missing or differs from what `speechgen schema` prints now: the editor would complete keys
+/// no figure reads any more, or underline a new one. Line endings do not count (a checkout on
+/// Windows may turn them into CRLF).
+pub fn stale_warning(decls: &Declarations, facts: &Facts, root: &Path) -> Option<Diagnostic> {
+    let (name, pos) = named_by(facts)?;
+    if name.contains("://") {
+        return None;
+    }
+    let path = facts
+        .doc
+        .path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&name);
+    let shown = crate::digest::shown_path(root, &path);
+    let message = match std::fs::read_to_string(&path) {
+        Err(_) => format!("编辑器读取的 {shown} 不存在：编辑器无法补全键名、标出错误"),
+        Ok(text) if text.replace('\r', "") == to_string(decls) => return None,
+        Ok(_) => format!(
+            "编辑器读取的 {shown} 不是最新的：它与 templates/figures.yaml 中的数据项声明不一致，编辑器的补全和检查会出错"
+        ),
+    };
+    Some(
+        facts
+            .doc
+            .warning("stale-schema", pos, message)
+            .with_hint(format!("重新生成：speechgen schema -o {shown}")),
+    )
 }
 
 #[cfg(test)]
@@ -309,6 +417,23 @@ mod tests {
             crate::yaml::parse(Path::new("figures.yaml"), text.into()).unwrap(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_schema_line_comes_first_once() {
+        let text = "# 样例\n# yaml-language-server: $schema=old.json\nyear: 2022\n";
+        let out = with_modeline(text, FILE_NAME);
+        assert_eq!(
+            out,
+            "# yaml-language-server: $schema=facts.schema.json\n# 样例\nyear: 2022\n"
+        );
+        assert_eq!(with_modeline(&out, FILE_NAME), out);
+        let facts =
+            Facts::from_document(crate::yaml::parse(Path::new("facts/2022.yaml"), out).unwrap())
+                .unwrap();
+        let (name, pos) = named_by(&facts).unwrap();
+        assert_eq!(name, FILE_NAME);
+        assert_eq!((pos.line, pos.column), (1, 33));
     }
 
     #[test]
@@ -340,5 +465,11 @@ mod tests {
             json!(["a", "a.n", "a.list", "b", "b.funds"])
         );
         assert_eq!(keys[1]["pattern"], json!("^a\\.list\\.[^.]+$"));
+        let confirmed = &s["properties"]["confirmed"]["items"]["anyOf"];
+        assert_eq!(confirmed[0]["enum"], json!(["a.n", "b.funds"]));
+        assert_eq!(
+            confirmed[1]["pattern"],
+            json!("^a\\.list\\.([0-9]+|\\*)\\.count$")
+        );
     }
 }

@@ -103,6 +103,16 @@ fn the_sample_validates_and_a_broken_copy_does_not() {
     assert_eq!(errors(&s, &with_sources), Vec::<String>::new());
     let errs = errors(&s, &format!("{sample}\nsources:\n  politics: 市委组织部\n"));
     assert!(errs.iter().any(|e| e.contains("politics")), "{errs:#?}");
+    // confirmed: lists fact paths, a list's items by index or *; a typo is underlined.
+    let confirmed = format!(
+        "{sample}\nconfirmed:\n  - organisation.training_classes.0.name\n  - organisation.training_classes.*.trainees\n"
+    );
+    assert_eq!(errors(&s, &confirmed), Vec::<String>::new());
+    let errs = errors(
+        &s,
+        &format!("{sample}\nconfirmed: [political.lecture_hal]\n"),
+    );
+    assert!(!errs.is_empty(), "a confirmed path that is no fact");
 }
 
 #[test]

@@ -666,7 +666,11 @@ fn next_year_drops_the_sample_mark_and_its_banner() {
     let next = p.read("facts/2022.yaml");
     assert!(!next.contains("sample:"), "{next}");
     assert!(!next.contains("样例数据"), "{next}");
-    assert!(next.starts_with("year: 2022\n"), "{next}");
+    // The editor's schema line, then the year: no sample comment between them.
+    assert!(
+        next.starts_with("# yaml-language-server: $schema=facts.schema.json\nyear: 2022\n"),
+        "{next}"
+    );
     // A year started from real facts keeps its own opening comment.
     let p = Project::sample();
     let facts = p.read(FACTS);
@@ -680,8 +684,9 @@ fn next_year_drops_the_sample_mark_and_its_banner() {
     );
     p.run(["next-year"]).expect_code(0);
     assert!(
-        p.read("facts/2022.yaml")
-            .starts_with("# 市直机关工委 2021 年数据\nyear: 2022\n")
+        p.read("facts/2022.yaml").starts_with(
+            "# yaml-language-server: $schema=facts.schema.json\n# 市直机关工委 2021 年数据\nyear: 2022\n"
+        )
     );
 }
 

@@ -84,6 +84,7 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
     diagnostics.extend(facts.reserved_key_problems());
     diagnostics.extend(crate::sources::check(facts, &decls.fact_patterns()));
+    diagnostics.extend(crate::confirmed::check(facts, &decls.fact_patterns()));
     if facts.sample {
         let pos = facts
             .doc

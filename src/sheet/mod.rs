@@ -34,16 +34,16 @@ use crate::yaml::{Node, Value};
 /// The formats the sheet is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SheetFormat {
-    /// Plain text, to the terminal.
+    /// 纯文字，显示在终端（plain text, to the terminal）
     Text,
-    /// One row per figure and claim, for a spreadsheet (UTF-8 with a byte-order mark, as Excel
-    /// needs to read Chinese).
+    /// 每个数字、每个判断一行，供电子表格使用（带 BOM 的 UTF-8，Excel 才能读中文）（one row each,
+    /// for a spreadsheet）
     Csv,
-    /// Everything the sheet holds, for programs.
+    /// 核对表的全部内容，供程序读取（everything the sheet holds, for programs）
     Json,
-    /// A page to print on A4 landscape.
+    /// 网页，A4 横向打印（a page to print on A4 landscape）
     Html,
-    /// A ruled table on A4 landscape.
+    /// 有表格线的 PDF，A4 横向（a ruled table on A4 landscape）
     Pdf,
 }
 
