@@ -115,7 +115,13 @@ fn html_shows_tracked_changes_and_json_gives_each_change() {
         && m["old"] == "1380"
         && m["new"] == "1400"));
 
-    // --format and -o belong to --wording.
-    p.run(["diff", "2021", "2022", "--format", "html"])
-        .expect_code(2);
+    // Without --wording, --format shows the year-on-year comparison of figures and facts instead.
+    let facts_html = p.run(["diff", "2021", "2022", "--format", "html"]);
+    facts_html.expect_code(0);
+    assert!(
+        facts_html.stdout.contains("逐年对照"),
+        "{}",
+        facts_html.stdout
+    );
+    assert!(!facts_html.stdout.contains("<del>"));
 }
