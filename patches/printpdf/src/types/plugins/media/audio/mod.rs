@@ -1,0 +1,1 @@
+//! Audio can be embedded in Pdf
