@@ -336,6 +336,7 @@
 extern crate lopdf;
 extern crate rusttype;
 extern crate time;
+extern crate ttf_parser;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 extern crate js_sys;
 

@@ -146,8 +146,9 @@ impl ExternalFont {
 
         let collection = FontCollection::from_bytes(buf.clone())?;
         let font = collection.clone().into_font().or_else(|_| collection.font_at(0))?;
+        let code_points = cmap_code_points(&buf);
 
-        Ok(Self::with_font_data(buf, font_index, Box::new(font)))
+        Ok(Self::with_font_data(buf, font_index, Box::new(CmapFont { font, code_points })))
     }
 
     /// Creates a new font. The `index` is used for naming / identifying the font
@@ -549,6 +550,59 @@ impl FontData for rusttype::Font<'static> {
         } else {
             None
         }
+    }
+}
+
+/// A rusttype font that knows which code points its `cmap` maps (read once from the font's
+/// bytes), so that `glyph_ids` looks up those few thousand characters instead of every code point
+/// from U+0000 to U+10FFFF: 1.1 million lookups per font, tens of milliseconds on every document
+/// saved. The map is the same: the same lookup, in the same ascending order, of the only code
+/// points that can map to a glyph.
+#[derive(Clone, Debug)]
+struct CmapFont {
+    font: rusttype::Font<'static>,
+    /// None when the cmap cannot be read here: then every code point is tried, as before.
+    code_points: Option<Vec<char>>,
+}
+
+/// The code points of every Unicode subtable of the font's `cmap` (face 0, as rusttype reads it),
+/// ascending; rusttype's lookup uses one of these subtables.
+fn cmap_code_points(bytes: &[u8]) -> Option<Vec<char>> {
+    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+    let mut chars = std::collections::BTreeSet::new();
+    for subtable in face.tables().cmap?.subtables {
+        if subtable.is_unicode() {
+            subtable.codepoints(|c| chars.extend(std::char::from_u32(c)));
+        }
+    }
+    Some(chars.into_iter().collect())
+}
+
+impl FontData for CmapFont {
+    fn font_metrics(&self) -> FontMetrics {
+        self.font.font_metrics()
+    }
+
+    fn glyph_id(&self, c: char) -> Option<u16> {
+        self.font.glyph_id(c)
+    }
+
+    fn glyph_ids(&self) -> std::collections::HashMap<u16, char> {
+        let code_points = match &self.code_points {
+            Some(code_points) => code_points,
+            None => return self.font.glyph_ids(),
+        };
+        let mut map = std::collections::HashMap::with_capacity(code_points.len());
+        for &c in code_points {
+            if let Some(glyph_id) = self.font.glyph_id(c) {
+                map.insert(glyph_id, c);
+            }
+        }
+        map
+    }
+
+    fn glyph_metrics(&self, glyph_id: u16) -> Option<GlyphMetrics> {
+        self.font.glyph_metrics(glyph_id)
     }
 }
 
