@@ -8,7 +8,7 @@ mod names;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use fontcull_write_fonts::read::collections::IntSet;
 use fontcull_write_fonts::types::{GlyphId, NameId, Tag};
@@ -133,7 +133,15 @@ pub struct FaceSet {
     role_face: [usize; 4],
     warnings: Vec<String>,
     notes: Vec<String>,
+    /// Per face, its ink height (`ink_height`), measured on first use and kept for every
+    /// document this set lays out.
+    ink: Vec<OnceLock<Option<f64>>>,
 }
+
+/// The hundred most common ideographs (every GB2312 face has them) whose mean ink height stands for a face's:
+/// measured once per face rather than on every glyph a document prints, so the lead sentences'
+/// size does not depend on the speech's words and costs nothing after the first document.
+const INK_SAMPLE: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本";
 
 impl FaceSet {
     /// What the user should know about the choice: font files that were skipped, and why (each
@@ -150,6 +158,21 @@ impl FaceSet {
 
     pub fn for_role(&self, role: Role) -> usize {
         self.role_face[role as usize]
+    }
+
+    /// The mean ink height of face `i`'s ideographs, in ems (AR PL KaitiM GB 0.83, SungtiL
+    /// 0.92), over `INK_SAMPLE`; None for a face without them.
+    pub fn ink_height(&self, i: usize) -> Option<f64> {
+        *self.ink[i].get_or_init(|| {
+            let f = self.faces[i].parse();
+            let upem = f64::from(f.units_per_em());
+            let heights: Vec<f64> = INK_SAMPLE
+                .chars()
+                .filter_map(|c| f.glyph_bounding_box(f.glyph_index(c)?))
+                .map(|b| f64::from(b.y_max - b.y_min) / upem)
+                .collect();
+            (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
+        })
     }
 
     /// The face that sets `c` in `role`: the role's own face when it has the character, else the
@@ -248,6 +271,7 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
         FontChoice::Bundled => Vec::new(),
     };
     Ok(FaceSet {
+        ink: vec![OnceLock::new(); faces.len()],
         faces,
         role_face,
         warnings,

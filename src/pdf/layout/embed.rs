@@ -95,28 +95,15 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
 /// Per chosen face, the size its lead characters are set at (their cell stays the body's).
 fn lead_sizes(faces: &FaceSet, per_face: &[BTreeSet<char>]) -> Vec<u8> {
     let body_face = faces.for_role(Role::Body);
-    let body_ink = ink_height(&faces.faces[body_face], &per_face[body_face]);
+    let body_ink = faces.ink_height(body_face);
     (0..faces.faces.len())
         .map(|i| {
-            if i == body_face {
+            if i == body_face || per_face[i].is_empty() {
                 return BODY_PT;
             }
-            lead_size(body_ink, ink_height(&faces.faces[i], &per_face[i]))
+            lead_size(body_ink, faces.ink_height(i))
         })
         .collect()
-}
-
-/// The mean ink height of a face's ideographs among `chars`, in ems.
-fn ink_height(face: &fonts::Face, chars: &BTreeSet<char>) -> Option<f64> {
-    let f = face.parse();
-    let upem = f64::from(f.units_per_em());
-    let heights: Vec<f64> = chars
-        .iter()
-        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(*c))
-        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(*c)?))
-        .map(|b| f64::from(b.y_max - b.y_min) / upem)
-        .collect();
-    (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
 }
 
 /// The size lead characters are set at so their ink matches the body's: AR PL KaitiM GB draws
@@ -169,8 +156,10 @@ impl Metrics {
                     };
                     let adv = f64::from(face.glyph_hor_advance(g).unwrap_or(0));
                     let w = (adv * 1000.0 / upem) as u32;
-                    let (x0, x1) = face
-                        .glyph_bounding_box(g)
+                    // The ink (an outline walked) only where `piece` reads it.
+                    let (x0, x1) = squeezable(c)
+                        .then(|| face.glyph_bounding_box(g))
+                        .flatten()
                         .map(|b| (f64::from(b.x_min), f64::from(b.x_max)))
                         .unwrap_or((0.0, adv));
                     widths.insert(c, (w, x0 * 1000.0 / upem, x1 * 1000.0 / upem));
@@ -190,10 +179,7 @@ impl Metrics {
     /// A full-width mark's blank half may be squeezed: the side away from its ink.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
-        let punct = !c.is_ascii()
-            && (linebreak::forbidden_start(c) || linebreak::forbidden_end(c))
-            && !matches!(c, '—' | '…' | '々' | '℃' | '‰');
-        if let (true, Some(&(w, x0, x1))) = (punct, self.widths.get(&c)) {
+        if let (true, Some(&(w, x0, x1))) = (squeezable(c), self.widths.get(&c)) {
             let w = f64::from(w);
             // Only marks set in a full cell have a blank half to give.
             if w >= 900.0 {
@@ -207,4 +193,11 @@ impl Metrics {
         }
         p
     }
+}
+
+/// A full-width mark whose blank half `Metrics::piece` may squeeze.
+fn squeezable(c: char) -> bool {
+    !c.is_ascii()
+        && (linebreak::forbidden_start(c) || linebreak::forbidden_end(c))
+        && !matches!(c, '—' | '…' | '々' | '℃' | '‰')
 }
