@@ -209,8 +209,8 @@ impl Typesetter {
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let plan = layout::plan(doc, &self.faces)?;
-        let raw = element::render(doc, &plan)?;
+        let plan = self.plan(doc)?;
+        let raw = Typesetter::draw(doc, &plan)?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
         let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref())?;
         let mut faces_used = Vec::new();
@@ -227,5 +227,16 @@ impl Typesetter {
             faces_used,
             pages: plan.pages.len(),
         })
+    }
+
+    /// The first stage of `typeset` (public so that `benches/render.rs` times each): every
+    /// face subset and every run placed on its page.
+    pub fn plan(&self, doc: &Document) -> Result<layout::Plan, PdfError> {
+        layout::plan(doc, &self.faces)
+    }
+
+    /// The second stage of `typeset`: genpdf draws the plan; `finish::finish` makes the file.
+    pub fn draw(doc: &Document, plan: &layout::Plan) -> Result<Vec<u8>, PdfError> {
+        element::render(doc, plan)
     }
 }
