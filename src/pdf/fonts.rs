@@ -163,16 +163,14 @@ impl FaceSet {
     /// The mean ink height of face `i`'s ideographs, in ems (AR PL KaitiM GB 0.83, SungtiL
     /// 0.92), over `INK_SAMPLE`; None for a face without them.
     pub fn ink_height(&self, i: usize) -> Option<f64> {
-        *self.ink[i].get_or_init(|| {
-            let f = self.faces[i].parse();
-            let upem = f64::from(f.units_per_em());
-            let heights: Vec<f64> = INK_SAMPLE
-                .chars()
-                .filter_map(|c| f.glyph_bounding_box(f.glyph_index(c)?))
-                .map(|b| f64::from(b.y_max - b.y_min) / upem)
-                .collect();
-            (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
-        })
+        let face = &self.faces[i];
+        let bundled = BUNDLED_INK
+            .iter()
+            .find(|(family, _)| face.path.is_none() && *family == face.family);
+        match bundled {
+            Some((_, ink)) => Some(*ink),
+            None => *self.ink[i].get_or_init(|| measure_ink(face)),
+        }
     }
 
     /// The face that sets `c` in `role`: the role's own face when it has the character, else the
@@ -192,6 +190,26 @@ impl FaceSet {
         }
         None
     }
+}
+
+/// `measure_ink` of the compiled-in faces (a test keeps these equal): sizing a lead sentence
+/// then outlines none of their glyphs, nor pages in a hundred of them from the binary.
+const BUNDLED_INK: [(&str, f64); 3] = [
+    ("AR PL SungtiL GB", 0.90798828125),
+    ("AR PL KaitiM GB", 0.808603515625),
+    ("WenQuanYi Micro Hei", 0.87625),
+];
+
+/// The mean ink height of a face's ideographs in `INK_SAMPLE`, in ems.
+fn measure_ink(face: &Face) -> Option<f64> {
+    let f = face.parse();
+    let upem = f64::from(f.units_per_em());
+    let heights: Vec<f64> = INK_SAMPLE
+        .chars()
+        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(c)?))
+        .map(|b| f64::from(b.y_max - b.y_min) / upem)
+        .collect();
+    (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
 }
 
 /// The compiled-in faces, in the order `Role::bundled` indexes them; `choose` puts them first.
@@ -573,6 +591,28 @@ mod tests {
             assert!(p.tables().glyf.is_some(), "{}", f.family);
             assert!(p.glyph_index('中').is_some(), "{}", f.family);
         }
+    }
+
+    #[test]
+    fn bundled_ink_heights_are_what_the_faces_measure() {
+        let faces = bundled_faces();
+        assert_eq!(faces.len(), BUNDLED_INK.len());
+        for (face, (family, ink)) in faces.iter().zip(BUNDLED_INK) {
+            assert_eq!(face.family, family);
+            assert_eq!(measure_ink(face), Some(ink), "{family}");
+        }
+        // An office face (one with a file) is measured, whatever its family is called.
+        let mut office = faces[1].clone();
+        office.family = "AR PL SungtiL GB".into();
+        office.path = Some(PathBuf::from("/fonts/kai.ttf"));
+        let set = FaceSet {
+            ink: vec![OnceLock::new()],
+            faces: vec![office],
+            role_face: [0; 4],
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        };
+        assert_eq!(set.ink_height(0), Some(BUNDLED_INK[1].1));
     }
 
     #[test]
