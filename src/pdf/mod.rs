@@ -210,9 +210,18 @@ impl Typesetter {
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let plan = self.plan(doc)?;
-        let raw = Typesetter::draw(doc, &plan)?;
+        // The faces are deflated (most of finishing) while genpdf draws the pages.
+        let (raw, fonts) = std::thread::scope(|scope| {
+            let fonts = scope.spawn(|| finish::pack_fonts(&plan));
+            let raw = Typesetter::draw(doc, &plan);
+            let fonts = fonts
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (raw, fonts)
+        });
+        let fonts = fonts.map_err(|e| PdfError::Engine(format!("deflate: {e}")))?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref())?;
+        let bytes = finish::finish_packed(&raw?, &plan, &fonts, title, meta.author.as_deref())?;
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {

@@ -43,12 +43,13 @@ pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfEr
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
+    let mut subsets = subsets(faces, &per_face, grid);
     for (i, chars) in per_face.iter().enumerate() {
         if chars.is_empty() {
             continue;
         }
         let face = &faces.faces[i];
-        let subset = fonts::subset(face, chars, grid)?;
+        let subset = subsets[i].take().expect("a face that prints is subset")?;
         let postscript = postscript_name(face);
         let roles = Role::ALL
             .iter()
@@ -70,6 +71,33 @@ pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfEr
         metrics,
         face_map,
         lead_pt,
+    })
+}
+
+/// Each face that prints something subset to its characters (None for the others): the body's
+/// face, most of the work, on this thread, the others beside it on another.
+fn subsets(
+    faces: &FaceSet,
+    per_face: &[BTreeSet<char>],
+    grid: f64,
+) -> Vec<Option<Result<Vec<u8>, PdfError>>> {
+    let body = faces.for_role(Role::Body);
+    let subset = |i: usize| {
+        let chars = &per_face[i];
+        (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid))
+    };
+    std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            (0..per_face.len())
+                .map(|i| if i == body { None } else { subset(i) })
+                .collect::<Vec<_>>()
+        });
+        let mine = subset(body);
+        let mut all = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        all[body] = mine;
+        all
     })
 }
 
