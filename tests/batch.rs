@@ -72,6 +72,7 @@ fn a_broken_facts_file_writes_nothing_and_the_others_are_written() {
         .expect_stderr("未生成（未写入任何文件）：batch/b.yaml");
     // a and c complete, b not even a folder, and no temporary file left anywhere.
     assert_eq!(files_under(&p.path("out")), expected_outputs(&["a", "c"]));
+    assert!(!p.path("out/b").exists());
     // The good ones are the speech itself, whole.
     let md = p.read("out/a/speech.md");
     assert!(md.starts_with("# "), "{md}");
@@ -93,6 +94,8 @@ fn a_file_that_fails_in_its_last_format_leaves_none_of_its_earlier_ones() {
         .expect_stderr("batch/b.yaml：无法排版；未写入任何文件")
         .expect_stderr("2 个已生成，1 个未生成");
     assert_eq!(files_under(&p.path("out")), expected_outputs(&["a", "c"]));
+    // Its folder, made to stage the Markdown and HTML in, is gone with them.
+    assert!(!p.path("out/b").exists());
 }
 
 #[test]
