@@ -181,14 +181,26 @@ impl FaceSet {
             .into_iter()
             .chain(Role::ALL.iter().map(|r| self.for_role(*r)))
             .chain(0..self.faces.len());
-        let mut parsed: Vec<Option<ttf_parser::Face<'_>>> = vec![None; self.faces.len()];
-        for i in candidates {
-            let face = parsed[i].get_or_insert_with(|| self.faces[i].parse());
-            if face.glyph_index(c).is_some_and(|g| g.0 != 0) {
-                return Some(i);
-            }
-        }
-        None
+        candidates.into_iter().find(|&i| self.maps(i, c))
+    }
+
+    /// Whether face `i` has a glyph for `c`: `ttf_parser::Face::glyph_index` (the first Unicode
+    /// subtable of the cmap that maps it), reading only the table directory and the cmap rather
+    /// than parsing the whole face for each character of a speech.
+    fn maps(&self, i: usize, c: char) -> bool {
+        let face = &self.faces[i];
+        let Ok(raw) = ttf_parser::RawFace::parse(face.bytes(), face.index) else {
+            return false;
+        };
+        raw.table(ttf_parser::Tag::from_bytes(b"cmap"))
+            .and_then(ttf_parser::cmap::Table::parse)
+            .and_then(|cmap| {
+                cmap.subtables
+                    .into_iter()
+                    .filter(|s| s.is_unicode())
+                    .find_map(|s| s.glyph_index(u32::from(c)))
+            })
+            .is_some_and(|g| g.0 != 0)
     }
 }
 
