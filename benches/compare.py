@@ -102,16 +102,16 @@ def cpu():
     return r.ru_utime + r.ru_stime
 if sys.argv[1] == "compile":
     start, start_cpu = time.perf_counter(), cpu()
-    pdf = typst.compile(sys.argv[2], font_paths=[sys.argv[3]], ignore_system_fonts=True)
+    pdf = typst.compile(sys.argv[2], font_paths=[sys.argv[3]], ignore_system_fonts=sys.argv[4] == "bundled")
     print(time.perf_counter() - start, cpu() - start_cpu, len(pdf))
 """
 
 
-def typst_compile(path, what="compile"):
+def typst_compile(path, what="compile", fonts="bundled"):
     """(wall and cpu seconds the compile took, PDF bytes, peak memory of the process in MiB)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         out = subprocess.run(
-            [TIME, "-f", "%M", "-o", report.name, sys.executable, "-c", TYPST_PROBE, what, path, FONTS],
+            [TIME, "-f", "%M", "-o", report.name, sys.executable, "-c", TYPST_PROBE, what, path, FONTS, fonts],
             capture_output=True,
             text=True,
             check=True,
@@ -156,6 +156,12 @@ def main():
     ap.add_argument("--batch-runs", type=int, default=3, help="batch renders per build (default 3)")
     ap.add_argument("--serve-secs", type=int, default=30, help="length of the server load (default 30)")
     ap.add_argument("--no-serve", action="store_true", help="leave out the server load")
+    ap.add_argument(
+        "--typst-system-fonts",
+        action="store_true",
+        help="let Typst also discover the system's fonts, as it does by default (slower); by default "
+        "it is given the bundled faces alone, as speechgen --fonts bundled",
+    )
     args = ap.parse_args()
 
     builds = [("after", args.bin)] + ([("before", args.before)] if args.before else [])
@@ -165,6 +171,7 @@ def main():
         if not os.access(path, os.X_OK):
             raise SystemExit(f"{path}: no such build (cargo build --release)")
     typst_ok = have_typst()
+    typst_fonts = "system" if args.typst_system_fonts else "bundled"
     cores = os.cpu_count()
     load_start = os.getloadavg()
     print(f"machine: {cores} cores, load average {load_start[0]:.2f} at the start", flush=True)
@@ -201,7 +208,7 @@ def main():
                 cpu[name].append(c)
                 peak[name].append(rss)
             if typst_ok:
-                seconds, seconds_cpu, _, typst_rss = typst_compile(typ_path)
+                seconds, seconds_cpu, _, typst_rss = typst_compile(typ_path, fonts=typst_fonts)
                 typst_wall.append(seconds)
                 typst_cpu.append(seconds_cpu)
                 typst_peaks.append(typst_rss)
@@ -279,7 +286,7 @@ def main():
     row(f"whole render, median of {args.runs} (ms)", "{:.1f}", "render_ms")
     row("whole render, fastest (ms)", "{:.1f}", "render_min_ms")
     if typst_ok:
-        print(f"| Typst compile, median (ms) | " + " | ".join(f"{typst_ms:.1f}" for _ in cols) + " | |")
+        print(f"| Typst compile ({typst_fonts} fonts), median (ms) | " + " | ".join(f"{typst_ms:.1f}" for _ in cols) + " | |")
         row("render ÷ Typst (wall)", "{:.2f}", "ratio", "≤ 0.25")
     row("whole render, cpu time, median (ms)", "{:.1f}", "render_cpu_ms")
     if typst_ok:
