@@ -157,6 +157,13 @@ def main():
     ap.add_argument("--serve-secs", type=int, default=30, help="length of the server load (default 30)")
     ap.add_argument("--no-serve", action="store_true", help="leave out the server load")
     ap.add_argument(
+        "--tmp",
+        default="/dev/shm" if os.access("/dev/shm", os.W_OK) else None,
+        help="where the project copy and the outputs go (default /dev/shm, a tmpfs, where there is "
+        "one: Typst writes no file, and a shared machine's disk adds milliseconds of fsync and "
+        "rename to every render)",
+    )
+    ap.add_argument(
         "--typst-system-fonts",
         action="store_true",
         help="let Typst also discover the system's fonts, as it does by default (slower); by default "
@@ -176,7 +183,8 @@ def main():
     load_start = os.getloadavg()
     print(f"machine: {cores} cores, load average {load_start[0]:.2f} at the start", flush=True)
 
-    work = tempfile.mkdtemp(prefix="speechgen-compare-")
+    work = tempfile.mkdtemp(prefix="speechgen-compare-", dir=args.tmp)
+    print(f"outputs written under {work}", flush=True)
     try:
         proj = os.path.join(work, "project")
         sample_project(proj)
