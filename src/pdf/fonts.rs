@@ -117,6 +117,27 @@ impl Face {
         ttf_parser::Face::parse(self.bytes(), self.index).expect("face checked when chosen")
     }
 
+    /// The face's PostScript name as a PDF font name: letters, digits, `-` and `_` only (the
+    /// family name when the face has none, `CJKFont` when nothing usable is left).
+    pub fn postscript_name(&self) -> String {
+        let name = self
+            .parse()
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| self.family.clone());
+        let clean: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if clean.is_empty() {
+            "CJKFont".into()
+        } else {
+            clean
+        }
+    }
+
     pub fn describe(&self) -> String {
         match &self.path {
             None => format!("{} (内置)", self.family),

@@ -58,7 +58,7 @@ impl TextFaces {
             used_index[i] = Some(faces.len());
             faces.push(UsedFace {
                 family: face.family.clone(),
-                postscript: postscript_name(face),
+                postscript: face.postscript_name(),
                 subset,
                 describe: face.describe(),
                 roles: Vec::new(),
@@ -138,25 +138,6 @@ fn advances(subset: &[u8]) -> HashMap<char, u32> {
         }
     }
     out
-}
-
-fn postscript_name(face: &fonts::Face) -> String {
-    let name = face
-        .parse()
-        .names()
-        .into_iter()
-        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-        .find_map(|n| n.to_string())
-        .unwrap_or_else(|| face.family.clone());
-    let clean: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    if clean.is_empty() {
-        "CJKFont".into()
-    } else {
-        clean
-    }
 }
 
 /// The digest stamp: `摘要 1a2b3c4d5e6f` in 7 pt at the right of the foot of the speech's last

@@ -49,7 +49,7 @@ pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfEr
         }
         let face = &faces.faces[i];
         let subset = fonts::subset(face, chars, grid)?;
-        let postscript = postscript_name(face);
+        let postscript = face.postscript_name();
         let roles = Role::ALL
             .iter()
             .copied()
@@ -132,25 +132,6 @@ pub(super) fn lead_size(body_ink: Option<f64>, lead_ink: Option<f64>) -> u8 {
     };
     let pt = (f64::from(BODY_PT) * body / lead).round();
     pt.clamp(f64::from(BODY_PT), f64::from(BODY_PT + 2)) as u8
-}
-
-fn postscript_name(face: &fonts::Face) -> String {
-    let p = face.parse();
-    let name = p
-        .names()
-        .into_iter()
-        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-        .find_map(|n| n.to_string())
-        .unwrap_or_else(|| face.family.clone());
-    let clean: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    if clean.is_empty() {
-        "CJKFont".into()
-    } else {
-        clean
-    }
 }
 
 /// Widths as the PDF viewer will use them: printpdf writes each advance to the /W array in
