@@ -614,29 +614,18 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         Command::Diff {
             old,
             new,
-            wording: false,
+            wording,
             format,
             output,
-        } => diff(
-            &project,
-            &project.facts_file(Some(&old))?,
-            &project.facts_file(Some(&new))?,
-            format,
-            output.as_deref(),
-        ),
-        Command::Diff {
-            old,
-            new,
-            wording: true,
-            format,
-            output,
-        } => diff_wording(
-            &project,
-            &project.facts_file(Some(&old))?,
-            &project.facts_file(Some(&new))?,
-            format,
-            output.as_deref(),
-        ),
+        } => {
+            let (old, new) = (
+                project.facts_file(Some(&old))?,
+                project.facts_file(Some(&new))?,
+            );
+            // The facts and figures year on year, or with --wording the two speeches' words.
+            let compare = if wording { diff_wording } else { diff };
+            compare(&project, &old, &new, format, output.as_deref())
+        }
     }
 }
 
