@@ -262,7 +262,7 @@ pub fn check_all(
         return Ok(checked.diagnostics);
     }
     // Read as `render` reads them: an input that cannot be read fails `check` as it fails `render`.
-    let digest = digest(root, facts_path)?;
+    let digest = digest(root, facts_path, checked.facts.year)?;
     let errors = checked.has_errors();
     let request = RenderRequest {
         root: root.to_path_buf(),
@@ -326,7 +326,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error("usage", DRAFT_AND_MASK, None)]);
     }
     let checked = check(&req.root, &req.facts)?;
-    let digest = digest(&req.root, &req.facts)?;
+    let digest = digest(&req.root, &req.facts, checked.facts.year)?;
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
@@ -419,16 +419,12 @@ fn build(
 }
 
 /// The files a render of `facts` reads, in the order the digest lists them: the facts file
-/// first, then the declarations, the template and the speech's settings when present.
-pub fn input_files(root: &Path, facts: &Path) -> Vec<PathBuf> {
+/// first, then the declarations and the template (the year's own when it has them, `year` being
+/// the facts' year as `check` read it), and the speech's settings when present.
+pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf> {
     let project = Project {
         root: root.to_path_buf(),
     };
-    // The year's own wording when it has one, found as `check` finds it.
-    let year = Facts::load(facts)
-        .ok()
-        .map(|f| f.year)
-        .or_else(|| year_of(facts));
     let mut files = vec![
         facts.to_path_buf(),
         project.figures_for(year),
@@ -443,8 +439,8 @@ pub fn input_files(root: &Path, facts: &Path) -> Vec<PathBuf> {
 
 /// The digest of the files a render of `facts` reads. They are read again here, right after
 /// the render read them: a file saved in between gives a digest that `verify` then calls stale.
-pub fn digest(root: &Path, facts: &Path) -> Result<Digest, Vec<Diagnostic>> {
-    Digest::read(root, &input_files(root, facts)).map_err(|(file, e)| {
+pub fn digest(root: &Path, facts: &Path, year: i64) -> Result<Digest, Vec<Diagnostic>> {
+    Digest::read(root, &input_files(root, facts, Some(year))).map_err(|(file, e)| {
         let message = format!("无法读取文件：{}", crate::error::explain_io(&e));
         let location = Location {
             file,

@@ -72,7 +72,12 @@ pub fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<Ve
         }
     };
     // An input that is gone is a change (Removed), not a failure to read.
-    let present: Vec<PathBuf> = pipeline::input_files(&project.root, &facts)
+    // The year's own wording when it has one, found as `check` finds it.
+    let year = crate::facts::Facts::load(&facts)
+        .ok()
+        .map(|f| f.year)
+        .or_else(|| pipeline::year_of(&facts));
+    let present: Vec<PathBuf> = pipeline::input_files(&project.root, &facts, year)
         .into_iter()
         .filter(|p| p.is_file())
         .collect();
