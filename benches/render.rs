@@ -1,6 +1,9 @@
-//! Rendering the sample speech to all three formats, as `speechgen render` does, in process
+//! Rendering the sample speech as `speechgen render` does, in process, stage by stage and whole
 //! (`cargo bench --bench render`). A plain timing loop rather than criterion: it builds in seconds
-//! and prints lines to quote. The goal for the whole render is under 50 ms.
+//! and prints lines to quote. Wall times on a shared machine are noisy; for comparing two
+//! versions of the code, count instructions instead (`valgrind --tool=callgrind` on one
+//! `speechgen render`, see docs/pdf.md). The whole process, against Typst, with many facts files
+//! and under the preview server: `benches/compare.py`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -8,7 +11,8 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use speechgen::pdf::{FontChoice, PdfOptions, write_pdf};
+use speechgen::format::{Format, Renderers};
+use speechgen::pdf::{FontChoice, PageNumbers, PdfOptions, Typesetter, finish};
 use speechgen::pipeline::{RenderRequest, render};
 
 fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration, Duration) {
@@ -27,7 +31,7 @@ fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration, Duration) {
 fn report(what: &str, (min, median, max): (Duration, Duration, Duration)) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{what}: median {:.2} ms (min {:.2}, max {:.2})",
+        "{what:<52} median {:>6.2} ms (min {:.2}, max {:.2})",
         ms(median),
         ms(min),
         ms(max)
@@ -47,34 +51,74 @@ fn main() {
         font_dirs: vec![],
     };
     let rendered = render(&request).expect("the sample renders");
-    let out = write_pdf(&rendered.document, &pdf).expect("the sample lays out");
+    let doc = &rendered.document;
+    let typesetter = Typesetter::new(&pdf).expect("the bundled faces");
+    let plan = typesetter
+        .plan(doc, PageNumbers::default())
+        .expect("the sample lays out");
+    let raw = Typesetter::draw(doc, &plan).expect("genpdf draws the sample");
     let runs = 30;
 
+    println!("stages (the sample speech, bundled faces):");
     report(
-        "facts → Markdown + HTML (pipeline::render)",
+        "  facts → Markdown + HTML (pipeline::render)",
         time(runs, || {
             black_box(render(black_box(&request)).unwrap());
         }),
     );
     report(
-        "Document → PDF (write_pdf, bundled faces)",
+        "  choosing the faces (Typesetter::new)",
         time(runs, || {
-            black_box(write_pdf(black_box(&rendered.document), &pdf).unwrap());
+            black_box(Typesetter::new(&pdf).unwrap());
         }),
     );
-    let all = time(runs, || {
-        let r = render(black_box(&request)).unwrap();
-        black_box(write_pdf(&r.document, &pdf).unwrap());
-    });
-    report("all three formats (md, html, pdf)", all);
-    println!(
-        "sample PDF: {} bytes, {} pages; goal under 50 ms: {}",
-        out.bytes.len(),
-        out.pages,
-        if all.1 < Duration::from_millis(50) {
-            "met"
-        } else {
-            "NOT met"
-        }
+    report(
+        "  layout: subset, measure, break, paginate (plan)",
+        time(runs, || {
+            black_box(
+                typesetter
+                    .plan(black_box(doc), PageNumbers::default())
+                    .unwrap(),
+            );
+        }),
     );
+    report(
+        "  genpdf/printpdf draw the pages (draw)",
+        time(runs, || {
+            black_box(Typesetter::draw(doc, black_box(&plan)).unwrap());
+        }),
+    );
+    report(
+        "  finish: spacing, tags, deflate (finish)",
+        time(runs, || {
+            black_box(finish::finish(black_box(&raw), &plan, &doc.title, None, &[]).unwrap());
+        }),
+    );
+    let out = typesetter
+        .typeset(doc, &Default::default())
+        .expect("the sample lays out");
+
+    // What one `speechgen render --format md,html,pdf` does after reading its arguments: the
+    // faces chosen, the pipeline, each format's bytes.
+    println!("whole render:");
+    let formats = [Format::Md, Format::Html, Format::Pdf];
+    let whole = time(runs, || {
+        let renderers = Renderers::new(pdf.clone());
+        let r = render(black_box(&request)).unwrap();
+        for f in formats {
+            black_box(f.render(&r, &renderers).unwrap());
+        }
+    });
+    report("  md + html + pdf, faces chosen anew", whole);
+    let renderers = Renderers::new(pdf.clone());
+    report(
+        "  md + html + pdf, one typesetter for every render",
+        time(runs, || {
+            let r = render(black_box(&request)).unwrap();
+            for f in formats {
+                black_box(f.render(&r, &renderers).unwrap());
+            }
+        }),
+    );
+    println!("sample PDF: {} bytes, {} pages", out.bytes.len(), out.pages);
 }

@@ -8,15 +8,14 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, V
 
 use crate::diagnostic::Severity;
 use crate::error::Error;
-use crate::format::{self, Format, Renderers};
-use crate::length::Length;
+use crate::format::{Format, Renderers};
 use crate::pipeline::{self, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
 use crate::review::DiffFormat;
 use crate::review::year_on_year::YearOnYear;
 use crate::sheet::{self, SheetFormat};
-use crate::{output, serve, verify};
+use crate::{batch, output, serve, verify};
 
 const ABOUT: &str =
     "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。";
@@ -527,14 +526,14 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
                 return Err(Error::Usage(pipeline::DRAFT_AND_MASK.to_owned()));
             }
             let files = project.facts_files(&facts)?;
-            let options = RenderOptions {
+            let options = batch::RenderOptions {
                 output,
                 formats: format,
                 renderers: Renderers::new(fonts.options()),
                 draft,
                 mask,
             };
-            render(&project, &files, &options, color)
+            batch::render(&project, &files, &options, color)
         }
         Command::Check {
             facts,
@@ -629,91 +628,11 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
     }
 }
 
-struct RenderOptions {
-    output: Option<PathBuf>,
-    formats: Vec<Format>,
-    renderers: Renderers,
-    draft: bool,
-    mask: bool,
-}
-
-/// Renders every facts file in memory, then writes all of them or, if any failed, none.
-/// Prints what choosing the faces found (a broken font file skipped, an office face missing)
-/// once, however the render ends.
-struct NotesPrinted<'a>(&'a Renderers);
-
-impl Drop for NotesPrinted<'_> {
-    fn drop(&mut self) {
-        print_font_notes(self.0);
-    }
-}
-
 /// Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
 fn print_font_notes(renderers: &Renderers) {
     for note in renderers.take_font_notes() {
         eprintln!("{note}");
     }
-}
-
-fn render(
-    project: &Project,
-    files: &[PathBuf],
-    options: &RenderOptions,
-    color: bool,
-) -> Result<(), Error> {
-    let output = options.output.as_deref();
-    project.refuse_shared_output(output, files)?;
-    let mut outputs = Vec::new();
-    let mut failed = false;
-    for file in files {
-        let request = RenderRequest {
-            root: project.root.clone(),
-            facts: file.clone(),
-            draft: options.draft,
-            mask: options.mask,
-        };
-        let _notes = NotesPrinted(&options.renderers);
-        let result = pipeline::render(&request)
-            .map_err(Error::from)
-            .and_then(|rendered| {
-                for d in &rendered.diagnostics {
-                    eprintln!("{}", report::format(d, MessageFormat::Human, color));
-                }
-                let length = Length::of(&rendered.document, &rendered.settings);
-                eprintln!("{}：{}", shown_path(file), length.summary());
-                let dir = project.output_dir(output, file, files.len() > 1, rendered.year);
-                format::files(&rendered, &options.formats, &options.renderers, &dir)
-            });
-        match result {
-            Ok(files) => outputs.extend(files),
-            // The speech's own errors are reported per facts file; the machine's stop the command.
-            Err(e) if e.is_in_the_speech() => {
-                e.print(color);
-                let why = match &e {
-                    Error::Invalid(diagnostics) => format!(
-                        "{}；未写入任何文件（草稿可用 --draft 生成）",
-                        report::summary(diagnostics)
-                    ),
-                    _ => "无法排版；未写入任何文件".to_owned(),
-                };
-                eprintln!("{}：{why}", shown_path(file));
-                failed = true;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if failed {
-        return Err(Error::Failed);
-    }
-    output::write_all(&outputs)?;
-    for (path, _) in &outputs {
-        eprintln!("已写入 {}", shown_path(path));
-    }
-    let faces = options.renderers.faces_used();
-    if !faces.is_empty() {
-        eprintln!("PDF 字体：{}", faces.join("；"));
-    }
-    Ok(())
 }
 
 /// Runs everything `render` runs for each facts file, writing nothing, and prints every problem.

@@ -117,14 +117,19 @@ impl Error {
 
     /// Prints the failure to stderr: diagnostics with their lines shown, anything else as one line.
     pub fn print(&self, color: bool) {
+        eprint!("{}", self.message(color));
+    }
+
+    /// What `print` prints, each line ended: for a caller that prints it later in one piece (a
+    /// render of several facts files at once, whose messages must not interleave).
+    pub fn message(&self, color: bool) -> String {
         match self {
-            Error::Invalid(diagnostics) => {
-                for d in diagnostics {
-                    eprintln!("{}", report::format(d, MessageFormat::Human, color));
-                }
-            }
-            Error::Failed => {}
-            other => eprintln!("speechgen: {other}"),
+            Error::Invalid(diagnostics) => diagnostics
+                .iter()
+                .map(|d| format!("{}\n", report::format(d, MessageFormat::Human, color)))
+                .collect(),
+            Error::Failed => String::new(),
+            other => format!("speechgen: {other}\n"),
         }
     }
 }

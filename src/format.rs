@@ -1,7 +1,6 @@
 //! The output formats, and the one way each is made from a render: the command line and the
 //! preview server both call [`Format::render`], so a new format is one module and one arm here.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::Diagnostic;
@@ -74,23 +73,6 @@ impl Format {
             }
         }
     }
-}
-
-/// A render's files in `dir`, one per format, each with its bytes: all made in memory before any
-/// is written, so that a failure in one format writes none.
-pub fn files(
-    rendered: &Rendered,
-    formats: &[Format],
-    renderers: &Renderers,
-    dir: &Path,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
-    formats
-        .iter()
-        .map(|format| {
-            let bytes = format.render(rendered, renderers)?;
-            Ok((dir.join(format.file_name(rendered)), bytes))
-        })
-        .collect()
 }
 
 /// Lays out a document as PDF in place of the typesetter: for tests of the preview server, which

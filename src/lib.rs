@@ -13,6 +13,7 @@
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod cli;
 pub mod confirmed;
 pub mod diagnostic;

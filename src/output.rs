@@ -6,11 +6,27 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// Writes every file or none: all are rendered in memory before this is called, and each is
-/// renamed into place only after its bytes are on disk.
+/// Writes every file or none: each is staged, and all are renamed into place only once every
+/// one is on disk.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
-    let mut staged = Vec::new();
-    for (path, bytes) in files {
+    let staged = files
+        .iter()
+        .map(|(path, bytes)| Staged::new(path, bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    commit(staged)
+}
+
+/// A file written under a temporary name in its target's folder, not yet in place: `commit`
+/// renames it into place; dropped uncommitted, it is removed. A render stages each format as it
+/// is made, so that its bytes need not stay in memory until the last one is done.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to a temporary file beside `path` (its folder is created if need be).
+    pub fn new(path: &Path, bytes: &[u8]) -> Result<Staged, Error> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -31,11 +47,23 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
                 .map_err(fail)?;
         }
         tmp.as_file().sync_all().map_err(fail)?;
-        staged.push((tmp, path));
+        Ok(Staged {
+            tmp,
+            path: path.to_path_buf(),
+        })
     }
-    for (tmp, path) in staged {
-        tmp.persist(path)
-            .map_err(|e| Error::io(path, "无法写入输出文件", &e.error))?;
+
+    /// Where the file goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Renames every staged file into place.
+pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
+    for Staged { tmp, path } in staged {
+        tmp.persist(&path)
+            .map_err(|e| Error::io(&path, "无法写入输出文件", &e.error))?;
     }
     Ok(())
 }

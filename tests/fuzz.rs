@@ -22,7 +22,7 @@ use common::mutate::{self, Rng};
 use common::{REPO, copy_dir};
 use speechgen::facts::Facts;
 use speechgen::figures::{Declarations, evaluate};
-use speechgen::format::{self, Format, Renderers};
+use speechgen::format::{Format, Renderers};
 use speechgen::pdf::linebreak::{Align, Piece, break_lines};
 use speechgen::pdf::{FontChoice, PdfOptions};
 use speechgen::pipeline::{self, RenderRequest};
@@ -328,13 +328,11 @@ fn check_against_render(f: &mut Fuzz, text: &str) {
         mask: false,
     };
     let rendered = pipeline::render(&request).ok().and_then(|r| {
-        format::files(
-            &r,
-            &[Format::Md, Format::Html, Format::Pdf],
-            &f.renderers,
-            &root.join("out"),
-        )
-        .ok()
+        [Format::Md, Format::Html, Format::Pdf]
+            .iter()
+            .map(|format| format.render(&r, &f.renderers))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
     });
     assert_eq!(
         passed,

@@ -359,6 +359,55 @@ fn a_failing_pdf_renderer_does_not_stop_the_server() {
     let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
     assert_eq!(server.get("/speech.pdf").status, 500);
     assert_eq!(server.get("/").status, 200);
+    // The thread that makes the downloads survived the panic.
+    assert_eq!(server.get("/speech.docx").status, 200);
+}
+
+/// The threads of this test process (the server runs in it).
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+#[test]
+fn clients_waiting_for_a_pdf_hold_no_thread_each() {
+    use std::sync::{Arc, Mutex};
+
+    if !std::path::Path::new("/proc/self/task").exists() {
+        return; // Linux only: the count of threads is read from /proc.
+    }
+    let project = Project::sample();
+    let made_on = Arc::new(Mutex::new(Vec::new()));
+    let record = made_on.clone();
+    let pdf = Renderers::with_pdf_engine(move |_| {
+        let name = std::thread::current().name().map(str::to_owned);
+        record.lock().unwrap().push(name);
+        // Long enough for every client below to be waiting while it runs.
+        std::thread::sleep(Duration::from_millis(1500));
+        Ok(b"%PDF-1.7 fake".to_vec())
+    });
+    let server = project.serve_with(|opts| opts.renderers = Arc::new(pdf));
+    let addr = server.addr;
+    assert_eq!(get(addr, "/").status, 200);
+    let before = threads();
+    let clients: Vec<_> = (0..32)
+        .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf").status))
+        .collect();
+    // While the one render runs, 32 clients wait: with a blocking thread per request the
+    // server would hold dozens more threads; it holds none more than its own.
+    std::thread::sleep(Duration::from_millis(900));
+    let during = threads();
+    for c in clients {
+        assert_eq!(c.join().unwrap(), 200);
+    }
+    assert!(
+        during <= before + 32 + 4,
+        "threads: {before} before, {during} with 32 clients waiting"
+    );
+    assert_eq!(
+        *made_on.lock().unwrap(),
+        [Some("speechgen-downloads".to_owned())],
+        "one render, on the downloads thread"
+    );
 }
 
 #[test]

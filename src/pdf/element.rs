@@ -16,15 +16,20 @@ fn engine(e: impl std::fmt::Display) -> PdfError {
 
 /// Renders the plan with genpdf; the result still needs `finish`.
 pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
+    // Only the regular style is ever used. A builtin stands in for the others so that genpdf
+    // does not embed a face four times; finish drops them. Their metrics are never asked for, so
+    // one set, read from the smallest subset, serves every face (a copy of a subset each).
+    let smallest = plan.faces.iter().map(|f| &f.subset).min_by_key(|s| s.len());
+    let builtin = |b| FontData::new(smallest.cloned().unwrap_or_default(), Some(b)).map_err(engine);
+    let bold = builtin(printpdf::BuiltinFont::HelveticaBold)?;
+    let italic = builtin(printpdf::BuiltinFont::HelveticaOblique)?;
+    let bold_italic = builtin(printpdf::BuiltinFont::HelveticaBoldOblique)?;
     let family = |subset: &[u8]| -> Result<FontFamily<FontData>, PdfError> {
-        // Only the regular style is ever used. A builtin stands in for the others so that
-        // genpdf does not embed the face four times; finish drops them.
-        let builtin = |b| FontData::new(subset.to_vec(), Some(b)).map_err(engine);
         Ok(FontFamily {
             regular: FontData::new(subset.to_vec(), None).map_err(engine)?,
-            bold: builtin(printpdf::BuiltinFont::HelveticaBold)?,
-            italic: builtin(printpdf::BuiltinFont::HelveticaOblique)?,
-            bold_italic: builtin(printpdf::BuiltinFont::HelveticaBoldOblique)?,
+            bold: bold.clone(),
+            italic: italic.clone(),
+            bold_italic: bold_italic.clone(),
         })
     };
     let mut faces = plan.faces.iter();

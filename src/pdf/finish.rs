@@ -49,6 +49,34 @@ pub fn finish(
     author: Option<&str>,
     info_entries: &[(String, String)],
 ) -> Result<Vec<u8>, PdfError> {
+    let fonts = pack_fonts(plan).map_err(engine)?;
+    finish_packed(raw, plan, &fonts, title, author, info_entries)
+}
+
+/// Deflates as every stream of the file is deflated: level 6 is within a percent of level 9 in
+/// size at a third of the time.
+pub fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(bytes)?;
+    enc.finish()
+}
+
+/// The embedded faces deflated, in the order of `plan.faces`: most of the deflating a file
+/// needs, which `Typesetter::typeset` does while genpdf draws the pages.
+pub fn pack_fonts(plan: &Plan) -> std::io::Result<Vec<Vec<u8>>> {
+    plan.faces.iter().map(|f| deflate(&f.subset)).collect()
+}
+
+/// `finish` with the faces deflated already (`pack_fonts`).
+pub fn finish_packed(
+    raw: &[u8],
+    plan: &Plan,
+    fonts: &[Vec<u8>],
+    title: &str,
+    author: Option<&str>,
+    info_entries: &[(String, String)],
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
 
     // Fonts the pages actually set; genpdf lists every font (the builtin stand-ins for bold and
@@ -173,6 +201,23 @@ pub fn finish(
                 .map_err(engine)?;
             stream.dict.remove(b"Filter");
             stream.set_content(cmap.into_bytes());
+        }
+        // The face's file, deflated already.
+        let file = doc
+            .get_dictionary(fd_id)
+            .and_then(|fd| fd.get(b"FontFile2"))
+            .and_then(Object::as_reference);
+        if let (Ok(file), Some(packed)) = (file, fonts.get(face)) {
+            let stream = doc
+                .get_object_mut(file)
+                .and_then(Object::as_stream_mut)
+                .map_err(engine)?;
+            if packed.len() < stream.content.len() {
+                stream
+                    .dict
+                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(packed.clone());
+            }
         }
     }
 
@@ -362,11 +407,8 @@ pub fn to_unicode_cmap(font: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Deflates every stream not yet filtered. The font subsets dominate: level 6 is within a
-/// percent of level 9 in size at a third of the time, and the streams are compressed on both
-/// cores.
+/// Deflates every stream not yet filtered (`deflate`), on both cores.
 fn compress_streams(doc: &mut lopdf::Document) -> Result<(), PdfError> {
-    use std::io::Write;
     let mut streams: Vec<&mut lopdf::Stream> = doc
         .objects
         .values_mut()
@@ -381,9 +423,7 @@ fn compress_streams(doc: &mut lopdf::Document) -> Result<(), PdfError> {
     }
     let deflate = |list: Vec<&mut lopdf::Stream>| -> std::io::Result<()> {
         for s in list {
-            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-            enc.write_all(&s.content)?;
-            let packed = enc.finish()?;
+            let packed = deflate(&s.content)?;
             if packed.len() < s.content.len() {
                 s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
                 s.set_content(packed);

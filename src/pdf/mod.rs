@@ -227,23 +227,33 @@ impl Typesetter {
     /// would.
     pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
         // Where the page numbers stand changes no line of the speech.
-        layout::plan(doc, &self.faces, PageNumbers::default()).map(|_| ())
+        self.plan(doc, PageNumbers::default()).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
     /// digits in small type at the foot of the last page (`textset::stamp`).
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let mut plan = layout::plan(doc, &self.faces, meta.page_numbers)?;
+        let mut plan = self.plan(doc, meta.page_numbers)?;
         let speech_faces = plan.faces.len();
         let mut info = Vec::new();
         if let Some(d) = &meta.digest {
             textset::stamp(&mut plan, &self.faces, d.short())?;
             info = d.pdf_info();
         }
-        let raw = element::render(doc, &plan)?;
+        // The faces are deflated (most of finishing) while genpdf draws the pages.
+        let (raw, fonts) = std::thread::scope(|scope| {
+            let fonts = scope.spawn(|| finish::pack_fonts(&plan));
+            let raw = Typesetter::draw(doc, &plan);
+            let fonts = fonts
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (raw, fonts)
+        });
+        let fonts = fonts.map_err(|e| PdfError::Engine(format!("deflate: {e}")))?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        let bytes = finish::finish(&raw, &plan, title, meta.author.as_deref(), &info)?;
+        let bytes =
+            finish::finish_packed(&raw?, &plan, &fonts, title, meta.author.as_deref(), &info)?;
         // The stamp's face is not one the speech is set in.
         plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
@@ -260,5 +270,20 @@ impl Typesetter {
             faces_used,
             pages: plan.pages.len(),
         })
+    }
+
+    /// The first stage of `typeset` (public so that `benches/render.rs` times each): every
+    /// face subset and every run placed on its page.
+    pub fn plan(
+        &self,
+        doc: &Document,
+        page_numbers: PageNumbers,
+    ) -> Result<layout::Plan, PdfError> {
+        layout::plan(doc, &self.faces, page_numbers)
+    }
+
+    /// The second stage of `typeset`: genpdf draws the plan; `finish::finish` makes the file.
+    pub fn draw(doc: &Document, plan: &layout::Plan) -> Result<Vec<u8>, PdfError> {
+        element::render(doc, plan)
     }
 }

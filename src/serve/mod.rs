@@ -55,7 +55,7 @@ pub struct ServeOptions {
     /// 0 picks any free port.
     pub port: u16,
     /// Makes the downloads (`/speech.pdf`), at most once per version of the inputs, on a
-    /// blocking thread.
+    /// thread of their own.
     pub renderers: Arc<Renderers>,
 }
 
@@ -166,9 +166,11 @@ pub fn start(opts: ServeOptions) -> Result<Server, Error> {
     // when nothing changed, this publishes nothing.
     state.refresh();
 
+    let downloads = state::Downloads::start(opts.renderers)
+        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
     let app = routes::App {
         state,
-        renderers: opts.renderers,
+        downloads,
         source: page::display_path(&root, &facts).display().to_string(),
         loopback_only: addr.ip().is_loopback(),
     };

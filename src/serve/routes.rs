@@ -22,11 +22,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 
-use crate::format::{Format, Renderers};
+use crate::format::Format;
 
 use super::http::stopped;
 use super::page;
-use super::state::State as Drafts;
+use super::state::{Downloads, State as Drafts};
 
 /// Shorter than the idle timeouts of common proxies, so a long-poll is answered before a proxy
 /// would cut it.
@@ -35,7 +35,8 @@ const LONG_POLL: Duration = Duration::from_secs(25);
 #[derive(Clone)]
 pub struct App {
     pub state: Arc<Drafts>,
-    pub renderers: Arc<Renderers>,
+    /// Makes the PDF and .docx of each version, on a thread of its own.
+    pub downloads: Downloads,
     /// The facts file as shown in the banner (`facts/2021.yaml`).
     pub source: String,
     /// Listening on loopback: then only requests addressed to an IP or `localhost` are answered.
@@ -182,9 +183,9 @@ async fn docx(State(ctx): State<Ctx>) -> Response {
 /// The current version as a file to download, named as `render --draft` names it.
 async fn download(ctx: Ctx, format: Format) -> Response {
     let snap = ctx.app.state.current();
-    let renderers = ctx.app.renderers.clone();
-    // Laying out a PDF is CPU work: keep it off the threads that answer requests. The blocking
-    // task runs to the end even if the client goes away, so its result is cached for the next.
+    // Laying out a PDF is CPU work: it is done on the downloads thread, off the threads that
+    // answer requests, and runs to the end even if the client goes away, so its result is
+    // cached for the next.
     let disposition = format!(
         "{}; filename=\"speech-draft.{}\"",
         if format == Format::Pdf {
@@ -194,7 +195,7 @@ async fn download(ctx: Ctx, format: Format) -> Response {
         },
         format.extension()
     );
-    match tokio::task::spawn_blocking(move || snap.download(format, &renderers)).await {
+    match ctx.app.downloads.get(snap, format).await {
         Ok(Some(Ok(bytes))) => (
             [
                 (header::CONTENT_TYPE, format.media_type().to_owned()),

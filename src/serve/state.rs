@@ -4,10 +4,10 @@
 //! `tokio::sync::watch` channel). Requests read whichever snapshot is current, so a page can never
 //! see a half-written input or a half-finished render: it sees the previous version or the next.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use axum::body::Bytes;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use crate::diagnostic::Diagnostic;
 use crate::format::{Format, Renderers};
@@ -31,17 +31,25 @@ pub struct Snapshot {
     docx: OnceLock<Result<Bytes, String>>,
 }
 
+/// A download as made: `None` when the inputs are broken or the format is not offered for
+/// download; else the file, or why it could not be made.
+pub type Made = Option<Result<Bytes, String>>;
+
 impl Snapshot {
+    fn cache(&self, format: Format) -> Option<&OnceLock<Result<Bytes, String>>> {
+        self.rendered.as_ref()?;
+        match format {
+            Format::Pdf => Some(&self.pdf),
+            Format::Docx => Some(&self.docx),
+            Format::Md | Format::Html => None,
+        }
+    }
+
     /// This version in a download format (PDF or .docx): rendered once, then served from
-    /// memory. Blocking; call it from a blocking thread. `None` when the inputs are broken or
-    /// the format is not offered for download.
-    pub fn download(&self, format: Format, renderers: &Renderers) -> Option<Result<Bytes, String>> {
+    /// memory. Blocking: the server calls it on its downloads thread (`Downloads`).
+    pub fn download(&self, format: Format, renderers: &Renderers) -> Made {
         let rendered = self.rendered.as_ref()?;
-        let cache = match format {
-            Format::Pdf => &self.pdf,
-            Format::Docx => &self.docx,
-            Format::Md | Format::Html => return None,
-        };
+        let cache = self.cache(format)?;
         Some(
             cache
                 .get_or_init(|| {
@@ -52,6 +60,68 @@ impl Snapshot {
                 })
                 .clone(),
         )
+    }
+
+    /// The download when it needs no work (made already, or nothing to make); None while it
+    /// is still to be made.
+    pub fn ready(&self, format: Format) -> Option<Made> {
+        match self.cache(format) {
+            None => Some(None),
+            Some(cache) => cache.get().map(|made| Some(made.clone())),
+        }
+    }
+}
+
+/// Makes the downloads on one thread of its own, one at a time. A request for a download not
+/// made yet waits for its answer without holding a thread: with a blocking thread per request,
+/// dozens of clients asking for the PDF of a new version parked dozens of threads (and their
+/// memory) on the one render; here the first request renders it and those queued behind it are
+/// answered from the snapshot's cache. Ends when the server (every clone of this) is gone.
+#[derive(Clone)]
+pub struct Downloads {
+    jobs: mpsc::Sender<Job>,
+}
+
+struct Job {
+    snapshot: Arc<Snapshot>,
+    format: Format,
+    reply: oneshot::Sender<Made>,
+}
+
+impl Downloads {
+    pub fn start(renderers: Arc<Renderers>) -> std::io::Result<Downloads> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("speechgen-downloads".into())
+            .spawn(move || {
+                for job in queue {
+                    // A bug in a render must not end the thread every later download needs.
+                    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        job.snapshot.download(job.format, &renderers)
+                    }))
+                    .unwrap_or_else(|_| Some(Err("生成下载文件时出现内部错误。".to_owned())));
+                    // The client may have gone; the file stays cached for the next.
+                    let _ = job.reply.send(made);
+                }
+            })?;
+        Ok(Downloads { jobs })
+    }
+
+    /// `snapshot` in `format`: at once when made already, else once the downloads thread has
+    /// made it. Err when that thread is gone (a bug).
+    pub async fn get(&self, snapshot: Arc<Snapshot>, format: Format) -> Result<Made, ()> {
+        if let Some(made) = snapshot.ready(format) {
+            return Ok(made);
+        }
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                snapshot,
+                format,
+                reply,
+            })
+            .map_err(|_| ())?;
+        answer.await.map_err(|_| ())
     }
 }
 

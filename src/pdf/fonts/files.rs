@@ -1,6 +1,7 @@
 //! Font files on disk: listing the faces under the font folders with their family names, and
 //! turning one face of a file into the standalone TrueType font the subsetter and genpdf read.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -146,22 +147,28 @@ pub fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
 
 /// Face `index` of `data` as a standalone TrueType font that holds at least `chars`: a
 /// TrueType face is copied out of its collection whole (the subsetter then keeps what is
-/// needed); a CFF face is converted, for these characters only.
-pub fn truetype_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+/// needed); a CFF face is converted, for these characters only. A single TrueType font (the
+/// compiled-in faces) is borrowed as it is, never copied.
+pub fn truetype_face<'a>(
+    data: &'a [u8],
+    index: u32,
+    chars: &BTreeSet<char>,
+) -> Result<Cow<'a, [u8]>, String> {
     let font = fontcull_skrifa::FontRef::from_index(data, index).map_err(|e| format!("{e}"))?;
     if cff::is_cff(&font) {
-        return cff::to_truetype(data, index, chars);
+        return cff::to_truetype(data, index, chars).map(Cow::Owned);
     }
     extract_face(data, index).ok_or_else(|| "字体集合文件损坏".to_string())
 }
 
 /// Copies one face out of a .ttc collection into a standalone font (fontcull and rusttype read
-/// only single fonts); a single font is returned as it is.
-pub fn extract_face(data: &[u8], index: u32) -> Option<Vec<u8>> {
+/// only single fonts); a single font is borrowed as it is: the compiled-in faces are 5 MB each,
+/// and copying them on every render cost more page faults than the rest of the render.
+pub fn extract_face(data: &[u8], index: u32) -> Option<Cow<'_, [u8]>> {
     let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
     let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
     if data.get(0..4)? != b"ttcf" {
-        return Some(data.to_vec());
+        return Some(Cow::Borrowed(data));
     }
     if index >= be32(8)? {
         return None;
@@ -179,7 +186,7 @@ pub fn extract_face(data: &[u8], index: u32) -> Option<Vec<u8>> {
         }
         out[12 + 16 * i + 8..12 + 16 * i + 12].copy_from_slice(&new_off.to_be_bytes());
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 #[cfg(test)]

@@ -43,12 +43,13 @@ pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfEr
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
+    let mut subsets = subsets(faces, &per_face, grid);
     for (i, chars) in per_face.iter().enumerate() {
         if chars.is_empty() {
             continue;
         }
         let face = &faces.faces[i];
-        let subset = fonts::subset(face, chars, grid)?;
+        let subset = subsets[i].take().expect("a face that prints is subset")?;
         let postscript = face.postscript_name();
         let roles = Role::ALL
             .iter()
@@ -70,6 +71,33 @@ pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfEr
         metrics,
         face_map,
         lead_pt,
+    })
+}
+
+/// Each face that prints something subset to its characters (None for the others): the body's
+/// face, most of the work, on this thread, the others beside it on another.
+fn subsets(
+    faces: &FaceSet,
+    per_face: &[BTreeSet<char>],
+    grid: f64,
+) -> Vec<Option<Result<Vec<u8>, PdfError>>> {
+    let body = faces.for_role(Role::Body);
+    let subset = |i: usize| {
+        let chars = &per_face[i];
+        (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid))
+    };
+    std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            (0..per_face.len())
+                .map(|i| if i == body { None } else { subset(i) })
+                .collect::<Vec<_>>()
+        });
+        let mine = subset(body);
+        let mut all = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        all[body] = mine;
+        all
     })
 }
 
@@ -98,28 +126,15 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
 /// Per chosen face, the size its lead characters are set at (their cell stays the body's).
 fn lead_sizes(faces: &FaceSet, per_face: &[BTreeSet<char>]) -> Vec<u8> {
     let body_face = faces.for_role(Role::Body);
-    let body_ink = ink_height(&faces.faces[body_face], &per_face[body_face]);
+    let body_ink = faces.ink_height(body_face);
     (0..faces.faces.len())
         .map(|i| {
-            if i == body_face {
+            if i == body_face || per_face[i].is_empty() {
                 return BODY_PT;
             }
-            lead_size(body_ink, ink_height(&faces.faces[i], &per_face[i]))
+            lead_size(body_ink, faces.ink_height(i))
         })
         .collect()
-}
-
-/// The mean ink height of a face's ideographs among `chars`, in ems.
-fn ink_height(face: &fonts::Face, chars: &BTreeSet<char>) -> Option<f64> {
-    let f = face.parse();
-    let upem = f64::from(f.units_per_em());
-    let heights: Vec<f64> = chars
-        .iter()
-        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(*c))
-        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(*c)?))
-        .map(|b| f64::from(b.y_max - b.y_min) / upem)
-        .collect();
-    (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
 }
 
 /// The size lead characters are set at so their ink matches the body's: AR PL KaitiM GB draws
@@ -153,8 +168,10 @@ impl Metrics {
                     };
                     let adv = f64::from(face.glyph_hor_advance(g).unwrap_or(0));
                     let w = (adv * 1000.0 / upem) as u32;
-                    let (x0, x1) = face
-                        .glyph_bounding_box(g)
+                    // The ink (an outline walked) only where `piece` reads it.
+                    let (x0, x1) = squeezable(c)
+                        .then(|| face.glyph_bounding_box(g))
+                        .flatten()
                         .map(|b| (f64::from(b.x_min), f64::from(b.x_max)))
                         .unwrap_or((0.0, adv));
                     widths.insert(c, (w, x0 * 1000.0 / upem, x1 * 1000.0 / upem));
@@ -176,10 +193,7 @@ impl Metrics {
     /// of its cell has no blank half.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
-        let punct = !c.is_ascii()
-            && (linebreak::forbidden_start(c) || linebreak::forbidden_end(c))
-            && !matches!(c, '—' | '…' | '々' | '℃' | '‰');
-        if let (true, Some(&(w, x0, x1))) = (punct, self.widths.get(&c)) {
+        if let (true, Some(&(w, x0, x1))) = (squeezable(c), self.widths.get(&c)) {
             let w = f64::from(w);
             // Only marks set in a full cell have a blank half to give.
             if w >= 900.0 {
@@ -193,4 +207,11 @@ impl Metrics {
         }
         p
     }
+}
+
+/// A full-width mark whose blank half `Metrics::piece` may squeeze.
+fn squeezable(c: char) -> bool {
+    !c.is_ascii()
+        && (linebreak::forbidden_start(c) || linebreak::forbidden_end(c))
+        && !matches!(c, '—' | '…' | '々' | '℃' | '‰')
 }

@@ -146,9 +146,9 @@ impl ExternalFont {
 
         let collection = FontCollection::from_bytes(buf.clone())?;
         let font = collection.clone().into_font().or_else(|_| collection.font_at(0))?;
-        let code_points = cmap_code_points(&buf);
+        let font = CmapFont::new(font, &buf);
 
-        Ok(Self::with_font_data(buf, font_index, Box::new(CmapFont { font, code_points })))
+        Ok(Self::with_font_data(buf, font_index, Box::new(font)))
     }
 
     /// Creates a new font. The `index` is used for naming / identifying the font
@@ -553,29 +553,49 @@ impl FontData for rusttype::Font<'static> {
     }
 }
 
-/// A rusttype font that knows which code points its `cmap` maps (read once from the font's
-/// bytes), so that `glyph_ids` looks up those few thousand characters instead of every code point
-/// from U+0000 to U+10FFFF: 1.1 million lookups per font, tens of milliseconds on every document
-/// saved. The map is the same: the same lookup, in the same ascending order, of the only code
-/// points that can map to a glyph.
+/// A rusttype font with what the font's own tables say, read once from its bytes: which code
+/// points its `cmap` maps, so that `glyph_ids` looks up those few thousand characters instead of
+/// every code point from U+0000 to U+10FFFF (1.1 million lookups per font, tens of milliseconds
+/// on every document saved); and each glyph's advance and bounding box, so that
+/// `glyph_metrics` does not build the glyph's outline to read them. The results are the same:
+/// the same lookup, in the same ascending order, of the only code points that can map to a
+/// glyph; the same `hmtx` advance and `glyf` header box that rusttype reads.
 #[derive(Clone, Debug)]
 struct CmapFont {
     font: rusttype::Font<'static>,
     /// None when the cmap cannot be read here: then every code point is tried, as before.
     code_points: Option<Vec<char>>,
+    /// Per glyph id; None without `hmtx` and `glyf`: then rusttype measures, as before.
+    metrics: Option<Vec<GlyphMetrics>>,
 }
 
-/// The code points of every Unicode subtable of the font's `cmap` (face 0, as rusttype reads it),
-/// ascending; rusttype's lookup uses one of these subtables.
-fn cmap_code_points(bytes: &[u8]) -> Option<Vec<char>> {
-    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
-    let mut chars = std::collections::BTreeSet::new();
-    for subtable in face.tables().cmap?.subtables {
-        if subtable.is_unicode() {
-            subtable.codepoints(|c| chars.extend(std::char::from_u32(c)));
-        }
+impl CmapFont {
+    fn new(font: rusttype::Font<'static>, bytes: &[u8]) -> CmapFont {
+        let face = ttf_parser::Face::parse(bytes, 0).ok();
+        let code_points = face.as_ref().and_then(|face| {
+            let mut chars = std::collections::BTreeSet::new();
+            for subtable in face.tables().cmap?.subtables {
+                if subtable.is_unicode() {
+                    subtable.codepoints(|c| chars.extend(std::char::from_u32(c)));
+                }
+            }
+            Some(chars.into_iter().collect())
+        });
+        let metrics = face.as_ref().and_then(|face| {
+            let glyf = face.tables().glyf?;
+            let descent = i32::from(face.tables().hhea.descender);
+            (0..face.number_of_glyphs())
+                .map(|id| {
+                    let id = ttf_parser::GlyphId(id);
+                    let height = glyf.bbox(id).map_or(1000, |b| {
+                        (i32::from(b.y_max) - i32::from(b.y_min) - descent) as u32
+                    });
+                    Some(GlyphMetrics { width: u32::from(face.glyph_hor_advance(id)?), height })
+                })
+                .collect()
+        });
+        CmapFont { font, code_points, metrics }
     }
-    Some(chars.into_iter().collect())
 }
 
 impl FontData for CmapFont {
@@ -602,7 +622,10 @@ impl FontData for CmapFont {
     }
 
     fn glyph_metrics(&self, glyph_id: u16) -> Option<GlyphMetrics> {
-        self.font.glyph_metrics(glyph_id)
+        match self.metrics.as_ref().and_then(|m| m.get(usize::from(glyph_id))) {
+            Some(metrics) => Some(*metrics),
+            None => self.font.glyph_metrics(glyph_id),
+        }
     }
 }
 

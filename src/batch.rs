@@ -1,0 +1,338 @@
+//! `speechgen render` of one or more facts files. Each file is rendered on its own and is
+//! all-or-nothing on its own: its formats are staged to temporary files as they are made and
+//! renamed into place together once the last is done, so a file that fails writes nothing and
+//! the others are still written. Several files are rendered on every core, sharing one
+//! typesetter (the faces are chosen once); each file's messages are printed in one piece when it
+//! is done, a progress line shows on a terminal, and a summary lists what was written and what
+//! was not.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::Error;
+use crate::format::{Format, Renderers};
+use crate::length::Length;
+use crate::output::{self, Staged};
+use crate::pipeline::{self, RenderRequest, Rendered};
+use crate::project::Project;
+use crate::report::{self, MessageFormat, shown_path};
+
+/// What `render` writes, and how.
+pub struct RenderOptions {
+    /// `-o DIR`.
+    pub output: Option<PathBuf>,
+    pub formats: Vec<Format>,
+    pub renderers: Renderers,
+    pub draft: bool,
+    pub mask: bool,
+}
+
+/// What became of one facts file.
+struct Done {
+    index: usize,
+    /// Its messages (diagnostics, the files written or why none were), printed in one piece.
+    messages: String,
+    /// Why it wrote nothing; None when its files were written.
+    failure: Option<Error>,
+}
+
+/// Renders every facts file and writes each one's outputs, or none of them for a file that
+/// fails. Exit 1 when any file failed for its facts or templates; a failure of the machine (a
+/// file that cannot be written, a font engine error) is returned after the others are done, as
+/// the command's error (exit 2).
+pub fn render(
+    project: &Project,
+    files: &[PathBuf],
+    options: &RenderOptions,
+    color: bool,
+) -> Result<(), Error> {
+    project.refuse_shared_output(options.output.as_deref(), files)?;
+    let several = files.len() > 1;
+    let progress = if several && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(files.len() as u64).with_style(
+            ProgressStyle::with_template("[{elapsed}] {pos}/{len} 个事实文件已处理 {wide_bar}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(250));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut failures: Vec<Option<Error>> = files.iter().map(|_| None).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    each_file(
+        files.len(),
+        workers,
+        |index| render_file(project, files, index, options, color),
+        |done| {
+            progress.suspend(|| {
+                eprint!("{}", done.messages);
+                // What choosing the faces found (a font file skipped, an office face missing):
+                // once, after the first file that laid out a PDF.
+                for note in options.renderers.take_font_notes() {
+                    eprintln!("{note}");
+                }
+            });
+            progress.inc(1);
+            failures[done.index] = done.failure;
+        },
+    );
+    progress.finish_and_clear();
+    for note in options.renderers.take_font_notes() {
+        eprintln!("{note}");
+    }
+
+    let failed: Vec<&Path> = files
+        .iter()
+        .zip(&failures)
+        .filter(|(_, f)| f.is_some())
+        .map(|(p, _)| p.as_path())
+        .collect();
+    if several {
+        let written: Vec<String> = files
+            .iter()
+            .zip(&failures)
+            .filter(|(_, f)| f.is_none())
+            .map(|(p, _)| shown_path(p))
+            .collect();
+        eprintln!(
+            "汇总：共 {} 个事实文件，{} 个已生成，{} 个未生成",
+            files.len(),
+            written.len(),
+            failed.len()
+        );
+        if !written.is_empty() {
+            eprintln!("  已生成：{}", written.join("、"));
+        }
+        if !failed.is_empty() {
+            let names: Vec<String> = failed.iter().map(|p| shown_path(p)).collect();
+            eprintln!("  未生成（未写入任何文件）：{}", names.join("、"));
+        }
+    }
+    if failed.len() < files.len() {
+        let faces = options.renderers.faces_used();
+        if !faces.is_empty() {
+            eprintln!("PDF 字体：{}", faces.join("；"));
+        }
+    }
+    // A machine failure is the command's own error, printed last by the caller.
+    let mut failures = failures.into_iter().flatten();
+    match failures.find(|e| !e.is_in_the_speech()) {
+        Some(machine) => Err(machine),
+        None if !failed.is_empty() => Err(Error::Failed),
+        None => Ok(()),
+    }
+}
+
+/// Runs `work` for each index below `count` on `workers` threads (inline for one) and hands
+/// each result to `done` on the calling thread, as soon as it is ready.
+fn each_file(
+    count: usize,
+    workers: usize,
+    work: impl Fn(usize) -> Done + Sync,
+    mut done: impl FnMut(Done),
+) {
+    if workers <= 1 {
+        (0..count).for_each(|i| done(work(i)));
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (tx, next, work) = (tx.clone(), &next, &work);
+            // The main thread's stack size: deeply nested facts or templates render here too.
+            let spawned = std::thread::Builder::new()
+                .name("speechgen-render".into())
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count || tx.send(work(i)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            // Without a thread of its own (none could be started), the rest is left to the
+            // threads that were; with none at all, to this one.
+            if spawned.is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        for d in rx {
+            done(d);
+        }
+    });
+    // Any index no thread took (none could be started): render it here.
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= count {
+            break;
+        }
+        done(work(i));
+    }
+}
+
+fn render_file(
+    project: &Project,
+    files: &[PathBuf],
+    index: usize,
+    options: &RenderOptions,
+    color: bool,
+) -> Done {
+    let file = &files[index];
+    let mut messages = String::new();
+    let request = RenderRequest {
+        root: project.root.clone(),
+        facts: file.clone(),
+        draft: options.draft,
+        mask: options.mask,
+    };
+    let result = pipeline::render(&request)
+        .map_err(Error::from)
+        .and_then(|rendered| {
+            for d in &rendered.diagnostics {
+                messages.push_str(&report::format(d, MessageFormat::Human, color));
+                messages.push('\n');
+            }
+            let length = Length::of(&rendered.document, &rendered.settings);
+            messages.push_str(&format!("{}：{}\n", shown_path(file), length.summary()));
+            let several = files.len() > 1;
+            let dir = project.output_dir(options.output.as_deref(), file, several, rendered.year);
+            write_formats(&rendered, options, &dir)
+        });
+    let failure = match result {
+        Ok(written) => {
+            for path in written {
+                messages.push_str(&format!("已写入 {}\n", shown_path(&path)));
+            }
+            None
+        }
+        // The speech's own errors are reported with the file; the machine's by the caller.
+        Err(e) if e.is_in_the_speech() => {
+            messages.push_str(&e.message(color));
+            let why = match &e {
+                Error::Invalid(diagnostics) => format!(
+                    "{}；未写入任何文件（草稿可用 --draft 生成）",
+                    report::summary(diagnostics)
+                ),
+                _ => "无法排版；未写入任何文件".to_owned(),
+            };
+            messages.push_str(&format!("{}：{why}\n", shown_path(file)));
+            Some(e)
+        }
+        Err(e) => Some(e),
+    };
+    Done {
+        index,
+        messages,
+        failure,
+    }
+}
+
+/// Makes each format and stages it at once (only one format's bytes are in memory at a time),
+/// then puts them all in place. On failure the staged files are removed, and so are the folders
+/// made for them.
+fn write_formats(
+    rendered: &Rendered,
+    options: &RenderOptions,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let new_dirs: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let staged: Result<Vec<Staged>, Error> = options
+        .formats
+        .iter()
+        .map(|format| {
+            let bytes = format.render(rendered, &options.renderers)?;
+            Staged::new(&dir.join(format.file_name(rendered)), &bytes)
+        })
+        .collect();
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            // Deepest first; a folder another file has written into meanwhile stays.
+            for d in &new_dirs {
+                let _ = std::fs::remove_dir(d);
+            }
+            return Err(e);
+        }
+    };
+    let paths = staged.iter().map(|s| s.path().to_path_buf()).collect();
+    output::commit(staged)?;
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::{FontChoice, PdfOptions};
+
+    /// The sample's speech, rendered from the repository's own facts.
+    fn sample() -> Rendered {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        pipeline::render(&RenderRequest {
+            facts: root.join("facts/2021.yaml"),
+            root,
+            draft: false,
+            mask: false,
+        })
+        .expect("the sample renders")
+    }
+
+    fn options(renderers: Renderers) -> RenderOptions {
+        RenderOptions {
+            output: None,
+            formats: vec![Format::Md, Format::Html, Format::Pdf],
+            renderers,
+            draft: false,
+            mask: false,
+        }
+    }
+
+    #[test]
+    fn a_format_that_fails_after_others_were_staged_leaves_no_file_and_no_folder() {
+        let rendered = sample();
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("new/b");
+        let failing = options(Renderers::with_pdf_engine(|_| {
+            Err(Error::Usage("the PDF engine broke".into()))
+        }));
+        let e = write_formats(&rendered, &failing, &dir).unwrap_err();
+        assert!(matches!(e, Error::Usage(_)), "{e:?}");
+        // The Markdown and HTML were staged in `new/b` before the PDF failed: both folders,
+        // made for them, are gone, and nothing was left beside them.
+        assert!(!out.path().join("new").exists());
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_folder_that_was_there_stays_and_holds_nothing_new() {
+        let rendered = sample();
+        let out = tempfile::tempdir().unwrap();
+        let failing = options(Renderers::with_pdf_engine(|_| {
+            Err(Error::Usage("the PDF engine broke".into()))
+        }));
+        assert!(write_formats(&rendered, &failing, out.path()).is_err());
+        assert!(out.path().exists());
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+        // And with a working engine every format is put in place.
+        let working = options(Renderers::new(PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: Vec::new(),
+        }));
+        let written = write_formats(&rendered, &working, out.path()).unwrap();
+        assert_eq!(written.len(), 3);
+        assert!(written.iter().all(|p| p.is_file()));
+    }
+}
