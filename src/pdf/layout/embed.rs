@@ -84,7 +84,10 @@ fn subsets(
     let body = faces.for_role(Role::Body);
     let subset = |i: usize| {
         let chars = &per_face[i];
-        (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid))
+        let subset = (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid));
+        // Done with the face's glyphs: a compiled-in face's pages need not stay resident.
+        faces.faces[i].release_pages();
+        subset
     };
     std::thread::scope(|scope| {
         let others = scope.spawn(|| {
