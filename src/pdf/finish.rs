@@ -49,8 +49,7 @@ pub fn finish(
     author: Option<&str>,
     info_entries: &[(String, String)],
 ) -> Result<Vec<u8>, PdfError> {
-    let fonts = pack_fonts(plan).map_err(engine)?;
-    finish_packed(raw, plan, &fonts, title, author, info_entries)
+    finish_packed(raw, plan, || pack_fonts(plan), title, author, info_entries)
 }
 
 /// Deflates as every stream of the file is deflated: level 6 is within a percent of level 9 in
@@ -68,11 +67,12 @@ pub fn pack_fonts(plan: &Plan) -> std::io::Result<Vec<Vec<u8>>> {
     plan.faces.iter().map(|f| deflate(&f.subset)).collect()
 }
 
-/// `finish` with the faces deflated already (`pack_fonts`).
+/// `finish` with the faces deflated by `fonts` (`pack_fonts`), which is called only once the
+/// pages are done: `Typesetter::typeset` deflates them on another thread meanwhile.
 pub fn finish_packed(
     raw: &[u8],
     plan: &Plan,
-    fonts: &[Vec<u8>],
+    fonts: impl FnOnce() -> std::io::Result<Vec<Vec<u8>>>,
     title: &str,
     author: Option<&str>,
     info_entries: &[(String, String)],
@@ -96,8 +96,7 @@ pub fn finish_packed(
             .flatten();
         set_positions(&mut ops, runs)?;
         let content = ops.encode().map_err(engine)?;
-        doc.change_page_content(page_id, content.clone())
-            .map_err(engine)?;
+        set_page_content(&mut doc, page_id, content.clone())?;
         used.extend(
             ops.operations
                 .iter()
@@ -135,6 +134,7 @@ pub fn finish_packed(
         }
     }
 
+    let fonts = fonts().map_err(|e| PdfError::Engine(format!("deflate: {e}")))?;
     // Name each embedded face TAG+PostScriptName and give it its real bounding box.
     let mut renames: Vec<(ObjectId, ObjectId, usize)> = Vec::new();
     for (&id, obj) in &doc.objects {
@@ -440,6 +440,25 @@ fn compress_streams(doc: &mut lopdf::Document) -> Result<(), PdfError> {
         mine.and(theirs)
     })
     .map_err(engine)
+}
+
+/// Puts a page's new content in its stream as it is, for `compress_streams` to deflate with the
+/// others on both cores (lopdf's `change_page_content` deflates it at level 9 on the spot).
+fn set_page_content(
+    doc: &mut lopdf::Document,
+    page_id: ObjectId,
+    content: Vec<u8>,
+) -> Result<(), PdfError> {
+    match doc.get_page_contents(page_id).as_slice() {
+        [stream] => {
+            doc.get_object_mut(*stream)
+                .and_then(Object::as_stream_mut)
+                .map_err(engine)?
+                .set_plain_content(content);
+            Ok(())
+        }
+        _ => doc.change_page_content(page_id, content).map_err(engine),
+    }
 }
 
 enum FontDict {

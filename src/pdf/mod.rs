@@ -241,19 +241,19 @@ impl Typesetter {
             textset::stamp(&mut plan, &self.faces, d.short())?;
             info = d.pdf_info();
         }
-        // The faces are deflated (most of finishing) while genpdf draws the pages.
-        let (raw, fonts) = std::thread::scope(|scope| {
-            let fonts = scope.spawn(|| finish::pack_fonts(&plan));
-            let raw = Typesetter::draw(doc, &plan);
-            let fonts = fonts
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (raw, fonts)
-        });
-        let fonts = fonts.map_err(|e| PdfError::Engine(format!("deflate: {e}")))?;
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        let bytes =
-            finish::finish_packed(&raw?, &plan, &fonts, title, meta.author.as_deref(), &info)?;
+        // The faces are deflated (most of finishing) on another thread while genpdf draws the
+        // pages and `finish` rewrites them; `finish` waits for them only to put them in.
+        let bytes = std::thread::scope(|scope| {
+            let fonts = scope.spawn(|| finish::pack_fonts(&plan));
+            let raw = Typesetter::draw(doc, &plan)?;
+            let fonts = || {
+                fonts
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            };
+            finish::finish_packed(&raw, &plan, fonts, title, meta.author.as_deref(), &info)
+        })?;
         // The stamp's face is not one the speech is set in.
         plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
