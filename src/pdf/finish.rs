@@ -14,24 +14,26 @@ fn engine(e: impl std::fmt::Display) -> PdfError {
     PdfError::Engine(format!("lopdf: {e}"))
 }
 
-/// FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`, so the subset
-/// tags and the document id are the same wherever the same input is rendered.
-pub fn fnv1a(seed: u64, parts: &[&[u8]]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+/// SHA-256 over `parts`, each preceded by its length so that two lists of parts never hash
+/// alike by running together. Stable across Rust versions and platforms, unlike
+/// `DefaultHasher`, so the subset tags and the document id are the same wherever the same
+/// input is rendered; and fast where FNV-1a, a byte at a time, was not (the CPU's SHA
+/// instructions; the sample's fonts and pages, hashed three times with FNV-1a, were 0.7 ms of
+/// a 16 ms render).
+pub fn fingerprint(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
     for p in parts {
-        for b in *p {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p);
     }
-    h
+    h.finalize().into()
 }
 
 /// The six capital letters that mark a subset font (PDF 32000 9.6.4), derived from its bytes.
 pub fn subset_tag(subset: &[u8]) -> String {
-    let mut h = fnv1a(0, &[subset]);
+    let digest = fingerprint(&[subset]);
+    let mut h = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
     (0..6)
         .map(|_| {
             let c = (b'A' + (h % 26) as u8) as char;
@@ -237,10 +239,7 @@ pub fn finish_packed(
     let mut parts: Vec<&[u8]> = vec![title.as_bytes(), author.unwrap_or("").as_bytes()];
     parts.extend(contents.iter().map(Vec::as_slice));
     parts.extend(plan.faces.iter().map(|f| f.subset.as_slice()));
-    let id: Vec<u8> = [fnv1a(1, &parts), fnv1a(2, &parts)]
-        .iter()
-        .flat_map(|h| h.to_be_bytes())
-        .collect();
+    let id: Vec<u8> = fingerprint(&parts)[..16].to_vec();
     doc.trailer.set(
         "ID",
         Object::Array(vec![
@@ -581,6 +580,13 @@ mod tests {
         let mut content = text_objects(&[run("甲", 0.0)]);
         let two = [run("甲", 0.0), run("乙", 0.0)];
         assert!(set_positions(&mut content, two.iter()).is_err());
+    }
+
+    #[test]
+    fn fingerprints_keep_parts_apart() {
+        assert_ne!(fingerprint(&[b"ab", b"c"]), fingerprint(&[b"a", b"bc"]));
+        assert_ne!(fingerprint(&[b"abc"]), fingerprint(&[b"abc", b""]));
+        assert_eq!(fingerprint(&[b"ab", b"c"]), fingerprint(&[b"ab", b"c"]));
     }
 
     #[test]
