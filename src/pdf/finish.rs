@@ -64,9 +64,61 @@ pub fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// The embedded faces deflated, in the order of `plan.faces`: most of the deflating a file
-/// needs, which `Typesetter::typeset` does while genpdf draws the pages.
+/// needs.
 pub fn pack_fonts(plan: &Plan) -> std::io::Result<Vec<Vec<u8>>> {
     plan.faces.iter().map(|f| deflate(&f.subset)).collect()
+}
+
+/// Each subset deflated on a thread of its own as soon as the layout has made it
+/// (`FontPacker::take`, the layout's hook), so that the largest part of finishing, the body
+/// face's deflate, runs beside the rest of the layout, genpdf's drawing and `finish`'s
+/// rewriting of the pages instead of after them.
+pub struct FontPacker<'scope> {
+    tx: std::sync::mpsc::Sender<Vec<u8>>,
+    packed: std::thread::ScopedJoinHandle<'scope, Vec<Packed>>,
+}
+
+/// A subset and its deflated bytes.
+type Packed = (Vec<u8>, std::io::Result<Vec<u8>>);
+
+impl<'scope> FontPacker<'scope> {
+    pub fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> FontPacker<'scope> {
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let packed = scope.spawn(move || {
+            rx.into_iter()
+                .map(|subset| {
+                    let packed = deflate(&subset);
+                    (subset, packed)
+                })
+                .collect()
+        });
+        FontPacker { tx, packed }
+    }
+
+    /// A subset the layout has made: deflated from now on.
+    pub fn take(&self, subset: &[u8]) {
+        // The thread is gone only when it panicked; `faces` reports that.
+        let _ = self.tx.send(subset.to_vec());
+    }
+
+    /// The faces of `plan` deflated, in its order: those taken, once the thread is done with
+    /// them, and any it was not given (the digest stamp's face) deflated here.
+    pub fn faces(self, plan: &Plan) -> std::io::Result<Vec<Vec<u8>>> {
+        let FontPacker { tx, packed } = self;
+        drop(tx);
+        let mut packed = packed
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        plan.faces
+            .iter()
+            .map(
+                |f| match packed.iter().position(|(subset, _)| *subset == f.subset) {
+                    Some(i) => packed.swap_remove(i).1,
+                    None => deflate(&f.subset),
+                },
+            )
+            .collect()
+    }
 }
 
 /// `finish` with the faces deflated by `fonts` (`pack_fonts`), which is called only once the

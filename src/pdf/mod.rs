@@ -234,25 +234,25 @@ impl Typesetter {
     /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
     /// digits in small type at the foot of the last page (`textset::stamp`).
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let mut plan = self.plan(doc, meta.page_numbers)?;
-        let speech_faces = plan.faces.len();
-        let mut info = Vec::new();
-        if let Some(d) = &meta.digest {
-            textset::stamp(&mut plan, &self.faces, d.short())?;
-            info = d.pdf_info();
-        }
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        // The faces are deflated (most of finishing) on another thread while genpdf draws the
-        // pages and `finish` rewrites them; `finish` waits for them only to put them in.
-        let bytes = std::thread::scope(|scope| {
-            let fonts = scope.spawn(|| finish::pack_fonts(&plan));
+        // Most of finishing, deflating the faces, runs on another thread from the moment each
+        // subset is made; `finish` waits for them only to put them in.
+        let (bytes, mut plan, speech_faces) = std::thread::scope(|scope| {
+            let packer = finish::FontPacker::start(scope);
+            let mut plan = layout::plan(doc, &self.faces, meta.page_numbers, &|subset| {
+                packer.take(subset)
+            })?;
+            let speech_faces = plan.faces.len();
+            let mut info = Vec::new();
+            if let Some(d) = &meta.digest {
+                textset::stamp(&mut plan, &self.faces, d.short())?;
+                info = d.pdf_info();
+            }
             let raw = Typesetter::draw(doc, &plan)?;
-            let fonts = || {
-                fonts
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            };
-            finish::finish_packed(&raw, &plan, fonts, title, meta.author.as_deref(), &info)
+            let fonts = || packer.faces(&plan);
+            let author = meta.author.as_deref();
+            let bytes = finish::finish_packed(&raw, &plan, fonts, title, author, &info)?;
+            Ok::<_, PdfError>((bytes, plan, speech_faces))
         })?;
         // The stamp's face is not one the speech is set in.
         plan.faces.truncate(speech_faces);
@@ -279,7 +279,7 @@ impl Typesetter {
         doc: &Document,
         page_numbers: PageNumbers,
     ) -> Result<layout::Plan, PdfError> {
-        layout::plan(doc, &self.faces, page_numbers)
+        layout::plan(doc, &self.faces, page_numbers, &|_| {})
     }
 
     /// The second stage of `typeset`: genpdf draws the plan; `finish::finish` makes the file.

@@ -37,13 +37,18 @@ impl Embedded {
     }
 }
 
-pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfError> {
+/// `made` is given each subset as soon as it is made (`finish::FontPacker::take`).
+pub(super) fn embed(
+    faces: &FaceSet,
+    text: &Collected,
+    made: &(dyn Fn(&[u8]) + Sync),
+) -> Result<Embedded, PdfError> {
     let per_face = chars_per_face(faces, text);
     let lead_pt = lead_sizes(faces, &per_face);
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
-    let mut subsets = subsets(faces, &per_face, grid);
+    let mut subsets = subsets(faces, &per_face, grid, made);
     for (i, chars) in per_face.iter().enumerate() {
         if chars.is_empty() {
             continue;
@@ -80,6 +85,7 @@ fn subsets(
     faces: &FaceSet,
     per_face: &[BTreeSet<char>],
     grid: f64,
+    made: &(dyn Fn(&[u8]) + Sync),
 ) -> Vec<Option<Result<Vec<u8>, PdfError>>> {
     let body = faces.for_role(Role::Body);
     let subset = |i: usize| {
@@ -87,6 +93,9 @@ fn subsets(
         let subset = (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid));
         // Done with the face's glyphs: a compiled-in face's pages need not stay resident.
         faces.faces[i].release_pages();
+        if let Some(Ok(bytes)) = &subset {
+            made(bytes);
+        }
         subset
     };
     std::thread::scope(|scope| {

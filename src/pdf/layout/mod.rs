@@ -112,10 +112,16 @@ pub struct Plan {
 }
 
 /// Lays the document out with the chosen faces: the faces to embed and every run on every page,
-/// its page numbers placed as `page_numbers` says.
-pub fn plan(doc: &Document, faces: &FaceSet, page_numbers: PageNumbers) -> Result<Plan, PdfError> {
+/// its page numbers placed as `page_numbers` says. `subset_made` is given each face's subset as
+/// soon as it is made, before the lines are set (`finish::FontPacker::take`).
+pub fn plan(
+    doc: &Document,
+    faces: &FaceSet,
+    page_numbers: PageNumbers,
+    subset_made: &(dyn Fn(&[u8]) + Sync),
+) -> Result<Plan, PdfError> {
     let text = collect::collect(doc, faces)?;
-    let embedded = embed::embed(faces, &text)?;
+    let embedded = embed::embed(faces, &text, subset_made)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
     let decorations = pages::decorate(pages.len(), page_numbers, &text.marks, &embedded);
@@ -154,7 +160,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        plan(&doc, &faces, PageNumbers::default()).unwrap()
+        plan(&doc, &faces, PageNumbers::default(), &|_| {}).unwrap()
     }
 
     /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
@@ -224,7 +230,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        let p = plan(&doc, &faces, PageNumbers::default()).unwrap();
+        let p = plan(&doc, &faces, PageNumbers::default(), &|_| {}).unwrap();
         let runs = &p.pages[0];
         let lead = &runs[0];
         let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
