@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use common::programs::program;
 use common::{FACTS, Project, without_digest};
 
 /// Every file under `dir`, relative to it, sorted (nothing when it does not exist).
@@ -144,4 +145,39 @@ fn no_progress_line_when_stderr_is_not_a_terminal() {
         run.stderr
     );
     assert!(!run.stderr.contains("个事实文件已处理"), "{}", run.stderr);
+}
+
+#[test]
+fn on_a_terminal_a_progress_line_counts_the_files_done() {
+    // `script` (util-linux) runs the command on a pseudo-terminal and copies what it printed.
+    let Some(script) = program("script") else {
+        return;
+    };
+    let p = Project::sample();
+    let sample = p.read(FACTS);
+    let mut names = Vec::new();
+    for n in 1..=6 {
+        p.write(&format!("batch/f{n}.yaml"), &sample);
+        names.push(format!("batch/f{n}.yaml"));
+    }
+    let command = format!(
+        "{} render {} --fonts bundled --format md,pdf -o out",
+        env!("CARGO_BIN_EXE_speechgen"),
+        names.join(" ")
+    );
+    let out = std::process::Command::new(script)
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(p.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{terminal}");
+    // The bar's line, drawn with a carriage return, and the summary after it is cleared.
+    assert!(terminal.contains("/6 个事实文件已处理"), "{terminal:?}");
+    assert!(terminal.contains('\r'), "{terminal:?}");
+    assert!(
+        terminal.contains("汇总：共 6 个事实文件，6 个已生成，0 个未生成"),
+        "{terminal:?}"
+    );
 }
