@@ -63,9 +63,11 @@ pub fn render(
         ProgressBar::hidden()
     };
     let mut failures: Vec<Option<Error>> = files.iter().map(|_| None).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len());
+    // One file needs no workers (and no reading of the cgroup's cpu quota to count them).
+    let workers = match files.len() {
+        0 | 1 => 1,
+        n => std::thread::available_parallelism().map_or(1, |cores| cores.get().min(n)),
+    };
     each_file(
         files.len(),
         workers,
