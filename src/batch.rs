@@ -68,23 +68,31 @@ pub fn render(
         0 | 1 => 1,
         n => std::thread::available_parallelism().map_or(1, |cores| cores.get().min(n)),
     };
-    each_file(
-        files.len(),
-        workers,
-        |index| render_file(project, files, index, options, color),
-        |done| {
-            progress.suspend(|| {
-                eprint!("{}", done.messages);
-                // What choosing the faces found (a font file skipped, an office face missing):
-                // once, after the first file that laid out a PDF.
-                for note in options.renderers.take_font_notes() {
-                    eprintln!("{note}");
-                }
-            });
-            progress.inc(1);
-            failures[done.index] = done.failure;
-        },
-    );
+    std::thread::scope(|scope| {
+        if options.formats.contains(&Format::Pdf) {
+            // The faces are chosen (the font folders walked, office fonts read) on another core
+            // while the first file's facts and template are read; its PDF waits for them only
+            // if they are not chosen by then. A failure is kept and met again by the PDF.
+            scope.spawn(|| options.renderers.choose_fonts());
+        }
+        each_file(
+            files.len(),
+            workers,
+            |index| render_file(project, files, index, options, color),
+            |done| {
+                progress.suspend(|| {
+                    eprint!("{}", done.messages);
+                    // What choosing the faces found (a font file skipped, an office face
+                    // missing): once, after the first file done once they are chosen.
+                    for note in options.renderers.take_font_notes() {
+                        eprintln!("{note}");
+                    }
+                });
+                progress.inc(1);
+                failures[done.index] = done.failure;
+            },
+        );
+    });
     progress.finish_and_clear();
     for note in options.renderers.take_font_notes() {
         eprintln!("{note}");
