@@ -48,6 +48,12 @@ pub(super) fn embed(
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
+    // Read before the subsetting hands a compiled-in face's pages back (`Face::release_pages`):
+    // read after, the name table and the tables `parse` checks are mapped in again, which
+    // now and then waited 2 ms on the threads deflating beside it.
+    let mut postscript: Vec<Option<String>> = (per_face.iter().enumerate())
+        .map(|(i, chars)| (!chars.is_empty()).then(|| faces.faces[i].postscript_name()))
+        .collect();
     let mut subsets = subsets(faces, &per_face, grid, made);
     for (i, chars) in per_face.iter().enumerate() {
         if chars.is_empty() {
@@ -55,7 +61,7 @@ pub(super) fn embed(
         }
         let face = &faces.faces[i];
         let subset = subsets[i].take().expect("a face that prints is subset")?;
-        let postscript = face.postscript_name();
+        let postscript = postscript[i].take().expect("a face that prints is named");
         let roles = Role::ALL
             .iter()
             .copied()
