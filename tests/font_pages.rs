@@ -4,7 +4,7 @@
 //! the resident size is measured.
 #![cfg(target_os = "linux")]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use speechgen::pdf::fonts::{self, Face};
 use speechgen::pdf::{FontChoice, PdfOptions};
@@ -19,19 +19,27 @@ fn rss_file_kib() -> u64 {
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
+/// The tests that measure the resident size take turns: each reads and releases the same face.
+static MEASURING: Mutex<()> = Mutex::new(());
+
+fn bundled() -> fonts::FaceSet {
+    fonts::choose(&PdfOptions {
+        fonts: FontChoice::Bundled,
+        font_dirs: Vec::new(),
+    })
+    .unwrap()
+}
+
 fn checksum(data: &[u8]) -> u64 {
-    // Reads every page, so that all of it is resident.
+    // Reads every page, so that all of it is resident (when the sum is used: `black_box`).
     data.iter()
         .fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(*b))
 }
 
 #[test]
 fn a_compiled_in_face_gives_its_pages_back_and_reads_as_before() {
-    let faces = fonts::choose(&PdfOptions {
-        fonts: FontChoice::Bundled,
-        font_dirs: Vec::new(),
-    })
-    .unwrap();
+    let _turn = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let faces = bundled();
     let song = &faces.faces[0];
     let bytes: &[u8] = (*song.data).as_ref();
     let on_disk =
@@ -43,7 +51,7 @@ fn a_compiled_in_face_gives_its_pages_back_and_reads_as_before() {
     song.release_pages();
     let after = rss_file_kib();
     assert!(
-        resident - after > 4 * 1024,
+        resident.saturating_sub(after) > 4 * 1024,
         "a 5 MB face read whole, then released: {resident} KiB resident before, {after} after"
     );
     // Read again, the bytes are the file's.
@@ -66,4 +74,30 @@ fn a_face_read_into_memory_is_left_alone() {
         bytes == data.as_slice(),
         "a heap face released would read as zeros"
     );
+}
+
+#[test]
+fn a_face_another_layout_is_reading_keeps_its_pages() {
+    let _turn = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let faces = bundled();
+    let bytes: &[u8] = (*faces.faces[0].data).as_ref();
+    let first = faces.reading();
+    let second = faces.reading();
+    std::hint::black_box(checksum(bytes));
+    let resident = rss_file_kib();
+    faces.release_pages(0);
+    let kept = rss_file_kib();
+    assert!(
+        resident.abs_diff(kept) < 1024,
+        "two layouts reading: {resident} KiB resident before, {kept} after"
+    );
+    // The last reader hands them back.
+    drop(second);
+    faces.release_pages(0);
+    let after = rss_file_kib();
+    assert!(
+        kept.saturating_sub(after) > 4 * 1024,
+        "one layout reading: {kept} KiB resident before, {after} after"
+    );
+    drop(first);
 }

@@ -8,6 +8,7 @@ mod names;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use fontcull_write_fonts::read::collections::IntSet;
@@ -203,6 +204,18 @@ pub struct FaceSet {
     /// Per face, its ink height (`ink_height`), measured on first use and kept for every
     /// document this set lays out.
     ink: Vec<OnceLock<Option<f64>>>,
+    /// How many layouts are reading the faces right now (`FaceSet::reading`): a face's pages
+    /// are handed back only by the last one (`FaceSet::release_pages`).
+    readers: Arc<AtomicUsize>,
+}
+
+/// A layout reading a `FaceSet`'s faces, from `FaceSet::reading` until dropped.
+pub struct Reading<'a>(&'a AtomicUsize);
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The hundred most common ideographs (every GB2312 face has them) whose mean ink height stands for a face's:
@@ -211,6 +224,22 @@ pub struct FaceSet {
 const INK_SAMPLE: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本";
 
 impl FaceSet {
+    /// Marks a layout reading the faces until the guard is dropped.
+    pub fn reading(&self) -> Reading<'_> {
+        self.readers.fetch_add(1, Ordering::AcqRel);
+        Reading(&self.readers)
+    }
+
+    /// Hands back face `i`'s pages once it is subset (`Face::release_pages`), unless another
+    /// layout is reading the faces at the same time (renders of several facts files on every
+    /// core): that one would only map them in again, and each release costs every core a
+    /// flush of its address cache. Releasing is always safe; this only saves the work.
+    pub fn release_pages(&self, i: usize) {
+        if self.readers.load(Ordering::Acquire) <= 1 {
+            self.faces[i].release_pages();
+        }
+    }
+
     /// What the user should know about the choice: font files that were skipped, and why (each
     /// names its file). The caller prints them; they never stop a render.
     pub fn warnings(&self) -> &[String] {
@@ -369,6 +398,7 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     };
     Ok(FaceSet {
         ink: vec![OnceLock::new(); faces.len()],
+        readers: Arc::default(),
         faces,
         role_face,
         warnings,
@@ -686,6 +716,7 @@ mod tests {
         office.path = Some(PathBuf::from("/fonts/kai.ttf"));
         let set = FaceSet {
             ink: vec![OnceLock::new()],
+            readers: Arc::default(),
             faces: vec![office],
             role_face: [0; 4],
             warnings: Vec::new(),

@@ -98,7 +98,7 @@ fn subsets(
         let chars = &per_face[i];
         let subset = (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid));
         // Done with the face's glyphs: a compiled-in face's pages need not stay resident.
-        faces.faces[i].release_pages();
+        faces.release_pages(i);
         if let Some(Ok(bytes)) = &subset {
             made(bytes);
         }

@@ -120,6 +120,7 @@ pub fn plan(
     page_numbers: PageNumbers,
     subset_made: &(dyn Fn(&[u8]) + Sync),
 ) -> Result<Plan, PdfError> {
+    let _reading = faces.reading();
     let text = collect::collect(doc, faces)?;
     let embedded = embed::embed(faces, &text, subset_made)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
