@@ -83,9 +83,12 @@ pub fn render(
                 progress.suspend(|| {
                     eprint!("{}", done.messages);
                     // What choosing the faces found (a font file skipped, an office face
-                    // missing): once, after the first file done once they are chosen.
-                    for note in options.renderers.take_font_notes() {
-                        eprintln!("{note}");
+                    // missing): once, with the first file written. The faces are chosen ahead
+                    // of any facts file; a file refused for its facts never met them.
+                    if done.failure.is_none() {
+                        for note in options.renderers.take_font_notes() {
+                            eprintln!("{note}");
+                        }
                     }
                 });
                 progress.inc(1);
@@ -94,9 +97,6 @@ pub fn render(
         );
     });
     progress.finish_and_clear();
-    for note in options.renderers.take_font_notes() {
-        eprintln!("{note}");
-    }
 
     let failed: Vec<&Path> = files
         .iter()

@@ -181,3 +181,19 @@ fn on_a_terminal_a_progress_line_counts_the_files_done() {
         "{terminal:?}"
     );
 }
+
+#[test]
+fn a_file_refused_for_its_facts_prints_no_note_about_fonts() {
+    // The faces are chosen while the facts are read; a speech that never reached its PDF says
+    // nothing about them (this machine has no office fonts: a written PDF would carry a 提示).
+    let p = Project::sample();
+    p.edit_facts("reminder_talks: 68", "reminder_talks:");
+    let run = p.run(["render", "--format", "md,pdf", "-o", "out"]);
+    run.expect_code(1).expect_stderr("未写入任何文件");
+    assert!(!run.stderr.contains("提示："), "{}", run.stderr);
+    assert!(!run.stderr.contains("PDF 字体"), "{}", run.stderr);
+    // Written, the same render names what stood in for the office faces.
+    let good = Project::sample();
+    let run = good.run(["render", "--format", "md,pdf", "-o", "out"]);
+    run.expect_code(0).expect_stderr("PDF 字体");
+}
