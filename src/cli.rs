@@ -647,11 +647,17 @@ fn check(
     let mut failed = false;
     let machine = format.resolve() == MessageFormat::Json;
     let mut checked = Vec::new();
+    // A file that cannot be read (or a font engine failure) does not stop the others being
+    // checked, as in `render`: it is the command's error, returned once they are done.
+    let mut machine_failure = None;
     for file in files {
         let diagnostics = match pipeline::check_all(&project.root, file, renderers) {
             Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
-            Err(e) => return Err(e),
+            Err(e) => {
+                machine_failure.get_or_insert(e);
+                continue;
+            }
         };
         if !machine {
             for d in &diagnostics {
@@ -678,7 +684,11 @@ fn check(
     if machine {
         write_or_print(None, report::json_document(&checked).as_bytes())?;
     }
-    if failed { Err(Error::Failed) } else { Ok(()) }
+    match machine_failure {
+        Some(e) => Err(e),
+        None if failed => Err(Error::Failed),
+        None => Ok(()),
+    }
 }
 
 /// Writes `bytes` to `path`, or to standard output when there is none (machine formats).

@@ -63,6 +63,24 @@ fn an_unreadable_input_exits_2_in_every_command() {
     }
 }
 
+#[test]
+fn check_goes_on_past_a_facts_file_it_cannot_read_as_render_does() {
+    let p = TestProject::sample();
+    let sample = std::fs::read_to_string(p.path("facts/2021.yaml")).unwrap();
+    std::fs::create_dir_all(p.path("batch/a.yaml")).unwrap();
+    std::fs::write(p.path("batch/b.yaml"), &sample).unwrap();
+    let run = p.run(["check", "batch/a.yaml", "batch/b.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // b was checked all the same, and the unreadable a is the command's error.
+    assert!(run.stderr.contains("batch/b.yaml：通过"), "{}", run.stderr);
+    assert!(run.stderr.contains("a.yaml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("这是一个文件夹，不是文件"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// The Info dictionary's entry `key` of a PDF, decoded.
 fn info(pdf: &[u8], key: &[u8]) -> Option<String> {
     let doc = lopdf::Document::load_mem(pdf).expect("a PDF lopdf reads");
