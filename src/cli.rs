@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::format::{Format, Renderers};
 use crate::pipeline::{self, RenderRequest};
@@ -664,7 +664,7 @@ fn check(
                 eprintln!("{}", report::format(d, format, color));
             }
         }
-        let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let errors = diagnostics.iter().any(Diagnostic::is_error);
         let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
         let file_failed = errors || (deny_warnings && warnings);
         failed |= file_failed;

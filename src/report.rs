@@ -267,10 +267,7 @@ fn human(d: &Diagnostic, color: bool) -> String {
 
 /// `2 个错误，1 个警告`.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     format!("{errors} 个错误，{warnings} 个警告")
 }
