@@ -36,6 +36,10 @@ impl TextFaces {
         let mut per_source: Vec<BTreeSet<char>> = vec![BTreeSet::new(); set.faces.len()];
         for (role, text) in texts {
             for c in text.chars().filter(|c| !is_blank(*c)) {
+                // The sheet repeats its characters: each is resolved once.
+                if face_of.contains_key(&(*role, c)) {
+                    continue;
+                }
                 let source = set.resolve(*role, c).ok_or_else(|| PdfError::MissingChar {
                     face: set.faces[set.for_role(*role)].family.clone(),
                     ch: c,
