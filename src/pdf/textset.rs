@@ -7,12 +7,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::fonts::{self, FaceSet, Role};
-use super::layout::{Run, UsedFace};
+use super::layout::{self, Run, UsedFace};
 use super::{PdfError, Place};
 
-/// Characters that are never printed as glyphs (the ideographic space is: it holds a cell).
+/// Characters that are never printed as glyphs: the speech's blanks (the ideographic space is
+/// not one: it holds a cell) and the zero-width space that marks a break in the sheet's cells.
 fn is_blank(c: char) -> bool {
-    (c.is_whitespace() && c != '\u{3000}') || c == '\u{200b}'
+    layout::is_blank(c) || c == '\u{200b}'
 }
 
 /// The subset faces that set some texts, and their widths.
