@@ -17,7 +17,7 @@ use genpdf::{Context, Element, Mm, Position, RenderResult};
 
 use super::{ClaimRow, FigureRow, Sheet};
 use crate::pdf::element::{self, engine};
-use crate::pdf::fonts::{FaceSet, Role};
+use crate::pdf::fonts::Role;
 use crate::pdf::layout::{PT_PER_MM, Plan, Run};
 use crate::pdf::textset::TextFaces;
 use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, finish, linebreak};
@@ -410,20 +410,12 @@ fn footer(sheet: &Sheet, page: usize, pages: usize) -> String {
     )
 }
 
-/// The sheet as a finished PDF, set in `faces` (the bundled faces when None, the same file on
-/// every machine).
-pub fn write(sheet: &Sheet, faces: Option<&FaceSet>) -> Result<Vec<u8>, PdfError> {
-    let chosen;
-    let set = match faces {
-        Some(f) => f,
-        None => {
-            chosen = crate::pdf::fonts::choose(&PdfOptions {
-                fonts: FontChoice::Bundled,
-                font_dirs: Vec::new(),
-            })?;
-            &chosen
-        }
-    };
+/// The sheet as a finished PDF, set in the bundled faces (the same file on every machine).
+pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
+    let set = &crate::pdf::fonts::choose(&PdfOptions {
+        fonts: FontChoice::Bundled,
+        font_dirs: Vec::new(),
+    })?;
     let tables = tables(sheet);
     let texts = all_texts(sheet, &tables);
     let refs: Vec<(Role, &str)> = texts.iter().map(|(r, t)| (*r, t.as_str())).collect();
