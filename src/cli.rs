@@ -717,7 +717,7 @@ fn figures(
     output: Option<&Path>,
 ) -> Result<(), Error> {
     let sheet = sheet::build(&project.root, file)?;
-    let bytes = sheet::write(&sheet, format, None)?;
+    let bytes = sheet::write(&sheet, format)?;
     let target = sheet.destination(project, format, output);
     write_or_print(target.as_deref(), &bytes)?;
     eprintln!(

@@ -7,19 +7,24 @@ use genpdf::style::Style;
 use genpdf::{Context, Element, Mm, Position, RenderResult};
 
 use super::PdfError;
-use super::layout::{self, Plan, Run};
+use super::layout::{self, Plan, Run, UsedFace};
 use crate::document::Document;
 
-fn engine(e: impl std::fmt::Display) -> PdfError {
+pub(crate) fn engine(e: impl std::fmt::Display) -> PdfError {
     PdfError::Engine(e.to_string())
 }
 
-/// Renders the plan with genpdf; the result still needs `finish`.
-pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
+/// A genpdf document set in `faces` (the first is the default family), on `paper`, titled; with
+/// each face's regular font, by the face's index, for `print`.
+pub(crate) fn document(
+    faces: &[UsedFace],
+    paper: impl Into<genpdf::Size>,
+    title: &str,
+) -> Result<(genpdf::Document, Vec<Font>), PdfError> {
     // Only the regular style is ever used. A builtin stands in for the others so that genpdf
     // does not embed a face four times; finish drops them. Their metrics are never asked for, so
     // one set, read from the smallest subset, serves every face (a copy of a subset each).
-    let smallest = plan.faces.iter().map(|f| &f.subset).min_by_key(|s| s.len());
+    let smallest = faces.iter().map(|f| &f.subset).min_by_key(|s| s.len());
     let builtin = |b| FontData::new(smallest.cloned().unwrap_or_default(), Some(b)).map_err(engine);
     let bold = builtin(printpdf::BuiltinFont::HelveticaBold)?;
     let italic = builtin(printpdf::BuiltinFont::HelveticaOblique)?;
@@ -32,16 +37,22 @@ pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
             bold_italic: bold_italic.clone(),
         })
     };
-    let mut faces = plan.faces.iter();
+    let mut faces = faces.iter();
     let first = faces.next().ok_or_else(|| engine("no face"))?;
     let mut pdf = genpdf::Document::new(family(&first.subset)?);
     let mut fonts: Vec<Font> = vec![pdf.font_cache().default_font_family().regular];
     for f in faces {
         fonts.push(pdf.add_font_family(family(&f.subset)?).regular);
     }
-    pdf.set_paper_size(genpdf::PaperSize::A4);
-    pdf.set_title(doc.title.clone());
+    pdf.set_paper_size(paper);
+    pdf.set_title(title);
     pdf.set_minimal_conformance();
+    Ok((pdf, fonts))
+}
+
+/// Renders the plan with genpdf; the result still needs `finish`.
+pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
+    let (mut pdf, fonts) = document(&plan.faces, genpdf::PaperSize::A4, &doc.title)?;
     pdf.set_page_decorator(Decorator {
         fonts: fonts.clone(),
         pages: plan.decorations.clone(),
@@ -59,7 +70,7 @@ pub fn render(doc: &Document, plan: &Plan) -> Result<Vec<u8>, PdfError> {
 
 /// Prints one run with its baseline where the plan put it. genpdf positions text by the top of
 /// the face's ascent-to-descent box, so the baseline is moved up by that height.
-fn print(
+pub(crate) fn print(
     area: &Area<'_>,
     context: &Context,
     fonts: &[Font],

@@ -7,7 +7,7 @@
 //! (an `Element` for the text block, a `PageDecorator` for page numbers and the draft mark) →
 //! `finish` makes the file small and reproducible with lopdf.
 
-mod element;
+pub(crate) mod element;
 pub mod finish;
 pub mod fonts;
 pub mod layout;

@@ -7,12 +7,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::fonts::{self, FaceSet, Role};
-use super::layout::{Run, UsedFace};
+use super::layout::{self, Run, UsedFace};
 use super::{PdfError, Place};
 
-/// Characters that are never printed as glyphs (the ideographic space is: it holds a cell).
+/// Characters that are never printed as glyphs: the speech's blanks (the ideographic space is
+/// not one: it holds a cell) and the zero-width space that marks a break in the sheet's cells.
 fn is_blank(c: char) -> bool {
-    (c.is_whitespace() && c != '\u{3000}') || c == '\u{200b}'
+    layout::is_blank(c) || c == '\u{200b}'
 }
 
 /// The subset faces that set some texts, and their widths.
@@ -36,6 +37,10 @@ impl TextFaces {
         let mut per_source: Vec<BTreeSet<char>> = vec![BTreeSet::new(); set.faces.len()];
         for (role, text) in texts {
             for c in text.chars().filter(|c| !is_blank(*c)) {
+                // The sheet repeats its characters: each is resolved once.
+                if face_of.contains_key(&(*role, c)) {
+                    continue;
+                }
                 let source = set.resolve(*role, c).ok_or_else(|| PdfError::MissingChar {
                     face: set.faces[set.for_role(*role)].family.clone(),
                     ch: c,

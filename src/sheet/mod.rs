@@ -398,18 +398,14 @@ impl Sheet {
     }
 }
 
-/// Writes the sheet in `format`. The PDF is set in `faces` (the bundled faces when None).
-pub fn write(
-    sheet: &Sheet,
-    format: SheetFormat,
-    faces: Option<&crate::pdf::fonts::FaceSet>,
-) -> Result<Vec<u8>, crate::pdf::PdfError> {
+/// Writes the sheet in `format`. The PDF is set in the bundled faces.
+pub fn write(sheet: &Sheet, format: SheetFormat) -> Result<Vec<u8>, crate::pdf::PdfError> {
     Ok(match format {
         SheetFormat::Text => text::write(sheet).into_bytes(),
         SheetFormat::Csv => csv::write(sheet).into_bytes(),
         SheetFormat::Json => json::write(sheet).into_bytes(),
         SheetFormat::Html => html::write(sheet).into_bytes(),
-        SheetFormat::Pdf => pdf::write(sheet, faces)?,
+        SheetFormat::Pdf => pdf::write(sheet)?,
     })
 }
 

@@ -10,13 +10,14 @@
 //! Every row of the table keeps together on a page; the header row repeats on each page; every
 //! page's foot names the year, the digest and the page count.
 
-use genpdf::fonts::{Font, FontData, FontFamily};
+use genpdf::fonts::Font;
 use genpdf::render::Area;
 use genpdf::style::Style;
 use genpdf::{Context, Element, Mm, Position, RenderResult};
 
 use super::{ClaimRow, FigureRow, Sheet};
-use crate::pdf::fonts::{FaceSet, Role};
+use crate::pdf::element::{self, engine};
+use crate::pdf::fonts::Role;
 use crate::pdf::layout::{PT_PER_MM, Plan, Run};
 use crate::pdf::textset::TextFaces;
 use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, finish, linebreak};
@@ -45,10 +46,6 @@ const BREAK: char = '\u{200b}';
 
 fn pt(mm: f64) -> f64 {
     mm * PT_PER_MM
-}
-
-fn engine(e: impl std::fmt::Display) -> PdfError {
-    PdfError::Engine(e.to_string())
 }
 
 /// A cell's paragraphs, each in a role: the body face, or the heading face (Hei) for what a
@@ -413,20 +410,12 @@ fn footer(sheet: &Sheet, page: usize, pages: usize) -> String {
     )
 }
 
-/// The sheet as a finished PDF, set in `faces` (the bundled faces when None, the same file on
-/// every machine).
-pub fn write(sheet: &Sheet, faces: Option<&FaceSet>) -> Result<Vec<u8>, PdfError> {
-    let chosen;
-    let set = match faces {
-        Some(f) => f,
-        None => {
-            chosen = crate::pdf::fonts::choose(&PdfOptions {
-                fonts: FontChoice::Bundled,
-                font_dirs: Vec::new(),
-            })?;
-            &chosen
-        }
-    };
+/// The sheet as a finished PDF, set in the bundled faces (the same file on every machine).
+pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
+    let set = &crate::pdf::fonts::choose(&PdfOptions {
+        fonts: FontChoice::Bundled,
+        font_dirs: Vec::new(),
+    })?;
     let tables = tables(sheet);
     let texts = all_texts(sheet, &tables);
     let refs: Vec<(Role, &str)> = texts.iter().map(|(r, t)| (*r, t.as_str())).collect();
@@ -487,26 +476,8 @@ pub fn write(sheet: &Sheet, faces: Option<&FaceSet>) -> Result<Vec<u8>, PdfError
 }
 
 fn render(faces: &TextFaces, pages: &[Page], title: &str) -> Result<Vec<u8>, PdfError> {
-    let family = |subset: &[u8]| -> Result<FontFamily<FontData>, PdfError> {
-        // Only the regular style is used; builtins stand in for the others (finish drops them).
-        let builtin = |b| FontData::new(subset.to_vec(), Some(b)).map_err(engine);
-        Ok(FontFamily {
-            regular: FontData::new(subset.to_vec(), None).map_err(engine)?,
-            bold: builtin(printpdf::BuiltinFont::HelveticaBold)?,
-            italic: builtin(printpdf::BuiltinFont::HelveticaOblique)?,
-            bold_italic: builtin(printpdf::BuiltinFont::HelveticaBoldOblique)?,
-        })
-    };
-    let mut used = faces.faces.iter();
-    let first = used.next().ok_or_else(|| engine("no face"))?;
-    let mut doc = genpdf::Document::new(family(&first.subset)?);
-    let mut fonts: Vec<Font> = vec![doc.font_cache().default_font_family().regular];
-    for f in used {
-        fonts.push(doc.add_font_family(family(&f.subset)?).regular);
-    }
-    doc.set_paper_size(genpdf::Size::new(PAGE_W_MM as f32, PAGE_H_MM as f32));
-    doc.set_title(title);
-    doc.set_minimal_conformance();
+    let paper = genpdf::Size::new(PAGE_W_MM as f32, PAGE_H_MM as f32);
+    let (mut doc, fonts) = element::document(&faces.faces, paper, title)?;
     doc.push(Pages {
         fonts,
         pages: pages.to_vec(),
@@ -560,26 +531,7 @@ impl Element for Pages {
                 );
             }
             for run in runs {
-                let font = self.fonts[run.face];
-                let mut style = Style::new().with_font_size(run.size);
-                style.set_font_family(FontFamily {
-                    regular: font,
-                    bold: font,
-                    italic: font,
-                    bold_italic: font,
-                });
-                let top = mm(run.baseline) - font.glyph_height(run.size);
-                if !area.print_str(
-                    &context.font_cache,
-                    Position::new(mm(run.x), top),
-                    style,
-                    &run.text,
-                )? {
-                    return Err(genpdf::error::Error::new(
-                        format!("text outside the page: {:?}", run.text),
-                        genpdf::error::ErrorKind::PageSizeExceeded,
-                    ));
-                }
+                element::print(&area, context, &self.fonts, run)?;
             }
             self.next += 1;
         }

@@ -65,7 +65,7 @@ pub(super) struct Collected {
 
 /// Whitespace in the text: never printed as it comes (see `printed`). The ideographic space is
 /// not blank: it holds a cell like any character.
-pub(super) fn is_blank(c: char) -> bool {
+pub(crate) fn is_blank(c: char) -> bool {
     c.is_whitespace() && c != '\u{3000}'
 }
 

@@ -14,6 +14,7 @@ mod embed;
 mod lines;
 mod pages;
 
+pub(crate) use collect::is_blank;
 pub use embed::Metrics;
 
 use super::fonts::{FaceSet, Role};
