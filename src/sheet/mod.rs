@@ -188,6 +188,17 @@ impl Input {
     }
 }
 
+/// Where the inputs stand, each place once, in the inputs' order.
+fn places(inputs: &[Input]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in inputs.iter().filter_map(|i| i.place.as_deref()) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureRow {
     pub number: usize,
@@ -209,13 +220,7 @@ pub struct FigureRow {
 
 impl FigureRow {
     pub fn places(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for p in self.inputs.iter().filter_map(|i| i.place.as_deref()) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
+        places(&self.inputs)
     }
 
     /// The last-year column: last year's value and the change, or only 同上年 for names
@@ -321,13 +326,7 @@ pub struct ClaimRow {
 
 impl ClaimRow {
     pub fn places(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for p in self.inputs.iter().filter_map(|i| i.place.as_deref()) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
+        places(&self.inputs)
     }
 
     pub fn verdict(&self) -> &'static str {
