@@ -702,3 +702,34 @@ fn a_claim_check_refuses_is_never_signable_on_the_sheet() {
     assert_eq!(code, 1, "{sheet}");
     assert_ne!(claim(&sheet, "party_funds_rising")["holds"], true);
 }
+
+/// An error `check` reports outside every row (here a `confirmed:` entry naming no fact) still
+/// makes the sheet unsignable: every row may hold, the facts are not ready.
+#[test]
+fn an_error_check_reports_outside_the_rows_makes_the_sheet_unsignable() {
+    let p = TestProject::sample();
+    let facts = p.read("facts/2021.yaml");
+    p.write(
+        "facts/2021.yaml",
+        &format!("{facts}confirmed:\n  - political.no_such_fact\n"),
+    );
+    p.run(["check"]).expect_code(1);
+    let (code, sheet) = sheet_json(&p, &[]);
+    assert_eq!(code, 1, "{sheet}");
+    assert_eq!(sheet["open_rows"], 0, "every row holds");
+    assert_eq!(sheet["errors"], 1);
+    let run = p.run(["figures"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout
+            .contains("检查：speechgen check 报告 1 个错误，改正之前不得签发"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("speechgen check 报告 1 个错误，不得签发。"),
+        "{}",
+        run.stderr
+    );
+}
