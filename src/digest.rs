@@ -308,7 +308,7 @@ impl Digest {
     }
 
     /// A Word file keeps the manifest as its custom property `speechgen-digest`
-    /// (`docx::DIGEST_PROPERTY`, in `docProps/custom.xml`).
+    /// ([`KEY`], in `docProps/custom.xml`).
     fn find_in_docx(bytes: &[u8]) -> Result<Digest, FindError> {
         use std::io::Read;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
@@ -320,7 +320,7 @@ impl Digest {
                 .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?,
             Err(_) => return Err(FindError::Missing),
         };
-        let name = format!("name=\"{}\"", crate::docx::DIGEST_PROPERTY);
+        let name = format!("name=\"{}\"", KEY);
         let start = xml.find(&name).ok_or(FindError::Missing)?;
         let rest = &xml[start..];
         let value = rest

@@ -25,6 +25,9 @@ pub struct Document {
 /// The line above the title of the circulation copy.
 pub const CIRCULATION_LINE: &str = "传阅稿（数字已隐去）";
 
+/// The mark of a draft, in its header (.docx) or above the text block (PDF).
+pub const DRAFT_MARK: &str = "草稿";
+
 /// The mark of a speech rendered from sample facts.
 pub const SAMPLE_MARK: &str = "样例：数字是虚构的，不能用于正式讲话";
 

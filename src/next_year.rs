@@ -97,7 +97,8 @@ pub fn next_year(
 /// and which hold numbers (emptied, however they are written).
 struct Plan<'a> {
     series: Vec<&'a str>,
-    numeric: Vec<Vec<&'a str>>,
+    /// Fact paths, `*` for every item of a list (as `confirmed:` entries are written).
+    numeric: Vec<&'a str>,
     new_year: i64,
 }
 
@@ -123,7 +124,7 @@ impl<'a> Plan<'a> {
             .flat_map(|r| r.kind.facts());
         let numeric = figure_facts
             .chain(rule_facts)
-            .map(|f| f.path.split('.').collect())
+            .map(|f| f.path.as_str())
             .collect();
         Plan {
             series,
@@ -133,10 +134,9 @@ impl<'a> Plan<'a> {
     }
 
     fn is_numeric(&self, path: &str) -> bool {
-        let segments: Vec<&str> = path.split('.').collect();
-        self.numeric.iter().any(|p| {
-            p.len() == segments.len() && p.iter().zip(&segments).all(|(a, b)| *a == "*" || a == b)
-        })
+        self.numeric
+            .iter()
+            .any(|p| crate::confirmed::covers(p, path))
     }
 }
 

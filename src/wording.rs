@@ -134,7 +134,7 @@ pub struct WordingDiff {
 
 /// A token of a speech: a block start, a character, or a whole figure.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Key {
+pub(crate) enum Key {
     Break(u8),
     Char(char),
     Figure(String),
@@ -167,10 +167,7 @@ fn tokens(doc: &Document) -> Vec<Token> {
         }));
     }
     for block in &doc.blocks {
-        out.push(brk(match block {
-            Block::Heading { level, .. } => *level,
-            Block::Paragraph { .. } => 0,
-        }));
+        out.push(brk(level(block)));
         for inline in block.inlines() {
             let lead = inline.style == InlineStyle::Lead;
             match &inline.figure {
@@ -188,6 +185,14 @@ fn tokens(doc: &Document) -> Vec<Token> {
         }
     }
     out
+}
+
+/// A block's level as its `Key::Break`: a heading's level, 0 for a paragraph.
+pub(crate) fn level(block: &Block) -> u8 {
+    match block {
+        Block::Heading { level, .. } => *level,
+        Block::Paragraph { .. } => 0,
+    }
 }
 
 /// The id the speech's own year goes by as a figure.

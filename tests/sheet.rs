@@ -651,3 +651,85 @@ fn the_pdf_sheet_is_a_ruled_table_holding_every_row_each_on_one_baseline() {
     assert_eq!(text.matches(&format!("摘要 {short}")).count(), pages);
     assert!(text.contains("核对人："));
 }
+
+/// The sheet must never call a claim 成立, or exit 0, where `check` refuses the facts: a series
+/// rising in the file's order but not in year order, or one that stops before this year.
+#[test]
+fn a_claim_check_refuses_is_never_signable_on_the_sheet() {
+    let p = TestProject::sample();
+    let check = p.run(["check"]);
+    check.expect_code(0);
+
+    // Rising as written (286, 315, 342) but not by year: 2019 286, 2020 342, 2021 315.
+    p.edit_facts(
+        "    2020: 315\n    2021: 342\n",
+        "    2021: 315\n    2020: 342\n",
+    );
+    p.run(["check"]).expect_code(1);
+    let (code, sheet) = sheet_json(&p, &[]);
+    assert_eq!(code, 1, "{sheet}");
+    assert_ne!(sheet["errors"], 0, "check's errors are on the sheet");
+    let rising = claim(&sheet, "party_funds_rising");
+    assert_eq!(rising["holds"], false, "{rising}");
+    assert_eq!(rising["detail"], "286 → 342 → 315，并非逐年上升");
+    let years: Vec<&Value> = rising["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["role"])
+        .collect();
+    assert_eq!(years, ["2019", "2020", "2021"], "in year order");
+
+    // Rising, but without this year's number: check says the claim is not shown.
+    p.edit_facts("    2021: 315\n    2020: 342\n", "    2020: 342\n");
+    p.run(["check"]).expect_code(1);
+    let (code, sheet) = sheet_json(&p, &[]);
+    assert_eq!(code, 1, "{sheet}");
+    let rising = claim(&sheet, "party_funds_rising");
+    assert_ne!(rising["holds"], true, "{rising}");
+    let run = p.run(["figures"]);
+    run.expect_code(1);
+    assert!(
+        !run.stdout.contains("逐年上升（最后一年不是 2021） —— 成立"),
+        "{}",
+        run.stdout
+    );
+
+    // A plain list has no years: check refuses it, the sheet cannot judge it.
+    p.edit_facts("    2019: 286\n    2020: 342\n", "    - 286\n    - 342\n");
+    p.run(["check"]).expect_code(1);
+    let (code, sheet) = sheet_json(&p, &[]);
+    assert_eq!(code, 1, "{sheet}");
+    assert_ne!(claim(&sheet, "party_funds_rising")["holds"], true);
+}
+
+/// An error `check` reports outside every row (here a `confirmed:` entry naming no fact) still
+/// makes the sheet unsignable: every row may hold, the facts are not ready.
+#[test]
+fn an_error_check_reports_outside_the_rows_makes_the_sheet_unsignable() {
+    let p = TestProject::sample();
+    let facts = p.read("facts/2021.yaml");
+    p.write(
+        "facts/2021.yaml",
+        &format!("{facts}confirmed:\n  - political.no_such_fact\n"),
+    );
+    p.run(["check"]).expect_code(1);
+    let (code, sheet) = sheet_json(&p, &[]);
+    assert_eq!(code, 1, "{sheet}");
+    assert_eq!(sheet["open_rows"], 0, "every row holds");
+    assert_eq!(sheet["errors"], 1);
+    let run = p.run(["figures"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout
+            .contains("检查：speechgen check 报告 1 个错误，改正之前不得签发"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("speechgen check 报告 1 个错误，不得签发。"),
+        "{}",
+        run.stderr
+    );
+}

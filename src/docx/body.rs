@@ -1,10 +1,13 @@
 //! `word/document.xml` and what hangs off it: the comments of a draft, the 草稿 header and the
 //! page-number footer.
 
+use super::XML_HEAD;
 use super::page::*;
 use super::styles::*;
 use super::xml::{esc, text_element};
-use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle, SAMPLE_MARK};
+use crate::document::{
+    Block, CIRCULATION_LINE, DRAFT_MARK, Document, Inline, InlineStyle, SAMPLE_MARK,
+};
 
 pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -12,9 +15,6 @@ pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 /// Relationship ids of `word/_rels/document.xml.rels` that the body refers to.
 pub const HEADER_RID: &str = "rIdHeader";
 pub const FOOTER_RID: &str = "rIdFooter";
-
-/// The draft mark in the header, as in the PDF.
-pub const DRAFT_MARK: &str = "草稿";
 
 /// The body, and in a draft one comment per figure occurrence.
 pub struct Body {
@@ -36,7 +36,7 @@ pub fn body(doc: &Document) -> Body {
         controls: 0,
     };
     w.xml.push_str(&format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+        "{XML_HEAD}\
          <w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>"
     ));
     if doc.circulation {
@@ -73,7 +73,7 @@ pub fn body(doc: &Document) -> Body {
     w.xml.push_str("</w:body></w:document>");
     let comments = (!w.comments.is_empty()).then(|| {
         format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+            "{XML_HEAD}\
              <w:comments xmlns:w=\"{W_NS}\">{}</w:comments>",
             w.comments.concat()
         )
@@ -205,7 +205,7 @@ pub fn header(doc: &Document) -> String {
         marks.push(DRAFT_MARK);
     }
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+        "{XML_HEAD}\
          <w:hdr xmlns:w=\"{W_NS}\"><w:p>{}<w:r>{}</w:r></w:p></w:hdr>",
         paragraph_style(HEADER),
         text_element(&marks.join("　"))
@@ -215,7 +215,7 @@ pub fn header(doc: &Document) -> String {
 /// `word/footer1.xml`: “— 1 —”, the number a PAGE field.
 pub fn page_number_footer() -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+        "{XML_HEAD}\
          <w:ftr xmlns:w=\"{W_NS}\"><w:p>{}\
          <w:r>{}</w:r>\
          <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>\

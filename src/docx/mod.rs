@@ -28,7 +28,8 @@ use crate::document::Document;
 use body::{FOOTER_RID, HEADER_RID};
 use xml::esc;
 
-pub use body::{DRAFT_MARK, figure_tag};
+pub use crate::document::DRAFT_MARK;
+pub use body::figure_tag;
 
 /// What the package says about the speech beside its text; the caller fills it in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,9 +42,6 @@ pub struct DocxMeta {
     /// `speechgen-digest` (it identifies the inputs; it says nothing of their values).
     pub digest: Option<String>,
 }
-
-/// The custom property that holds [`DocxMeta::digest`].
-pub const DIGEST_PROPERTY: &str = "speechgen-digest";
 
 /// The .docx file's bytes. The only failure is the zip writer's, which writes to memory.
 pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
@@ -93,6 +91,7 @@ fn zip(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
     Ok(writer.finish()?.into_inner())
 }
 
+/// The XML declaration every part of the package opens with.
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
@@ -252,11 +251,13 @@ fn app_properties() -> String {
     )
 }
 
+/// `docProps/custom.xml`: the digest as the custom property [`crate::digest::KEY`].
 fn custom_properties(digest: &str) -> String {
+    let key = crate::digest::KEY;
     format!(
         "{XML_HEAD}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" \
          xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">\
-         <property fmtid=\"{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}\" pid=\"2\" name=\"{DIGEST_PROPERTY}\">\
+         <property fmtid=\"{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}\" pid=\"2\" name=\"{key}\">\
          <vt:lpwstr>{}</vt:lpwstr></property></Properties>",
         esc(digest)
     )

@@ -7,6 +7,7 @@
 //! the character styles 段首句 (lead sentences) and 数据项 (every figure), and 段首句数据项 for a
 //! figure inside a lead sentence (a run has one character style; this one is 段首句's child).
 
+use super::XML_HEAD;
 use super::page::*;
 use super::xml::esc;
 
@@ -56,10 +57,9 @@ const FONTS: [(&str, &str, &str, &str); 5] = [
 ];
 
 pub fn font_table() -> String {
-    let mut xml = String::from(concat!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
-        "<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-    ));
+    let mut xml = format!(
+        "{XML_HEAD}<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    );
     for (name, alt, family, pitch) in FONTS {
         xml.push_str(&format!(
             "<w:font w:name=\"{}\"><w:altName w:val=\"{}\"/><w:charset w:val=\"86\"/>\
@@ -275,10 +275,9 @@ pub fn styles() -> String {
             ..character(COMMENT_REFERENCE, "annotation reference", None, size(21))
         },
     ];
-    let mut xml = String::from(concat!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
-        "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-    ));
+    let mut xml = format!(
+        "{XML_HEAD}<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    );
     // Defaults for anything without a style of its own (a paragraph the office adds by hand).
     xml.push_str(&format!(
         "<w:docDefaults><w:rPrDefault><w:rPr>{}{}<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\

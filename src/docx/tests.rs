@@ -156,7 +156,7 @@ fn properties_keep_names_with_markup_and_quotes_exactly() {
     let custom = roxmltree::Document::parse(&parts["docProps/custom.xml"]).unwrap();
     let prop = custom
         .descendants()
-        .find(|n| n.attribute("name") == Some(DIGEST_PROPERTY))
+        .find(|n| n.attribute("name") == Some(crate::digest::KEY))
         .expect("digest property");
     assert_eq!(
         prop.descendants().find_map(|n| n.text()),

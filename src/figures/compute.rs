@@ -56,12 +56,28 @@ impl Figure {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub figures: Vec<Figure>,
+    /// Each declared rule's verdict, in declaration order.
+    pub rules: Vec<RuleVerdict>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a rule's claim holds, as `check` judges it: the sheet shows this verdict rather than
+/// judging again (its own judgement once called a series rising in file order 成立).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleVerdict {
+    pub id: String,
+    /// False when checking the rule found any error (the claim fails, or an input is missing,
+    /// unfilled or not what the rule reads).
+    pub holds: bool,
 }
 
 impl Evaluation {
     pub fn figure(&self, id: &str) -> Option<&Figure> {
         self.figures.iter().find(|f| f.id == id)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleVerdict> {
+        self.rules.iter().find(|r| r.id == id)
     }
 }
 
@@ -76,9 +92,15 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
         typos: unknown.iter().filter_map(|u| u.meant.clone()).collect(),
     };
     let figures = decls.figures.iter().map(|d| ev.figure_value(d)).collect();
+    let mut rules = Vec::with_capacity(decls.rules.len());
     for rule in &decls.rules {
         ev.figure = None;
+        let before = ev.diagnostics.len();
         ev.rule(rule);
+        rules.push(RuleVerdict {
+            id: rule.id.clone(),
+            holds: !ev.diagnostics[before..].iter().any(Diagnostic::is_error),
+        });
     }
     let mut diagnostics = ev.diagnostics;
     diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
@@ -106,6 +128,7 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     dedup(&mut diagnostics);
     Evaluation {
         figures,
+        rules,
         diagnostics,
     }
 }
@@ -931,7 +954,7 @@ struct YearValue {
 
 /// Two plain decimals (`-12`, `286.5`) compared exactly, however many digits: a float would make
 /// 9007199254740993 equal to 9007199254740992.
-fn compare_decimal(a: &str, b: &str) -> Option<Ordering> {
+pub(crate) fn compare_decimal(a: &str, b: &str) -> Option<Ordering> {
     fn parts(text: &str) -> Option<(bool, &str, &str)> {
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),

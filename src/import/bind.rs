@@ -23,14 +23,14 @@ use std::path::{Path, PathBuf};
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::numbers;
+use super::numbers::{self, CN_NUMERALS};
 use super::read::Delivered;
 use super::template_source;
 use crate::document::{Block, Document, Inline, InlineStyle};
 use crate::error::Error;
 use crate::pipeline::{self, FigureStatus, RenderRequest};
 use crate::project::{Project, TEMPLATE_FILE};
-use crate::wording::{self, ChangeKind, SENTENCE_ENDS, WordingDiff};
+use crate::wording::{self, ChangeKind, Key, SENTENCE_ENDS, WordingDiff, level};
 
 /// Something the clerk must decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,13 +134,6 @@ impl Update {
             .iter()
             .any(|c| c.kind != ChangeKind::Figures)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Key {
-    Break(u8),
-    Char(char),
-    Figure(String),
 }
 
 struct Occurrence {
@@ -633,13 +626,6 @@ fn new_tokens(doc: &Document) -> Vec<NewToken> {
     out
 }
 
-fn level(block: &Block) -> u8 {
-    match block {
-        Block::Heading { level, .. } => *level,
-        Block::Paragraph { .. } => 0,
-    }
-}
-
 /// The speech as the template prints it now: a figure tagged in the delivered copy is one token,
 /// any other figure its printed characters, each marked with its occurrence.
 fn old_tokens(doc: &Document, tagged: &BTreeSet<String>) -> (Vec<Key>, Vec<Occurrence>) {
@@ -673,8 +659,6 @@ fn old_tokens(doc: &Document, tagged: &BTreeSet<String>) -> (Vec<Key>, Vec<Occur
     }
     (tokens, occurrences)
 }
-
-const CN_NUMERALS: &str = "零一二两三四五六七八九十百千万";
 
 /// Whether `chars[start..end]` can be a figure of this kind standing alone: a number is not
 /// part of a longer one (37 in 137 or 37.5), a percentage is followed by %, a count by no %.

@@ -182,10 +182,10 @@ pub fn detect(delivered: &Delivered, year: i64) -> Detection {
             at = item.end;
             let printed: String = paragraph.chars[item.start..item.end].iter().collect();
             let sentence = sentence(&paragraph.chars, item.start);
-            let figure = match &item.what {
+            let bound = match &item.what {
                 What::Number(n) => match &n.found {
-                    Found::Year(y) if *y == year => Some(YEAR.to_owned()),
-                    Found::Year(y) if *y == year - 1 => Some(YEAR_BEFORE.to_owned()),
+                    Found::Year(y) if *y == year => Some(Bound::Known(YEAR.to_owned())),
+                    Found::Year(y) if *y == year - 1 => Some(Bound::Known(YEAR_BEFORE.to_owned())),
                     Found::Year(_) => {
                         detection.unclassified.push(Unclassified {
                             text: format!("{printed}年"),
@@ -207,25 +207,12 @@ pub fn detect(delivered: &Delivered, year: i64) -> Detection {
                         match proposed {
                             Some((kind, confirm)) => {
                                 let label = number_label(&paragraph.chars, &item, n, &items);
-                                Some(propose(
-                                    &mut detection.proposals,
-                                    &mut counters,
-                                    item.tag.clone(),
-                                    Proposal {
-                                        id: String::new(),
-                                        label,
-                                        unit: if matches!(kind, Proposed::Rate(_)) {
-                                            "%".into()
-                                        } else {
-                                            n.unit.clone()
-                                        },
-                                        kind,
-                                        printed: printed.clone(),
-                                        group: group.clone(),
-                                        sentence,
-                                        confirm,
-                                    },
-                                ))
+                                let unit = if matches!(kind, Proposed::Rate(_)) {
+                                    "%".into()
+                                } else {
+                                    n.unit.clone()
+                                };
+                                Some(Bound::New(label, unit, kind, confirm, sentence))
                             }
                             None => {
                                 detection.unclassified.push(Unclassified {
@@ -246,47 +233,40 @@ pub fn detect(delivered: &Delivered, year: i64) -> Detection {
                         "“”"
                     };
                     let label = names_label(&paragraph.chars, &item, quote, &items);
-                    Some(propose(
-                        &mut detection.proposals,
-                        &mut counters,
-                        item.tag.clone(),
-                        Proposal {
-                            id: String::new(),
-                            label,
-                            unit: String::new(),
-                            kind: Proposed::Names {
-                                names: names.names.clone(),
-                                quote,
-                            },
-                            printed: printed.clone(),
-                            group: group.clone(),
-                            sentence,
-                            confirm: None,
-                        },
-                    ))
+                    let kind = Proposed::Names {
+                        names: names.names.clone(),
+                        quote,
+                    };
+                    Some(Bound::New(label, String::new(), kind, None, sentence))
                 }
                 What::Tagged(text) => {
                     let names: Vec<String> = text.split('、').map(str::to_owned).collect();
-                    Some(propose(
-                        &mut detection.proposals,
-                        &mut counters,
-                        item.tag.clone(),
-                        Proposal {
-                            id: String::new(),
-                            label: names_label(&paragraph.chars, &item, "", &items),
-                            unit: String::new(),
-                            kind: Proposed::Names {
-                                names,
-                                quote: "none",
-                            },
-                            printed: printed.clone(),
-                            group: group.clone(),
-                            sentence,
-                            confirm: None,
-                        },
-                    ))
+                    let label = names_label(&paragraph.chars, &item, "", &items);
+                    let kind = Proposed::Names {
+                        names,
+                        quote: "none",
+                    };
+                    Some(Bound::New(label, String::new(), kind, None, sentence))
                 }
             };
+            let figure = bound.map(|bound| match bound {
+                Bound::Known(id) => id,
+                Bound::New(label, unit, kind, confirm, sentence) => propose(
+                    &mut detection.proposals,
+                    &mut counters,
+                    item.tag.clone(),
+                    Proposal {
+                        id: String::new(),
+                        label,
+                        unit,
+                        kind,
+                        printed: printed.clone(),
+                        group: group.clone(),
+                        sentence,
+                        confirm,
+                    },
+                ),
+            });
             match figure {
                 Some(id) => {
                     if id == YEAR || id == YEAR_BEFORE {
@@ -449,6 +429,14 @@ fn number_proposal(found: &Found) -> Option<(Proposed, Option<String>)> {
 }
 
 /// Gives a proposal its id (the .docx tag's, else `<kind>_NN`), records it, returns the id.
+/// What a number or a name in the text is bound to.
+enum Bound {
+    /// A figure already known: the year's own.
+    Known(String),
+    /// A figure to propose: label, unit, kind, what to confirm, sentence.
+    New(String, String, Proposed, Option<String>, String),
+}
+
 fn propose(
     proposals: &mut Vec<Proposal>,
     counters: &mut BTreeMap<&'static str, usize>,

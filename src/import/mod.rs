@@ -146,11 +146,6 @@ fn run_source(inline: &Inline, out: &mut String) {
     }
 }
 
-/// A block's text, figures as they print.
-pub fn block_text(block: &Block) -> String {
-    block.plain_text()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

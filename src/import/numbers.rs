@@ -106,7 +106,7 @@ const SET_PHRASES: &[&str] = &[
     "三个一批",
 ];
 
-const CN_NUMERALS: &str = "零一二两三四五六七八九十百千万";
+pub(crate) const CN_NUMERALS: &str = "零一二两三四五六七八九十百千万";
 
 /// What a number in the text is.
 #[derive(Debug, Clone, PartialEq, Eq)]

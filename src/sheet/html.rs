@@ -5,14 +5,8 @@
 use std::fmt::Write;
 
 use super::{ClaimRow, FigureRow, Sheet};
+use crate::html::escape as esc;
 use crate::pipeline::FigureStatus;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Lines of a cell, each escaped, joined with `<br>`.
 fn lines<S: AsRef<str>>(items: &[S]) -> String {

@@ -106,6 +106,7 @@ pub fn write(sheet: &Sheet) -> String {
         "figures": figures,
         "claims": claims,
         "open_rows": sheet.open_rows(),
+        "errors": sheet.errors,
         "flagged": sheet.flagged(),
     });
     let mut out = serde_json::to_string_pretty(&doc).expect("a JSON value always serialises");

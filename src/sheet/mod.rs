@@ -17,12 +17,14 @@ pub mod json;
 pub mod pdf;
 pub mod text;
 
+use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::digest::{self, Digest};
 use crate::error::Error;
 use crate::facts::{Facts, Resolved};
+use crate::figures::compute::compare_decimal;
 use crate::figures::declaration::{FactRef, FigureDecl, Kind, RuleKind};
 use crate::figures::evaluate;
 use crate::pipeline::{self, FigureStatus};
@@ -80,6 +82,9 @@ pub struct Sheet {
     pub author: Option<String>,
     pub digest: Digest,
     pub previous: Previous,
+    /// The errors `check` reports for these facts and templates: while there is any, nothing on
+    /// the sheet can be signed, whatever its rows say.
+    pub errors: usize,
     pub figures: Vec<FigureRow>,
     pub claims: Vec<ClaimRow>,
 }
@@ -146,6 +151,15 @@ impl InputValue {
         }
     }
 
+    /// A count or a number as written, for an exact comparison (`compare_decimal`).
+    fn decimal(&self) -> Option<String> {
+        match self {
+            InputValue::Count(n) => Some(n.to_string()),
+            InputValue::Number(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
     fn number(&self) -> Option<f64> {
         match self {
             InputValue::Count(n) => Some(*n as f64),
@@ -174,6 +188,17 @@ impl Input {
     }
 }
 
+/// Where the inputs stand, each place once, in the inputs' order.
+fn places(inputs: &[Input]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in inputs.iter().filter_map(|i| i.place.as_deref()) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureRow {
     pub number: usize,
@@ -195,13 +220,7 @@ pub struct FigureRow {
 
 impl FigureRow {
     pub fn places(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for p in self.inputs.iter().filter_map(|i| i.place.as_deref()) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
+        places(&self.inputs)
     }
 
     /// The last-year column: last year's value and the change, or only 同上年 for names
@@ -307,13 +326,7 @@ pub struct ClaimRow {
 
 impl ClaimRow {
     pub fn places(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for p in self.inputs.iter().filter_map(|i| i.place.as_deref()) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
+        places(&self.inputs)
     }
 
     pub fn verdict(&self) -> &'static str {
@@ -355,6 +368,15 @@ impl Sheet {
             ),
             ("程序版本", format!("speechgen {}", self.digest.version)),
         ];
+        if self.errors > 0 {
+            h.push((
+                "检查",
+                format!(
+                    "speechgen check 报告 {} 个错误，改正之前不得签发",
+                    self.errors
+                ),
+            ));
+        }
         if self.sample {
             h.push((
                 "注意",
@@ -383,9 +405,10 @@ impl Sheet {
         }
     }
 
-    /// Ok when every row can be signed; else [`Error::Failed`] (exit 1): the sheet shows which.
+    /// Ok when every row can be signed and `check` finds no error; else [`Error::Failed`]
+    /// (exit 1): the sheet shows which.
     pub fn signable(&self) -> Result<(), Error> {
-        if self.open_rows() > 0 {
+        if self.open_rows() > 0 || self.errors > 0 {
             Err(Error::Failed)
         } else {
             Ok(())
@@ -535,7 +558,13 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
         } = &decl.kind
         {
             number += 1;
-            claims.push(coverage_claim(number, facts, decl, &stated));
+            let mut claim = coverage_claim(number, facts, decl, &stated);
+            let computed = checked.evaluation.figure(id);
+            claim.holds = agreed(
+                claim.holds,
+                computed.is_some_and(|f| f.status == FigureStatus::Ok),
+            );
+            claims.push(claim);
         }
     }
     for rule in &decls.rules {
@@ -579,6 +608,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
             }
         };
         let source = sources::for_facts(&stated, inputs.iter().map(|i| i.path.as_str()));
+        let computed = checked.evaluation.rule(&rule.id);
         claims.push(ClaimRow {
             number,
             id: rule.id.clone(),
@@ -586,7 +616,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
             kind,
             inputs,
             detail,
-            holds,
+            holds: agreed(holds, computed.is_some_and(|r| r.holds)),
             source,
         });
     }
@@ -598,6 +628,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
         author: checked.settings.author.clone(),
         digest,
         previous,
+        errors: checked.diagnostics.iter().filter(|d| d.is_error()).count(),
         figures,
         claims,
     })
@@ -902,7 +933,8 @@ fn coverage_claim(number: usize, facts: &Facts, decl: &FigureDecl, stated: &[Sou
     }
 }
 
-/// 逐年提升: the whole series as inputs, one per year.
+/// 逐年提升: the whole series as inputs, one per year, in year order (as `check` reads it,
+/// whatever the order in the file). The verdict shown is `check`'s (`agreed`).
 fn rising(facts: &Facts, fact: &FactRef) -> (&'static str, Vec<Input>, String, Option<bool>) {
     let kind = "逐年提升";
     let node = match facts.resolve(&fact.path) {
@@ -912,34 +944,45 @@ fn rising(facts: &Facts, fact: &FactRef) -> (&'static str, Vec<Input>, String, O
             return (kind, inputs, "数列缺失或有误".into(), None);
         }
     };
-    // (role, path segment, value): a year keyed series or a plain list.
-    let entries: Vec<(String, String, &Node)> = match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .map(|e| (e.key.clone(), e.key.clone(), &e.value))
-            .collect(),
-        Value::Seq(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (format!("第 {} 项", i + 1), i.to_string(), n))
-            .collect(),
+    let entries: Vec<(String, &Node)> = match &node.value {
+        Value::Map(entries) => entries.iter().map(|e| (e.key.clone(), &e.value)).collect(),
+        Value::Seq(items) => {
+            // A list has no years: whether it reaches this year is unknowable (`check` refuses it).
+            let inputs = items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Input {
+                    role: format!("第 {} 项", i + 1),
+                    path: format!("{}.{i}", fact.path),
+                    value: value_of(n),
+                    place: Some(place(facts, n)),
+                })
+                .collect();
+            return (kind, inputs, "数列没有写明年份，无法判断".into(), None);
+        }
         _ => {
             let inputs = read_inputs(facts, "数列", fact);
             return (kind, inputs, "数列未填或有误".into(), None);
         }
     };
+    let is_year = |k: &str| k.len() == 4 && k.bytes().all(|b| b.is_ascii_digit());
+    let mut entries = entries;
+    if entries.iter().all(|(k, _)| is_year(k)) {
+        // Four ASCII digits each: the text order is the year order.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+    }
     let inputs: Vec<Input> = entries
         .iter()
-        .map(|(role, segment, n)| Input {
-            role: role.clone(),
-            path: format!("{}.{segment}", fact.path),
+        .map(|(key, n)| Input {
+            role: key.clone(),
+            path: format!("{}.{key}", fact.path),
             value: value_of(n),
             place: Some(place(facts, n)),
         })
         .collect();
-    let values: Option<Vec<f64>> = inputs.iter().map(|i| i.value.number()).collect();
     let shown: Vec<String> = inputs.iter().map(|i| i.value.shown()).collect();
-    let Some(values) = values else {
+    let texts: Option<Vec<String>> = inputs.iter().map(|i| i.value.decimal()).collect();
+    let Some(texts) = texts.filter(|_| entries.iter().all(|(k, _)| is_year(k))) else {
         return (
             kind,
             inputs,
@@ -947,7 +990,10 @@ fn rising(facts: &Facts, fact: &FactRef) -> (&'static str, Vec<Input>, String, O
             None,
         );
     };
-    let rises = values.len() >= 2 && values.windows(2).all(|w| w[1] > w[0]);
+    let rises = texts.len() >= 2
+        && texts
+            .windows(2)
+            .all(|w| compare_decimal(&w[1], &w[0]) == Some(Ordering::Greater));
     let mut detail = format!(
         "{}，{}",
         shown.join(" → "),
@@ -958,14 +1004,15 @@ fn rising(facts: &Facts, fact: &FactRef) -> (&'static str, Vec<Input>, String, O
         }
     );
     let year = facts.year.to_string();
-    if entries
-        .iter()
-        .all(|(k, _, _)| k.len() == 4 && k.bytes().all(|b| b.is_ascii_digit()))
-        && entries.last().is_some_and(|(k, _, _)| *k != year)
-    {
+    if entries.last().is_some_and(|(k, _)| *k != year) {
         detail.push_str(&format!("（最后一年不是 {year}）"));
     }
     (kind, inputs, detail, Some(rises))
+}
+
+/// The sheet's reading of a claim, held to `check`'s verdict: never 成立 where `check` refuses.
+fn agreed(own: Option<bool>, check_holds: bool) -> Option<bool> {
+    own.map(|holds| holds && check_holds)
 }
 
 #[cfg(test)]

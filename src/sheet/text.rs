@@ -89,10 +89,17 @@ pub fn summary(sheet: &Sheet) -> String {
         .iter()
         .filter(|c| c.holds != Some(true))
         .count();
-    format!(
+    let mut line = format!(
         "共 {} 个数字、{} 项判断；未填或有误 {unfilled} 个，判断不成立或无法判断 {failed} 项，变化超出合理范围 {} 个。",
         sheet.figures.len(),
         sheet.claims.len(),
         sheet.flagged()
-    )
+    );
+    if sheet.errors > 0 {
+        line.push_str(&format!(
+            "speechgen check 报告 {} 个错误，不得签发。",
+            sheet.errors
+        ));
+    }
+    line
 }
