@@ -39,7 +39,7 @@ pub const BODY_PT: u8 = 16;
 pub const TITLE_PT: u8 = 22;
 pub const PAGE_NUMBER_PT: u8 = 14;
 /// The draft mark above the text block.
-pub const DRAFT_TEXT: &str = "草稿";
+pub const DRAFT_TEXT: &str = crate::document::DRAFT_MARK;
 /// The sample mark above the text block, on every page of a speech from sample facts.
 pub const SAMPLE_TEXT: &str = crate::document::SAMPLE_MARK;
 
