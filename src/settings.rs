@@ -79,12 +79,26 @@ impl Settings {
     /// Reads `templates/speech.yaml`; a missing file means the defaults. Every problem is
     /// reported, each at its value (or, for an unknown key, at the key).
     pub fn load(path: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        match Settings::read(path).map_err(|d| vec![d])? {
+            Some(bytes) => Settings::from_bytes(path, &bytes),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    /// The file's bytes (see `yaml::read_bounded`); None when there is no such file, which
+    /// means the defaults.
+    pub fn read(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
         if let Err(e) = path.symlink_metadata()
             && e.kind() == std::io::ErrorKind::NotFound
         {
-            return Ok(Settings::default());
+            return Ok(None);
         }
-        let doc = yaml::load(path).map_err(|d| vec![d])?;
+        yaml::read_bounded(path).map(Some)
+    }
+
+    /// The settings from the bytes of the file at `path`, as [`Settings::read`] read them.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Settings, Vec<Diagnostic>> {
+        let doc = yaml::from_bytes(path, bytes).map_err(|d| vec![d])?;
         Settings::from_document(&doc)
     }
 
