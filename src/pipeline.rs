@@ -402,10 +402,7 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
     let mut markdown = markdown;
     markdown.push_str(&digest.markdown_comment());
     // A speech longer than `max_minutes` is a warning of every render, the preview's too.
-    let project = Project {
-        root: req.root.clone(),
-    };
-    if let Some(too_long) = Length::of(&document, &settings).warning(&project.settings()) {
+    if let Some(too_long) = Length::of(&document, &settings).warning(&settings) {
         diagnostics.push(too_long);
         sort(&mut diagnostics);
     }

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::{describe, did_you_mean};
 use crate::yaml::{self, Entry, Value};
 
@@ -44,6 +44,9 @@ pub struct Settings {
     pub chars_per_minute: u32,
     /// The longest the speech may take to give, in minutes; None: no limit.
     pub max_minutes: Option<u32>,
+    /// Where `max_minutes` stands in the file, and that line as written: the warning for a speech
+    /// that runs longer points there, without reading the file again.
+    pub max_minutes_at: Option<(Location, Option<String>)>,
 }
 
 /// Where page numbers stand on the page.
@@ -71,6 +74,7 @@ impl Default for Settings {
             page_numbers: PageNumbers::default(),
             chars_per_minute: 220,
             max_minutes: None,
+            max_minutes_at: None,
         }
     }
 }
@@ -211,7 +215,11 @@ impl Settings {
                 }
             },
             "max_minutes" => match value.value {
-                Value::Int(n) if (1..=600).contains(&n) => self.max_minutes = Some(n as u32),
+                Value::Int(n) if (1..=600).contains(&n) => {
+                    self.max_minutes = Some(n as u32);
+                    self.max_minutes_at =
+                        Some((doc.location(value.pos), doc.line_text(value.pos.line)));
+                }
                 _ => return Err(wrong("讲话的最长分钟数，一个正整数", "15")),
             },
             key => {
