@@ -82,10 +82,8 @@ impl Length {
         let over = self.chars - (max as usize * self.chars_per_minute as usize);
         let hint = format!("删减约 {over} 字，或在 templates/speech.yaml 中调整 max_minutes");
         let warning = match &settings.max_minutes_at {
-            Some((at, line)) => {
-                Diagnostic::warning("too-long", message, Some(at.clone()))
-                    .with_source_line(line.clone())
-            }
+            Some((at, line)) => Diagnostic::warning("too-long", message, Some(at.clone()))
+                .with_source_line(line.clone()),
             None => Diagnostic::warning("too-long", message, None),
         };
         Some(warning.with_hint(hint))

@@ -221,7 +221,11 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         sort(&mut fatal);
         return Err(fatal);
     };
-    let digest = digest_of(root, &input_files(root, facts_path, Some(facts.year)), &read);
+    let digest = digest_of(
+        root,
+        &input_files(root, facts_path, Some(facts.year)),
+        &read,
+    );
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
     // The template is rendered here, once, for `check` and `render` alike: a tag left open or a

@@ -360,17 +360,13 @@ fn a_template_saved_with_a_byte_order_mark_keeps_its_title() {
 #[test]
 fn a_control_character_in_the_template_is_reported_at_its_place() {
     let p = Project::sample();
-    p.edit(
-        "templates/speech.md.tera",
-        "# 市直工委",
-        "# 市直\u{7}工委",
-    );
+    p.edit("templates/speech.md.tera", "# 市直工委", "# 市直\u{7}工委");
     p.run(["check", "--message-format", "short"])
         .expect_code(1)
         .expect_problem(
-        "templates/speech.md.tera",
-        (7, 5),
-        "control-character",
-        "U+0007",
-    );
+            "templates/speech.md.tera",
+            (7, 5),
+            "control-character",
+            "U+0007",
+        );
 }
