@@ -7,12 +7,9 @@
 //! figure counts as printed (1200多 is five), which is near enough for a speaking time: 1200 is
 //! read 一千二百 but 96.7 is 九十六点七, and speakers slow down at numbers either way.
 
-use std::path::Path;
-
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::settings::Settings;
-use crate::yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Length {
@@ -70,8 +67,8 @@ impl Length {
     }
 
     /// The warning for a speech longer than `max_minutes`, at that setting's line in
-    /// `settings_file` (templates/speech.yaml) when it can be found there.
-    pub fn warning(&self, settings_file: &Path) -> Option<Diagnostic> {
+    /// templates/speech.yaml when `settings` were read from it.
+    pub fn warning(&self, settings: &Settings) -> Option<Diagnostic> {
         if !self.is_over() {
             return None;
         }
@@ -84,15 +81,12 @@ impl Length {
         );
         let over = self.chars - (max as usize * self.chars_per_minute as usize);
         let hint = format!("删减约 {over} 字，或在 templates/speech.yaml 中调整 max_minutes");
-        let located = yaml::load(settings_file).ok().and_then(|doc| {
-            let entry = doc.root.get("max_minutes")?;
-            Some(doc.warning("too-long", entry.value.pos, message.clone()))
-        });
-        Some(
-            located
-                .unwrap_or_else(|| Diagnostic::warning("too-long", message, None))
-                .with_hint(hint),
-        )
+        let warning = match &settings.max_minutes_at {
+            Some((at, line)) => Diagnostic::warning("too-long", message, Some(at.clone()))
+                .with_source_line(line.clone()),
+            None => Diagnostic::warning("too-long", message, None),
+        };
+        Some(warning.with_hint(hint))
     }
 }
 
@@ -146,18 +140,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("speech.yaml");
         std::fs::write(&file, "chars_per_minute: 60\nmax_minutes: 1\n").unwrap();
-        let settings = Settings {
-            chars_per_minute: 60,
-            max_minutes: Some(1),
-            ..Settings::default()
-        };
+        let settings = Settings::load(&file).unwrap();
+        assert_eq!(
+            (settings.chars_per_minute, settings.max_minutes),
+            (60, Some(1))
+        );
         let exact = Length::of(&doc(&[&"字".repeat(60)]), &settings);
         assert_eq!(exact.seconds(), 60);
         assert!(!exact.is_over());
-        assert!(exact.warning(&file).is_none());
+        assert!(exact.warning(&settings).is_none());
         let over = Length::of(&doc(&[&"字".repeat(61)]), &settings);
         assert!(over.is_over());
-        let d = over.warning(&file).unwrap();
+        let d = over.warning(&settings).unwrap();
         assert_eq!(d.code, "too-long");
         let at = d.location.as_ref().unwrap();
         assert_eq!((at.line, at.column), (2, 14));

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
@@ -136,6 +136,10 @@ pub struct Checked {
     pub declarations: Declarations,
     pub template: Template,
     pub evaluation: Evaluation,
+    /// The files read, each with the SHA-256 of the very bytes the settings, facts, declarations
+    /// and template were made from: each is read once, so a file saved during a render cannot
+    /// give the digest other bytes than the speech.
+    pub digest: Digest,
     /// The template rendered with one placeholder per figure it prints (`placeholder(i)` for
     /// `template.figure_ids()[i]`); None when its tags, Tera or the document model refused it
     /// (reported in `diagnostics`): then nothing can be rendered, not even a draft.
@@ -168,20 +172,47 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         root: root.to_path_buf(),
     };
     let mut fatal = Vec::new();
-    let settings = Settings::load(&project.settings())
-        .map_err(|e| fatal.extend(e))
-        .ok();
-    let facts = Facts::load(facts_path).map_err(|e| fatal.extend(e)).ok();
+    // Each input is read once, here; its bytes are parsed and hashed for the digest.
+    let mut read: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let settings_path = project.settings();
+    let settings = match Settings::read(&settings_path) {
+        Ok(Some(bytes)) => {
+            let settings = Settings::from_bytes(&settings_path, &bytes);
+            read.push((settings_path, bytes));
+            settings.map_err(|e| fatal.extend(e)).ok()
+        }
+        Ok(None) => Some(Settings::default()),
+        Err(d) => {
+            fatal.push(d);
+            None
+        }
+    };
+    let mut read_yaml = |path: &Path, fatal: &mut Vec<Diagnostic>| {
+        let bytes = yaml::read_bounded(path).map_err(|d| fatal.push(d)).ok()?;
+        let doc = yaml::from_bytes(path, &bytes);
+        read.push((path.to_path_buf(), bytes));
+        doc.map_err(|d| fatal.push(d)).ok()
+    };
+    let facts = read_yaml(facts_path, &mut fatal)
+        .and_then(|doc| Facts::from_document(doc).map_err(|e| fatal.extend(e)).ok());
     // The year's own wording (templates/<year>/) when it has one; the facts' year, else the
     // file's name when the facts cannot be read.
     let year = facts
         .as_ref()
         .map(|f| f.year)
         .or_else(|| year_of(facts_path));
-    let declarations = Declarations::load(&project.figures_for(year))
-        .map_err(|e| fatal.extend(e))
-        .ok();
-    let template = Template::load(&project.template_for(year))
+    let declarations = read_yaml(&project.figures_for(year), &mut fatal).and_then(|doc| {
+        Declarations::from_document(doc)
+            .map_err(|e| fatal.extend(e))
+            .ok()
+    });
+    let template_path = project.template_for(year);
+    let template = yaml::read_bounded(&template_path)
+        .and_then(|bytes| {
+            let template = Template::from_bytes(&template_path, &bytes);
+            read.push((template_path.clone(), bytes));
+            template
+        })
         .map_err(|e| fatal.push(e))
         .ok();
     let (Some(settings), Some(declarations), Some(facts), Some(template)) =
@@ -190,6 +221,11 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         sort(&mut fatal);
         return Err(fatal);
     };
+    let digest = digest_of(
+        root,
+        &input_files(root, facts_path, Some(facts.year)),
+        &read,
+    );
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
     // The template is rendered here, once, for `check` and `render` alike: a tag left open or a
@@ -240,6 +276,7 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         declarations,
         template,
         evaluation,
+        digest,
         output,
         diagnostics,
     })
@@ -261,8 +298,6 @@ pub fn check_all(
     if checked.output.is_none() {
         return Ok(checked.diagnostics);
     }
-    // Read as `render` reads them: an input that cannot be read fails `check` as it fails `render`.
-    let digest = digest(root, facts_path, checked.facts.year)?;
     let errors = checked.has_errors();
     let request = RenderRequest {
         root: root.to_path_buf(),
@@ -271,7 +306,7 @@ pub fn check_all(
         mask: false,
     };
     let masked = (!errors).then(|| checked.clone());
-    let rendered = match build(checked, &request, digest.clone()) {
+    let rendered = match build(checked, &request) {
         Ok(rendered) => rendered,
         Err(diagnostics) => return Ok(diagnostics),
     };
@@ -281,7 +316,7 @@ pub fn check_all(
             mask: true,
             ..request
         };
-        if let Ok(masked) = build(checked, &request, digest) {
+        if let Ok(masked) = build(checked, &request) {
             found = renderers.pdf_problems(&masked)?;
         }
     }
@@ -326,25 +361,23 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::error("usage", DRAFT_AND_MASK, None)]);
     }
     let checked = check(&req.root, &req.facts)?;
-    let digest = digest(&req.root, &req.facts, checked.facts.year)?;
     if checked.has_errors() && !req.draft {
         return Err(checked.diagnostics);
     }
-    build(checked, req, digest)
+    build(checked, req)
 }
 
-/// The speech from inputs read and checked, as `req` asks (draft markers, masked figures).
-fn build(
-    checked: Checked,
-    req: &RenderRequest,
-    digest: Digest,
-) -> Result<Rendered, Vec<Diagnostic>> {
+/// The speech from inputs read and checked, as `req` asks (draft markers, masked figures): what
+/// [`render`] does after [`check`], for a caller that holds the `Checked` already. `req.root` and
+/// `req.facts` are not read again (the digest is the one `check` made).
+pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
     let kind = req.kind();
     let Checked {
         settings,
         facts,
         template,
         evaluation,
+        digest,
         output,
         mut diagnostics,
         ..
@@ -373,10 +406,7 @@ fn build(
     let mut markdown = markdown;
     markdown.push_str(&digest.markdown_comment());
     // A speech longer than `max_minutes` is a warning of every render, the preview's too.
-    let project = Project {
-        root: req.root.clone(),
-    };
-    if let Some(too_long) = Length::of(&document, &settings).warning(&project.settings()) {
+    if let Some(too_long) = Length::of(&document, &settings).warning(&settings) {
         diagnostics.push(too_long);
         sort(&mut diagnostics);
     }
@@ -437,18 +467,16 @@ pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf>
     files
 }
 
-/// The digest of the files a render of `facts` reads. They are read again here, right after
-/// the render read them: a file saved in between gives a digest that `verify` then calls stale.
-pub fn digest(root: &Path, facts: &Path, year: i64) -> Result<Digest, Vec<Diagnostic>> {
-    Digest::read(root, &input_files(root, facts, Some(year))).map_err(|(file, e)| {
-        let message = format!("无法读取文件：{}", crate::error::explain_io(&e));
-        let location = Location {
-            file,
-            line: 1,
-            column: 1,
-        };
-        vec![Diagnostic::error(Diagnostic::IO, message, Some(location))]
-    })
+/// The digest of `listed` (what [`input_files`] lists, in its order) from the bytes `check` read
+/// of each: a file listed but not read (the settings, created since) is left out, as `verify`
+/// leaves out a file that is not there.
+fn digest_of(root: &Path, listed: &[PathBuf], read: &[(PathBuf, Vec<u8>)]) -> Digest {
+    let files: Vec<(String, &[u8])> = listed
+        .iter()
+        .filter_map(|path| read.iter().find(|(p, _)| p == path))
+        .map(|(path, bytes)| (crate::digest::shown_path(root, path), bytes.as_slice()))
+        .collect();
+    Digest::of(crate::digest::VERSION, &files)
 }
 
 /// `facts/2021.yaml:12:5`, relative to the project where possible (it is shown to people).

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::{describe, did_you_mean};
 use crate::yaml::{self, Entry, Value};
 
@@ -44,6 +44,9 @@ pub struct Settings {
     pub chars_per_minute: u32,
     /// The longest the speech may take to give, in minutes; None: no limit.
     pub max_minutes: Option<u32>,
+    /// Where `max_minutes` stands in the file, and that line as written: the warning for a speech
+    /// that runs longer points there, without reading the file again.
+    pub max_minutes_at: Option<(Location, Option<String>)>,
 }
 
 /// Where page numbers stand on the page.
@@ -71,6 +74,7 @@ impl Default for Settings {
             page_numbers: PageNumbers::default(),
             chars_per_minute: 220,
             max_minutes: None,
+            max_minutes_at: None,
         }
     }
 }
@@ -79,12 +83,26 @@ impl Settings {
     /// Reads `templates/speech.yaml`; a missing file means the defaults. Every problem is
     /// reported, each at its value (or, for an unknown key, at the key).
     pub fn load(path: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        match Settings::read(path).map_err(|d| vec![d])? {
+            Some(bytes) => Settings::from_bytes(path, &bytes),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    /// The file's bytes (see `yaml::read_bounded`); None when there is no such file, which
+    /// means the defaults.
+    pub fn read(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
         if let Err(e) = path.symlink_metadata()
             && e.kind() == std::io::ErrorKind::NotFound
         {
-            return Ok(Settings::default());
+            return Ok(None);
         }
-        let doc = yaml::load(path).map_err(|d| vec![d])?;
+        yaml::read_bounded(path).map(Some)
+    }
+
+    /// The settings from the bytes of the file at `path`, as [`Settings::read`] read them.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Settings, Vec<Diagnostic>> {
+        let doc = yaml::from_bytes(path, bytes).map_err(|d| vec![d])?;
         Settings::from_document(&doc)
     }
 
@@ -197,7 +215,11 @@ impl Settings {
                 }
             },
             "max_minutes" => match value.value {
-                Value::Int(n) if (1..=600).contains(&n) => self.max_minutes = Some(n as u32),
+                Value::Int(n) if (1..=600).contains(&n) => {
+                    self.max_minutes = Some(n as u32);
+                    self.max_minutes_at =
+                        Some((doc.location(value.pos), doc.line_text(value.pos.line)));
+                }
                 _ => return Err(wrong("讲话的最长分钟数，一个正整数", "15")),
             },
             key => {

@@ -46,22 +46,18 @@ pub struct Usage {
 }
 
 impl Template {
+    /// Reads the template as the YAML files are read: at most 1 MB, a byte-order mark dropped
+    /// (Notepad saves one, and before `# 标题` it would make the title a paragraph), a control
+    /// character or a byte that is not UTF-8 reported at its place.
     pub fn load(path: &Path) -> Result<Template, Diagnostic> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            let location = Location {
-                file: path.to_path_buf(),
-                line: 1,
-                column: 1,
-            };
-            Diagnostic::error(
-                Diagnostic::IO,
-                format!("无法读取讲话稿模板：{}", crate::error::explain_io(&e)),
-                Some(location),
-            )
-        })?;
+        Template::from_bytes(path, &crate::yaml::read_bounded(path)?)
+    }
+
+    /// The template from the bytes of the file at `path` (as `yaml::read_bounded` read them).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Template, Diagnostic> {
         Ok(Template {
             path: path.to_path_buf(),
-            source,
+            source: crate::yaml::decode(path, bytes)?,
         })
     }
 

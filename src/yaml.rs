@@ -115,14 +115,19 @@ impl Document {
 
 /// Reads and parses a YAML file. Errors are diagnostics at the place the parser stopped.
 pub fn load(path: &Path) -> Result<Document, Diagnostic> {
-    let bytes = read_bounded(path)?;
-    let text = decode(path, bytes)?;
-    parse(path, text)
+    from_bytes(path, &read_bounded(path)?)
+}
+
+/// Parses the bytes of the file at `path` (as [`read_bounded`] read them; `path` is where the
+/// diagnostics point). A render reads each input once and hashes these same bytes for its digest.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Diagnostic> {
+    parse(path, decode(path, bytes)?)
 }
 
 /// The file's bytes, never more than [`MAX_FILE_BYTES`] + 1 of them in memory: a device such as
-/// /dev/zero or a pipe has no length to check beforehand, and reading it whole never ends.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// /dev/zero or a pipe has no length to check beforehand, and reading it whole never ends. The
+/// template is read through here too.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
@@ -138,7 +143,7 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
             path,
             "file-too-large",
             format!(
-                "文件过大{size}，超过上限 {MAX_FILE_BYTES} 字节（1 MB）：事实文件通常只有几 KB"
+                "文件过大{size}，超过上限 {MAX_FILE_BYTES} 字节（1 MB）：事实文件通常只有几 KB，模板和数据项声明也不过几十 KB"
             ),
         );
         d.hint = Some("确认选对了文件；事实文件只放一年的数字和名称".into());
@@ -159,23 +164,19 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// UTF-8 text without a byte-order mark and without control characters, or the place of the first
-/// byte or character that is not text.
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    let (text, bad_byte) = match String::from_utf8(bytes) {
+/// byte or character that is not text. The YAML files and the template alike.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let (text, bad_byte) = match std::str::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8(bytes[..valid].to_vec()).expect("valid up to here");
+            let valid = e.valid_up_to();
+            let prefix = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
             (prefix, Some(valid))
         }
     };
     // Notepad and other Windows editors save UTF-8 with a byte-order mark; it is not part of
-    // the first key.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
+    // the first key, nor of the template's first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
     // A control character comes before the undecodable byte (binary files start with them), so
     // it is looked for first.
     if let Some(d) = control_character(path, &text) {

@@ -229,3 +229,49 @@ fn verify_exits_2_when_the_file_cannot_be_read_or_carries_no_digest() {
         run.stderr
     );
 }
+
+/// The digest is of the very bytes the speech was made from: each input is read once, and its
+/// hash taken from what was read. Here the template, the declarations and the facts are pipes
+/// that give their text to the first reader only, as a file saved between two reads gives other
+/// bytes to the second; a second read, to hash them, would wait for a writer that never comes.
+#[cfg(unix)]
+#[test]
+fn the_digest_is_of_the_bytes_the_speech_was_made_from() {
+    use speechgen::digest::{Digest, VERSION};
+    let p = TestProject::sample();
+    let inputs = [
+        "facts/2021.yaml",
+        "templates/figures.yaml",
+        "templates/speech.md.tera",
+    ];
+    let mut writers = Vec::new();
+    let mut expected = Vec::new();
+    for rel in inputs {
+        let path = p.path(rel);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {rel}");
+        let sha = Digest::of(VERSION, &[(rel.to_owned(), &bytes)]).inputs[0]
+            .sha256
+            .clone();
+        expected.push(format!("{rel}={sha}"));
+        // Each pipe is written once: the first to open it for reading gets the text.
+        writers.push(std::thread::spawn(move || {
+            std::fs::write(&path, &bytes).unwrap()
+        }));
+    }
+    let mut render = p.command(["render", "--format", "md", "-o", "out"]);
+    render.timeout(std::time::Duration::from_secs(30));
+    common::Run::of(&mut render).expect_code(0);
+    for w in writers {
+        w.join().unwrap();
+    }
+    let manifest = manifest_of_md(&p.read("out/speech.md"));
+    for entry in expected {
+        assert!(manifest.contains(&entry), "{entry} not in {manifest}");
+    }
+}

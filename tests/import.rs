@@ -454,3 +454,39 @@ fn another_offices_report_becomes_a_project() {
     p.run(["--root", root, "next-year"]).expect_code(0);
     assert!(p.path("环保/templates/2025/speech.md.tera").exists());
 }
+
+/// `import` reads the year's inputs once: the speech it compares with is built from what it read
+/// to check them. The template, the declarations and the facts here are pipes that give their
+/// text to the first reader only; reading them again would wait for a writer that never comes.
+#[cfg(unix)]
+#[test]
+fn import_reads_each_input_once() {
+    let p = rendered_sample();
+    let mut writers = Vec::new();
+    for rel in [
+        "facts/2021.yaml",
+        "templates/figures.yaml",
+        "templates/speech.md.tera",
+    ] {
+        let path = p.path(rel);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {rel}");
+        writers.push(std::thread::spawn(move || {
+            std::fs::write(&path, &bytes).unwrap()
+        }));
+    }
+    let mut import = p.command(["import", "out/speech.md", "--year", "2021"]);
+    import.timeout(std::time::Duration::from_secs(30));
+    common::Run::of(&mut import)
+        .expect_code(0)
+        .expect_stderr("数据项绑定 49 处；需要决定的 0 处")
+        .expect_stderr("措辞没有变化，不需要写入");
+    for w in writers {
+        w.join().unwrap();
+    }
+}

@@ -46,3 +46,33 @@ fn render_shows_the_length_and_warns_past_max_minutes() {
     );
     server.shutdown();
 }
+
+/// The too-long warning stands at `max_minutes` as the settings were read, without reading
+/// templates/speech.yaml a second time: here it is a pipe that gives its text to the first reader
+/// only, and a second read would wait for a writer that never comes.
+#[cfg(unix)]
+#[test]
+fn the_too_long_warning_is_placed_from_the_settings_as_read() {
+    let p = Project::sample();
+    let text = format!(
+        "{}chars_per_minute: 200\nmax_minutes: 9\n",
+        p.read("templates/speech.yaml")
+    );
+    p.write("templates/speech.yaml", &text);
+    let (line, column) = p.position("templates/speech.yaml", "max_minutes: 9");
+    let path = p.path("templates/speech.yaml");
+    std::fs::remove_file(&path).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let writer = std::thread::spawn(move || std::fs::write(&path, text).unwrap());
+    let mut render = p.command(["render", "--format", "md", "-o", "out"]);
+    render.timeout(std::time::Duration::from_secs(30));
+    common::Run::of(&mut render)
+        .expect_code(0)
+        .expect_stderr("warning[too-long]: 讲话稿约需 9 分 53 秒")
+        .expect_stderr(&format!("templates/speech.yaml:{line}:{}", column + 13));
+    writer.join().unwrap();
+}

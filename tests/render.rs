@@ -329,3 +329,44 @@ fn masked_markdown_snapshot() {
         without_digest(&p.read("out/speech-masked.md"))
     );
 }
+
+/// A template saved with a byte-order mark (Notepad's UTF-8) keeps its title: the mark is not
+/// part of the text, so `# …` on its first line is still the heading, and the digest still
+/// hashes the file as saved, mark and all.
+#[test]
+fn a_template_saved_with_a_byte_order_mark_keeps_its_title() {
+    let p = Project::sample();
+    let template = p.read("templates/speech.md.tera");
+    p.write("templates/speech.md.tera", &format!("\u{feff}{template}"));
+    p.run(["render", "--format", "md,html", "-o", "out"])
+        .expect_code(0);
+    let md = p.read("out/speech.md");
+    assert!(!md.contains('\u{feff}'), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l == "# 市直工委在全市机关党建工作推进会上的发言"),
+        "{md}"
+    );
+    let html = p.read("out/speech.html");
+    assert!(
+        html.contains("<h1>市直工委在全市机关党建工作推进会上的发言</h1>"),
+        "{html}"
+    );
+    p.run(["verify", "out/speech.md"]).expect_code(0);
+}
+
+/// A template is read as the YAML files are: a control character is reported at its own line
+/// and column, with a hint, not as a failure to read the file.
+#[test]
+fn a_control_character_in_the_template_is_reported_at_its_place() {
+    let p = Project::sample();
+    p.edit("templates/speech.md.tera", "# 市直工委", "# 市直\u{7}工委");
+    p.run(["check", "--message-format", "short"])
+        .expect_code(1)
+        .expect_problem(
+            "templates/speech.md.tera",
+            (7, 5),
+            "control-character",
+            "U+0007",
+        );
+}

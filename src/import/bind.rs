@@ -162,12 +162,16 @@ struct Claim {
 /// Makes the delivered speech year `facts`'s template (see the module comment).
 pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<Update, Error> {
     let checked = pipeline::check(&project.root, facts)?;
-    let old = pipeline::render(&RenderRequest {
-        root: project.root.clone(),
-        facts: facts.to_path_buf(),
-        draft: true,
-        mask: false,
-    })?;
+    // The draft built from the inputs just read: a render would read and check them all again.
+    let old = pipeline::build(
+        checked.clone(),
+        &RenderRequest {
+            root: project.root.clone(),
+            facts: facts.to_path_buf(),
+            draft: true,
+            mask: false,
+        },
+    )?;
     let year = checked.facts.year;
     let declared = |id: &str| checked.declarations.figure(id);
     let label = |id: &str| declared(id).map_or_else(String::new, |d| d.label.clone());

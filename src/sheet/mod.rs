@@ -436,7 +436,7 @@ pub fn write(sheet: &Sheet, format: SheetFormat) -> Result<Vec<u8>, crate::pdf::
 /// sheet. `Err` only when an input cannot be read or parsed at all.
 pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
     let checked = pipeline::check(root, facts_path)?;
-    let digest = pipeline::digest(root, facts_path, checked.facts.year)?;
+    let digest = checked.digest.clone();
     let facts = &checked.facts;
     let decls = &checked.declarations;
     let stated = sources::read(facts);
