@@ -141,17 +141,17 @@ pub(crate) enum Key {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    key: Key,
-    lead: bool,
+pub(crate) struct Token {
+    pub(crate) key: Key,
+    pub(crate) lead: bool,
     /// A figure's printed text.
-    text: String,
+    pub(crate) text: String,
 }
 
 type Sentence = Vec<Token>;
 
 /// A document's blocks as tokens, its title first.
-fn tokens(doc: &Document) -> Vec<Token> {
+pub(crate) fn tokens(doc: &Document) -> Vec<Token> {
     let mut out = Vec::new();
     let brk = |level| Token {
         key: Key::Break(level),

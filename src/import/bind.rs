@@ -144,13 +144,6 @@ struct Occurrence {
     end: usize,
 }
 
-struct NewToken {
-    key: Key,
-    lead: bool,
-    /// The text a tagged figure holds now.
-    typed: String,
-}
-
 /// How a stretch of the delivered speech's characters was bound.
 #[derive(Debug, Clone)]
 struct Claim {
@@ -189,7 +182,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
     }
     let masked = |id: &str| checked.evaluation.figure(id).and_then(|f| f.masked_text());
 
-    let new_tokens = new_tokens(&delivered.document);
+    let new_tokens = wording::tokens(&delivered.document);
     let tagged: BTreeSet<String> = new_tokens
         .iter()
         .filter_map(|t| match &t.key {
@@ -372,20 +365,20 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
                 if declared(id).is_some() {
                     let now = computed.get(id).cloned().unwrap_or_default();
                     let same =
-                        token.typed == now || masked(id).as_deref() == Some(token.typed.as_str());
+                        token.text == now || masked(id).as_deref() == Some(token.text.as_str());
                     if !same {
                         reports.push(Report::HandChanged {
                             id: id.clone(),
                             label: label(id),
                             sentence: sentence_at(&new_tokens, i),
                             computed: shown(&now, &checked, id),
-                            typed: token.typed.clone(),
+                            typed: token.text.clone(),
                         });
                     }
                     used.insert(id.clone());
                     bound += 1;
                     inlines.push(Inline {
-                        text: token.typed.clone(),
+                        text: token.text.clone(),
                         style,
                         figure: Some(id.clone()),
                         unfilled: false,
@@ -393,10 +386,10 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
                 } else {
                     reports.push(Report::UnknownTag {
                         id: id.clone(),
-                        text: token.typed.clone(),
+                        text: token.text.clone(),
                         sentence: sentence_at(&new_tokens, i),
                     });
-                    push_text(inlines, &token.typed, style);
+                    push_text(inlines, &token.text, style);
                 }
                 i += 1;
             }
@@ -594,42 +587,6 @@ fn leading_comment(source: &str) -> String {
     }
 }
 
-fn new_tokens(doc: &Document) -> Vec<NewToken> {
-    let mut out = Vec::new();
-    let brk = |level| NewToken {
-        key: Key::Break(level),
-        lead: false,
-        typed: String::new(),
-    };
-    if !doc.title.is_empty() {
-        out.push(brk(1));
-        out.extend(doc.title.chars().map(|c| NewToken {
-            key: Key::Char(c),
-            lead: false,
-            typed: String::new(),
-        }));
-    }
-    for block in &doc.blocks {
-        out.push(brk(level(block)));
-        for inline in block.inlines() {
-            let lead = inline.style == InlineStyle::Lead;
-            match &inline.figure {
-                Some(id) => out.push(NewToken {
-                    key: Key::Figure(id.clone()),
-                    lead,
-                    typed: inline.text.clone(),
-                }),
-                None => out.extend(inline.text.chars().map(|c| NewToken {
-                    key: Key::Char(c),
-                    lead,
-                    typed: String::new(),
-                })),
-            }
-        }
-    }
-    out
-}
-
 /// The speech as the template prints it now: a figure tagged in the delivered copy is one token,
 /// any other figure its printed characters, each marked with its occurrence.
 fn old_tokens(doc: &Document, tagged: &BTreeSet<String>) -> (Vec<Key>, Vec<Occurrence>) {
@@ -723,7 +680,7 @@ fn changed_at_place(
 }
 
 /// Each block's characters by index; `None` where a figure stands (it parts the text around it).
-fn split_blocks(tokens: &[NewToken]) -> Vec<Vec<Option<usize>>> {
+fn split_blocks(tokens: &[wording::Token]) -> Vec<Vec<Option<usize>>> {
     let mut out: Vec<Vec<Option<usize>>> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         if matches!(t.key, Key::Break(_)) || out.is_empty() {
@@ -740,13 +697,13 @@ fn split_blocks(tokens: &[NewToken]) -> Vec<Vec<Option<usize>>> {
 }
 
 /// The sentence of the delivered speech that the token at `at` stands in, figures as typed.
-fn sentence_at(tokens: &[NewToken], at: usize) -> String {
-    let text_of = |t: &NewToken| match &t.key {
+fn sentence_at(tokens: &[wording::Token], at: usize) -> String {
+    let text_of = |t: &wording::Token| match &t.key {
         Key::Char(c) => c.to_string(),
-        Key::Figure(_) => t.typed.clone(),
+        Key::Figure(_) => t.text.clone(),
         Key::Break(_) => String::new(),
     };
-    let ends = |t: &NewToken| matches!(t.key, Key::Char(c) if SENTENCE_ENDS.contains(&c));
+    let ends = |t: &wording::Token| matches!(t.key, Key::Char(c) if SENTENCE_ENDS.contains(&c));
     let mut start = at;
     while start > 0 && !matches!(tokens[start - 1].key, Key::Break(_)) && !ends(&tokens[start - 1])
     {
