@@ -90,6 +90,41 @@ fn every_output_carries_the_same_digest_and_the_pdf_prints_it() {
     }
 }
 
+/// The stamp is set in the speech's own faces, as the page numbers are: it embeds no face of
+/// its own (no second subset of the body face beside the speech's), and is still printed.
+#[test]
+fn the_stamp_embeds_no_face_of_its_own() {
+    let p = TestProject::sample();
+    p.run([
+        "render", "--fonts", "bundled", "--format", "md,pdf", "-o", "out",
+    ])
+    .expect_code(0);
+    if !pdf_tools::have(&["pdftotext", "pdffonts"]) {
+        return;
+    }
+    let digest = digest_of_md(&p.read("out/speech.md"));
+    let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
+    assert!(pdf_tools::pdftotext(&pdf).contains(&format!("摘要 {}", &digest[..12])));
+    let fonts = pdf_tools::pdffonts(&pdf);
+    // `ABCDEF+BousungEG-Light-GB`: the face's name after the subset tag.
+    let faces: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|name| name.split_once('+').map_or(name, |(_, face)| face))
+        .collect();
+    let mut distinct = faces.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        faces.len(),
+        "each face embedded once: {fonts}"
+    );
+    // The bundled body (宋), heading (黑) and lead sentence (楷) faces, and nothing more.
+    assert_eq!(faces.len(), 3, "{fonts}");
+}
+
 #[test]
 fn the_digest_changes_when_any_input_changes() {
     let p = TestProject::sample();

@@ -138,8 +138,8 @@ impl<'scope> FontPacker<'scope> {
         let _ = self.tx.send(subset.to_vec());
     }
 
-    /// The faces of `plan` deflated, in its order: those taken, once the thread is done with
-    /// them, and any it was not given (the digest stamp's face) deflated here.
+    /// The faces of `plan` deflated, in its order, once the thread is done with them: the
+    /// layout gives every face it embeds to `take` (the marks and the digest stamp included).
     pub fn faces(self, plan: &Plan) -> std::io::Result<Vec<Vec<u8>>> {
         let FontPacker { tx, packed } = self;
         drop(tx);
@@ -151,7 +151,10 @@ impl<'scope> FontPacker<'scope> {
             .map(
                 |f| match packed.iter().position(|(subset, _)| *subset == f.subset) {
                     Some(i) => packed.swap_remove(i).1,
-                    None => deflate(&f.subset),
+                    None => Err(std::io::Error::other(format!(
+                        "字体 {} 的子集未交给压缩线程（程序内部错误）",
+                        f.family
+                    ))),
                 },
             )
             .collect()

@@ -232,30 +232,24 @@ impl Typesetter {
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
     /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
-    /// digits in small type at the foot of the last page (`textset::stamp`).
+    /// digits in small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let title = meta.title.as_deref().unwrap_or(&doc.title);
+        let short = meta.digest.as_ref().map(|d| d.short());
+        let info = meta.digest.as_ref().map_or_else(Vec::new, |d| d.pdf_info());
         // Most of finishing, deflating the faces, runs on another thread from the moment each
         // subset is made; `finish` waits for them only to put them in.
-        let (bytes, mut plan, speech_faces) = std::thread::scope(|scope| {
+        let (bytes, plan) = std::thread::scope(|scope| {
             let packer = finish::FontPacker::start(scope);
-            let mut plan = layout::plan(doc, &self.faces, meta.page_numbers, &|subset| {
+            let plan = layout::plan(doc, &self.faces, meta.page_numbers, short, &|subset| {
                 packer.take(subset)
             })?;
-            let speech_faces = plan.faces.len();
-            let mut info = Vec::new();
-            if let Some(d) = &meta.digest {
-                textset::stamp(&mut plan, &self.faces, d.short())?;
-                info = d.pdf_info();
-            }
             let raw = Typesetter::draw(doc, &plan)?;
             let fonts = || packer.faces(&plan);
             let author = meta.author.as_deref();
             let bytes = finish::finish_packed(&raw, &plan, fonts, title, author, &info)?;
-            Ok::<_, PdfError>((bytes, plan, speech_faces))
+            Ok::<_, PdfError>((bytes, plan))
         })?;
-        // The stamp's face is not one the speech is set in.
-        plan.faces.truncate(speech_faces);
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
@@ -279,7 +273,7 @@ impl Typesetter {
         doc: &Document,
         page_numbers: PageNumbers,
     ) -> Result<layout::Plan, PdfError> {
-        layout::plan(doc, &self.faces, page_numbers, &|_| {})
+        layout::plan(doc, &self.faces, page_numbers, None, &|_| {})
     }
 
     /// The second stage of `typeset`: genpdf draws the plan; `finish::finish` makes the file.

@@ -1,5 +1,4 @@
-//! Short texts set outside the speech's own layout: the digest stamp at the foot of the speech's
-//! last page and the verification sheet's table. Each role's face is subset to exactly the
+//! Short texts set outside the speech's own layout: the verification sheet's table. Each role's face is subset to exactly the
 //! characters given (the same rule as the speech: nothing is embedded whole, a character no face
 //! has is an error, never an invisible glyph), and texts are measured with the widths the PDF
 //! viewer will use.
@@ -143,31 +142,4 @@ fn advances(subset: &[u8]) -> HashMap<char, u32> {
         }
     }
     out
-}
-
-/// The digest stamp: `摘要 1a2b3c4d5e6f` in 7 pt at the right of the foot of the speech's last
-/// page, below the page number, so a printout can be matched to a signed verification sheet.
-/// Added to the plan as a decoration with a face of its own (the speech's subsets are not touched).
-pub fn stamp(plan: &mut super::layout::Plan, set: &FaceSet, short: &str) -> Result<(), PdfError> {
-    use super::layout::{MARGIN_LEFT_MM, PAGE_H_MM, PT_PER_MM, block_width};
-    const SIZE: u8 = 7;
-    let label = "摘要";
-    let text = format!("{label} {short}");
-    let faces = TextFaces::new(set, &[(Role::Body, &text)], |_| {
-        Place::Elsewhere("末页页脚的摘要".into())
-    })?;
-    let right = MARGIN_LEFT_MM * PT_PER_MM + block_width();
-    let x = right - faces.width(Role::Body, &text, SIZE);
-    let baseline = (PAGE_H_MM - 12.0) * PT_PER_MM;
-    let offset = plan.faces.len();
-    let mut runs = faces.runs(Role::Body, &text, SIZE, x, baseline);
-    for r in &mut runs {
-        r.face += offset;
-    }
-    plan.faces.extend(faces.faces);
-    match plan.decorations.last_mut() {
-        Some(last) => last.extend(runs),
-        None => plan.decorations.push(runs),
-    }
-    Ok(())
 }

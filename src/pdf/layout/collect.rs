@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, TITLE_PT};
+use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, STAMP_LABEL, TITLE_PT};
 use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle};
 use crate::pdf::fonts::{FaceSet, Role};
 use crate::pdf::linebreak::{self, Align};
@@ -46,7 +46,8 @@ pub(super) struct BlockChars {
     pub place: Place,
 }
 
-/// The faces of the characters printed around the text block: “— 12 —” and 草稿.
+/// The faces of the characters printed around the text block: “— 12 —”, 草稿, the sample mark
+/// and the digest stamp.
 pub(super) struct MarkFaces {
     /// The face of the page number's dashes.
     pub dash: usize,
@@ -56,6 +57,14 @@ pub(super) struct MarkFaces {
     pub draft: Vec<usize>,
     /// The face of each character of `SAMPLE_TEXT`; empty unless from sample facts.
     pub sample: Vec<usize>,
+    /// The digest stamp on the last page; `None` without a digest.
+    pub stamp: Option<Stamp>,
+}
+
+/// The digest stamp, `摘要 1a2b3c4d5e6f`, with the face of each character that is not blank.
+pub(super) struct Stamp {
+    pub text: String,
+    pub faces: Vec<usize>,
 }
 
 pub(super) struct Collected {
@@ -90,7 +99,11 @@ fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)>
     out
 }
 
-pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfError> {
+pub(super) fn collect(
+    doc: &Document,
+    faces: &FaceSet,
+    stamp: Option<&str>,
+) -> Result<Collected, PdfError> {
     let mut resolver = Resolver {
         faces,
         cache: HashMap::new(),
@@ -109,7 +122,7 @@ pub(super) fn collect(doc: &Document, faces: &FaceSet) -> Result<Collected, PdfE
         *number += 1;
         blocks.extend(body_block(doc, block, *number, &mut resolver)?);
     }
-    let marks = mark_faces(doc, &mut resolver)?;
+    let marks = mark_faces(doc, stamp, &mut resolver)?;
     Ok(Collected { blocks, marks })
 }
 
@@ -306,9 +319,13 @@ fn unbroken_lengths(doc: &Document, inlines: &[Inline]) -> Vec<usize> {
         .collect()
 }
 
-/// Page numbers are digits and dashes in the body face; the draft and sample marks are in the
-/// heading face.
-fn mark_faces(doc: &Document, resolver: &mut Resolver<'_>) -> Result<MarkFaces, PdfError> {
+/// Page numbers and the digest stamp are in the body face; the draft and sample marks are in
+/// the heading face.
+fn mark_faces(
+    doc: &Document,
+    stamp: Option<&str>,
+    resolver: &mut Resolver<'_>,
+) -> Result<MarkFaces, PdfError> {
     let dash = resolver.resolve(Role::Body, '—', &Place::PageNumber)?;
     let mut digits = [0usize; 10];
     for (d, slot) in digits.iter_mut().enumerate() {
@@ -332,10 +349,24 @@ fn mark_faces(doc: &Document, resolver: &mut Resolver<'_>) -> Result<MarkFaces, 
     } else {
         Vec::new()
     };
+    let stamp = match stamp {
+        Some(short) => {
+            let text = format!("{STAMP_LABEL} {short}");
+            let place = Place::Elsewhere("末页页脚的摘要".into());
+            let faces = text
+                .chars()
+                .filter(|c| !is_blank(*c))
+                .map(|c| resolver.resolve(Role::Body, c, &place))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Stamp { text, faces })
+        }
+        None => None,
+    };
     Ok(MarkFaces {
         dash,
         digits,
         draft,
         sample,
+        stamp,
     })
 }

@@ -119,7 +119,8 @@ fn subsets(
     })
 }
 
-/// Per chosen face, the characters it prints: in the text, in page numbers, in the draft mark.
+/// Per chosen face, the characters it prints: in the text, in page numbers, in the marks and
+/// the digest stamp.
 fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
     let mut per_face: Vec<BTreeSet<char>> = vec![BTreeSet::new(); faces.faces.len()];
     for b in &text.blocks {
@@ -137,6 +138,12 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
     }
     for (c, f) in SAMPLE_TEXT.chars().zip(&marks.sample) {
         per_face[*f].insert(c);
+    }
+    if let Some(stamp) = &marks.stamp {
+        let printed = stamp.text.chars().filter(|c| !is_blank(*c));
+        for (c, f) in printed.zip(&stamp.faces) {
+            per_face[*f].insert(c);
+        }
     }
     per_face
 }

@@ -7,7 +7,8 @@
 //! 2. `embed`: each face subset to what it prints, and measured (font work, the slow part);
 //! 3. `lines`: each block broken into lines by `linebreak` and the lines into runs of glyphs
 //!    (typography: where lines break, how they are spread);
-//! 4. `pages`: the lines on the 22-line pages, and the page numbers and draft mark.
+//! 4. `pages`: the lines on the 22-line pages, and the page numbers, the marks and the digest
+//!    stamp.
 
 mod collect;
 mod embed;
@@ -42,6 +43,9 @@ pub const PAGE_NUMBER_PT: u8 = 14;
 pub const DRAFT_TEXT: &str = crate::document::DRAFT_MARK;
 /// The sample mark above the text block, on every page of a speech from sample facts.
 pub const SAMPLE_TEXT: &str = crate::document::SAMPLE_MARK;
+/// The digest stamp, `摘要 1a2b3c4d5e6f` at the foot of the last page: its label and size.
+pub const STAMP_LABEL: &str = "摘要";
+pub const STAMP_PT: u8 = 7;
 
 pub fn block_width() -> f64 {
     BLOCK_W_MM * PT_PER_MM
@@ -108,21 +112,24 @@ pub struct Plan {
     pub faces: Vec<UsedFace>,
     /// Per page: runs in the text block.
     pub pages: Vec<Vec<Run>>,
-    /// Per page: runs placed on the page itself (page number, draft mark).
+    /// Per page: runs placed on the page itself (page number, marks, digest stamp).
     pub decorations: Vec<Vec<Run>>,
 }
 
 /// Lays the document out with the chosen faces: the faces to embed and every run on every page,
-/// its page numbers placed as `page_numbers` says. `subset_made` is given each face's subset as
-/// soon as it is made, before the lines are set (`finish::FontPacker::take`).
+/// its page numbers placed as `page_numbers` says and, given the first 12 digits of the digest
+/// (`digest_short`), the stamp at the foot of the last page, set in the speech's own faces.
+/// `subset_made` is given each face's subset as soon as it is made, before the lines are set
+/// (`finish::FontPacker::take`).
 pub fn plan(
     doc: &Document,
     faces: &FaceSet,
     page_numbers: PageNumbers,
+    digest_short: Option<&str>,
     subset_made: &(dyn Fn(&[u8]) + Sync),
 ) -> Result<Plan, PdfError> {
     let _reading = faces.reading();
-    let text = collect::collect(doc, faces)?;
+    let text = collect::collect(doc, faces, digest_short)?;
     let embedded = embed::embed(faces, &text, subset_made)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
@@ -162,7 +169,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        plan(&doc, &faces, PageNumbers::default(), &|_| {}).unwrap()
+        plan(&doc, &faces, PageNumbers::default(), None, &|_| {}).unwrap()
     }
 
     /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
@@ -232,7 +239,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        let p = plan(&doc, &faces, PageNumbers::default(), &|_| {}).unwrap();
+        let p = plan(&doc, &faces, PageNumbers::default(), None, &|_| {}).unwrap();
         let runs = &p.pages[0];
         let lead = &runs[0];
         let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();

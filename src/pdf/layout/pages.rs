@@ -5,14 +5,16 @@
 //! begins with a paragraph's last line alone (寡行); a page ends a line short rather. `decorate`
 //! takes the page count and the faces of the marks and gives each page's “— n —” below the text
 //! block (as `page_numbers:` in speech.yaml places it) and, for a draft, 草稿 above it (for a
-//! speech from sample facts, the sample mark too).
+//! speech from sample facts, the sample mark too); with a digest, the stamp at the foot of the
+//! last page.
 
-use super::collect::MarkFaces;
+use super::collect::{MarkFaces, is_blank};
 use super::embed::{Embedded, Metrics};
 use super::lines::SetLine;
 use super::{
     BLOCK_H_MM, BLOCK_W_MM, BODY_PT, DRAFT_TEXT, LINES_PER_PAGE, MARGIN_LEFT_MM, MARGIN_TOP_MM,
-    PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, SAMPLE_TEXT, block_width, line_pitch,
+    PAGE_H_MM, PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, SAMPLE_TEXT, STAMP_PT,
+    block_width, line_pitch,
 };
 
 pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
@@ -60,7 +62,7 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
 }
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
-/// from sample facts, the sample mark.
+/// from sample facts, the sample mark; on the last page, the digest stamp.
 pub(super) fn decorate(
     pages: usize,
     style: PageNumbers,
@@ -72,6 +74,10 @@ pub(super) fn decorate(
     let digits = marks.digits.map(|f| embedded.face(f));
     let draft_faces: Vec<usize> = marks.draft.iter().map(|f| embedded.face(*f)).collect();
     let sample_faces: Vec<usize> = marks.sample.iter().map(|f| embedded.face(*f)).collect();
+    let stamp = marks.stamp.as_ref().map(|s| {
+        let faces: Vec<usize> = s.faces.iter().map(|f| embedded.face(*f)).collect();
+        stamp_runs(&s.text, &faces, metrics)
+    });
     (1..=pages)
         .map(|n| {
             let mut runs = page_number(n, style, dash, &digits, metrics);
@@ -81,9 +87,23 @@ pub(super) fn decorate(
             if !sample_faces.is_empty() {
                 runs.extend(top_mark(SAMPLE_TEXT, &sample_faces, metrics, Side::Left));
             }
+            if n == pages {
+                runs.extend(stamp.iter().flatten().cloned());
+            }
             runs
         })
         .collect()
+}
+
+/// The digest stamp, `摘要 1a2b3c4d5e6f` in 7 pt, its right edge on the text block's, its
+/// baseline 12 mm above the page's foot: below the page number, so that a printout can be
+/// matched to a signed verification sheet.
+fn stamp_runs(text: &str, faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
+    let size = STAMP_PT;
+    let right = MARGIN_LEFT_MM * PT_PER_MM + block_width();
+    let x = right - mark_width(text, faces, size, metrics);
+    let baseline = (PAGE_H_MM - 12.0) * PT_PER_MM;
+    mark_runs(text, faces, size, x, baseline, metrics)
 }
 
 /// “— 7 —” in 4号 (14 pt), its dashes 7 mm under the text block's foot (GB/T 9704 7.5). As the
@@ -161,28 +181,73 @@ enum Side {
 /// the left.
 fn top_mark(text: &str, faces: &[usize], metrics: &[Metrics], side: Side) -> Vec<Run> {
     let size = BODY_PT;
-    let w: f64 = text
-        .chars()
-        .zip(faces)
-        .map(|(c, f)| metrics[*f].advance(c, size))
-        .sum();
-    let mut x = match side {
-        Side::Right => (MARGIN_LEFT_MM + BLOCK_W_MM) * PT_PER_MM - w,
+    let x = match side {
+        Side::Right => {
+            (MARGIN_LEFT_MM + BLOCK_W_MM) * PT_PER_MM - mark_width(text, faces, size, metrics)
+        }
         Side::Left => MARGIN_LEFT_MM * PT_PER_MM,
     };
     let baseline = (MARGIN_TOP_MM - 12.0) * PT_PER_MM;
+    mark_runs(text, faces, size, x, baseline, metrics)
+}
+
+/// The advance of a mark's character `c` in face `f`: a space is a quarter em (no face is asked
+/// for it).
+fn mark_advance(c: char, f: Option<usize>, size: u8, metrics: &[Metrics]) -> f64 {
+    match f {
+        Some(f) => metrics[f].advance(c, size),
+        None if c == ' ' => f64::from(size) / 4.0,
+        None => 0.0,
+    }
+}
+
+/// Each character of a mark with its face (`faces`: one per character that is not blank;
+/// blanks have none).
+fn mark_chars<'a>(
+    text: &'a str,
+    faces: &'a [usize],
+) -> impl Iterator<Item = (char, Option<usize>)> + 'a {
+    let mut faces = faces.iter().copied();
+    text.chars().map(move |c| {
+        if is_blank(c) {
+            (c, None)
+        } else {
+            (c, Some(faces.next().expect("a face per printed character")))
+        }
+    })
+}
+
+/// The width of a mark set in `size`.
+fn mark_width(text: &str, faces: &[usize], size: u8, metrics: &[Metrics]) -> f64 {
+    mark_chars(text, faces)
+        .map(|(c, f)| mark_advance(c, f, size, metrics))
+        .sum()
+}
+
+/// A mark set in `size` from `x` on `baseline`: a run per stretch of one face, blanks left out
+/// (a space moves the next run on).
+fn mark_runs(
+    text: &str,
+    faces: &[usize],
+    size: u8,
+    mut x: f64,
+    baseline: f64,
+    metrics: &[Metrics],
+) -> Vec<Run> {
     let mut runs = Vec::new();
-    for (c, f) in text.chars().zip(faces) {
-        runs.push(Run {
-            face: *f,
-            size,
-            x,
-            baseline,
-            text: c.to_string(),
-            spacing: 0.0,
-            kerns: Vec::new(),
-        });
-        x += metrics[*f].advance(c, size);
+    for (c, f) in mark_chars(text, faces) {
+        if let Some(face) = f {
+            runs.push(Run {
+                face,
+                size,
+                x,
+                baseline,
+                text: c.to_string(),
+                spacing: 0.0,
+                kerns: Vec::new(),
+            });
+        }
+        x += mark_advance(c, f, size, metrics);
     }
     merge_runs(runs, metrics)
 }
