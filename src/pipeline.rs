@@ -390,9 +390,10 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
 
     // One placeholder per distinct figure the template uses, in order of first use.
     let ids = template.figure_ids();
+    let stated = crate::sources::read(&facts);
     let slots: Vec<Slot> = ids
         .iter()
-        .map(|id| slot(id, &evaluation, &facts, req.mask))
+        .map(|id| slot(id, &evaluation, &facts, &stated, req.mask))
         .collect();
     let mut document =
         markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
@@ -518,8 +519,15 @@ fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
 
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the
 /// provenance (the HTML tooltip) names the figure and its formula but no value: the masked copy
-/// holds no real value anywhere, its attributes included.
-fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
+/// holds no real value anywhere, its attributes included. `stated` is the facts' `sources:`
+/// ([`crate::sources::read`]), read once per render rather than once per figure.
+fn slot(
+    id: &str,
+    evaluation: &Evaluation,
+    facts: &Facts,
+    stated: &[crate::sources::Source],
+    mask: bool,
+) -> Slot {
     let Some(figure) = evaluation.figure(id) else {
         return Slot {
             figure: id.to_owned(),
@@ -541,16 +549,17 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
         _ => (format!("【未填：{}】", figure.label), true),
     };
+    let shown = review::shown(
+        figure.text.as_deref(),
+        figure.status,
+        &figure.unit,
+        figure.kind,
+    );
     let tooltip = if mask {
         let value = if figure.masked {
             "（传阅稿中已隐去）".to_owned()
         } else {
-            review::shown(
-                figure.text.as_deref(),
-                figure.status,
-                &figure.unit,
-                figure.kind,
-            )
+            shown
         };
         format!("{}：{value}\n算法：{}", figure.label, figure.formula)
     } else {
@@ -559,14 +568,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             .iter()
             .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
             .collect();
-        let value = review::shown(
-            figure.text.as_deref(),
-            figure.status,
-            &figure.unit,
-            figure.kind,
-        );
         format!(
-            "{}：{value}\n算法：{}\n来源：{}",
+            "{}：{shown}\n算法：{}\n来源：{}",
             figure.label,
             figure.formula,
             if sources.is_empty() {
@@ -576,9 +579,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             }
         )
     };
-    let stated = crate::sources::read(facts);
     let tooltip =
-        match crate::sources::for_facts(&stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
+        match crate::sources::for_facts(stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
             Some(given_by) => format!("{tooltip}\n数据来源：{given_by}"),
             None => tooltip,
         };
