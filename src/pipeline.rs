@@ -415,6 +415,7 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
     // The speech's name from the settings, else the template's heading.
     let html_page = html::page(
         &document,
+        &html_body,
         &html::PageMeta {
             title: settings.title.as_deref().unwrap_or(&document.title),
             author: settings.author.as_deref(),
