@@ -168,10 +168,7 @@ fn facts_reader(f: &mut Fuzz, text: &str) {
 /// to the template line. No panic; a template whose tags pass prints placeholders only for its
 /// plain figure uses; every problem on a line of the template.
 fn template_checker(text: &str) {
-    let t = Template {
-        path: "templates/speech.md.tera".into(),
-        source: text.to_owned(),
-    };
+    let t = Template::new("templates/speech.md.tera", text.to_owned());
     let lines = text.lines().count().max(1);
     let problems = t.check_tags();
     for d in &problems {
