@@ -25,7 +25,7 @@ use speechgen::figures::{Declarations, evaluate};
 use speechgen::format::{Format, Renderers};
 use speechgen::pdf::linebreak::{Align, Piece, break_lines};
 use speechgen::pdf::{FontChoice, PdfOptions};
-use speechgen::pipeline::{self, RenderRequest};
+use speechgen::pipeline::{self, RenderKind, RenderRequest};
 use speechgen::template::{Template, placeholder_index};
 use speechgen::{markdown, next_year, yaml};
 
@@ -321,8 +321,7 @@ fn check_against_render(f: &mut Fuzz, text: &str) {
     let request = RenderRequest {
         root: root.clone(),
         facts,
-        draft: false,
-        mask: false,
+        kind: RenderKind::Final,
     };
     let rendered = pipeline::render(&request).ok().and_then(|r| {
         [Format::Md, Format::Html, Format::Pdf]

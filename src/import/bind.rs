@@ -161,8 +161,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
         &RenderRequest {
             root: project.root.clone(),
             facts: facts.to_path_buf(),
-            draft: true,
-            mask: false,
+            kind: pipeline::RenderKind::Draft,
         },
     )?;
     let year = checked.facts.year;
