@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use speechgen::format::{Format, Renderers};
 use speechgen::pdf::{FontChoice, PageNumbers, PdfOptions, Typesetter, finish};
-use speechgen::pipeline::{RenderRequest, render};
+use speechgen::pipeline::{RenderKind, RenderRequest, render};
 
 fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration, Duration) {
     f(); // warm-up: page faults on the compiled-in fonts, allocator
@@ -43,8 +43,7 @@ fn main() {
     let request = RenderRequest {
         root: project.root().to_path_buf(),
         facts: project.path("facts/2021.yaml"),
-        draft: false,
-        mask: false,
+        kind: RenderKind::Final,
     };
     let pdf = PdfOptions {
         fonts: FontChoice::Bundled,

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use speechgen::pipeline::{self, RenderRequest};
+use speechgen::pipeline::{self, RenderKind, RenderRequest};
 use speechgen::serve;
 
 const TARGET: Duration = Duration::from_millis(20);
@@ -19,8 +19,7 @@ fn main() {
     let req = RenderRequest {
         root: project.root().to_path_buf(),
         facts: project.facts(),
-        draft: true,
-        mask: false,
+        kind: RenderKind::Draft,
     };
     let original = project.read_facts();
     // The preview page as the server would show it.

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::format::{Format, Renderers};
 use crate::length::Length;
 use crate::output::{self, Staged};
-use crate::pipeline::{self, RenderRequest, Rendered};
+use crate::pipeline::{self, RenderKind, RenderRequest, Rendered};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
 
@@ -27,8 +27,8 @@ pub struct RenderOptions {
     pub output: Option<PathBuf>,
     pub formats: Vec<Format>,
     pub renderers: Renderers,
-    pub draft: bool,
-    pub mask: bool,
+    /// The final speech, the draft or the circulation copy.
+    pub kind: RenderKind,
 }
 
 /// What became of one facts file.
@@ -202,8 +202,7 @@ fn render_file(
     let request = RenderRequest {
         root: project.root.clone(),
         facts: file.clone(),
-        draft: options.draft,
-        mask: options.mask,
+        kind: options.kind,
     };
     let result = pipeline::render(&request)
         .map_err(Error::from)
@@ -294,8 +293,7 @@ mod tests {
         pipeline::render(&RenderRequest {
             facts: root.join("facts/2021.yaml"),
             root,
-            draft: false,
-            mask: false,
+            kind: RenderKind::Final,
         })
         .expect("the sample renders")
     }
@@ -305,8 +303,7 @@ mod tests {
             output: None,
             formats: vec![Format::Md, Format::Html, Format::Pdf],
             renderers,
-            draft: false,
-            mask: false,
+            kind: RenderKind::Final,
         }
     }
 

@@ -9,7 +9,7 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, V
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::format::{Format, Renderers};
-use crate::pipeline::{self, RenderRequest};
+use crate::pipeline::{self, RenderKind, RenderRequest};
 use crate::project::Project;
 use crate::report::{self, MessageFormat, shown_path};
 use crate::review::DiffFormat;
@@ -127,7 +127,7 @@ pub enum Command {
         ///
         /// Render even with errors, as speech-draft.*: unfilled figures show as 【未填：…】
         /// markers, marked 草稿.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "mask")]
         draft: bool,
         /// 传阅稿：写作 speech-masked.*，用数字书写的数据项（及声明 mask: true 的）一律显示为 *
         ///
@@ -465,6 +465,23 @@ fn in_chinese(cmd: clap::Command) -> clap::Command {
         .mut_subcommands(in_chinese)
 }
 
+/// Why `--draft` and `--mask` are not given together.
+const DRAFT_AND_MASK: &str = "--draft 与 --mask 不能同时使用：草稿为了核对，会把每个数字的数值、算法和来源写在提示与批注中，而传阅稿不能含有任何数字；请分两次生成";
+
+/// Whether clap refused `a` and `b` given together (the arguments its error names).
+fn conflict_of(e: &clap::Error, a: &str, b: &str) -> bool {
+    use clap::error::{ContextKind, ContextValue};
+    let mut named: Vec<&str> = Vec::new();
+    for kind in [ContextKind::InvalidArg, ContextKind::PriorArg] {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => named.push(s),
+            Some(ContextValue::Strings(v)) => named.extend(v.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    named.contains(&a) && named.contains(&b)
+}
+
 /// A command line clap refuses: explained in Chinese first, then clap's own (English) words,
 /// which name the argument. Help and version are printed as asked.
 fn usage_error(e: &clap::Error) -> ExitCode {
@@ -478,6 +495,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => "选项的值无效",
         ErrorKind::MissingRequiredArgument => "缺少必需的参数",
         ErrorKind::MissingSubcommand => "缺少命令",
+        ErrorKind::ArgumentConflict if conflict_of(e, "--draft", "--mask") => DRAFT_AND_MASK,
         ErrorKind::ArgumentConflict => "这些选项不能同时使用",
         ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
             "参数的个数不对"
@@ -522,16 +540,17 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             draft,
             mask,
         } => {
-            if draft && mask {
-                return Err(Error::Usage(pipeline::DRAFT_AND_MASK.to_owned()));
-            }
             let files = project.facts_files(&facts)?;
             let options = batch::RenderOptions {
                 output,
                 formats: format,
                 renderers: Renderers::new(fonts.options()),
-                draft,
-                mask,
+                // clap refuses --draft with --mask (see DRAFT_AND_MASK).
+                kind: match (draft, mask) {
+                    (true, _) => RenderKind::Draft,
+                    (false, true) => RenderKind::Masked,
+                    (false, false) => RenderKind::Final,
+                },
             };
             batch::render(&project, &files, &options, color)
         }
@@ -836,8 +855,7 @@ fn draft(project: &Project, facts: &Path) -> Result<pipeline::Rendered, Error> {
     let request = RenderRequest {
         root: project.root.clone(),
         facts: facts.to_path_buf(),
-        draft: true,
-        mask: false,
+        kind: RenderKind::Draft,
     };
     Ok(pipeline::render(&request)?)
 }
@@ -977,8 +995,7 @@ fn import_new(
     let rendered = pipeline::render(&RenderRequest {
         root: project.root.clone(),
         facts,
-        draft: false,
-        mask: false,
+        kind: RenderKind::Final,
     })
     .map_err(|d| {
         Error::Internal(format!(

@@ -230,8 +230,9 @@ pub struct PageMeta<'a> {
 
 /// The speech as a standalone page: UTF-8, zh-CN, inline style, no external requests; a draft
 /// carries a 草稿 banner and title, a speech from sample facts the sample banner (on paper both
-/// print in the top margin of every page instead).
-pub fn page(doc: &Document, meta: &PageMeta) -> String {
+/// print in the top margin of every page instead). `body` is [`body`]`(doc)`, made once by the
+/// caller, which keeps it as the fragment too.
+pub fn page(doc: &Document, body: &str, meta: &PageMeta) -> String {
     let mut banner = String::new();
     if doc.sample {
         banner.push_str(&format!(
@@ -282,7 +283,7 @@ pub fn page(doc: &Document, meta: &PageMeta) -> String {
          <meta name=\"generator\" content=\"speechgen\">\n{author}{digest}<title>{title_prefix}{}</title>\n\
          <style>{STYLE}{numbers}{paper_marks}</style>\n</head>\n<body{body_class}>\n{banner}{}</body>\n</html>\n",
         escape(meta.title),
-        body(doc)
+        body
     )
 }
 
@@ -294,6 +295,10 @@ mod tests {
 
     fn document(md: &str, slots: &[Slot], draft: bool) -> Document {
         markdown::parse(md, slots, draft).unwrap()
+    }
+
+    fn page_of(doc: &Document, meta: &PageMeta) -> String {
+        page(doc, &body(doc), meta)
     }
 
     #[test]
@@ -396,7 +401,7 @@ mod tests {
             digest: None,
             page_numbers: PageNumbers::Gbt9704,
         };
-        let p = page(&document("# 发言\n\n正文。", &[], true), &meta);
+        let p = page_of(&document("# 发言\n\n正文。", &[], true), &meta);
         assert!(p.contains("<meta name=\"author\" content=\"某办公室\">"));
         assert!(p.contains("lang=\"zh-CN\""));
         assert!(p.contains("charset=\"utf-8\""));
@@ -411,7 +416,7 @@ mod tests {
             p.contains("<body class=\"draft\">"),
             "a draft keeps its figure markers"
         );
-        let final_page = page(&document("# 发言", &[], false), &meta);
+        let final_page = page_of(&document("# 发言", &[], false), &meta);
         assert!(!final_page.contains("草稿"));
         assert!(!final_page.contains("@top-"));
         assert!(final_page.contains("<body>\n"));
@@ -421,6 +426,6 @@ mod tests {
             page_numbers: PageNumbers::Centred,
             ..meta
         };
-        assert!(page(&document("# 发言", &[], false), &centred).contains("@bottom-center"));
+        assert!(page_of(&document("# 发言", &[], false), &centred).contains("@bottom-center"));
     }
 }

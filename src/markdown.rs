@@ -578,10 +578,10 @@ mod tests {
 
     #[test]
     fn refusals_point_at_the_template_line() {
-        let template = Template {
-            path: "templates/speech.md.tera".into(),
-            source: "{#- 说明\n   两行 -#}\n# 标题\n\n第一段{{ fig.a }}。\n\n- 第一项{{ fig.a }}工作\n- 第二项工作\n".into(),
-        };
+        let template = Template::new(
+            "templates/speech.md.tera",
+            "{#- 说明\n   两行 -#}\n# 标题\n\n第一段{{ fig.a }}。\n\n- 第一项{{ fig.a }}工作\n- 第二项工作\n".into(),
+        );
         let md = template.render(&template.figure_ids(), 2021).unwrap();
         let found = to_document(&template, &md, &[], false).unwrap_err();
         assert_eq!(found.len(), 1);

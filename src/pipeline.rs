@@ -23,26 +23,10 @@ pub struct RenderRequest {
     pub root: PathBuf,
     /// The facts file, e.g. `<root>/facts/2021.yaml`.
     pub facts: PathBuf,
-    /// Render even with errors: unfilled figures become visible markers; the speech is marked 草稿.
-    pub draft: bool,
-    /// Print every figure written in digits as `*`.
-    pub mask: bool,
+    /// Which copy to make. One kind, not two flags: a masked draft cannot be asked for (a draft
+    /// shows what each figure is made of, which the circulation copy must never hold).
+    pub kind: RenderKind,
 }
-
-impl RenderRequest {
-    /// Which copy this request makes. A masked draft is refused by [`render`]: a draft shows what
-    /// each figure is made of, which the circulation copy must never hold.
-    pub fn kind(&self) -> RenderKind {
-        match (self.draft, self.mask) {
-            (true, _) => RenderKind::Draft,
-            (false, true) => RenderKind::Masked,
-            (false, false) => RenderKind::Final,
-        }
-    }
-}
-
-/// Why `--draft` and `--mask` are not given together.
-pub const DRAFT_AND_MASK: &str = "--draft 与 --mask 不能同时使用：草稿为了核对，会把每个数字的数值、算法和来源写在提示与批注中，而传阅稿不能含有任何数字；请分两次生成";
 
 /// Which copy of the speech a render is. Each copy has its own file names, so that writing one
 /// never replaces another.
@@ -302,8 +286,11 @@ pub fn check_all(
     let request = RenderRequest {
         root: root.to_path_buf(),
         facts: facts_path.to_path_buf(),
-        draft: errors,
-        mask: false,
+        kind: if errors {
+            RenderKind::Draft
+        } else {
+            RenderKind::Final
+        },
     };
     let masked = (!errors).then(|| checked.clone());
     let rendered = match build(checked, &request) {
@@ -313,7 +300,7 @@ pub fn check_all(
     let mut found = renderers.pdf_problems(&rendered)?;
     if let Some(checked) = masked.filter(|_| found.is_empty()) {
         let request = RenderRequest {
-            mask: true,
+            kind: RenderKind::Masked,
             ..request
         };
         if let Ok(masked) = build(checked, &request) {
@@ -353,15 +340,11 @@ fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Renders in memory. `Err` when nothing can be rendered: malformed YAML or template, a masked
-/// draft (see [`DRAFT_AND_MASK`]), or, unless `draft`, any error at all. The diagnostics are
-/// sorted by file, line and column.
+/// Renders in memory. `Err` when nothing can be rendered: malformed YAML or template, or, unless
+/// a draft is asked for, any error at all. The diagnostics are sorted by file, line and column.
 pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
-    if req.draft && req.mask {
-        return Err(vec![Diagnostic::error("usage", DRAFT_AND_MASK, None)]);
-    }
     let checked = check(&req.root, &req.facts)?;
-    if checked.has_errors() && !req.draft {
+    if checked.has_errors() && req.kind != RenderKind::Draft {
         return Err(checked.diagnostics);
     }
     build(checked, req)
@@ -371,7 +354,8 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
 /// [`render`] does after [`check`], for a caller that holds the `Checked` already. `req.root` and
 /// `req.facts` are not read again (the digest is the one `check` made).
 pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, Vec<Diagnostic>> {
-    let kind = req.kind();
+    let kind = req.kind;
+    let (draft, mask) = (kind == RenderKind::Draft, kind == RenderKind::Masked);
     let Checked {
         settings,
         facts,
@@ -390,14 +374,14 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
 
     // One placeholder per distinct figure the template uses, in order of first use.
     let ids = template.figure_ids();
+    let stated = crate::sources::read(&facts);
     let slots: Vec<Slot> = ids
         .iter()
-        .map(|id| slot(id, &evaluation, &facts, req.mask))
+        .map(|id| slot(id, &evaluation, &facts, &stated, mask))
         .collect();
-    let mut document =
-        markdown::to_document(&template, &markdown_with_placeholders, &slots, req.draft)
-            .map_err(|found| joined(diagnostics.clone(), found))?;
-    document.circulation = req.mask;
+    let mut document = markdown::to_document(&template, &markdown_with_placeholders, &slots, draft)
+        .map_err(|found| joined(diagnostics.clone(), found))?;
+    document.circulation = mask;
     document.sample = facts.sample;
     let markdown = markdown::file(
         &document,
@@ -414,6 +398,7 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
     // The speech's name from the settings, else the template's heading.
     let html_page = html::page(
         &document,
+        &html_body,
         &html::PageMeta {
             title: settings.title.as_deref().unwrap_or(&document.title),
             author: settings.author.as_deref(),
@@ -518,8 +503,15 @@ fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
 
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the
 /// provenance (the HTML tooltip) names the figure and its formula but no value: the masked copy
-/// holds no real value anywhere, its attributes included.
-fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
+/// holds no real value anywhere, its attributes included. `stated` is the facts' `sources:`
+/// ([`crate::sources::read`]), read once per render rather than once per figure.
+fn slot(
+    id: &str,
+    evaluation: &Evaluation,
+    facts: &Facts,
+    stated: &[crate::sources::Source],
+    mask: bool,
+) -> Slot {
     let Some(figure) = evaluation.figure(id) else {
         return Slot {
             figure: id.to_owned(),
@@ -541,16 +533,17 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
         _ => (format!("【未填：{}】", figure.label), true),
     };
+    let shown = review::shown(
+        figure.text.as_deref(),
+        figure.status,
+        &figure.unit,
+        figure.kind,
+    );
     let tooltip = if mask {
         let value = if figure.masked {
             "（传阅稿中已隐去）".to_owned()
         } else {
-            review::shown(
-                figure.text.as_deref(),
-                figure.status,
-                &figure.unit,
-                figure.kind,
-            )
+            shown
         };
         format!("{}：{value}\n算法：{}", figure.label, figure.formula)
     } else {
@@ -559,14 +552,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             .iter()
             .map(|(path, pos)| format!("{}（{path}）", source_ref(facts, *pos)))
             .collect();
-        let value = review::shown(
-            figure.text.as_deref(),
-            figure.status,
-            &figure.unit,
-            figure.kind,
-        );
         format!(
-            "{}：{value}\n算法：{}\n来源：{}",
+            "{}：{shown}\n算法：{}\n来源：{}",
             figure.label,
             figure.formula,
             if sources.is_empty() {
@@ -576,9 +563,8 @@ fn slot(id: &str, evaluation: &Evaluation, facts: &Facts, mask: bool) -> Slot {
             }
         )
     };
-    let stated = crate::sources::read(facts);
     let tooltip =
-        match crate::sources::for_facts(&stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
+        match crate::sources::for_facts(stated, figure.sources.iter().map(|(p, _)| p.as_str())) {
             Some(given_by) => format!("{tooltip}\n数据来源：{given_by}"),
             None => tooltip,
         };

@@ -34,7 +34,11 @@ pub fn placeholder_index(c: char) -> Option<usize> {
 #[derive(Debug, Clone)]
 pub struct Template {
     pub path: PathBuf,
+    /// The template's text. Read it, never change it: `tags` was scanned from it.
     pub source: String,
+    /// The tags of `source`, scanned once when the template is made ([`Template::new`]): the
+    /// figure ids, the tag check and the usage check all read this one scan.
+    tags: tags::Scan,
 }
 
 /// One `fig.<id>` in the template, with where it stands (1-based line and column).
@@ -55,10 +59,17 @@ impl Template {
 
     /// The template from the bytes of the file at `path` (as `yaml::read_bounded` read them).
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Template, Diagnostic> {
-        Ok(Template {
-            path: path.to_path_buf(),
-            source: crate::yaml::decode(path, bytes)?,
-        })
+        Ok(Template::new(path, crate::yaml::decode(path, bytes)?))
+    }
+
+    /// The template of text `source`, said to stand at `path`, its tags scanned.
+    pub fn new(path: impl Into<PathBuf>, source: String) -> Template {
+        let tags = tags::scan(&source);
+        Template {
+            path: path.into(),
+            source,
+            tags,
+        }
     }
 
     fn diagnostic(
@@ -86,9 +97,9 @@ impl Template {
     /// for `figure_ids()[i]` in a render.
     pub fn figure_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
-        for usage in self.usages() {
+        for usage in &self.tags.usages {
             if !ids.contains(&usage.id) {
-                ids.push(usage.id);
+                ids.push(usage.id.clone());
             }
         }
         ids
@@ -175,17 +186,17 @@ impl Template {
     /// Every plain `{{ fig.<id> }}` of the template, in order of appearance. A figure used any
     /// other way is not a use but a problem ([`Template::check_tags`]).
     pub fn usages(&self) -> Vec<Usage> {
-        tags::scan(&self.source).usages
+        self.tags.usages.clone()
     }
 
     /// Mistakes in the template's tags, each at its place, found before Tera runs: a tag or block
     /// left open, and a figure used other than as a plain `{{ fig.<id> }}` (see `tags`). A
     /// template with any of these is not rendered.
     pub fn check_tags(&self) -> Vec<Diagnostic> {
-        tags::scan(&self.source)
+        self.tags
             .problems
-            .into_iter()
-            .map(|p| self.tag_problem(p))
+            .iter()
+            .map(|p| self.tag_problem(p.clone()))
             .collect()
     }
 
@@ -284,9 +295,8 @@ impl Template {
         declared: &[&str],
         unused_at: impl Fn(&str) -> Option<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        let scan = tags::scan(&self.source);
-        let usages = &scan.usages;
-        let misused = scan.misused();
+        let usages = &self.tags.usages;
+        let misused = self.tags.misused();
         let mut out = Vec::new();
         for u in usages {
             if !declared.contains(&u.id.as_str()) {
@@ -589,10 +599,7 @@ mod tests {
     use super::*;
 
     fn template(source: &str) -> Template {
-        Template {
-            path: "templates/speech.md.tera".into(),
-            source: source.into(),
-        }
+        Template::new("templates/speech.md.tera", source.into())
     }
 
     #[test]

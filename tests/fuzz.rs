@@ -25,7 +25,7 @@ use speechgen::figures::{Declarations, evaluate};
 use speechgen::format::{Format, Renderers};
 use speechgen::pdf::linebreak::{Align, Piece, break_lines};
 use speechgen::pdf::{FontChoice, PdfOptions};
-use speechgen::pipeline::{self, RenderRequest};
+use speechgen::pipeline::{self, RenderKind, RenderRequest};
 use speechgen::template::{Template, placeholder_index};
 use speechgen::{markdown, next_year, yaml};
 
@@ -168,10 +168,7 @@ fn facts_reader(f: &mut Fuzz, text: &str) {
 /// to the template line. No panic; a template whose tags pass prints placeholders only for its
 /// plain figure uses; every problem on a line of the template.
 fn template_checker(text: &str) {
-    let t = Template {
-        path: "templates/speech.md.tera".into(),
-        source: text.to_owned(),
-    };
+    let t = Template::new("templates/speech.md.tera", text.to_owned());
     let lines = text.lines().count().max(1);
     let problems = t.check_tags();
     for d in &problems {
@@ -324,8 +321,7 @@ fn check_against_render(f: &mut Fuzz, text: &str) {
     let request = RenderRequest {
         root: root.clone(),
         facts,
-        draft: false,
-        mask: false,
+        kind: RenderKind::Final,
     };
     let rendered = pipeline::render(&request).ok().and_then(|r| {
         [Format::Md, Format::Html, Format::Pdf]

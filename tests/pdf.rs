@@ -290,8 +290,7 @@ fn sample_document(edit: impl Fn(String) -> String) -> Document {
     let request = speechgen::pipeline::RenderRequest {
         root: p.root().to_path_buf(),
         facts: p.path("facts/2021.yaml"),
-        draft: false,
-        mask: false,
+        kind: speechgen::pipeline::RenderKind::Final,
     };
     match speechgen::pipeline::render(&request) {
         Ok(rendered) => rendered.document,

@@ -83,7 +83,8 @@ impl Evaluation {
 
 /// Computes every declared figure and checks every rule against one year's facts.
 pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
-    let unknown = facts.unknown_keys(&decls.fact_patterns());
+    let patterns = decls.fact_patterns();
+    let unknown = facts.unknown_keys(&patterns);
     let mut ev = Evaluator {
         decls,
         facts,
@@ -105,8 +106,8 @@ pub fn evaluate(decls: &Declarations, facts: &Facts) -> Evaluation {
     let mut diagnostics = ev.diagnostics;
     diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
     diagnostics.extend(facts.reserved_key_problems());
-    diagnostics.extend(crate::sources::check(facts, &decls.fact_patterns()));
-    diagnostics.extend(crate::confirmed::check(facts, &decls.fact_patterns()));
+    diagnostics.extend(crate::sources::check(facts, &patterns));
+    diagnostics.extend(crate::confirmed::check(facts, &patterns));
     if facts.sample {
         let pos = facts
             .doc

@@ -65,17 +65,26 @@ fn tenths_to_text(tenths: u128) -> String {
 /// (1264 → 1200多), from 10000 to thousands (28470 → 28000多). A count that is already round
 /// (1200) is printed exactly and without the suffix, because 1200多 would then be false.
 pub fn approx(exact: u64, suffix: &str) -> String {
-    let step = match exact {
-        0..=9 => return exact.to_string(),
-        10..=99 => 10,
-        100..=9999 => 100,
-        _ => 1000,
+    let Some(step) = approx_step(exact) else {
+        return exact.to_string();
     };
     let floor = exact / step * step;
     if floor == exact {
         exact.to_string()
     } else {
         format!("{floor}{suffix}")
+    }
+}
+
+/// The step [`approx`] rounds `exact` down to: 10 for 10–99, 100 for 100–9999, 1000 from
+/// 10000; None below 10, where the count is printed exactly. The review sheet explains the
+/// rounding with the same steps.
+pub fn approx_step(exact: u64) -> Option<u64> {
+    match exact {
+        0..=9 => None,
+        10..=99 => Some(10),
+        100..=9999 => Some(100),
+        _ => Some(1000),
     }
 }
 

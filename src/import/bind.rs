@@ -161,8 +161,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
         &RenderRequest {
             root: project.root.clone(),
             facts: facts.to_path_buf(),
-            draft: true,
-            mask: false,
+            kind: pipeline::RenderKind::Draft,
         },
     )?;
     let year = checked.facts.year;
@@ -502,10 +501,10 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
     let header = leading_comment(&checked.template.source);
     let template = template_source(&header, &document);
     // The template made must read back as a speech: a defect here, never the clerk's.
-    let made = crate::template::Template {
-        path: project.year_dir(year).join(TEMPLATE_FILE),
-        source: template.clone(),
-    };
+    let made = crate::template::Template::new(
+        project.year_dir(year).join(TEMPLATE_FILE),
+        template.clone(),
+    );
     let readable = made
         .render(&made.figure_ids(), year)
         .ok()

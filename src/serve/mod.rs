@@ -34,7 +34,7 @@ use tokio::sync::watch as signal;
 
 use crate::error::Error;
 use crate::format::Renderers;
-use crate::pipeline::RenderRequest;
+use crate::pipeline::{RenderKind, RenderRequest};
 
 pub use page::View;
 pub use state::{Rerendered, rerender};
@@ -138,8 +138,7 @@ pub fn start(opts: ServeOptions) -> Result<Server, Error> {
     let request = RenderRequest {
         root: root.clone(),
         facts: facts.clone(),
-        draft: true,
-        mask: false,
+        kind: RenderKind::Draft,
     };
 
     let addr = SocketAddr::new(opts.host, opts.port);

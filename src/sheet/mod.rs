@@ -753,11 +753,13 @@ fn formula_with_numbers(decl: &FigureDecl, inputs: &[Input], printed: &str) -> S
             let Some(n) = inputs.first().and_then(|i| i.value.count()) else {
                 return crate::figures::compute::formula(&decl.kind);
             };
-            let (step, place) = match n {
-                0..=9 => return format!("{n} 不足 10，照印"),
-                10..=99 => (10, "十"),
-                100..=9999 => (100, "百"),
-                _ => (1000, "千"),
+            let Some(step) = crate::figures::format::approx_step(n) else {
+                return format!("{n} 不足 10，照印");
+            };
+            let place = match step {
+                10 => "十",
+                100 => "百",
+                _ => "千",
             };
             if n % step == 0 {
                 format!("{n} 恰为整{place}，照印，不加“{suffix}”")

@@ -72,7 +72,7 @@ pub enum Misuse {
 }
 
 /// What the scan found: the plain figure uses, in order, and every problem.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub usages: Vec<Usage>,
     pub problems: Vec<Problem>,
