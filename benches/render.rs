@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use speechgen::format::{Format, Renderers};
-use speechgen::pdf::{FontChoice, PageNumbers, PdfOptions, Typesetter, finish};
+use speechgen::pdf::{FontChoice, PageNumbers, PdfOptions, Typesetter};
 use speechgen::pipeline::{RenderKind, RenderRequest, render};
 
 fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration, Duration) {
@@ -55,7 +55,6 @@ fn main() {
     let plan = typesetter
         .plan(doc, PageNumbers::default())
         .expect("the sample lays out");
-    let raw = Typesetter::draw(doc, &plan).expect("genpdf draws the sample");
     let runs = 30;
 
     println!("stages (the sample speech, bundled faces):");
@@ -72,7 +71,7 @@ fn main() {
         }),
     );
     report(
-        "  layout: subset, measure, break, paginate (plan)",
+        "  layout: measure, break, paginate (plan)",
         time(runs, || {
             black_box(
                 typesetter
@@ -82,15 +81,9 @@ fn main() {
         }),
     );
     report(
-        "  genpdf/printpdf draw the pages (draw)",
+        "  krilla writes the file: glyphs, subsets, tags (write)",
         time(runs, || {
-            black_box(Typesetter::draw(doc, black_box(&plan)).unwrap());
-        }),
-    );
-    report(
-        "  finish: spacing, tags, deflate (finish)",
-        time(runs, || {
-            black_box(finish::finish(black_box(&raw), &plan, &doc.title, None, &[]).unwrap());
+            black_box(Typesetter::write(doc, black_box(&plan), &Default::default()).unwrap());
         }),
     );
     let out = typesetter

@@ -22,7 +22,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The key of the HTML meta tag, the Markdown comment and the PDF metadata entry.
 pub const KEY: &str = "speechgen-digest";
 
-/// The PDF Info entry holding the manifest (a custom key, PDF 32000 14.3.3).
+/// The PDF Info entry that held the manifest in files written before krilla (a custom key,
+/// PDF 32000 14.3.3): `verify` still reads it. Files now carry it in Keywords (`pdf_keywords`).
 pub const PDF_INFO_KEY: &str = "SpeechgenDigest";
 
 /// One file a render read.
@@ -241,13 +242,11 @@ impl Digest {
         )
     }
 
-    /// The entries for the PDF's document information dictionary: the manifest under a key of
-    /// its own, and the digest in Keywords, which every viewer's properties dialog shows.
-    pub fn pdf_info(&self) -> Vec<(String, String)> {
-        vec![
-            (PDF_INFO_KEY.to_owned(), self.manifest()),
-            ("Keywords".to_owned(), format!("{KEY}={}", self.sha256)),
-        ]
+    /// The PDF's keywords (the Info dictionary's Keywords and the XMP's pdf:Keywords, a
+    /// standard field every viewer's properties dialog shows and PDF/A keeps in step): the
+    /// digest, then the whole manifest, which `verify` reads back.
+    pub fn pdf_keywords(&self) -> Vec<String> {
+        vec![format!("{KEY}={}", self.sha256), self.manifest()]
     }
 
     /// The manifest an output carries: a PDF's Info entry, a Word file's custom property, an HTML
@@ -299,12 +298,25 @@ impl Digest {
                 o => o.as_dict(),
             })
             .map_err(|_| FindError::Missing)?;
-        let entry = info
-            .get(PDF_INFO_KEY.as_bytes())
-            .map_err(|_| FindError::Missing)?;
-        let text = lopdf::decode_text_string(entry)
-            .map_err(|e| FindError::Malformed(format!("PDF 中的摘要无法解码（{e}）")))?;
-        Self::parse_manifest(&text)
+        let decode = |entry| {
+            lopdf::decode_text_string(entry)
+                .map_err(|e| FindError::Malformed(format!("PDF 中的摘要无法解码（{e}）")))
+        };
+        // Older files: the manifest under its own key.
+        if let Ok(entry) = info.get(PDF_INFO_KEY.as_bytes()) {
+            return Self::parse_manifest(&decode(entry)?);
+        }
+        // Now: the keywords `speechgen-digest=<sha256>, <manifest>`; the manifest is the last
+        // keyword and starts with its digest.
+        let keywords = decode(info.get(b"Keywords").map_err(|_| FindError::Missing)?)?;
+        let start = keywords
+            .find(&format!("{KEY}="))
+            .ok_or(FindError::Missing)?;
+        let manifest = keywords[start..]
+            .find(", sha256=")
+            .map(|at| &keywords[start + at + 2..])
+            .ok_or(FindError::Malformed("关键词中缺少摘要清单".into()))?;
+        Self::parse_manifest(manifest)
     }
 
     /// A Word file keeps the manifest as its custom property `speechgen-digest`

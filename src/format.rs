@@ -193,6 +193,13 @@ impl Renderers {
                     author: rendered.settings.author.clone(),
                     digest: Some(rendered.digest.clone()),
                     page_numbers: rendered.settings.page_numbers,
+                    date: crate::pdf::Date::of_inputs(rendered.year),
+                    // Archival for what is kept (the final speech, the circulation copy); a
+                    // draft is plain PDF.
+                    standard: match rendered.kind {
+                        crate::pipeline::RenderKind::Draft => crate::pdf::PdfStandard::V1_7,
+                        _ => crate::pdf::PdfStandard::A2b,
+                    },
                 };
                 // A problem of the speech is reported as `check` reports it: every one, each at
                 // its source.

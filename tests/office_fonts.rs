@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use common::pdf_tools::{self, pdf_speech_text};
 use common::{Project, markdown_speech_text};
-use fontcull_skrifa::{FontRef, MetadataProvider};
-use fontcull_write_fonts::FontBuilder;
-use fontcull_write_fonts::types::Tag;
+use skrifa::{FontRef, MetadataProvider};
+use write_fonts::FontBuilder;
+use write_fonts::types::Tag;
 
 const NOTO_SERIF_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
 
@@ -170,7 +170,7 @@ fn cff_fangsong() -> Option<Vec<u8>> {
     let sc = (0..)
         .map_while(|i| FontRef::from_index(&data, i).ok().map(|f| (i, f)))
         .find(|(_, f)| {
-            let family = f.localized_strings(fontcull_skrifa::string::StringId::FAMILY_NAME);
+            let family = f.localized_strings(skrifa::string::StringId::FAMILY_NAME);
             family
                 .into_iter()
                 .any(|s| s.to_string() == "Noto Serif CJK SC")

@@ -7,9 +7,9 @@ mod common;
 use std::path::Path;
 
 use common::{REPO, TestProject};
-use fontcull_write_fonts::read::FontRef;
-use fontcull_write_fonts::tables::name::{Name, NameRecord};
-use fontcull_write_fonts::types::NameId;
+use write_fonts::read::FontRef;
+use write_fonts::tables::name::{Name, NameRecord};
+use write_fonts::types::NameId;
 
 /// The stand-in office font of the other PDF tests: a few glyphs of AR PL SungtiL GB.
 fn fixture() -> Vec<u8> {
@@ -21,7 +21,7 @@ fn fixture() -> Vec<u8> {
 fn name_table(family: &str) -> Vec<u8> {
     let record = |id: NameId| NameRecord::new(3, 1, 0x0804, id, family.to_string().into());
     let name = Name::new(vec![record(NameId::FAMILY_NAME), record(NameId::FULL_NAME)]);
-    fontcull_write_fonts::dump_table(&name).unwrap()
+    write_fonts::dump_table(&name).unwrap()
 }
 
 /// The fixture's tables, the name table replaced by one calling the face `family`.

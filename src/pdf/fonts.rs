@@ -1,7 +1,7 @@
 //! Which faces set the speech: the office fonts when the machine has them, else the free faces
-//! compiled into the binary; and turning a face into the small subset the PDF embeds.
+//! compiled into the binary; each face checked before it is chosen. The PDF writer (krilla)
+//! embeds the chosen faces as they are, subset to the glyphs printed.
 
-mod cff;
 mod dirs;
 mod files;
 mod names;
@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use fontcull_write_fonts::read::collections::IntSet;
-use fontcull_write_fonts::types::{GlyphId, NameId, Tag};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, MetadataProvider};
 
 use super::{FontChoice, PdfError, PdfOptions};
 
@@ -158,31 +159,10 @@ impl Face {
         (*self.data).as_ref()
     }
 
-    pub fn parse(&self) -> ttf_parser::Face<'_> {
+    pub fn parse(&self) -> FontRef<'_> {
         // A face from a font folder is in a FaceSet only once `check_face` accepted it, and the
         // bundled faces are tested: this cannot fail.
-        ttf_parser::Face::parse(self.bytes(), self.index).expect("face checked when chosen")
-    }
-
-    /// The face's PostScript name as a PDF font name: letters, digits, `-` and `_` only (the
-    /// family name when the face has none, `CJKFont` when nothing usable is left).
-    pub fn postscript_name(&self) -> String {
-        let name = self
-            .parse()
-            .names()
-            .into_iter()
-            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .find_map(|n| n.to_string())
-            .unwrap_or_else(|| self.family.clone());
-        let clean: String = name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
-        if clean.is_empty() {
-            "CJKFont".into()
-        } else {
-            clean
-        }
+        FontRef::from_index(self.bytes(), self.index).expect("face checked when chosen")
     }
 
     pub fn describe(&self) -> String {
@@ -280,23 +260,15 @@ impl FaceSet {
         candidates.into_iter().find(|&i| self.maps(i, c))
     }
 
-    /// Whether face `i` has a glyph for `c`: `ttf_parser::Face::glyph_index` (the first Unicode
-    /// subtable of the cmap that maps it), reading only the table directory and the cmap rather
-    /// than parsing the whole face for each character of a speech.
+    /// Whether face `i` has a glyph for `c` (the face's best Unicode cmap subtable), reading
+    /// only the table directory and the cmap rather than the whole face for each character of
+    /// a speech.
     fn maps(&self, i: usize, c: char) -> bool {
         let face = &self.faces[i];
-        let Ok(raw) = ttf_parser::RawFace::parse(face.bytes(), face.index) else {
-            return false;
-        };
-        raw.table(ttf_parser::Tag::from_bytes(b"cmap"))
-            .and_then(ttf_parser::cmap::Table::parse)
-            .and_then(|cmap| {
-                cmap.subtables
-                    .into_iter()
-                    .filter(|s| s.is_unicode())
-                    .find_map(|s| s.glyph_index(u32::from(c)))
-            })
-            .is_some_and(|g| g.0 != 0)
+        FontRef::from_index(face.bytes(), face.index)
+            .ok()
+            .and_then(|f| f.charmap().map(c))
+            .is_some_and(|g| g.to_u32() != 0)
     }
 }
 
@@ -311,10 +283,13 @@ const BUNDLED_INK: [(&str, f64); 3] = [
 /// The mean ink height of a face's ideographs in `INK_SAMPLE`, in ems.
 fn measure_ink(face: &Face) -> Option<f64> {
     let f = face.parse();
-    let upem = f64::from(f.units_per_em());
+    let upem = f64::from(f.head().ok()?.units_per_em());
+    let charmap = f.charmap();
+    let metrics = f.glyph_metrics(Size::unscaled(), LocationRef::default());
     let heights: Vec<f64> = INK_SAMPLE
         .chars()
-        .filter_map(|c| f.glyph_bounding_box(f.glyph_index(c)?))
+        .filter_map(|c| metrics.bounds(charmap.map(c)?))
+        .filter(|b| b.y_max > b.y_min)
         .map(|b| f64::from(b.y_max - b.y_min) / upem)
         .collect();
     (!heights.is_empty()).then(|| heights.iter().sum::<f64>() / heights.len() as f64)
@@ -343,6 +318,9 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut role_face = Role::ALL.map(Role::bundled);
     let mut warnings = Vec::new();
     let mut office = [false; 4];
+    // Faces whose licence forbids embedding, each named once in a 提示 (not a warning: the
+    // file is fine, only not ours to embed).
+    let mut restricted: Vec<String> = Vec::new();
     if matches!(opts.fonts, FontChoice::Auto) {
         let found = files::discover(&opts.font_dirs, &mut warnings);
         // Per face of a file: its index in `faces`, or None when it was found broken.
@@ -370,6 +348,13 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                             faces.push(face);
                             Some(faces.len() - 1)
                         }
+                        Err(reason) if reason == RESTRICTED => {
+                            restricted.push(format!(
+                                "提示：字体文件 {}（{family}）的许可禁止嵌入文档，不写入 PDF，改用其他字体",
+                                hit.path.display()
+                            ));
+                            None
+                        }
                         Err(reason) => {
                             warnings.push(format!(
                                 "字体文件 {}（{family}）无法使用：{reason}。已跳过，改用其他字体；请重新安装或复制该字体",
@@ -393,7 +378,10 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
         role_face[title] = role_face[heading];
     }
     let notes = match opts.fonts {
-        FontChoice::Auto => missing_office_faces(&faces, &role_face, &office),
+        FontChoice::Auto => restricted
+            .into_iter()
+            .chain(missing_office_faces(&faces, &role_face, &office))
+            .collect(),
         FontChoice::Bundled => Vec::new(),
     };
     Ok(FaceSet {
@@ -448,7 +436,7 @@ fn load(
                 .map_err(|e| format!("读取失败（{e}）"))
         })
         .clone()?;
-    check_face(&data, hit.index)?;
+    check_face(data.clone(), hit.index)?;
     Ok(Face {
         family: family.to_string(),
         data,
@@ -459,58 +447,62 @@ fn load(
 
 /// Checks everything the layout later relies on in face `index` of a file (a single font or a
 /// collection), so that a broken or unsuitable file is skipped when the faces are chosen
-/// instead of failing (or panicking) in the middle of a render: the tables `ttf_parser` needs
-/// (head, hhea, maxp), outlines (TrueType glyf/loca with sane locations, or CFF), advances
-/// (hmtx) and a Unicode cmap; then a trial through the same code a render runs (a CFF face
-/// converted to TrueType, then subset), read back as the layout and genpdf read it.
-fn check_face(data: &[u8], index: u32) -> Result<(), String> {
+/// instead of failing (or panicking) in the middle of a render: every table inside the file,
+/// head, hhea, maxp, outlines (TrueType glyf/loca with sane locations, or CFF/CFF2), advances
+/// (hmtx) and a Unicode cmap pointing at existing glyphs; a licence that allows embedding
+/// (OS/2 fsType); then a trial through the same code a render runs (measured, written as a
+/// one-page PDF by krilla, which subsets the face).
+fn check_face(data: Arc<Vec<u8>>, index: u32) -> Result<(), String> {
+    let probe = check_tables(&data, index)?;
+    super::write::trial(data, index, &probe)
+}
+
+/// The structural part of `check_face`: Ok gives the characters to try the face with.
+fn check_tables(data: &[u8], index: u32) -> Result<BTreeSet<char>, String> {
     if data.is_empty() {
         return Err("文件是空的（0 字节）".into());
     }
-    let single = files::extract_face(data, index).ok_or("字体集合（.ttc）文件不完整或已损坏")?;
-    tables_inside(&single)?;
-    let face = ttf_parser::Face::parse(&single, 0).map_err(|e| {
-        use ttf_parser::FaceParsingError as E;
+    let face = FontRef::from_index(data, index).map_err(|e| {
+        use skrifa::raw::ReadError as E;
         match e {
-            E::NoHeadTable => "缺少 head 表（字体头），或该表已损坏".to_string(),
-            E::NoHheaTable => "缺少 hhea 表（水平排版信息），或该表已损坏".to_string(),
-            E::NoMaxpTable => "缺少 maxp 表（字形数），或该表已损坏".to_string(),
-            E::UnknownMagic => "不是 TrueType 字体文件".to_string(),
-            E::MalformedFont | E::FaceIndexOutOfBounds => "字体文件已损坏".to_string(),
+            E::InvalidCollectionIndex(_) => "字体集合（.ttc）文件不完整或已损坏".to_string(),
+            E::InvalidTtc(_) | E::InvalidSfnt(_) => "不是 TrueType 字体文件".to_string(),
+            _ => "字体文件已损坏".to_string(),
         }
     })?;
-    let tables = face.tables();
-    // As `cff::is_cff` decides for the render: no glyf table at all, CFF outlines instead. Such
-    // a face is converted to TrueType glyph by glyph (its glyf/loca are written by cff.rs, so
-    // there are none of its own to check); a face with a glyf table is read as TrueType.
-    let has_glyf = face
-        .raw_face()
-        .table(ttf_parser::Tag::from_bytes(b"glyf"))
-        .is_some();
-    let cff = !has_glyf && (tables.cff.is_some() || tables.cff2.is_some());
-    if tables.glyf.is_none() && !cff {
+    tables_inside(data, &face)?;
+    face.head()
+        .map_err(|_| "缺少 head 表（字体头），或该表已损坏".to_string())?;
+    face.hhea()
+        .map_err(|_| "缺少 hhea 表（水平排版信息），或该表已损坏".to_string())?;
+    let glyphs = face
+        .maxp()
+        .map_err(|_| "缺少 maxp 表（字形数），或该表已损坏".to_string())?
+        .num_glyphs();
+    // As krilla decides: a face with a glyf table is TrueType, else CFF outlines.
+    let has_glyf = face.table_data(skrifa::Tag::new(b"glyf")).is_some();
+    let cff = !has_glyf && (face.cff().is_ok() || face.cff2().is_ok());
+    if !has_glyf && !cff {
         return Err("没有可用的字形轮廓（glyf/loca 表或 CFF 表）".into());
     }
-    if tables.hmtx.is_none() {
+    if face.hmtx().is_err() {
         return Err("缺少 hmtx 表（字宽）".into());
     }
     if !cff {
-        loca_inside_glyf(&face)?;
+        loca_inside_glyf(&face, glyphs)?;
+    }
+    if let Some(reason) = embedding_forbidden(&face) {
+        return Err(reason);
     }
     // The subsetter trusts the cmap: a glyph number past the font's last glyph panics it.
-    let glyphs = face.number_of_glyphs();
     let (mut mapped, mut past_end) = (BTreeSet::new(), None);
-    for sub in tables
-        .cmap
-        .into_iter()
-        .flat_map(|c| c.subtables)
-        .filter(|s| s.is_unicode())
-    {
-        sub.codepoints(|cp| match sub.glyph_index(cp) {
-            Some(g) if g.0 >= glyphs => past_end = Some(cp),
-            Some(g) if g.0 != 0 && mapped.len() < 64 => mapped.extend(char::from_u32(cp)),
+    for (cp, g) in face.charmap().mappings() {
+        match g.to_u32() {
+            g if g >= u32::from(glyphs) => past_end = past_end.or(Some(cp)),
+            0 => {}
+            _ if mapped.len() < 64 => mapped.extend(char::from_u32(cp)),
             _ => {}
-        });
+        }
     }
     if let Some(cp) = past_end {
         return Err(format!(
@@ -521,40 +513,52 @@ fn check_face(data: &[u8], index: u32) -> Result<(), String> {
         return Err("没有 Unicode 字符表（cmap 表），无法按字取字形".into());
     }
     // A face fit for office text maps 中; otherwise any few characters it has do for the trial.
-    let probe: BTreeSet<char> = if face.glyph_index('中').is_some_and(|g| g.0 != 0) {
-        BTreeSet::from(['中'])
-    } else {
-        mapped.into_iter().take(4).collect()
-    };
-    let truetype = files::truetype_face(data, index, &probe)?;
-    let out = subset_font(&truetype, &probe, 1.0)?;
-    ttf_parser::Face::parse(&out, 0).map_err(|e| format!("取子集后无法读取（{e}）"))?;
-    genpdf::fonts::FontData::new(out, None).map_err(|e| format!("PDF 引擎无法读取（{e}）"))?;
-    Ok(())
+    Ok(
+        if face.charmap().map('中').is_some_and(|g| g.to_u32() != 0) {
+            BTreeSet::from(['中'])
+        } else {
+            mapped.into_iter().take(4).collect()
+        },
+    )
 }
+
+/// Why a face's licence forbids embedding it in a document, if it does: OS/2 fsType 2
+/// (Restricted License embedding, OpenType spec), unless an embedding bit (4, 8) allows it
+/// after all. A PDF that carries such a face breaks its licence, and PDF/A refuses it.
+fn embedding_forbidden(face: &FontRef<'_>) -> Option<String> {
+    let fs_type = face.os2().ok()?.fs_type();
+    (fs_type & 0x000E == 0x0002).then(|| RESTRICTED.to_string())
+}
+
+/// Why a face is not used when its licence forbids embedding (`embedding_forbidden`).
+const RESTRICTED: &str = "字体许可禁止嵌入文档（OS/2 fsType 为“受限”），不能写入 PDF";
 
 /// The glyph locations (loca) rise and stay inside the outlines (glyf): the subsetter reads
 /// every glyph it keeps through them.
-fn loca_inside_glyf(face: &ttf_parser::Face<'_>) -> Result<(), String> {
-    use ttf_parser::head::IndexToLocationFormat;
-    let raw = face.raw_face();
-    let (Some(loca), Some(glyf)) = (
-        raw.table(ttf_parser::Tag::from_bytes(b"loca")),
-        raw.table(ttf_parser::Tag::from_bytes(b"glyf")),
-    ) else {
-        return Err("缺少 loca 或 glyf 表（字形位置与轮廓）".into());
-    };
-    let offsets: Vec<usize> = match face.tables().head.index_to_location_format {
-        IndexToLocationFormat::Short => loca
-            .chunks_exact(2)
-            .map(|b| 2 * usize::from(u16::from_be_bytes([b[0], b[1]])))
-            .collect(),
-        IndexToLocationFormat::Long => loca
-            .chunks_exact(4)
+fn loca_inside_glyf(face: &FontRef<'_>, glyphs: u16) -> Result<(), String> {
+    let missing = || "缺少 loca 或 glyf 表（字形位置与轮廓）".to_string();
+    let loca = face
+        .table_data(skrifa::Tag::new(b"loca"))
+        .ok_or_else(missing)?;
+    let glyf = face
+        .table_data(skrifa::Tag::new(b"glyf"))
+        .ok_or_else(missing)?;
+    let (loca, glyf) = (loca.as_bytes(), glyf.as_bytes());
+    let long = face
+        .head()
+        .map_err(|_| "缺少 head 表（字体头），或该表已损坏".to_string())?
+        .index_to_loc_format()
+        != 0;
+    let offsets: Vec<usize> = if long {
+        loca.chunks_exact(4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
-            .collect(),
+            .collect()
+    } else {
+        loca.chunks_exact(2)
+            .map(|b| 2 * usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .collect()
     };
-    let glyphs = usize::from(face.number_of_glyphs());
+    let glyphs = usize::from(glyphs);
     let sane = offsets.len() > glyphs
         && offsets[..=glyphs].windows(2).all(|w| w[0] <= w[1])
         && offsets[glyphs] <= glyf.len();
@@ -567,23 +571,14 @@ fn loca_inside_glyf(face: &ttf_parser::Face<'_>) -> Result<(), String> {
 
 /// Every table the directory lists lies inside the file: a file cut short (a copy broken off)
 /// is named as such rather than as a missing table.
-fn tables_inside(font: &[u8]) -> Result<(), String> {
-    let bad = || "文件不完整或已损坏（表目录读不出）".to_string();
-    let n = u16::from_be_bytes(
-        font.get(4..6)
-            .ok_or_else(bad)?
-            .try_into()
-            .map_err(|_| bad())?,
-    );
-    for i in 0..usize::from(n) {
-        let rec = font.get(12 + 16 * i..28 + 16 * i).ok_or_else(bad)?;
-        let word = |at: usize| u32::from_be_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
-        let end = u64::from(word(8)) + u64::from(word(12));
-        if end > font.len() as u64 {
-            let tag = String::from_utf8_lossy(&rec[0..4]).trim().to_string();
+fn tables_inside(data: &[u8], face: &FontRef<'_>) -> Result<(), String> {
+    for rec in face.table_directory.table_records() {
+        let end = u64::from(rec.offset()) + u64::from(rec.length());
+        if end > data.len() as u64 {
+            let tag = rec.tag().to_string().trim().to_string();
             return Err(format!(
                 "文件不完整：{tag} 表超出了文件末尾（文件只有 {} 字节），可能复制时被截断",
-                font.len()
+                data.len()
             ));
         }
     }
@@ -600,95 +595,6 @@ fn same_family(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// Subsets a face to exactly `chars` (so the embedded file is small and its cmap, which the PDF's
-/// ToUnicode map is built from, holds only code points the text uses: no look-alike
-/// compatibility ideographs), then sets every advance to `grid_factor` of its width.
-pub fn subset(face: &Face, chars: &BTreeSet<char>, grid_factor: f64) -> Result<Vec<u8>, PdfError> {
-    let err = |reason: String| PdfError::Font {
-        face: face.family.clone(),
-        reason,
-    };
-    let single = files::truetype_face(face.bytes(), face.index, chars).map_err(err)?;
-    subset_font(&single, chars, grid_factor).map_err(err)
-}
-
-/// `subset` of a single TrueType font (not a collection); Err says why in words.
-fn subset_font(single: &[u8], chars: &BTreeSet<char>, grid_factor: f64) -> Result<Vec<u8>, String> {
-    let font = fontcull_skrifa::FontRef::new(single).map_err(|e| format!("{e:?}"))?;
-    let mut unicodes: IntSet<u32> = IntSet::empty();
-    unicodes.extend(chars.iter().map(|c| *c as u32));
-    // Vertical metrics, layout, morphing, bitmaps and hinting are of no use to a PDF viewer
-    // drawing horizontal text from outlines; vmtx alone is not subset and would be kept whole.
-    let mut drop: IntSet<Tag> = IntSet::empty();
-    for t in [
-        b"vmtx", b"vhea", b"VORG", b"mort", b"morx", b"kern", b"GDEF", b"GPOS", b"GSUB", b"BASE",
-        b"JSTF", b"MATH", b"hdmx", b"LTSH", b"VDMX", b"DSIG", b"PCLT", b"EBDT", b"EBLC", b"EBSC",
-        b"FFTM", b"gasp",
-    ] {
-        drop.insert(Tag::new(t));
-    }
-    let plan = fontcull_klippa::Plan::new(
-        &IntSet::<GlyphId>::empty(),
-        &unicodes,
-        &font,
-        fontcull_klippa::SubsetFlags::SUBSET_FLAGS_NO_HINTING,
-        &drop,
-        &IntSet::<Tag>::empty(),
-        &IntSet::<Tag>::empty(),
-        &IntSet::<NameId>::empty(),
-        &IntSet::<u16>::empty(),
-    );
-    let mut out = fontcull_klippa::subset_font(&font, &plan).map_err(|e| format!("{e:?}"))?;
-    scale_advances(&mut out, grid_factor).ok_or("子集缺少 hhea/hmtx 表")?;
-    // A damaged outline can make the subsetter write a font without head or drop a glyph
-    // without an error: the layout measures the subset and a lost glyph would print blank.
-    let damaged = || "取子集失败：字形数据已损坏".to_string();
-    let written = ttf_parser::Face::parse(&out, 0).map_err(|_| damaged())?;
-    if !chars
-        .iter()
-        .all(|c| written.glyph_index(*c).is_some_and(|g| g.0 != 0))
-    {
-        return Err(damaged());
-    }
-    Ok(out)
-}
-
-/// GB/T 9704 sets 28 characters of 16 pt on a 156 mm line, slightly tighter than the glyphs'
-/// own advance: a character grid. Scaling the advances in the embedded subset gives the grid
-/// pitch without positioning each glyph in the content stream (which would triple its size).
-fn scale_advances(font: &mut [u8], factor: f64) -> Option<()> {
-    let table = |tag: &[u8; 4]| -> Option<(usize, usize)> {
-        let n = u16::from_be_bytes(font.get(4..6)?.try_into().ok()?) as usize;
-        (0..n).find_map(|i| {
-            let r = 12 + 16 * i;
-            let rec = font.get(r..r + 16)?;
-            (&rec[0..4] == tag).then(|| {
-                (
-                    u32::from_be_bytes(rec[8..12].try_into().unwrap()) as usize,
-                    u32::from_be_bytes(rec[12..16].try_into().unwrap()) as usize,
-                )
-            })
-        })
-    };
-    let (hhea, _) = table(b"hhea")?;
-    let (hmtx, hmtx_len) = table(b"hmtx")?;
-    let metrics = u16::from_be_bytes(font.get(hhea + 34..hhea + 36)?.try_into().ok()?) as usize;
-    if 4 * metrics > hmtx_len {
-        return None;
-    }
-    for i in 0..metrics {
-        let at = hmtx + 4 * i;
-        let adv = u16::from_be_bytes(font[at..at + 2].try_into().ok()?);
-        let scaled = (f64::from(adv) * factor).floor() as u16;
-        font[at..at + 2].copy_from_slice(&scaled.to_be_bytes());
-    }
-    let max = hhea + 10;
-    let adv_max = u16::from_be_bytes(font.get(max..max + 2)?.try_into().ok()?);
-    let scaled = (f64::from(adv_max) * factor).floor() as u16;
-    font[max..max + 2].copy_from_slice(&scaled.to_be_bytes());
-    Some(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,8 +603,8 @@ mod tests {
     fn bundled_faces_parse_and_have_outlines() {
         for f in bundled_faces() {
             let p = f.parse();
-            assert!(p.tables().glyf.is_some(), "{}", f.family);
-            assert!(p.glyph_index('中').is_some(), "{}", f.family);
+            assert!(p.glyf().is_ok(), "{}", f.family);
+            assert!(p.charmap().map('中').is_some(), "{}", f.family);
         }
     }
 
@@ -751,15 +657,16 @@ mod tests {
     }
 
     #[test]
-    fn subset_keeps_the_characters_and_scales_advances() {
+    fn metrics_keep_the_characters_and_scale_advances_at_full_precision() {
         let face = &bundled_faces()[0];
         let chars: BTreeSet<char> = "党建工作1".chars().collect();
-        let out = subset(face, &chars, 0.5).unwrap();
-        let p = ttf_parser::Face::parse(&out, 0).unwrap();
-        let g = p.glyph_index('党').unwrap();
-        assert_eq!(p.glyph_hor_advance(g), Some(512));
-        assert!(p.glyph_index('市').is_none());
-        assert!(out.len() < 20_000, "{}", out.len());
+        let m = crate::pdf::layout::Metrics::new(face, &chars, 0.5).unwrap();
+        // 1024 units of a 1024-unit em, halved: exactly half the size, nothing truncated.
+        assert_eq!(m.advance('党', 16), 8.0);
+        assert!(m.glyph('党').is_some_and(|g| g != 0));
+        assert!(m.glyph('市').is_none());
+        let missing: BTreeSet<char> = ['\u{20000}'].into();
+        assert!(crate::pdf::layout::Metrics::new(face, &missing, 1.0).is_err());
     }
 
     const FAKE_FANGSONG: &[u8] = include_bytes!("../../tests/fixtures/fonts/fake-fangsong.ttf");
@@ -767,31 +674,24 @@ mod tests {
     const FAKE_FANGSONG_CFF: &[u8] =
         include_bytes!("../../tests/fixtures/fonts-cff/fake-fangsong-cff.otf");
 
-    /// What a render does with face `index` once `check_face` accepted it: measure it as the
-    /// layout does, turn it into TrueType for every character it maps (a CFF face converted),
-    /// subset that and read the subset back. Never a panic; an error only for a face that was
-    /// refused.
+    /// `check_face` of bytes that are not shared yet.
+    fn check_face(data: &[u8], index: u32) -> Result<(), String> {
+        super::check_face(Arc::new(data.to_vec()), index)
+    }
+
+    /// What a render does with face `index` once `check_face` accepted it: measure every
+    /// character it maps as the layout does, and write them all into a PDF as a render does
+    /// (krilla subsets the face, CFF as it is). Never a panic; an error only for a face that
+    /// was refused.
     fn accepted_face_sets_text(data: &[u8], index: u32) -> Result<(), String> {
         check_face(data, index)?;
-        let face = ttf_parser::Face::parse(data, index).expect("checked");
-        let mut chars = BTreeSet::new();
-        for sub in face.tables().cmap.expect("checked").subtables {
-            sub.codepoints(|cp| {
-                chars.extend(char::from_u32(cp));
-            });
-        }
-        for c in &chars {
-            if let Some(g) = face.glyph_index(*c) {
-                let _ = (face.glyph_bounding_box(g), face.glyph_hor_advance(g));
-            }
-        }
-        // A damaged glyph the trial did not meet may still fail here: as an error, not a panic
-        // and not a subset the layout cannot read.
-        if let Ok(out) = files::truetype_face(data, index, &chars)
-            .and_then(|single| subset_font(&single, &chars, 0.98))
-        {
-            ttf_parser::Face::parse(&out, 0).expect("a subset that passed its own check reads");
-        }
+        let face = FontRef::from_index(data, index).expect("checked");
+        let chars: BTreeSet<char> = (face.charmap().mappings())
+            .filter(|(_, g)| g.to_u32() != 0)
+            .filter_map(|(cp, _)| char::from_u32(cp))
+            .collect();
+        // A damaged glyph the trial did not meet may still fail here: as an error, not a panic.
+        let _ = super::super::write::trial(Arc::new(data.to_vec()), index, &chars);
         Ok(())
     }
 
@@ -849,11 +749,16 @@ mod tests {
     fn a_cff_face_passes_the_check_and_sets_its_characters() {
         never_panics("whole", FAKE_FANGSONG_CFF, 0).unwrap();
         let chars: BTreeSet<char> = "党建工作，2024".chars().collect();
-        let single = files::truetype_face(FAKE_FANGSONG_CFF, 0, &chars).unwrap();
-        let out = subset_font(&single, &chars, 0.98).unwrap();
-        let p = ttf_parser::Face::parse(&out, 0).unwrap();
-        assert!(p.tables().glyf.is_some() && p.tables().cff.is_none());
-        assert!(chars.iter().all(|c| p.glyph_index(*c).is_some()));
+        let face = Face {
+            family: "仿宋_GB2312".into(),
+            data: Arc::new(FAKE_FANGSONG_CFF),
+            index: 0,
+            path: None,
+        };
+        assert!(face.parse().cff().is_ok() && face.parse().glyf().is_err());
+        let m = crate::pdf::layout::Metrics::new(&face, &chars, 0.98).unwrap();
+        assert!(chars.iter().all(|c| m.glyph(*c).is_some_and(|g| g != 0)));
+        super::super::write::trial(face.data.clone(), 0, &chars).unwrap();
     }
 
     #[test]

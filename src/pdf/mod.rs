@@ -1,18 +1,17 @@
-//! The speech as a PDF on the GB/T 9704 page: A4, 22 lines of 28 characters, genpdf as the page
-//! engine.
+//! The speech as a PDF on the GB/T 9704 page: A4, 22 lines of 28 characters, written by krilla.
 //!
 //! The path a render takes: `fonts` chooses the faces (office fonts or the compiled-in ones) →
-//! `layout` resolves a face for every character, subsets each face, measures, breaks lines
-//! (`linebreak`, the 禁则 rules) and paginates → `element` draws the placed runs through genpdf
-//! (an `Element` for the text block, a `PageDecorator` for page numbers and the draft mark) →
-//! `finish` makes the file small and reproducible with lopdf.
+//! `layout` resolves a face for every character, measures, breaks lines (`linebreak`, the 禁则
+//! rules) and paginates → `write` hands the placed glyphs to krilla, which subsets the faces,
+//! tags the text in reading order and checks the standard the file declares (PDF/A-2b).
 
-pub(crate) mod element;
-pub mod finish;
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;
 pub mod textset;
+pub mod write;
+
+pub use write::{Date, PdfStandard};
 
 use std::fmt;
 use std::path::PathBuf;
@@ -150,7 +149,7 @@ pub enum PdfError {
     Overlong { place: Place, segment: String },
     /// A font could not be read or subset.
     Font { face: String, reason: String },
-    /// genpdf or lopdf failed: a bug, not a problem of the speech.
+    /// The PDF writer failed: a bug, not a problem of the speech.
     Engine(String),
 }
 
@@ -182,11 +181,15 @@ pub struct Metadata {
     pub title: Option<String>,
     /// Who gives the speech; None: no Author entry.
     pub author: Option<String>,
-    /// The digest of the inputs the speech was rendered from: its manifest in the Info
-    /// dictionary (`speechgen verify` reads it back) and its short form on the last page.
+    /// The digest of the inputs the speech was rendered from: its manifest in the Keywords
+    /// (Info and XMP; `speechgen verify` reads it back) and its short form on the last page.
     pub digest: Option<crate::digest::Digest>,
     /// GB/T 9704 (odd pages right, even pages left) or centred.
     pub page_numbers: PageNumbers,
+    /// The creation date the file declares (PDF/A needs one): from the inputs, never the clock.
+    pub date: Option<Date>,
+    /// The standard the file declares and is checked against.
+    pub standard: PdfStandard,
 }
 
 /// Lays out the document on the GB/T 9704 page and returns the finished PDF, its metadata
@@ -222,34 +225,28 @@ impl Typesetter {
         self.faces.notes()
     }
 
-    /// Lays the document out on the GB/T 9704 page without making the file: what `check` runs to
-    /// find every character no face has and every segment wider than a line, as `typeset`
-    /// would.
+    /// Lays the document out on the GB/T 9704 page and writes the file without keeping it: what
+    /// `check` runs to find every character no face has and every segment wider than a line,
+    /// as `typeset` would, and whatever the PDF writer refuses (a face it cannot embed, a rule
+    /// of the standard), so that a green `check` means `render` succeeds.
     pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
         // Where the page numbers stand changes no line of the speech.
-        self.plan(doc, PageNumbers::default()).map(|_| ())
+        let plan = self.plan(doc, PageNumbers::default())?;
+        Typesetter::write(doc, &plan, &Metadata::default()).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.
-    /// With a digest in `meta`, the manifest goes into the Info dictionary and its first 12
-    /// digits in small type at the foot of the last page, set like the page numbers.
+    /// With a digest in `meta`, the manifest goes into the Keywords and its first 12 digits in
+    /// small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let title = meta.title.as_deref().unwrap_or(&doc.title);
         let short = meta.digest.as_ref().map(|d| d.short());
-        let info = meta.digest.as_ref().map_or_else(Vec::new, |d| d.pdf_info());
-        // Most of finishing, deflating the faces, runs on another thread from the moment each
-        // subset is made; `finish` waits for them only to put them in.
-        let (bytes, plan) = std::thread::scope(|scope| {
-            let packer = finish::FontPacker::start(scope);
-            let plan = layout::plan(doc, &self.faces, meta.page_numbers, short, &|subset| {
-                packer.take(subset)
-            })?;
-            let raw = Typesetter::draw(doc, &plan)?;
-            let fonts = || packer.faces(&plan);
-            let author = meta.author.as_deref();
-            let bytes = finish::finish_packed(&raw, &plan, fonts, title, author, &info)?;
-            Ok::<_, PdfError>((bytes, plan))
-        })?;
+        let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
+        let bytes = Typesetter::write(doc, &plan, meta);
+        // Done with the faces' glyphs: the compiled-in faces' pages need not stay resident.
+        for i in 0..self.faces.faces.len() {
+            self.faces.release_pages(i);
+        }
+        let bytes = bytes?;
         let mut faces_used = Vec::new();
         for role in fonts::Role::ALL {
             if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
@@ -267,17 +264,44 @@ impl Typesetter {
     }
 
     /// The first stage of `typeset` (public so that `benches/render.rs` times each): every
-    /// face subset and every run placed on its page.
+    /// face measured and every run placed on its page.
     pub fn plan(
         &self,
         doc: &Document,
         page_numbers: PageNumbers,
     ) -> Result<layout::Plan, PdfError> {
-        layout::plan(doc, &self.faces, page_numbers, None, &|_| {})
+        layout::plan(doc, &self.faces, page_numbers, None)
     }
 
-    /// The second stage of `typeset`: genpdf draws the plan; `finish::finish` makes the file.
-    pub fn draw(doc: &Document, plan: &layout::Plan) -> Result<Vec<u8>, PdfError> {
-        element::render(doc, plan)
+    /// The second stage of `typeset`: krilla writes the plan's pages, decorations and text
+    /// block, with the metadata of `meta`.
+    pub fn write(
+        doc: &Document,
+        plan: &layout::Plan,
+        meta: &Metadata,
+    ) -> Result<Vec<u8>, PdfError> {
+        use layout::{MARGIN_LEFT_MM, MARGIN_TOP_MM, PAGE_H_MM, PAGE_W_MM, PT_PER_MM};
+        let block = (MARGIN_LEFT_MM * PT_PER_MM, MARGIN_TOP_MM * PT_PER_MM);
+        let pages: Vec<write::PageContent<'_>> = (plan.pages.iter().zip(&plan.decorations))
+            .map(|(text, decorations)| write::PageContent {
+                // The text block first, in reading order; what is printed around it after.
+                runs: (text.iter().map(|r| (r, block)))
+                    .chain(decorations.iter().map(|r| (r, (0.0, 0.0))))
+                    .collect(),
+                rules: &[],
+            })
+            .collect();
+        let info = write::DocInfo {
+            title: meta.title.as_deref().unwrap_or(&doc.title),
+            author: meta.author.as_deref(),
+            keywords: meta
+                .digest
+                .as_ref()
+                .map_or_else(Vec::new, |d| d.pdf_keywords()),
+            date: meta.date,
+            standard: meta.standard,
+        };
+        let size = (PAGE_W_MM * PT_PER_MM, PAGE_H_MM * PT_PER_MM);
+        write::write(&plan.faces, &plan.metrics, size, &pages, &info)
     }
 }

@@ -1,12 +1,12 @@
-//! Short texts set outside the speech's own layout: the verification sheet's table. Each role's face is subset to exactly the
-//! characters given (the same rule as the speech: nothing is embedded whole, a character no face
-//! has is an error, never an invisible glyph), and texts are measured with the widths the PDF
-//! viewer will use.
+//! Short texts set outside the speech's own layout: the verification sheet's table. Each role's
+//! face is measured for exactly the characters given (the same rule as the speech: krilla
+//! embeds only the glyphs printed, a character no face has is an error, never an invisible
+//! glyph), and texts are measured with the advances the PDF is written with.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::fonts::{self, FaceSet, Role};
-use super::layout::{self, Run, UsedFace};
+use super::fonts::{FaceSet, Role};
+use super::layout::{self, Metrics, Part, Run, UsedFace};
 use super::{PdfError, Place};
 
 /// Characters that are never printed as glyphs: the speech's blanks (the ideographic space is
@@ -17,10 +17,10 @@ fn is_blank(c: char) -> bool {
 
 /// The subset faces that set some texts, and their widths.
 pub struct TextFaces {
-    /// In the order their first character was met; hand them to the PDF as the plan's faces.
+    /// In the order of the face set; hand them to the PDF writer.
     pub faces: Vec<UsedFace>,
-    /// Advance per character in thousandths of an em, truncated as printpdf writes /W.
-    widths: Vec<HashMap<char, u32>>,
+    /// `metrics[i]` measures `faces[i]`.
+    pub metrics: Vec<Metrics>,
     face_of: HashMap<(Role, char), usize>,
 }
 
@@ -50,20 +50,22 @@ impl TextFaces {
             }
         }
         let mut faces = Vec::new();
-        let mut widths = Vec::new();
+        let mut metrics = Vec::new();
         let mut used_index: Vec<Option<usize>> = vec![None; set.faces.len()];
         for (i, chars) in per_source.iter().enumerate() {
             if chars.is_empty() {
                 continue;
             }
             let face = &set.faces[i];
-            let subset = fonts::subset(face, chars, 1.0)?;
-            widths.push(advances(&subset));
+            let measured = Metrics::new(face, chars, 1.0).map_err(|reason| PdfError::Font {
+                face: face.family.clone(),
+                reason,
+            })?;
+            metrics.push(measured);
             used_index[i] = Some(faces.len());
             faces.push(UsedFace {
                 family: face.family.clone(),
-                postscript: face.postscript_name(),
-                subset,
+                source: face.clone(),
                 describe: face.describe(),
                 roles: Vec::new(),
             });
@@ -73,7 +75,7 @@ impl TextFaces {
         }
         Ok(TextFaces {
             faces,
-            widths,
+            metrics,
             face_of,
         })
     }
@@ -83,8 +85,7 @@ impl TextFaces {
         if is_blank(c) {
             return if c == ' ' { f64::from(size) / 4.0 } else { 0.0 };
         }
-        let face = self.face_of[&(role, c)];
-        f64::from(self.widths[face].get(&c).copied().unwrap_or(1000)) / 1000.0 * f64::from(size)
+        self.metrics[self.face_of[&(role, c)]].advance(c, size)
     }
 
     /// The width of `text` set in `role` at `size` points.
@@ -115,6 +116,7 @@ impl TextFaces {
                     text: c.to_string(),
                     spacing: 0.0,
                     kerns: Vec::new(),
+                    part: Part::Paragraph(0),
                 }),
             }
             joined = true;
@@ -122,24 +124,4 @@ impl TextFaces {
         }
         runs
     }
-}
-
-/// Advances of every mapped character, in thousandths of an em, truncated as printpdf writes them.
-fn advances(subset: &[u8]) -> HashMap<char, u32> {
-    let mut out = HashMap::new();
-    let Ok(face) = ttf_parser::Face::parse(subset, 0) else {
-        return out;
-    };
-    let upem = f64::from(face.units_per_em());
-    if let Some(cmap) = face.tables().cmap {
-        for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
-            sub.codepoints(|cp| {
-                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
-                    let adv = f64::from(face.glyph_hor_advance(g).unwrap_or(0));
-                    out.insert(c, (adv * 1000.0 / upem) as u32);
-                }
-            });
-        }
-    }
-    out
 }

@@ -1,26 +1,21 @@
-//! The sheet as a PDF: a ruled table on A4 landscape, drawn with genpdf.
+//! The sheet as a PDF: a ruled table on A4 landscape, written with krilla as the speech is.
 //!
-//! genpdf's own Paragraph breaks only at spaces and drops a CJK "word" wider than its cell, so
-//! cell text is broken here at the break opportunities `pdf::linebreak` finds (between CJK
+//! Cell text is broken here at the break opportunities `pdf::linebreak` finds (between CJK
 //! characters, never before 。，、 or after “《, never inside 1380 or 96.7%); a segment wider than
 //! its cell (a long fact path) is broken at its dots, and as a last resort between characters:
-//! nothing is ever dropped. Faces are the speech's, subset to the characters the sheet prints
-//! (`pdf::textset`); `pdf::finish` makes the file small and reproducible as for the speech.
+//! nothing is ever dropped. Faces are the speech's, measured for the characters the sheet prints
+//! (`pdf::textset`); `pdf::write` writes the file (PDF/A-2b, tagged, reproducible) as for the
+//! speech.
 //!
 //! Every row of the table keeps together on a page; the header row repeats on each page; every
 //! page's foot names the year, the digest and the page count.
 
-use genpdf::fonts::Font;
-use genpdf::render::Area;
-use genpdf::style::Style;
-use genpdf::{Context, Element, Mm, Position, RenderResult};
-
 use super::{ClaimRow, FigureRow, Sheet};
-use crate::pdf::element::{self, engine};
 use crate::pdf::fonts::Role;
-use crate::pdf::layout::{PT_PER_MM, Plan, Run};
+use crate::pdf::layout::{PT_PER_MM, Part, Run};
 use crate::pdf::textset::TextFaces;
-use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, finish, linebreak};
+use crate::pdf::write::{self, DocInfo, PageContent, PdfStandard};
+use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, linebreak};
 use crate::pipeline::FigureStatus;
 
 const PAGE_W_MM: f64 = 297.0;
@@ -38,7 +33,7 @@ const LEADING: f64 = 1.32;
 /// Cell padding in points.
 const PAD_X: f64 = 2.0;
 const PAD_Y: f64 = 2.2;
-/// Table rules, in points (genpdf draws at the PDF default of 1 pt).
+/// Table rules' width, in points (thinner than the PDF default of 1 pt, heavy for a table).
 const RULE_PT: f64 = 0.5;
 
 /// A zero-width break opportunity, never printed.
@@ -248,6 +243,8 @@ struct Composer<'a> {
     page: Page,
     /// The next free height on the page, points from the top.
     y: f64,
+    /// Texts set so far: each one a paragraph of its own in the PDF's reading order.
+    texts: usize,
 }
 
 impl Composer<'_> {
@@ -270,9 +267,11 @@ impl Composer<'_> {
     }
 
     fn text(&mut self, role: Role, size: u8, x: f64, baseline: f64, text: &str) {
-        self.page
-            .runs
-            .extend(self.faces.runs(role, text, size, x, baseline));
+        self.texts += 1;
+        let part = Part::Paragraph(self.texts);
+        self.page.runs.extend(
+            (self.faces.runs(role, text, size, x, baseline).into_iter()).map(|r| Run { part, ..r }),
+        );
     }
 
     /// A line of text at the current height, moving down by its pitch.
@@ -429,6 +428,7 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         pages: Vec::new(),
         page: Page::default(),
         y: Composer::top(),
+        texts: 0,
     };
     c.line(Role::Heading, TITLE_PT, &sheet.title());
     c.y += 2.0;
@@ -454,92 +454,41 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         let text = footer(sheet, i + 1, total);
         let baseline = pt(PAGE_H_MM - BOTTOM_MM / 2.0);
         let x = Composer::right() - faces.width(Role::Body, &text, FOOT_PT);
-        page.runs
-            .extend(faces.runs(Role::Body, &text, FOOT_PT, x, baseline));
+        // The page's foot is an artifact, as the speech's page numbers are.
+        page.runs.extend(
+            (faces
+                .runs(Role::Body, &text, FOOT_PT, x, baseline)
+                .into_iter())
+            .map(|r| Run {
+                part: Part::Artifact,
+                ..r
+            }),
+        );
     }
 
-    let pages: Vec<Page> = c.pages;
-    let raw = render(&faces, &pages, &sheet.title())?;
-    let raw = thin_rules(&raw)?;
-    let plan = Plan {
-        faces: faces.faces,
-        pages: pages.iter().map(|p| p.runs.clone()).collect(),
-        decorations: vec![Vec::new(); pages.len()],
-    };
-    finish::finish(
-        &raw,
-        &plan,
-        &sheet.title(),
-        sheet.author.as_deref(),
-        &sheet.digest.pdf_info(),
-    )
-}
-
-fn render(faces: &TextFaces, pages: &[Page], title: &str) -> Result<Vec<u8>, PdfError> {
-    let paper = genpdf::Size::new(PAGE_W_MM as f32, PAGE_H_MM as f32);
-    let (mut doc, fonts) = element::document(&faces.faces, paper, title)?;
-    doc.push(Pages {
-        fonts,
-        pages: pages.to_vec(),
-        next: 0,
-    });
-    let mut out = Vec::new();
-    doc.render(&mut out).map_err(engine)?;
-    Ok(out)
-}
-
-/// genpdf strokes at the PDF default width of 1 pt, heavy for a table: every page's content
-/// starts by setting the rule width.
-fn thin_rules(raw: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let mut doc = lopdf::Document::load_mem(raw).map_err(engine)?;
-    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
-    for id in pages {
-        let mut content = format!("{RULE_PT} w\n").into_bytes();
-        content.extend(doc.get_page_content(id));
-        doc.change_page_content(id, content).map_err(engine)?;
-    }
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(engine)?;
-    Ok(out)
-}
-
-struct Pages {
-    fonts: Vec<Font>,
-    pages: Vec<Page>,
-    next: usize,
-}
-
-fn mm(points: f64) -> Mm {
-    Mm::from(points / PT_PER_MM)
-}
-
-impl Element for Pages {
-    fn render(
-        &mut self,
-        context: &Context,
-        area: Area<'_>,
-        _style: Style,
-    ) -> Result<RenderResult, genpdf::error::Error> {
-        if let Some(Page { runs, rules }) = self.pages.get(self.next) {
-            for (x0, y0, x1, y1) in rules {
-                area.draw_line(
-                    vec![
-                        Position::new(mm(*x0), mm(*y0)),
-                        Position::new(mm(*x1), mm(*y1)),
-                    ],
-                    Style::new(),
-                );
-            }
-            for run in runs {
-                element::print(&area, context, &self.fonts, run)?;
-            }
-            self.next += 1;
-        }
-        Ok(RenderResult {
-            size: area.size(),
-            has_more: self.next < self.pages.len(),
+    let rules: Vec<Vec<(f64, f64, f64, f64, f64)>> = (c.pages.iter())
+        .map(|p| {
+            (p.rules.iter())
+                .map(|&(x0, y0, x1, y1)| (x0, y0, x1, y1, RULE_PT))
+                .collect()
         })
-    }
+        .collect();
+    let pages: Vec<PageContent<'_>> = (c.pages.iter().zip(&rules))
+        .map(|(p, rules)| PageContent {
+            runs: p.runs.iter().map(|r| (r, (0.0, 0.0))).collect(),
+            rules,
+        })
+        .collect();
+    let title = sheet.title();
+    let info = DocInfo {
+        title: &title,
+        author: sheet.author.as_deref(),
+        keywords: sheet.digest.pdf_keywords(),
+        date: crate::pdf::Date::of_inputs(sheet.year),
+        standard: PdfStandard::A2b,
+    };
+    let size = (pt(PAGE_W_MM), pt(PAGE_H_MM));
+    write::write(&faces.faces, &faces.metrics, size, &pages, &info)
 }
 
 #[cfg(test)]

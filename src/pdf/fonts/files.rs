@@ -1,12 +1,10 @@
-//! Font files on disk: listing the faces under the font folders with their family names, and
-//! turning one face of a file into the standalone TrueType font the subsetter and genpdf read.
+//! Font files on disk: listing the faces under the font folders with their family names.
 
-use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::{cff, dirs, names};
+use super::{dirs, names};
 
 /// A face found on disk: file, index inside a collection, family names (every encoding).
 #[derive(Debug, Clone)]
@@ -145,50 +143,6 @@ pub fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
     Ok(out)
 }
 
-/// Face `index` of `data` as a standalone TrueType font that holds at least `chars`: a
-/// TrueType face is copied out of its collection whole (the subsetter then keeps what is
-/// needed); a CFF face is converted, for these characters only. A single TrueType font (the
-/// compiled-in faces) is borrowed as it is, never copied.
-pub fn truetype_face<'a>(
-    data: &'a [u8],
-    index: u32,
-    chars: &BTreeSet<char>,
-) -> Result<Cow<'a, [u8]>, String> {
-    let font = fontcull_skrifa::FontRef::from_index(data, index).map_err(|e| format!("{e}"))?;
-    if cff::is_cff(&font) {
-        return cff::to_truetype(data, index, chars).map(Cow::Owned);
-    }
-    extract_face(data, index).ok_or_else(|| "字体集合文件损坏".to_string())
-}
-
-/// Copies one face out of a .ttc collection into a standalone font (fontcull and rusttype read
-/// only single fonts); a single font is borrowed as it is: the compiled-in faces are 5 MB each,
-/// and copying them on every render cost more page faults than the rest of the render.
-pub fn extract_face(data: &[u8], index: u32) -> Option<Cow<'_, [u8]>> {
-    let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    if data.get(0..4)? != b"ttcf" {
-        return Some(Cow::Borrowed(data));
-    }
-    if index >= be32(8)? {
-        return None;
-    }
-    let off = be32(12 + 4 * index as usize)? as usize;
-    let n = be16(off + 4)? as usize;
-    let mut out = data.get(off..off + 12 + 16 * n)?.to_vec();
-    for i in 0..n {
-        let rec = off + 12 + 16 * i;
-        let (t_off, t_len) = (be32(rec + 8)? as usize, be32(rec + 12)? as usize);
-        let new_off = out.len() as u32;
-        out.extend_from_slice(data.get(t_off..t_off + t_len)?);
-        while out.len() % 4 != 0 {
-            out.push(0);
-        }
-        out[12 + 16 * i + 8..12 + 16 * i + 12].copy_from_slice(&new_off.to_be_bytes());
-    }
-    Some(Cow::Owned(out))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cff_face_becomes_truetype_with_just_the_characters_asked_for() {
+    fn a_cff_face_of_a_collection_is_measured_and_written_with_just_the_characters_asked_for() {
         let Some(data) = noto() else { return };
         let index = scan_file(Path::new(NOTO_SERIF_CJK))
             .unwrap()
@@ -242,33 +196,39 @@ mod tests {
             .find(|f| f.names.iter().any(|n| n == "Noto Serif CJK SC"))
             .unwrap()
             .index;
-        let chars: BTreeSet<char> = "党建工作，1。".chars().collect();
+        let chars: std::collections::BTreeSet<char> = "党建工作，1。".chars().collect();
+        let face = crate::pdf::fonts::Face {
+            family: "Noto Serif CJK SC".into(),
+            data: std::sync::Arc::new(data),
+            index,
+            path: None,
+        };
         let start = std::time::Instant::now();
-        let out = truetype_face(&data, index, &chars).unwrap();
-        let took = start.elapsed();
-        let face = ttf_parser::Face::parse(&out, 0).unwrap();
-        assert!(face.tables().glyf.is_some() && face.tables().cff.is_none());
-        assert_eq!(face.number_of_glyphs(), 8, "notdef and 7 characters");
+        let m = crate::pdf::layout::Metrics::new(&face, &chars, 1.0).unwrap();
         for c in chars.iter() {
-            let g = face.glyph_index(*c).unwrap();
-            let bbox = face.glyph_bounding_box(g);
-            // Every printed character has ink, the comma and full stop included.
-            assert!(bbox.is_some(), "{c}");
-            assert!(face.glyph_hor_advance(g).unwrap() > 0, "{c}");
+            // Every printed character has a glyph and an advance, the comma and full stop
+            // included.
+            assert!(m.glyph(*c).is_some_and(|g| g != 0), "{c}");
+            assert!(m.advance(*c, 16) > 0.0, "{c}");
         }
-        assert!(face.glyph_index('市').is_none());
+        assert!(m.glyph('市').is_none());
         // The ideographs are a full em wide, as in the CFF face.
-        let g = face.glyph_index('党').unwrap();
-        assert_eq!(face.glyph_hor_advance(g), Some(face.units_per_em()));
-        assert!(took.as_millis() < 200, "{took:?}");
+        assert!((m.advance('党', 16) - 16.0).abs() < 1e-9);
+        // Written as krilla writes a render: subset, CFF as it is.
+        crate::pdf::write::trial(face.data.clone(), index, &chars).unwrap();
+        let took = start.elapsed();
+        assert!(took.as_millis() < 400, "{took:?}");
     }
 
     #[test]
-    fn a_face_out_of_a_collection_is_a_standalone_font() {
+    fn a_face_of_a_collection_is_read_where_it_lies() {
         let Some(data) = noto() else { return };
-        let face = extract_face(&data, 2).unwrap();
-        assert_eq!(&face[0..4], b"OTTO");
-        assert!(ttf_parser::Face::parse(&face, 0).is_ok());
-        assert!(extract_face(&data, 99).is_none());
+        let face = skrifa::FontRef::from_index(&data, 2).unwrap();
+        assert_eq!(
+            face.table_directory.sfnt_version(),
+            0x4F54_544F,
+            "OTTO: CFF"
+        );
+        assert!(skrifa::FontRef::from_index(&data, 99).is_err());
     }
 }

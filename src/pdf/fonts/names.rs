@@ -7,8 +7,8 @@
 //! see no family at all in such a file, so an installed 仿宋_GB2312 would go unnoticed.
 
 use encoding_rs::Encoding;
-use fontcull_skrifa::raw::tables::name::Name;
-use fontcull_skrifa::raw::{FontData, FontRead};
+use skrifa::raw::tables::name::Name;
+use skrifa::raw::{FontData, FontRead};
 
 /// Name IDs that give a face's family: 1 (family) and 16 (typographic family).
 const FAMILY_IDS: [u16; 2] = [1, 16];
@@ -89,7 +89,7 @@ fn utf16_be(bytes: &[u8]) -> Option<String> {
 
 /// Mac OS Roman; family names are almost always ASCII, the upper half is read-fonts' table.
 fn mac_roman(b: u8) -> char {
-    fontcull_skrifa::raw::tables::name::MacRomanMapping.decode(b)
+    skrifa::raw::tables::name::MacRomanMapping.decode(b)
 }
 
 #[cfg(test)]
@@ -158,9 +158,8 @@ mod tests {
 
     #[test]
     fn names_of_the_bundled_faces() {
-        let font = fontcull_skrifa::FontRef::new(include_bytes!("../../../fonts/wqy-microhei.ttf"))
-            .unwrap();
-        let table = font.table_data(fontcull_skrifa::Tag::new(b"name")).unwrap();
+        let font = skrifa::FontRef::new(include_bytes!("../../../fonts/wqy-microhei.ttf")).unwrap();
+        let table = font.table_data(skrifa::Tag::new(b"name")).unwrap();
         let names = family_names(table.as_bytes());
         assert!(
             names.contains(&"WenQuanYi Micro Hei".to_string()),

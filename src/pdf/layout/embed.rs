@@ -1,17 +1,20 @@
 //! Stage 2, embed: the faces as the PDF will carry them, and their measures.
 //!
 //! Takes the chosen faces and the collected characters. Gives `Embedded`: every face that prints
-//! something, subset to exactly the characters it prints with its advances scaled to the grid
-//! pitch (`fonts::subset`); the widths a PDF viewer will read from each subset (`Metrics`); and
-//! the size lead characters are set at in each face. The subsetting is most of the time a render
-//! takes.
+//! something (the PDF writer subsets it to the glyphs printed); its glyphs measured, their
+//! advances scaled to the grid pitch (`Metrics`); and the size lead characters are set at in
+//! each face.
 
 use std::collections::{BTreeSet, HashMap};
+
+use skrifa::instance::{LocationRef, Size};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, MetadataProvider};
 
 use super::collect::{Collected, is_blank};
 use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, UsedFace, pitch};
 use crate::pdf::PdfError;
-use crate::pdf::fonts::{self, FaceSet, Role};
+use crate::pdf::fonts::{Face, FaceSet, Role};
 use crate::pdf::linebreak::{self, Piece};
 
 pub(super) struct Embedded {
@@ -37,31 +40,22 @@ impl Embedded {
     }
 }
 
-/// `made` is given each subset as soon as it is made (`finish::FontPacker::take`).
-pub(super) fn embed(
-    faces: &FaceSet,
-    text: &Collected,
-    made: &(dyn Fn(&[u8]) + Sync),
-) -> Result<Embedded, PdfError> {
+pub(super) fn embed(faces: &FaceSet, text: &Collected) -> Result<Embedded, PdfError> {
     let per_face = chars_per_face(faces, text);
     let lead_pt = lead_sizes(faces, &per_face);
     let grid = pitch() / f64::from(BODY_PT);
     let mut used: Vec<UsedFace> = Vec::new();
+    let mut metrics: Vec<Metrics> = Vec::new();
     let mut face_map: Vec<Option<usize>> = vec![None; faces.faces.len()];
-    // Read before the subsetting hands a compiled-in face's pages back (`Face::release_pages`):
-    // read after, the name table and the tables `parse` checks are mapped in again, which
-    // now and then waited 2 ms on the threads deflating beside it.
-    let mut postscript: Vec<Option<String>> = (per_face.iter().enumerate())
-        .map(|(i, chars)| (!chars.is_empty()).then(|| faces.faces[i].postscript_name()))
-        .collect();
-    let mut subsets = subsets(faces, &per_face, grid, made);
     for (i, chars) in per_face.iter().enumerate() {
         if chars.is_empty() {
             continue;
         }
         let face = &faces.faces[i];
-        let subset = subsets[i].take().expect("a face that prints is subset")?;
-        let postscript = postscript[i].take().expect("a face that prints is named");
+        let measured = Metrics::new(face, chars, grid).map_err(|reason| PdfError::Font {
+            face: face.family.clone(),
+            reason,
+        })?;
         let roles = Role::ALL
             .iter()
             .copied()
@@ -70,52 +64,17 @@ pub(super) fn embed(
         face_map[i] = Some(used.len());
         used.push(UsedFace {
             family: face.family.clone(),
-            postscript,
-            subset,
+            source: face.clone(),
             describe: face.describe(),
             roles,
         });
+        metrics.push(measured);
     }
-    let metrics = used.iter().map(|f| Metrics::new(&f.subset)).collect();
     Ok(Embedded {
         faces: used,
         metrics,
         face_map,
         lead_pt,
-    })
-}
-
-/// Each face that prints something subset to its characters (None for the others): the body's
-/// face, most of the work, on this thread, the others beside it on another.
-fn subsets(
-    faces: &FaceSet,
-    per_face: &[BTreeSet<char>],
-    grid: f64,
-    made: &(dyn Fn(&[u8]) + Sync),
-) -> Vec<Option<Result<Vec<u8>, PdfError>>> {
-    let body = faces.for_role(Role::Body);
-    let subset = |i: usize| {
-        let chars = &per_face[i];
-        let subset = (!chars.is_empty()).then(|| fonts::subset(&faces.faces[i], chars, grid));
-        // Done with the face's glyphs: a compiled-in face's pages need not stay resident.
-        faces.release_pages(i);
-        if let Some(Ok(bytes)) = &subset {
-            made(bytes);
-        }
-        subset
-    };
-    std::thread::scope(|scope| {
-        let others = scope.spawn(|| {
-            (0..per_face.len())
-                .map(|i| if i == body { None } else { subset(i) })
-                .collect::<Vec<_>>()
-        });
-        let mine = subset(body);
-        let mut all = others
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        all[body] = mine;
-        all
     })
 }
 
@@ -174,42 +133,58 @@ pub(super) fn lead_size(body_ink: Option<f64>, lead_ink: Option<f64>) -> u8 {
     pt.clamp(f64::from(BODY_PT), f64::from(BODY_PT + 2)) as u8
 }
 
-/// Widths as the PDF viewer will use them: printpdf writes each advance to the /W array in
-/// whole thousandths of an em, so the layout measures the same truncated values.
+/// A face's glyphs for the characters a document prints: each one's glyph id, advance and (for
+/// the marks whose blank half may be squeezed) ink, read from the face itself with skrifa and
+/// kept at full precision. The advances are the grid's (`grid` of the face's own): the PDF
+/// writer places every glyph at the advance given, so what the layout measures is where the
+/// viewer draws.
+#[derive(Debug, Clone)]
 pub struct Metrics {
-    widths: HashMap<char, (u32, f64, f64)>, // (width in 1/1000 em, ink xmin, ink xmax) in 1/1000 em
+    /// (glyph id, advance, ink xmin, ink xmax), the last three in thousandths of an em.
+    glyphs: HashMap<char, (u32, f64, f64, f64)>,
 }
 
 impl Metrics {
-    pub fn new(subset: &[u8]) -> Metrics {
-        let face = ttf_parser::Face::parse(subset, 0).expect("fontcull writes a valid font");
-        let upem = f64::from(face.units_per_em());
-        let mut widths = HashMap::new();
-        if let Some(cmap) = face.tables().cmap {
-            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
-                sub.codepoints(|cp| {
-                    let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) else {
-                        return;
-                    };
-                    let adv = f64::from(face.glyph_hor_advance(g).unwrap_or(0));
-                    let w = (adv * 1000.0 / upem) as u32;
-                    // The ink (an outline walked) only where `piece` reads it.
-                    let (x0, x1) = squeezable(c)
-                        .then(|| face.glyph_bounding_box(g))
-                        .flatten()
-                        .map(|b| (f64::from(b.x_min), f64::from(b.x_max)))
-                        .unwrap_or((0.0, adv));
-                    widths.insert(c, (w, x0 * 1000.0 / upem, x1 * 1000.0 / upem));
-                });
-            }
+    /// Measures `chars` in `face`, each advance times `grid`; Err names a character the face
+    /// has no glyph for, or a face that cannot be read.
+    pub fn new(face: &Face, chars: &BTreeSet<char>, grid: f64) -> Result<Metrics, String> {
+        let font = FontRef::from_index(face.bytes(), face.index)
+            .map_err(|e| format!("字体文件已损坏（{e}）"))?;
+        let upem = font
+            .head()
+            .map_err(|_| "缺少 head 表（字体头），或该表已损坏".to_string())?
+            .units_per_em();
+        let k = 1000.0 / f64::from(upem);
+        let charmap = font.charmap();
+        let measure = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let mut glyphs = HashMap::with_capacity(chars.len());
+        for &c in chars {
+            let Some(g) = charmap.map(c).filter(|g| g.to_u32() != 0) else {
+                return Err(format!("缺少字符“{c}”(U+{:04X})", c as u32));
+            };
+            let adv = f64::from(measure.advance_width(g).unwrap_or(0.0)) * k * grid;
+            // The ink (an outline walked) only where `piece` reads it; the outlines keep their
+            // size, only the advances are the grid's.
+            let (x0, x1) = squeezable(c)
+                .then(|| measure.bounds(g))
+                .flatten()
+                .filter(|b| b.x_max > b.x_min)
+                .map(|b| (f64::from(b.x_min) * k, f64::from(b.x_max) * k))
+                .unwrap_or((0.0, adv));
+            glyphs.insert(c, (g.to_u32(), adv, x0, x1));
         }
-        Metrics { widths }
+        Ok(Metrics { glyphs })
+    }
+
+    /// The glyph id of `c`, when it was measured.
+    pub fn glyph(&self, c: char) -> Option<u32> {
+        self.glyphs.get(&c).map(|g| g.0)
     }
 
     pub fn advance(&self, c: char, size: u8) -> f64 {
-        self.widths
+        self.glyphs
             .get(&c)
-            .map(|w| f64::from(w.0) / 1000.0 * f64::from(size))
+            .map(|g| g.1 / 1000.0 * f64::from(size))
             .unwrap_or(if is_blank(c) { 0.0 } else { f64::from(size) })
     }
 
@@ -218,8 +193,7 @@ impl Metrics {
     /// of its cell has no blank half.
     pub fn piece(&self, c: char, size: u8) -> Piece {
         let mut p = Piece::new(c, self.advance(c, size));
-        if let (true, Some(&(w, x0, x1))) = (squeezable(c), self.widths.get(&c)) {
-            let w = f64::from(w);
+        if let (true, Some(&(_, w, x0, x1))) = (squeezable(c), self.glyphs.get(&c)) {
             // Only marks set in a full cell have a blank half to give.
             if w >= 900.0 {
                 let half = p.advance / 2.0;

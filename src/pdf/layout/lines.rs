@@ -9,7 +9,7 @@
 
 use super::collect::BlockChars;
 use super::embed::Embedded;
-use super::{Run, block_width, pitch};
+use super::{Part, Run, block_width, pitch};
 use crate::pdf::PdfError;
 use crate::pdf::linebreak::{self, Line, Piece};
 
@@ -34,7 +34,7 @@ pub(super) fn set_lines(
             // a page's foot, nor its last line alone at the next page's head.
             let keep = b.heading || (count >= 2 && (no == 0 || no + 2 == count));
             lines.push(SetLine {
-                runs: line_runs(b, line, embedded),
+                runs: line_runs(b, line, embedded, Part::of(&b.place)),
                 keep_with_next: keep,
             });
         }
@@ -73,7 +73,7 @@ fn break_block(b: &BlockChars, embedded: &Embedded) -> Result<Vec<Line>, PdfErro
 /// spacing (`Tc`) is the gap most of its glyphs keep (a spread line's share of slack); a glyph
 /// set off that (a mark sharing or giving its blank half, a number's tight digits) is moved by
 /// a kern in the run's TJ array, so a line costs one text object per face, not one per gap.
-fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
+fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded, part: Part) -> Vec<Run> {
     let metrics = &embedded.metrics;
     // (face, size, x, char, advance) of each glyph printed.
     let mut glyphs: Vec<(usize, u8, f64, char, f64)> = Vec::new();
@@ -102,7 +102,7 @@ fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
             .take_while(|g| g.0 == face && g.1 == size)
             .count();
         let (group, next) = rest.split_at(len);
-        runs.push(run_of(face, size, group));
+        runs.push(run_of(face, size, group, part));
         rest = next;
     }
     runs
@@ -113,7 +113,7 @@ fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded) -> Vec<Run> {
 const KERN_TOLERANCE: f64 = 0.05;
 
 /// One run for glyphs of one face and size at the given positions.
-fn run_of(face: usize, size: u8, glyphs: &[(usize, u8, f64, char, f64)]) -> Run {
+fn run_of(face: usize, size: u8, glyphs: &[(usize, u8, f64, char, f64)], part: Part) -> Run {
     let gaps: Vec<f64> = glyphs
         .windows(2)
         .map(|w| w[1].2 - (w[0].2 + w[0].4))
@@ -150,5 +150,6 @@ fn run_of(face: usize, size: u8, glyphs: &[(usize, u8, f64, char, f64)]) -> Run 
         text: glyphs.iter().map(|g| g.3).collect(),
         spacing,
         kerns,
+        part,
     }
 }

@@ -1,10 +1,10 @@
 //! From the document to placed text on the GB/T 9704 grid. Everything here is plain data;
-//! `element.rs` hands it to genpdf.
+//! `write.rs` hands it to krilla.
 //!
 //! `plan` runs four stages, each in its own file, each taking what the one before gives:
 //! 1. `collect`: the characters of the title, headings and paragraphs, each with the face that
 //!    prints it (a character no face has is refused here);
-//! 2. `embed`: each face subset to what it prints, and measured (font work, the slow part);
+//! 2. `embed`: the faces that print something, their glyphs measured;
 //! 3. `lines`: each block broken into lines by `linebreak` and the lines into runs of glyphs
 //!    (typography: where lines break, how they are spread);
 //! 4. `pages`: the lines on the 22-line pages, and the page numbers, the marks and the digest
@@ -18,7 +18,7 @@ mod pages;
 pub(crate) use collect::is_blank;
 pub use embed::Metrics;
 
-use super::fonts::{FaceSet, Role};
+use super::fonts::{Face, FaceSet, Role};
 use super::{PageNumbers, PdfError};
 use crate::document::Document;
 
@@ -76,9 +76,38 @@ pub struct Run {
     /// point: the even share of a spread line's slack.
     pub spacing: f64,
     /// Glyphs set off the even spacing: `(k, u)` moves glyph `k` and those after it `u`
-    /// thousandths of the run's size to the right (left when negative), as a number before it
-    /// in the TJ array: a mark that shares or gives up its blank half, digits kept tight.
+    /// thousandths of the run's size to the right (left when negative): a mark that shares or
+    /// gives up its blank half, digits kept tight.
     pub kerns: Vec<(usize, i32)>,
+    /// What the run is part of, in the reading order the PDF's tags give.
+    pub part: Part,
+}
+
+/// What a run is part of when the document is read (the PDF's structure tags): a block of the
+/// speech, or what is printed around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Title,
+    /// A heading, by its number (1-based).
+    Heading(usize),
+    /// A paragraph, by its number (1-based; 0 for a line the program prints, the circulation
+    /// copy's line).
+    Paragraph(usize),
+    /// Printed around the text (page numbers, marks, the digest stamp, a sheet's foot): never
+    /// read as the speech.
+    Artifact,
+}
+
+impl Part {
+    /// The part a block at `place` is.
+    pub fn of(place: &super::Place) -> Part {
+        match place {
+            super::Place::Title { .. } => Part::Title,
+            super::Place::Heading { number, .. } => Part::Heading(*number),
+            super::Place::Paragraph { number, .. } => Part::Paragraph(*number),
+            _ => Part::Paragraph(0),
+        }
+    }
 }
 
 impl Run {
@@ -99,17 +128,19 @@ impl Run {
     }
 }
 
-/// A face as embedded: the subset and what finishing the PDF needs to know about it.
+/// A face that prints something: the face itself (the PDF writer subsets it) and what the
+/// messages say about it.
 pub struct UsedFace {
     pub family: String,
-    pub postscript: String,
-    pub subset: Vec<u8>,
+    pub source: Face,
     pub describe: String,
     pub roles: Vec<Role>,
 }
 
 pub struct Plan {
     pub faces: Vec<UsedFace>,
+    /// `metrics[i]` measures `faces[i]`: the glyphs and advances the PDF is written with.
+    pub metrics: Vec<Metrics>,
     /// Per page: runs in the text block.
     pub pages: Vec<Vec<Run>>,
     /// Per page: runs placed on the page itself (page number, marks, digest stamp).
@@ -119,23 +150,20 @@ pub struct Plan {
 /// Lays the document out with the chosen faces: the faces to embed and every run on every page,
 /// its page numbers placed as `page_numbers` says and, given the first 12 digits of the digest
 /// (`digest_short`), the stamp at the foot of the last page, set in the speech's own faces.
-/// `subset_made` is given each face's subset as soon as it is made, before the lines are set
-/// (`finish::FontPacker::take`).
 pub fn plan(
     doc: &Document,
     faces: &FaceSet,
     page_numbers: PageNumbers,
     digest_short: Option<&str>,
-    subset_made: &(dyn Fn(&[u8]) + Sync),
 ) -> Result<Plan, PdfError> {
-    let _reading = faces.reading();
     let text = collect::collect(doc, faces, digest_short)?;
-    let embedded = embed::embed(faces, &text, subset_made)?;
+    let embedded = embed::embed(faces, &text)?;
     let lines = lines::set_lines(&text.blocks, &embedded)?;
     let pages = pages::paginate(&lines);
     let decorations = pages::decorate(pages.len(), page_numbers, &text.marks, &embedded);
     Ok(Plan {
         faces: embedded.faces,
+        metrics: embedded.metrics,
         pages,
         decorations,
     })
@@ -169,7 +197,7 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        plan(&doc, &faces, PageNumbers::default(), None, &|_| {}).unwrap()
+        plan(&doc, &faces, PageNumbers::default(), None).unwrap()
     }
 
     /// The row a run sits on (its baseline is 0.38 of its size below the row's middle).
@@ -239,13 +267,13 @@ mod tests {
             font_dirs: Vec::new(),
         })
         .unwrap();
-        let p = plan(&doc, &faces, PageNumbers::default(), None, &|_| {}).unwrap();
+        let p = plan(&doc, &faces, PageNumbers::default(), None).unwrap();
         let runs = &p.pages[0];
         let lead = &runs[0];
         let body = runs.iter().find(|r| r.text.starts_with('以')).unwrap();
         assert_eq!(lead.size, 18);
         assert_eq!(body.size, BODY_PT);
-        let m = Metrics::new(&p.faces[lead.face].subset);
+        let m = &p.metrics[lead.face];
         let (big, cell) = (m.advance('深', 18), m.advance('深', BODY_PT));
         // Centred on the indented cell, and every glyph one cell on: the negative spacing
         // takes back what the larger size adds.
@@ -268,7 +296,7 @@ mod tests {
         // Each glyph's left edge, walking the runs.
         let mut at: Vec<(char, f64, f64)> = Vec::new(); // (char, x, advance)
         for r in &p.pages[0] {
-            let m = Metrics::new(&p.faces[r.face].subset);
+            let m = &p.metrics[r.face];
             let mut x = r.x;
             for c in r.text.chars() {
                 at.push((c, x, m.advance(c, r.size)));
@@ -288,7 +316,7 @@ mod tests {
         let p = plan_of("", &format!("{}。{}", "建".repeat(26 + 28), "建".repeat(3)));
         let first_full = &p.pages[0][1];
         assert_eq!(first_full.text.chars().count(), 27);
-        let adv = Metrics::new(&p.faces[first_full.face].subset).advance('建', BODY_PT);
+        let adv = p.metrics[first_full.face].advance('建', BODY_PT);
         let end = first_full.x + 27.0 * adv + 26.0 * first_full.spacing;
         assert!((end - block_width()).abs() < 0.01, "{end}");
         assert!(first_full.spacing > 0.5, "{}", first_full.spacing);

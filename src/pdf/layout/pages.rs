@@ -13,7 +13,7 @@ use super::embed::{Embedded, Metrics};
 use super::lines::SetLine;
 use super::{
     BLOCK_H_MM, BLOCK_W_MM, BODY_PT, DRAFT_TEXT, LINES_PER_PAGE, MARGIN_LEFT_MM, MARGIN_TOP_MM,
-    PAGE_H_MM, PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Run, SAMPLE_TEXT, STAMP_PT,
+    PAGE_H_MM, PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Part, Run, SAMPLE_TEXT, STAMP_PT,
     block_width, line_pitch,
 };
 
@@ -144,6 +144,7 @@ fn page_number(
         text: "—".into(),
         spacing: 0.0,
         kerns: Vec::new(),
+        part: Part::Artifact,
     }];
     x += dash_w + gap;
     for c in digits {
@@ -156,6 +157,7 @@ fn page_number(
             text: c.to_string(),
             spacing: 0.0,
             kerns: Vec::new(),
+            part: Part::Artifact,
         });
         x += metrics[f].advance(c, size);
     }
@@ -168,6 +170,7 @@ fn page_number(
         text: "—".into(),
         spacing: 0.0,
         kerns: Vec::new(),
+        part: Part::Artifact,
     });
     merge_runs(runs, metrics)
 }
@@ -245,6 +248,7 @@ fn mark_runs(
                 text: c.to_string(),
                 spacing: 0.0,
                 kerns: Vec::new(),
+                part: Part::Artifact,
             });
         }
         x += mark_advance(c, f, size, metrics);

@@ -1,1 +1,0 @@
-//! Audio can be embedded in Pdf

@@ -1,3 +1,0 @@
-pub mod encrypt;
-pub mod password;
-pub mod signature;

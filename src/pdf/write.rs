@@ -1,0 +1,425 @@
+//! The file written with krilla from what the layout placed: each run's glyphs at the positions
+//! the layout gave them (glyph ids and advances, `Surface::draw_glyphs`), the sheet's rules as
+//! paths, the metadata, and the standard the file declares (PDF/A-2b by default), which krilla
+//! checks as it writes. krilla embeds each face as it is (TrueType, CFF, a face of a
+//! collection), subset to the glyphs printed, with a ToUnicode map built from the text each
+//! glyph stands for: nothing is parsed back or patched afterwards.
+
+use std::ops::Range;
+
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, PdfVersion, Validator};
+use krilla::geom::{PathBuilder, Point, Size};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, SpanTag, Tag, TagGroup, TagKind, TagTree,
+};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Data, Document, SerializeSettings};
+
+use super::PdfError;
+use super::layout::{Metrics, Part, Run, UsedFace};
+
+/// The standard a PDF declares and krilla checks it against (`--pdf-standard`, Typst's names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PdfStandard {
+    /// Plain PDF 1.7: what a draft is written as.
+    V1_7,
+    /// PDF/A-2b (ISO 19005-2, level b): archival, every face embedded, colours device-independent,
+    /// XMP metadata. GB/T 18894 accepts PDF/A for keeping electronic records.
+    #[default]
+    A2b,
+    /// PDF/A-2u: A-2b and every glyph's text known (the ToUnicode maps).
+    A2u,
+    /// PDF/UA-1: accessible, tagged, with a title shown in the window and headings' titles.
+    Ua1,
+}
+
+impl PdfStandard {
+    /// The names `--pdf-standard` takes.
+    pub const NAMES: [&'static str; 4] = ["1.7", "a-2b", "a-2u", "ua-1"];
+
+    pub fn from_name(name: &str) -> Option<PdfStandard> {
+        match name {
+            "1.7" => Some(PdfStandard::V1_7),
+            "a-2b" => Some(PdfStandard::A2b),
+            "a-2u" => Some(PdfStandard::A2u),
+            "ua-1" => Some(PdfStandard::Ua1),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfStandard::V1_7 => "1.7",
+            PdfStandard::A2b => "a-2b",
+            PdfStandard::A2u => "a-2u",
+            PdfStandard::Ua1 => "ua-1",
+        }
+    }
+
+    fn settings(self) -> SerializeSettings {
+        let builder = ConfigurationBuilder::new().with_version(PdfVersion::Pdf17);
+        let builder = match self {
+            PdfStandard::V1_7 => builder,
+            PdfStandard::A2b => builder.set_validator(Validator::A(Archival::A2_B)),
+            PdfStandard::A2u => builder.set_validator(Validator::A(Archival::A2_U)),
+            PdfStandard::Ua1 => builder.set_validator(Validator::Ua(Accessibility::UA1)),
+        };
+        SerializeSettings {
+            configuration: builder
+                .finish()
+                .expect("PDF 1.7 takes each of these standards"),
+            enable_tagging: true,
+            ..SerializeSettings::default()
+        }
+    }
+}
+
+/// A calendar date, for the document's creation date: taken from the inputs, never the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// The date a file rendered from the facts of `year` declares: `SOURCE_DATE_EPOCH` when it
+    /// is set (the reproducible-builds convention: seconds since 1970, UTC), else 1 January of
+    /// the facts' year. Never the clock, so the same inputs give the same bytes.
+    pub fn of_inputs(year: i64) -> Option<Date> {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        match epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
+            Some(seconds) => Some(Date::from_days(seconds.div_euclid(86_400))),
+            None => Some(Date {
+                year: u16::try_from(year).ok()?,
+                month: 1,
+                day: 1,
+            }),
+        }
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: year.clamp(0, 9999) as u16,
+            month,
+            day,
+        }
+    }
+}
+
+/// What the file says about itself.
+pub struct DocInfo<'a> {
+    pub title: &'a str,
+    pub author: Option<&'a str>,
+    /// The Keywords entry (Info and XMP): the digest and its manifest.
+    pub keywords: Vec<String>,
+    pub date: Option<Date>,
+    pub standard: PdfStandard,
+}
+
+/// One page: its runs, each at an offset (the text block's corner, or the page's),
+/// and rules (x0, y0, x1, y1, width), all in points from the page's top-left corner.
+pub struct PageContent<'a> {
+    pub runs: Vec<(&'a Run, (f64, f64))>,
+    pub rules: &'a [(f64, f64, f64, f64, f64)],
+}
+
+fn engine(e: impl std::fmt::Display) -> PdfError {
+    PdfError::Engine(format!("krilla: {e}"))
+}
+
+/// The glyphs of a run as krilla draws them: each glyph's id and its advance to the next
+/// glyph's left edge (its own advance, the run's spacing and the kern before the next glyph),
+/// in ems, at full precision. The last glyph advances by its own width and the spacing.
+fn glyphs(run: &Run, metrics: &Metrics) -> Result<Vec<KrillaGlyph>, PdfError> {
+    let positions = run.positions(metrics);
+    let size = f64::from(run.size);
+    let mut out = Vec::with_capacity(positions.len());
+    for (k, (at, c)) in run.text.char_indices().enumerate() {
+        let gid = metrics
+            .glyph(c)
+            .ok_or_else(|| engine(format!("no glyph measured for {c:?}")))?;
+        let advance = match positions.get(k + 1) {
+            Some(next) => next - positions[k],
+            None => metrics.advance(c, run.size) + run.spacing,
+        };
+        let range: Range<usize> = at..at + c.len_utf8();
+        out.push(KrillaGlyph::new(
+            GlyphId::new(gid),
+            (advance / size) as f32,
+            0.0,
+            0.0,
+            0.0,
+            range,
+            None,
+        ));
+    }
+    Ok(out)
+}
+
+fn draw_run(
+    surface: &mut Surface<'_>,
+    run: &Run,
+    (dx, dy): (f64, f64),
+    font: &Font,
+    metrics: &Metrics,
+) -> Result<(), PdfError> {
+    let glyphs = glyphs(run, metrics)?;
+    let start = Point::from_xy((dx + run.x) as f32, (dy + run.baseline) as f32);
+    surface.draw_glyphs(
+        start,
+        &glyphs,
+        font.clone(),
+        &run.text,
+        f32::from(run.size),
+        false,
+    );
+    Ok(())
+}
+
+/// A heading's title for its structure element (PDF/UA wants one): the text of its runs on the
+/// page it starts on.
+fn heading_title(runs: &[(&Run, (f64, f64))], role: Part) -> Option<String> {
+    let text: String = runs
+        .iter()
+        .filter(|(run, _)| run.part == role)
+        .map(|(run, _)| run.text.as_str())
+        .collect();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Writes the pages (each of `size` points) set in `faces` (measured by `metrics`, in the same
+/// order) into a finished PDF. The content is tagged in reading order: the runs of one
+/// structure element (`Run::part`) on every page gathered under it, page after page; artifacts
+/// marked as pagination. A validation error of the chosen standard fails the render, named.
+pub fn write(
+    faces: &[UsedFace],
+    metrics: &[Metrics],
+    size: (f64, f64),
+    pages: &[PageContent<'_>],
+    info: &DocInfo<'_>,
+) -> Result<Vec<u8>, PdfError> {
+    let fonts: Vec<Font> = faces
+        .iter()
+        .map(|f| {
+            Font::new(Data::from(f.source.data.clone()), f.source.index).ok_or_else(|| {
+                PdfError::Font {
+                    face: f.family.clone(),
+                    reason: "PDF 引擎无法读取该字体".into(),
+                }
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut doc = Document::new_with(info.standard.settings());
+    // Per structure element, in the order first met: the marked content of its runs.
+    let mut elements: Vec<(Part, TagGroup)> = Vec::new();
+    let page_settings = PageSettings::new(
+        Size::from_wh(size.0 as f32, size.1 as f32).ok_or_else(|| engine("page size"))?,
+    );
+    for page in pages {
+        let mut p = doc.start_page_with(page_settings.clone());
+        let mut surface = p.surface();
+        if !page.rules.is_empty() {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::Layout,
+            )));
+            surface.set_fill(None);
+            for &(x0, y0, x1, y1, width) in page.rules {
+                surface.set_stroke(Some(Stroke {
+                    width: width as f32,
+                    ..Stroke::default()
+                }));
+                let mut path = PathBuilder::new();
+                path.move_to(x0 as f32, y0 as f32);
+                path.line_to(x1 as f32, y1 as f32);
+                if let Some(path) = path.finish() {
+                    surface.draw_path(&path);
+                }
+            }
+            surface.set_stroke(None);
+            surface.end_tagged();
+        }
+        surface.set_fill(Some(Fill::default()));
+        for &(run, offset) in &page.runs {
+            let role = run.part;
+            let font = &fonts[run.face];
+            if role == Part::Artifact {
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::PaginationOther,
+                )));
+                draw_run(&mut surface, run, offset, font, &metrics[run.face])?;
+                surface.end_tagged();
+                continue;
+            }
+            let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+            draw_run(&mut surface, run, offset, font, &metrics[run.face])?;
+            surface.end_tagged();
+            let group = match elements.iter_mut().find(|(r, _)| *r == role) {
+                Some((_, group)) => group,
+                None => {
+                    let level = |n| std::num::NonZeroU16::new(n).expect("not zero");
+                    let tag: TagKind = match role {
+                        Part::Title => Tag::Hn(level(1), Some(info.title.to_string())).into(),
+                        Part::Heading(_) => {
+                            Tag::Hn(level(2), heading_title(&page.runs, role)).into()
+                        }
+                        _ => Tag::P.into(),
+                    };
+                    elements.push((role, TagGroup::new(tag)));
+                    &mut elements.last_mut().expect("just pushed").1
+                }
+            };
+            group.push(id);
+        }
+        surface.finish();
+        p.finish();
+    }
+    let mut tree = TagTree::new().with_lang(Some("zh-CN".to_string()));
+    for (_, group) in elements {
+        tree.push(group);
+    }
+    doc.set_tag_tree(tree);
+    let mut meta = Metadata::new()
+        .title(info.title.to_string())
+        .creator("speechgen".to_string())
+        .producer(format!("speechgen {} (krilla)", env!("CARGO_PKG_VERSION")))
+        .language("zh-CN".to_string())
+        .keywords(info.keywords.clone());
+    if let Some(author) = info.author {
+        meta = meta.authors(vec![author.to_string()]);
+    }
+    if let Some(d) = info.date {
+        meta = meta.creation_date(DateTime::new(d.year).month(d.month).day(d.day));
+    }
+    doc.set_metadata(meta);
+    finish(doc, faces, &fonts)
+}
+
+/// `Document::finish`, its errors in words: a face krilla cannot embed, or what the standard
+/// forbids. A panic inside the font subsetter (a face damaged deep inside its outlines) is
+/// an error naming the faces, never a crash of the whole program.
+fn finish(doc: Document, faces: &[UsedFace], fonts: &[Font]) -> Result<Vec<u8>, PdfError> {
+    let families = || {
+        faces
+            .iter()
+            .map(|f| f.family.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.finish()));
+    match result {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(krilla::error::KrillaError::Font(font, reason))) => {
+            let face = (fonts.iter().position(|f| *f == font))
+                .map_or_else(families, |i| faces[i].family.clone());
+            Err(PdfError::Font {
+                face,
+                reason: format!("字形轮廓无法写入 PDF（{reason}）"),
+            })
+        }
+        Ok(Err(krilla::error::KrillaError::Validation(errors))) => Err(PdfError::Engine(format!(
+            "PDF 不符合所选标准：{}",
+            errors
+                .iter()
+                .map(|(e, _)| format!("{e:?}"))
+                .collect::<Vec<_>>()
+                .join("；")
+        ))),
+        Ok(Err(e)) => Err(engine(format!("{e:?}"))),
+        Err(_) => Err(PdfError::Font {
+            face: families(),
+            reason: "字形轮廓已损坏，无法取子集写入 PDF".into(),
+        }),
+    }
+}
+
+/// Sets `chars` of face `index` of `data` as a render would (measured, drawn, subset and
+/// written by krilla): the trial `fonts::check_face` runs before it accepts a face.
+pub fn trial(
+    data: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
+    index: u32,
+    chars: &std::collections::BTreeSet<char>,
+) -> Result<(), String> {
+    let source = super::fonts::Face {
+        family: String::new(),
+        data,
+        index,
+        path: None,
+    };
+    let metrics = Metrics::new(&source, chars, 1.0)?;
+    let text: String = chars.iter().collect();
+    let run = Run {
+        face: 0,
+        size: 16,
+        x: 0.0,
+        baseline: 20.0,
+        text,
+        spacing: 0.0,
+        kerns: Vec::new(),
+        part: Part::Paragraph(1),
+    };
+    let faces = [UsedFace {
+        family: String::new(),
+        source,
+        describe: String::new(),
+        roles: Vec::new(),
+    }];
+    let page = PageContent {
+        runs: vec![(&run, (0.0, 0.0))],
+        rules: &[],
+    };
+    let info = DocInfo {
+        title: "trial",
+        author: None,
+        keywords: Vec::new(),
+        date: None,
+        standard: PdfStandard::V1_7,
+    };
+    write(&faces, &[metrics], (100.0, 100.0), &[page], &info)
+        .map(|_| ())
+        .map_err(|e| match e {
+            PdfError::Font { reason, .. } => reason,
+            e => format!("字形轮廓无法写入 PDF（{e}）"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_since_1970_are_civil_dates() {
+        let d = |year, month, day| Date { year, month, day };
+        assert_eq!(Date::from_days(0), d(1970, 1, 1));
+        // 2021-06-30: 18808 days on.
+        assert_eq!(Date::from_days(18_808), d(2021, 6, 30));
+        assert_eq!(Date::from_days(19_417), d(2023, 3, 1));
+        assert_eq!(Date::from_days(-1), d(1969, 12, 31));
+    }
+
+    #[test]
+    fn standards_go_by_typst_names() {
+        for name in PdfStandard::NAMES {
+            assert_eq!(
+                PdfStandard::from_name(name).map(PdfStandard::name),
+                Some(name)
+            );
+        }
+        assert_eq!(PdfStandard::from_name("a-3b"), None);
+        assert_eq!(PdfStandard::default(), PdfStandard::A2b);
+    }
+}
