@@ -70,7 +70,7 @@ fn break_block(b: &BlockChars, embedded: &Embedded) -> Result<Vec<Line>, PdfErro
 }
 
 /// A set line as runs: consecutive glyphs of one face and size share a run. Its character
-/// spacing (`Tc`) is the gap most of its glyphs keep (a spread line's share of slack); a glyph
+/// spacing is the gap most of its glyphs keep (a spread line's share of slack); a glyph
 /// set off that (a mark sharing or giving its blank half, a number's tight digits) is moved by
 /// a kern in the run's TJ array, so a line costs one text object per face, not one per gap.
 fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded, part: Part) -> Vec<Run> {
@@ -108,8 +108,8 @@ fn line_runs(b: &BlockChars, line: &Line, embedded: &Embedded, part: Part) -> Ve
     runs
 }
 
-/// Positions closer than this to where `Tc` puts a glyph are left to it (a twentieth of a point
-/// is invisible; a kern costs bytes).
+/// Positions closer than this to where the spacing puts a glyph are left to it (a twentieth of a
+/// point is invisible; a kern costs bytes).
 const KERN_TOLERANCE: f64 = 0.05;
 
 /// One run for glyphs of one face and size at the given positions.
@@ -118,19 +118,23 @@ fn run_of(face: usize, size: u8, glyphs: &[(usize, u8, f64, char, f64)], part: P
         .windows(2)
         .map(|w| w[1].2 - (w[0].2 + w[0].4))
         .collect();
-    // The most common gap, in thousandths of a point (what `Tc` can say).
-    let mut counts: Vec<(i64, usize)> = Vec::new();
+    // The most common gap (gaps within a hundredth of a point counted together), at full
+    // precision: the mean of the gaps of that kind, so a spread line ends on the block's edge.
+    let mut counts: Vec<(i64, usize, f64)> = Vec::new();
     for g in &gaps {
         let key = (g * 1000.0).round() as i64;
-        match counts.iter_mut().find(|(k, _)| (*k - key).abs() <= 10) {
-            Some(c) => c.1 += 1,
-            None => counts.push((key, 1)),
+        match counts.iter_mut().find(|(k, ..)| (*k - key).abs() <= 10) {
+            Some(c) => {
+                c.1 += 1;
+                c.2 += g;
+            }
+            None => counts.push((key, 1, *g)),
         }
     }
     let spacing = counts
         .iter()
-        .max_by_key(|(k, n)| (*n, -k.abs()))
-        .map_or(0.0, |(k, _)| *k as f64 / 1000.0);
+        .max_by_key(|(k, n, _)| (*n, -k.abs()))
+        .map_or(0.0, |(_, n, sum)| sum / *n as f64);
     let mut kerns = Vec::new();
     let mut pen = glyphs[0].2;
     for k in 1..glyphs.len() {

@@ -72,8 +72,7 @@ pub struct Run {
     /// Baseline, in points from the top of the text block (or of the page).
     pub baseline: f64,
     pub text: String,
-    /// Space added after every glyph (PDF character spacing, `Tc`), in whole thousandths of a
-    /// point: the even share of a spread line's slack.
+    /// Space added after every glyph, in points: the even share of a spread line's slack.
     pub spacing: f64,
     /// Glyphs set off the even spacing: `(k, u)` moves glyph `k` and those after it `u`
     /// thousandths of the run's size to the right (left when negative): a mark that shares or
