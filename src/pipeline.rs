@@ -8,6 +8,8 @@ use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
+// Where callers have always found them; the evaluator that makes them owns them.
+pub use crate::figures::{FigureReport, FigureStatus, display_path, source_ref};
 use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::preflight::Origins;
@@ -48,41 +50,6 @@ impl RenderKind {
             RenderKind::Final => "speech",
             RenderKind::Draft => "speech-draft",
             RenderKind::Masked => "speech-masked",
-        }
-    }
-}
-
-/// One figure as a reviewer sees it.
-#[derive(Debug, Clone)]
-pub struct FigureReport {
-    pub id: String,
-    pub label: String,
-    pub unit: String,
-    pub kind: String,
-    /// The printed text (e.g. `96.6`, `1200多`, `两`), or None when unfilled or invalid.
-    pub value: Option<String>,
-    pub status: FigureStatus,
-    /// How it is computed, in words, e.g. `organisation.branches_qualified ÷ organisation.branches × 100…`.
-    pub formula: String,
-    /// Where its facts' values stand: `facts/2021.yaml:12:5` for each fact read.
-    pub sources: Vec<String>,
-    /// The fact paths read, in the order of `sources` (`organisation.branches`).
-    pub facts: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FigureStatus {
-    Ok,
-    Unfilled,
-    Invalid,
-}
-
-impl FigureStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FigureStatus::Ok => "ok",
-            FigureStatus::Unfilled => "unfilled",
-            FigureStatus::Invalid => "invalid",
         }
     }
 }
@@ -138,7 +105,7 @@ impl Checked {
         self.evaluation
             .figures
             .iter()
-            .map(|f| report(f, &self.facts))
+            .map(|f| f.report(&self.facts))
             .collect()
     }
 
@@ -409,7 +376,7 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
     let figures = evaluation
         .figures
         .iter()
-        .map(|f| report(f, &facts))
+        .map(|f| f.report(&facts))
         .collect();
     let origins = Origins::new(
         template,
@@ -462,43 +429,6 @@ fn digest_of(root: &Path, listed: &[PathBuf], read: &[(PathBuf, Vec<u8>)]) -> Di
         .map(|(path, bytes)| (crate::digest::shown_path(root, path), bytes.as_slice()))
         .collect();
     Digest::of(crate::digest::VERSION, &files)
-}
-
-/// `facts/2021.yaml:12:5`, relative to the project where possible (it is shown to people).
-pub fn source_ref(facts: &Facts, pos: yaml::Pos) -> String {
-    format!(
-        "{}:{}:{}",
-        display_path(&facts.doc.path),
-        pos.line,
-        pos.column
-    )
-}
-
-/// A path as people in the project folder know it: `facts/2021.yaml`.
-pub fn display_path(path: &Path) -> String {
-    let parent_dir = path.parent().and_then(|p| p.file_name());
-    match (parent_dir, path.file_name()) {
-        (Some(dir), Some(name)) => format!("{}/{}", dir.to_string_lossy(), name.to_string_lossy()),
-        _ => path.display().to_string(),
-    }
-}
-
-fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
-    FigureReport {
-        id: f.id.clone(),
-        label: f.label.clone(),
-        unit: f.unit.clone(),
-        kind: f.kind.to_owned(),
-        value: f.text.clone(),
-        status: f.status,
-        formula: f.formula.clone(),
-        sources: f
-            .sources
-            .iter()
-            .map(|(_, pos)| source_ref(facts, *pos))
-            .collect(),
-        facts: f.sources.iter().map(|(path, _)| path.clone()).collect(),
-    }
 }
 
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the

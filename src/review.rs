@@ -6,7 +6,7 @@
 pub mod compare;
 pub mod year_on_year;
 
-use crate::pipeline::{FigureReport, FigureStatus};
+use crate::figures::{FigureReport, FigureStatus};
 
 /// How `speechgen diff` writes its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -118,6 +118,20 @@ impl Kind {
         }
     }
 
+    /// The speech says 全覆盖 of this percentage or rate: it must be exactly 100.
+    pub fn full_coverage(&self) -> bool {
+        matches!(
+            self,
+            Kind::Percent {
+                full_coverage: true,
+                ..
+            } | Kind::Rate {
+                full_coverage: true,
+                ..
+            }
+        )
+    }
+
     /// Printed in digits, hence starred by `--mask`.
     pub fn is_digits(&self) -> bool {
         !matches!(self, Kind::CnCount { .. } | Kind::Names { .. })

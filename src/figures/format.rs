@@ -149,10 +149,23 @@ fn below_ten_thousand(n: u64, leading: bool) -> String {
     out
 }
 
+/// A number with at most three decimals, no trailing zeros: `96.706`, `100`.
+pub fn trim_number(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn numbers_are_trimmed() {
+        assert_eq!(trim_number(96.70588), "96.706");
+        assert_eq!(trim_number(100.0), "100");
+    }
 
     #[test]
     fn percent_edges() {

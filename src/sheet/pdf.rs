@@ -16,12 +16,12 @@ use genpdf::style::Style;
 use genpdf::{Context, Element, Mm, Position, RenderResult};
 
 use super::{ClaimRow, FigureRow, Sheet};
+use crate::figures::FigureStatus;
 use crate::pdf::element::{self, engine};
 use crate::pdf::fonts::Role;
 use crate::pdf::layout::{PT_PER_MM, Plan, Run};
 use crate::pdf::textset::TextFaces;
 use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, finish, linebreak};
-use crate::pipeline::FigureStatus;
 
 const PAGE_W_MM: f64 = 297.0;
 const PAGE_H_MM: f64 = 210.0;
