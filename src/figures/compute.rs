@@ -7,8 +7,9 @@
 use std::cmp::Ordering;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::{Facts, Resolved, describe, escape_invisible, is_invisible, is_scientific};
-use crate::yaml::{Node, Pos, Value};
+use crate::facts::{Facts, Resolved};
+use crate::text::{escape_invisible, is_invisible, is_scientific};
+use crate::yaml::{Node, Pos, Value, describe};
 
 use super::declaration::{Declarations, FactRef, FigureDecl, Kind, RuleDecl, RuleKind};
 use super::format;

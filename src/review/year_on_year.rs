@@ -11,9 +11,9 @@ mod html;
 mod json;
 mod text;
 
+use crate::compare::{self, Compared, FactKind};
 use crate::confirmed;
 use crate::pipeline::{self, Checked, FigureReport, FigureStatus};
-use crate::review::compare::{self, Compared, FactKind};
 use crate::review::{Change, DiffFormat};
 
 /// One year of the two compared.

@@ -707,7 +707,7 @@ fn read_inputs(facts: &Facts, role: &str, fact: &FactRef) -> Vec<Input> {
         Resolved::NotAGroup { node, .. } => vec![Input {
             role: role.to_owned(),
             path: fact.path.clone(),
-            value: InputValue::Invalid(crate::facts::describe(node)),
+            value: InputValue::Invalid(crate::yaml::describe(node)),
             place: Some(place(facts, node)),
         }],
     }
