@@ -670,7 +670,7 @@ fn check(
     // checked, as in `render`: it is the command's error, returned once they are done.
     let mut machine_failure = None;
     for file in files {
-        let diagnostics = match pipeline::check_all(&project.root, file, renderers) {
+        let diagnostics = match batch::check_all(&project.root, file, renderers) {
             Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => {

@@ -16,7 +16,7 @@ use crate::preflight::Origins;
 use crate::project::Project;
 use crate::settings::Settings;
 use crate::template::Template;
-use crate::{html, review, yaml};
+use crate::{html, yaml};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -204,7 +204,7 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     // Beside this year's file: last year's facts (values that are still last year's) and the
     // schema the editor reads.
-    diagnostics.extend(crate::confirmed::carried_over(&declarations, &facts));
+    diagnostics.extend(crate::carried_over::warnings(&declarations, &facts));
     diagnostics.extend(crate::schema::stale_warning(&declarations, &facts, root));
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
@@ -233,50 +233,6 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     })
 }
 
-/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
-/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
-/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
-/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
-/// facts have errors the draft is laid out instead, so that a name no face can print is reported
-/// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
-/// machine fails (no font can be read).
-pub fn check_all(
-    root: &Path,
-    facts_path: &Path,
-    renderers: &crate::format::Renderers,
-) -> Result<Vec<Diagnostic>, crate::error::Error> {
-    let checked = check(root, facts_path)?;
-    if checked.output.is_none() {
-        return Ok(checked.diagnostics);
-    }
-    let errors = checked.has_errors();
-    let request = RenderRequest {
-        root: root.to_path_buf(),
-        facts: facts_path.to_path_buf(),
-        kind: if errors {
-            RenderKind::Draft
-        } else {
-            RenderKind::Final
-        },
-    };
-    let masked = (!errors).then(|| checked.clone());
-    let rendered = match build(checked, &request) {
-        Ok(rendered) => rendered,
-        Err(diagnostics) => return Ok(diagnostics),
-    };
-    let mut found = renderers.pdf_problems(&rendered)?;
-    if let Some(checked) = masked.filter(|_| found.is_empty()) {
-        let request = RenderRequest {
-            kind: RenderKind::Masked,
-            ..request
-        };
-        if let Ok(masked) = build(checked, &request) {
-            found = renderers.pdf_problems(&masked)?;
-        }
-    }
-    Ok(joined(rendered.diagnostics, found))
-}
-
 /// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.
 pub fn year_of(facts_path: &Path) -> Option<i64> {
     let stem = facts_path.file_stem()?.to_str()?;
@@ -286,7 +242,7 @@ pub fn year_of(facts_path: &Path) -> Option<i64> {
 }
 
 /// `diagnostics` with those of `found` it does not hold yet, sorted.
-fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in found {
         if !diagnostics.contains(&d) {
             diagnostics.push(d);
@@ -463,7 +419,7 @@ fn slot(
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
         _ => (format!("【未填：{}】", figure.label), true),
     };
-    let shown = review::shown(
+    let shown = crate::figures::format::shown(
         figure.text.as_deref(),
         figure.status,
         &figure.unit,

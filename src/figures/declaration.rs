@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::did_you_mean;
+use crate::text::did_you_mean;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// A fact path as written in a declaration, with where it is written.

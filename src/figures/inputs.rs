@@ -1,7 +1,8 @@
 //! The inputs as written, for the trace: every value a figure or claim reads, unusable ones
 //! included, each with its place. The typed reading that judges them is `read`.
 
-use crate::facts::{Facts, Resolved, describe};
+use crate::facts::{Facts, Resolved};
+use crate::yaml::describe;
 use crate::yaml::{Node, Value};
 
 use super::declaration::{FactRef, FigureDecl, Kind};

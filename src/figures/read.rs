@@ -2,7 +2,9 @@
 //! so a type error says what was expected ("应是整数") at the value's own line and column. Every
 //! problem is reported and the reading goes on: one run shows them all.
 
-use crate::facts::{Resolved, describe, escape_invisible, is_invisible, is_scientific};
+use crate::facts::Resolved;
+use crate::text::{escape_invisible, is_invisible, is_scientific};
+use crate::yaml::describe;
 use crate::yaml::{Node, Pos, Value};
 
 use super::declaration::FactRef;

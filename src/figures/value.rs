@@ -1,7 +1,8 @@
 //! Each figure's value from its facts, by kind: the printed text, or what keeps it from having
 //! one, and the 全覆盖 a percentage or rate claims.
 
-use crate::facts::{describe, is_scientific};
+use crate::text::is_scientific;
+use crate::yaml::describe;
 use crate::yaml::{Pos, Value};
 
 use super::declaration::{FigureDecl, Kind};

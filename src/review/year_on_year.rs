@@ -11,10 +11,10 @@ mod html;
 mod json;
 mod text;
 
+use crate::compare::{self, Compared, FactKind};
 use crate::confirmed;
 use crate::figures::{FigureReport, FigureStatus};
 use crate::pipeline::Checked;
-use crate::review::compare::{self, Compared, FactKind};
 use crate::review::{Change, DiffFormat};
 
 /// One year of the two compared.

@@ -211,7 +211,7 @@ pub fn raw_text(node: Option<&Node>) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => node.written.clone().unwrap_or_else(|| i.to_string()),
         Value::Float(_, t) => t.clone(),
-        Value::Str(s) => crate::facts::escape_invisible(s),
+        Value::Str(s) => crate::text::escape_invisible(s),
         Value::Seq(items) => items
             .iter()
             .map(|n| raw_text(Some(n)))
