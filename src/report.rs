@@ -122,6 +122,26 @@ pub struct CheckedFile {
     pub passed: bool,
 }
 
+impl CheckedFile {
+    /// A facts file's problems judged: it passes with no error, and under `deny_warnings` with
+    /// no warning either.
+    pub fn judge(
+        facts: std::path::PathBuf,
+        diagnostics: Vec<Diagnostic>,
+        deny_warnings: bool,
+    ) -> CheckedFile {
+        let errors = diagnostics.iter().any(Diagnostic::is_error);
+        let warnings = diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Warning);
+        CheckedFile {
+            facts,
+            passed: !(errors || (deny_warnings && warnings)),
+            diagnostics,
+        }
+    }
+}
+
 /// `facts/2021.yaml:12:5` or nothing.
 pub fn place(d: &Diagnostic) -> Option<String> {
     d.location

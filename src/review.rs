@@ -1,9 +1,10 @@
 //! What a reviewer reads beside the speech: every figure as shown and what changed from one year
 //! to the next (`speechgen diff`: [`year_on_year`], over the facts compared path by path in
-//! `crate::compare`).
+//! `crate::compare`; `diff --wording`: the two speeches' [`wording`]).
 //! The figure listing (`speechgen figures`) is the verification sheet's text form
 //! (`sheet::text`), which shows values as [`shown`] does.
 
+pub mod wording;
 pub mod year_on_year;
 
 pub use crate::figures::format::shown;

@@ -1,21 +1,19 @@
-//! The command line: a thin layer over the pipeline.
+//! Everything clap parses, and the Chinese help around it: the commands and their arguments
+//! (`Cli`, `Command`, `FontArgs`), the frame and headings of every help screen ([`command`]), and
+//! a command line clap refuses explained in Chinese ([`usage_error`]).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::error::Error;
 use crate::format::{Format, Renderers};
-use crate::pipeline::{self, RenderKind, RenderRequest};
-use crate::project::Project;
-use crate::report::{self, MessageFormat, shown_path};
+use crate::pipeline::RenderKind;
+use crate::report::MessageFormat;
 use crate::review::DiffFormat;
-use crate::review::year_on_year::YearOnYear;
-use crate::sheet::{self, SheetFormat};
-use crate::{batch, output, serve, verify};
+use crate::serve;
+use crate::sheet::SheetFormat;
 
 const ABOUT: &str =
     "从一年的事实重新生成每年一次的讲话稿：每个数字都经过计算和核对，可追溯到事实文件的行。";
@@ -384,7 +382,7 @@ pub enum FontsChoice {
 }
 
 impl FontArgs {
-    fn options(&self) -> crate::pdf::PdfOptions {
+    pub fn options(&self) -> crate::pdf::PdfOptions {
         crate::pdf::PdfOptions {
             fonts: match self.fonts {
                 FontsChoice::Auto => crate::pdf::FontChoice::Auto,
@@ -393,30 +391,33 @@ impl FontArgs {
             font_dirs: self.font_dirs.clone(),
         }
     }
+
+    /// The formats' writers, the PDF's set in the faces asked for.
+    pub fn renderers(&self) -> Renderers {
+        Renderers::new(self.options())
+    }
 }
 
-/// Runs the command line; the one place a failure becomes the process's exit code.
-pub fn run() -> ExitCode {
-    let cli = match command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m))
-    {
-        Ok(cli) => cli,
-        Err(e) => return usage_error(&e),
-    };
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+impl ColorChoice {
+    /// Whether messages are coloured: `auto` colours a terminal, unless `NO_COLOR` is set.
+    pub fn resolve(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         }
-    };
-    match dispatch(cli, color) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            e.print(color);
-            e.exit_code()
-        }
+    }
+}
+
+/// What `render --draft` / `--mask` asks for; clap refuses the two together (see
+/// [`DRAFT_AND_MASK`]).
+pub fn render_kind(draft: bool, mask: bool) -> RenderKind {
+    match (draft, mask) {
+        (true, _) => RenderKind::Draft,
+        (false, true) => RenderKind::Masked,
+        (false, false) => RenderKind::Final,
     }
 }
 
@@ -484,7 +485,7 @@ fn conflict_of(e: &clap::Error, a: &str, b: &str) -> bool {
 
 /// A command line clap refuses: explained in Chinese first, then clap's own (English) words,
 /// which name the argument. Help and version are printed as asked.
-fn usage_error(e: &clap::Error) -> ExitCode {
+pub fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     let why = match e.kind() {
         ErrorKind::DisplayHelp
@@ -507,572 +508,6 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     );
     let _ = e.print();
     ExitCode::from(2)
-}
-
-fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
-    // These two make a project; they do not need one.
-    match &cli.command {
-        Command::Init {
-            dir,
-            office,
-            title,
-            year,
-        } => return init(dir, office.as_deref(), title.as_deref(), *year),
-        Command::Import {
-            file,
-            year,
-            new: Some(dir),
-            office,
-            ..
-        } => return import_new(file, dir, *year, office.as_deref()),
-        _ => {}
-    }
-    let project = match cli.root.as_deref() {
-        Some(root) => Project::at(root)?,
-        None => Project::discover(Path::new("."))?,
-    };
-    match cli.command {
-        Command::Render {
-            facts,
-            output,
-            format,
-            fonts,
-            draft,
-            mask,
-        } => {
-            let files = project.facts_files(&facts)?;
-            let options = batch::RenderOptions {
-                output,
-                formats: format,
-                renderers: Renderers::new(fonts.options()),
-                // clap refuses --draft with --mask (see DRAFT_AND_MASK).
-                kind: match (draft, mask) {
-                    (true, _) => RenderKind::Draft,
-                    (false, true) => RenderKind::Masked,
-                    (false, false) => RenderKind::Final,
-                },
-            };
-            batch::render(&project, &files, &options, color)
-        }
-        Command::Check {
-            facts,
-            fonts,
-            deny_warnings,
-            message_format,
-        } => {
-            let files = project.facts_files(&facts)?;
-            let renderers = Renderers::new(fonts.options());
-            check(
-                &project,
-                &files,
-                &renderers,
-                deny_warnings,
-                message_format,
-                color,
-            )
-        }
-        Command::Figures {
-            facts,
-            format,
-            output,
-        } => figures(
-            &project,
-            &project.facts_file(facts.as_deref())?,
-            format,
-            output.as_deref(),
-        ),
-        Command::Verify { file, facts } => {
-            let facts = facts.map(|f| project.facts_file(Some(&f))).transpose()?;
-            let verdict = verify::verify(&project, &file, facts.as_deref())?;
-            print!("{verdict}");
-            verdict.into_result()
-        }
-        Command::Schema { output } => {
-            let schema = crate::schema::of_project(&project)?;
-            write_or_print(output.as_deref(), schema.as_bytes())
-        }
-        Command::Init { .. } => unreachable!("handled above"),
-        Command::Import {
-            file, year, write, ..
-        } => {
-            let year = year.expect("clap requires --year without --new");
-            let facts = project.facts_file(Some(Path::new(&year.to_string())))?;
-            import(&project, &file, &facts, write)
-        }
-        Command::Serve {
-            facts,
-            port,
-            host,
-            open,
-            fonts,
-        } => {
-            let file = project.facts_file(facts.as_deref())?;
-            // Chosen once, now: each version of the draft is laid out with the same faces, and a
-            // font problem shows when the preview starts.
-            let renderers = Renderers::new(fonts.options());
-            renderers.choose_fonts()?;
-            print_font_notes(&renderers);
-            let mut options = serve::ServeOptions::new(&project.root, file, renderers);
-            options.host = host;
-            options.port = port;
-            serve::run_blocking(options, |addr| {
-                let url = serve::url(addr);
-                eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
-                if open && let Err(e) = serve::open_in_browser(&url) {
-                    eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
-                }
-            })
-        }
-        Command::NextYear { facts, force } => next_year(
-            &project,
-            &project.facts_file(facts.as_deref())?,
-            force,
-            color,
-        ),
-        Command::Diff {
-            old,
-            new,
-            wording,
-            format,
-            output,
-        } => {
-            let (old, new) = (
-                project.facts_file(Some(&old))?,
-                project.facts_file(Some(&new))?,
-            );
-            // The facts and figures year on year, or with --wording the two speeches' words.
-            let compare = if wording { diff_wording } else { diff };
-            compare(&project, &old, &new, format, output.as_deref())
-        }
-    }
-}
-
-/// Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
-fn print_font_notes(renderers: &Renderers) {
-    for note in renderers.take_font_notes() {
-        eprintln!("{note}");
-    }
-}
-
-/// Runs everything `render` runs for each facts file, writing nothing, and prints every problem.
-fn check(
-    project: &Project,
-    files: &[PathBuf],
-    renderers: &Renderers,
-    deny_warnings: bool,
-    format: MessageFormat,
-    color: bool,
-) -> Result<(), Error> {
-    let mut failed = false;
-    let machine = format.resolve() == MessageFormat::Json;
-    let mut checked = Vec::new();
-    // A file that cannot be read (or a font engine failure) does not stop the others being
-    // checked, as in `render`: it is the command's error, returned once they are done.
-    let mut machine_failure = None;
-    for file in files {
-        let diagnostics = match batch::check_all(&project.root, file, renderers) {
-            Ok(diagnostics) => diagnostics,
-            Err(Error::Invalid(diagnostics)) => diagnostics,
-            Err(e) => {
-                machine_failure.get_or_insert(e);
-                continue;
-            }
-        };
-        if !machine {
-            for d in &diagnostics {
-                eprintln!("{}", report::format(d, format, color));
-            }
-        }
-        let errors = diagnostics.iter().any(Diagnostic::is_error);
-        let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
-        let file_failed = errors || (deny_warnings && warnings);
-        failed |= file_failed;
-        let verdict = if file_failed { "未通过" } else { "通过" };
-        eprintln!(
-            "{}：{verdict}（{}）",
-            shown_path(file),
-            report::summary(&diagnostics)
-        );
-        checked.push(report::CheckedFile {
-            facts: file.clone(),
-            diagnostics,
-            passed: !file_failed,
-        });
-    }
-    // The machine format is one document, for every file, on standard output.
-    if machine {
-        write_or_print(None, report::json_document(&checked).as_bytes())?;
-    }
-    match machine_failure {
-        Some(e) => Err(e),
-        None if failed => Err(Error::Failed),
-        None => Ok(()),
-    }
-}
-
-/// Writes `bytes` to `path`, or to standard output when there is none (machine formats).
-fn write_or_print(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
-    match path {
-        Some(path) => {
-            output::write_all(&[(path.to_path_buf(), bytes.to_vec())])?;
-            eprintln!("已写入 {}", shown_path(path));
-            Ok(())
-        }
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|()| out.flush())
-                .map_err(|e| Error::io("标准输出", "无法输出", &e))
-        }
-    }
-}
-
-/// The verification sheet, to standard output or its file; fails when a row cannot be signed.
-fn figures(
-    project: &Project,
-    file: &Path,
-    format: SheetFormat,
-    output: Option<&Path>,
-) -> Result<(), Error> {
-    let sheet = sheet::build(&project.root, file)?;
-    let bytes = sheet::write(&sheet, format)?;
-    let target = sheet.destination(project, format, output);
-    write_or_print(target.as_deref(), &bytes)?;
-    eprintln!(
-        "{}（摘要 {}）",
-        sheet::text::summary(&sheet),
-        sheet.digest.short()
-    );
-    sheet.signable()
-}
-
-fn next_year(project: &Project, file: &Path, force: bool, color: bool) -> Result<(), Error> {
-    let checked = pipeline::check(&project.root, file)?;
-    let new_year = checked.facts.year + 1;
-    let target = project.facts_dir().join(format!("{new_year}.yaml"));
-    if target.exists() && !force {
-        return Err(Error::WouldOverwrite { path: target });
-    }
-    let made = crate::next_year::next_year(
-        &checked.facts,
-        &checked.declarations,
-        &checked.evaluation,
-        &target,
-    );
-    let text = match made {
-        Ok(text) => text,
-        Err(crate::next_year::Refusal::Unfilled {
-            diagnostics,
-            figures,
-        }) => {
-            Error::Invalid(diagnostics).print(color);
-            eprintln!(
-                "{} 还有 {} 个数据项未填：{}。先把这一年填完，再由它生成下一年；未写入任何文件",
-                shown_path(file),
-                figures.len(),
-                figures.join("、")
-            );
-            return Err(Error::Failed);
-        }
-        Err(crate::next_year::Refusal::Internal(message)) => {
-            return Err(Error::Internal(format!(
-                "未写入 {}：{message}",
-                shown_path(&target)
-            )));
-        }
-    };
-    let wording = crate::next_year::carry_wording(project, checked.facts.year, new_year)?;
-    let mut files = vec![(target.clone(), text.into_bytes())];
-    files.extend(wording.copies.iter().cloned());
-    // The schema the new file's first line names, beside it, from the declarations it is
-    // checked against.
-    let schema_file = project.facts_dir().join(crate::schema::FILE_NAME);
-    let schema = crate::schema::to_string(&checked.declarations);
-    files.push((schema_file.clone(), schema.into_bytes()));
-    output::write_all(&files)?;
-    let unfinished = pipeline::check(&project.root, &target)
-        .map(|c| {
-            c.evaluation
-                .figures
-                .iter()
-                .filter(|f| f.status != pipeline::FigureStatus::Ok)
-                .count()
-        })
-        .unwrap_or(0);
-    eprintln!(
-        "已创建 {}：名称沿用 {} 年，数字已清空（上年数值留在注释中），{unfinished} 个数据项待填写；填写后运行 speechgen check {new_year}",
-        shown_path(&target),
-        checked.facts.year
-    );
-    for (path, _) in &wording.copies {
-        eprintln!(
-            "已复制 {}（{} 年所用的措辞）",
-            shown_path(path),
-            checked.facts.year
-        );
-    }
-    for path in &wording.kept {
-        eprintln!("{} 已存在，保留原样", shown_path(path));
-    }
-    eprintln!(
-        "改写 {new_year} 年的讲话请改 {}：往年的讲话不受影响",
-        shown_path(
-            &project
-                .year_dir(new_year)
-                .join(crate::project::TEMPLATE_FILE)
-        )
-    );
-    eprintln!(
-        "已写入 {}：编辑器（如装有 YAML 扩展的 VS Code）据此补全键名、标出错误",
-        shown_path(&schema_file)
-    );
-    Ok(())
-}
-
-fn diff(
-    project: &Project,
-    old: &Path,
-    new: &Path,
-    format: DiffFormat,
-    output: Option<&Path>,
-) -> Result<(), Error> {
-    let old = pipeline::check(&project.root, old)?;
-    let new = pipeline::check(&project.root, new)?;
-    let report = YearOnYear::build(&old, &new);
-    write_or_print(output, report.write(format).as_bytes())?;
-    eprintln!(
-        "{} 年与 {} 年相比：{}",
-        old.facts.year,
-        new.facts.year,
-        report.summary()
-    );
-    Ok(())
-}
-
-/// The draft of a year, rendered in memory (what `diff --wording` compares).
-fn draft(project: &Project, facts: &Path) -> Result<pipeline::Rendered, Error> {
-    let request = RenderRequest {
-        root: project.root.clone(),
-        facts: facts.to_path_buf(),
-        kind: RenderKind::Draft,
-    };
-    Ok(pipeline::render(&request)?)
-}
-
-fn diff_wording(
-    project: &Project,
-    old: &Path,
-    new: &Path,
-    format: DiffFormat,
-    output: Option<&Path>,
-) -> Result<(), Error> {
-    let (old, new) = (draft(project, old)?, draft(project, new)?);
-    let changes = crate::wording::diff_years(
-        &old.document,
-        &new.document,
-        &format!("{} 年", old.year),
-        &format!("{} 年", new.year),
-        Some((old.year, new.year)),
-    );
-    let shown = match format {
-        DiffFormat::Text => changes.text(),
-        DiffFormat::Html => changes.html(),
-        DiffFormat::Json => format!("{:#}\n", changes.json()),
-    };
-    match output {
-        Some(path) => {
-            output::write_all(&[(path.to_path_buf(), shown.into_bytes())])?;
-            eprintln!("已写入 {}", shown_path(path));
-        }
-        None => print!("{shown}"),
-    }
-    eprintln!(
-        "{} 年与 {} 年的讲话相比：{}",
-        old.year,
-        new.year,
-        changes.summary()
-    );
-    Ok(())
-}
-
-fn init(
-    dir: &Path,
-    office: Option<&str>,
-    title: Option<&str>,
-    year: Option<i64>,
-) -> Result<(), Error> {
-    crate::init::refuse_non_empty(dir)?;
-    let name = office.unwrap_or(crate::init::DEFAULT_OFFICE);
-    let title = title.map_or_else(|| crate::init::default_title(name), str::to_owned);
-    let year = year.unwrap_or_else(crate::init::this_year);
-    let files: Vec<(PathBuf, Vec<u8>)> = crate::init::starter(name, &title, year, office.is_some())
-        .into_iter()
-        .map(|(rel, text)| (dir.join(rel), text.into_bytes()))
-        .collect();
-    output::write_all(&files)?;
-    for (path, _) in &files {
-        eprintln!("已创建 {}", shown_path(path));
-    }
-    eprintln!(
-        "新项目“{title}”：facts/{year}.yaml 中是示例数字（sample: true）。下一步：cd {} && speechgen check",
-        shown_path(dir)
-    );
-    Ok(())
-}
-
-fn import(project: &Project, file: &Path, facts: &Path, write: bool) -> Result<(), Error> {
-    let delivered = crate::import::read(file)?;
-    let update = crate::import::update(project, facts, &delivered)?;
-    print!("{}", update.diff.text());
-    for note in delivered.notes.iter().chain(&update.notes) {
-        eprintln!("说明：{note}");
-    }
-    for (i, report) in update.reports.iter().enumerate() {
-        eprintln!("需要决定 {}：{}", i + 1, report.message());
-    }
-    eprintln!(
-        "{}：{}；数据项绑定 {} 处；需要决定的 {} 处",
-        shown_path(file),
-        update.diff.summary(),
-        update.bound,
-        update.reports.len()
-    );
-    let mut undecided = !update.reports.is_empty();
-    if update.wording_changed() {
-        if write {
-            output::write_all(&[(update.target.clone(), update.template.clone().into_bytes())])?;
-            eprintln!(
-                "已写入 {}（{} 年的措辞；往年不受影响）",
-                shown_path(&update.target),
-                update.year
-            );
-        } else {
-            eprintln!(
-                "未写入：看过以上改动后，加 --write 写入 {}",
-                shown_path(&update.target)
-            );
-            undecided = true;
-        }
-    } else {
-        eprintln!("措辞没有变化，不需要写入");
-    }
-    if undecided {
-        Err(Error::Failed)
-    } else {
-        Ok(())
-    }
-}
-
-fn import_new(
-    file: &Path,
-    dir: &Path,
-    year: Option<i64>,
-    office: Option<&str>,
-) -> Result<(), Error> {
-    crate::init::refuse_non_empty(dir)?;
-    let delivered = crate::import::read(file)?;
-    let year = year.unwrap_or_else(crate::init::this_year);
-    let detection = crate::import::detect(&delivered, year);
-    let source_name = file
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let files: Vec<(PathBuf, Vec<u8>)> = detection
-        .files(year, office, &source_name)
-        .into_iter()
-        .map(|(rel, text)| (dir.join(rel), text.into_bytes()))
-        .collect();
-    output::write_all(&files)?;
-    for note in &delivered.notes {
-        eprintln!("说明：{note}");
-    }
-    for p in &detection.proposals {
-        println!("{}  {}  {}  = {}", p.id, p.kind.word(), p.label, p.printed);
-    }
-    // The new project must print the speech it came from: rendered here, compared block by block.
-    let project = Project::at(dir)?;
-    let facts = project.facts_file(None)?;
-    let rendered = pipeline::render(&RenderRequest {
-        root: project.root.clone(),
-        facts,
-        kind: RenderKind::Final,
-    })
-    .map_err(|d| {
-        Error::Internal(format!(
-            "导入生成的项目无法生成讲话稿（{}）：请报告这个问题",
-            report::summary(&d)
-        ))
-    })?;
-    let original = &delivered.document;
-    let differs: Vec<String> = original
-        .blocks
-        .iter()
-        .zip(&rendered.document.blocks)
-        .filter(|(a, b)| a.plain_text() != b.plain_text())
-        .map(|(a, _)| a.plain_text().chars().take(30).collect())
-        .collect();
-    if !differs.is_empty()
-        || original.blocks.len() != rendered.document.blocks.len()
-        || original.title != rendered.document.title
-    {
-        return Err(Error::Internal(format!(
-            "导入生成的项目印出的讲话与原文不同（{}）：请报告这个问题",
-            differs.join("；")
-        )));
-    }
-    let count = |k: &str| {
-        detection
-            .proposals
-            .iter()
-            .filter(|p| p.kind.kind() == k)
-            .count()
-    };
-    eprintln!(
-        "已创建 {}：{} 个数据项——计数 {}，百分比 {}，约数 {}，汉字数字 {}，名称 {}{}；重新生成的讲话与原文一致",
-        shown_path(dir),
-        detection.proposals.len(),
-        count("count"),
-        count("percent"),
-        count("approx"),
-        count("cn_count"),
-        count("names"),
-        if detection.years > 0 {
-            format!("；年份 {} 处写作 {{{{ year }}}}", detection.years)
-        } else {
-            String::new()
-        }
-    );
-    let confirm: Vec<&crate::import::Proposal> = detection.to_confirm().collect();
-    for (i, p) in confirm.iter().enumerate() {
-        eprintln!(
-            "待确认 {}：{}（{}）“{}”：{}\n    {}",
-            i + 1,
-            p.id,
-            p.label,
-            p.printed,
-            p.confirm.as_deref().unwrap_or(""),
-            p.sentence
-        );
-    }
-    for (i, u) in detection.unclassified.iter().enumerate() {
-        eprintln!(
-            "未归类 {}：“{}”（{}），保留为文字\n    {}",
-            i + 1,
-            u.text,
-            u.why,
-            u.sentence
-        );
-    }
-    eprintln!(
-        "数据项的名称是按上下文拟的，请在 {} 中核对；然后运行 speechgen --root {} check",
-        shown_path(&dir.join("templates/figures.yaml")),
-        shown_path(dir)
-    );
-    if confirm.is_empty() && detection.unclassified.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Failed)
-    }
 }
 
 #[cfg(test)]
