@@ -94,7 +94,7 @@ pub fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A speech's Markdown without the digest comment at its end (tests/digest.rs checks that): the
+/// A speech's Markdown without the digest comment at its end (the `digest` tests check that): the
 /// digest changes with every byte of the inputs, the speech's text need not.
 pub fn without_digest(md: &str) -> String {
     let (speech, digest) = md

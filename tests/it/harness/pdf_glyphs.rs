@@ -2,7 +2,7 @@
 //! stream's text operators (BT, Tf, Td/Tm, Tc, TJ/Tj, cm) with the widths (`/W`) and the
 //! ToUnicode map of each font. pdftotext gives only words and lines; the typography tests need
 //! every glyph (how far a mark sits from its neighbour). Checked against pdftotext `-bbox` in
-//! tests/typography.rs.
+//! tests/it/typography.rs.
 
 use std::collections::HashMap;
 
