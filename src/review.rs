@@ -7,8 +7,8 @@
 pub mod wording;
 pub mod year_on_year;
 
-pub use crate::figures::format::shown;
 use crate::figures::FigureReport;
+pub use crate::figures::format::shown;
 
 /// How `speechgen diff` writes its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

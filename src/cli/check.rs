@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use super::FontArgs;
+use crate::batch;
 use crate::error::Error;
 use crate::output;
-use crate::batch;
 use crate::project::Project;
 use crate::report::{self, CheckedFile, MessageFormat, shown_path};
 

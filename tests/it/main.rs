@@ -23,6 +23,7 @@ mod foundations;
 mod html_browser;
 mod import;
 mod init;
+mod layers;
 mod length;
 mod new_figure;
 mod next_year;
