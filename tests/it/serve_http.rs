@@ -572,3 +572,158 @@ fn wait_for_speech(addr: std::net::SocketAddr, what: &str) {
             .then_some(())
     });
 }
+
+#[test]
+fn requests_whose_host_is_missing_doubled_or_contradicted_are_refused() {
+    let project = Project::sample();
+    let server = project.serve_command(["--fonts", "bundled"]);
+    let here = format!("127.0.0.1:{}", server.addr.port());
+    let refused = [
+        (
+            "two Host headers, ours first",
+            format!(
+                "GET / HTTP/1.1\r\nHost: {here}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "two Host headers, ours last",
+            format!(
+                "GET / HTTP/1.1\r\nHost: evil.example\r\nHost: {here}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "the same Host twice",
+            format!("GET / HTTP/1.1\r\nHost: {here}\r\nHost: {here}\r\nConnection: close\r\n\r\n"),
+        ),
+        (
+            "an absolute target naming another host",
+            format!(
+                "GET http://evil.example/ HTTP/1.1\r\nHost: {here}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "an absolute target naming another host, HTTP/1.0",
+            format!("GET http://evil.example/view HTTP/1.0\r\nHost: {here}\r\n\r\n"),
+        ),
+        (
+            "an absolute target with another host behind user info",
+            format!(
+                "GET http://{here}@evil.example/ HTTP/1.1\r\nHost: {here}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "HTTP/1.0 without Host",
+            "GET / HTTP/1.0\r\n\r\n".to_string(),
+        ),
+        (
+            "HTTP/1.1 without Host",
+            "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        ),
+    ];
+    for (what, request) in refused {
+        let res = server
+            .raw(request.as_bytes())
+            .unwrap_or_else(|| panic!("{what}: closed without an answer"));
+        assert_eq!(res.status, 400, "{what}:\n{}", res.head);
+        assert!(!res.text().contains("<article"), "{what}: no draft");
+    }
+    // What browsers and curl send is still answered, and the loopback-only rule still holds.
+    let answered = [
+        (
+            "HTTP/1.0 with Host",
+            format!("GET / HTTP/1.0\r\nHost: {here}\r\n\r\n"),
+            200,
+        ),
+        (
+            "an absolute target naming this host",
+            format!("GET http://{here}/ HTTP/1.1\r\nHost: {here}\r\nConnection: close\r\n\r\n"),
+            200,
+        ),
+        (
+            "a single Host of another name",
+            "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".to_string(),
+            403,
+        ),
+    ];
+    for (what, request, status) in answered {
+        let res = server
+            .raw(request.as_bytes())
+            .unwrap_or_else(|| panic!("{what}: closed without an answer"));
+        assert_eq!(res.status, status, "{what}:\n{}", res.head);
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn slow_headers_do_not_delay_a_new_request() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+
+    /// More than the server keeps open at once.
+    const SLOW: usize = 300;
+    let project = Project::sample();
+    let server = project.serve_command(["--fonts", "bundled"]);
+    let addr = server.addr;
+    let connect = || {
+        let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
+        s
+    };
+    // An open page's long-poll: a request under way, which must outlive the slow clients.
+    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    let mut poll = connect();
+    poll.write_all(
+        format!("GET /version?after={tag} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // Slowloris: each sends the start of a request, then a header line now and then, never the end.
+    let mut slow: Vec<TcpStream> = (0..SLOW)
+        .map(|_| {
+            let mut s = connect();
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            s
+        })
+        .collect();
+    let done = Arc::new(AtomicBool::new(false));
+    let trickle = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            // At most 15 s, well past the time the slow clients would have held the server.
+            for _ in 0..60 {
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                for s in &mut slow {
+                    let _ = s.write_all(b"X-Slow: 1\r\n");
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        })
+    };
+    // Time for the server to take them all in.
+    std::thread::sleep(Duration::from_millis(500));
+    let start = Instant::now();
+    let res = raw(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    let waited = start.elapsed();
+    println!("a new request with {SLOW} slow connections open was answered in {waited:?}");
+    // The long-poll is still waiting (a read times out), not closed (a read of 0 bytes).
+    poll.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let still_open = matches!(poll.read(&mut [0u8; 64]), Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    done.store(true, Ordering::Relaxed);
+    trickle.join().unwrap();
+    let res = res.expect("the new request is answered");
+    assert_eq!(res.status, 200);
+    assert!(
+        waited < Duration::from_secs(1),
+        "a new request waited {waited:?} behind {SLOW} slow clients"
+    );
+    assert!(still_open, "the open page's long-poll was dropped");
+}
