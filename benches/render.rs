@@ -5,14 +5,14 @@
 //! `speechgen render`, see docs/pdf.md). The whole process, against Typst, with many facts files
 //! and under the preview server: `benches/compare.py`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/harness/mod.rs"]
 mod common;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use speechgen::format::{Format, Renderers};
-use speechgen::pdf::{FontChoice, PageNumbers, PdfOptions, Typesetter};
+use speechgen::pdf::{PageNumbers, Typesetter};
 use speechgen::pipeline::{RenderKind, RenderRequest, render};
 
 fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration, Duration) {
@@ -39,16 +39,13 @@ fn report(what: &str, (min, median, max): (Duration, Duration, Duration)) {
 }
 
 fn main() {
-    let project = common::TestProject::sample();
+    let project = common::Project::sample();
     let request = RenderRequest {
         root: project.root().to_path_buf(),
         facts: project.path("facts/2021.yaml"),
         kind: RenderKind::Final,
     };
-    let pdf = PdfOptions {
-        fonts: FontChoice::Bundled,
-        font_dirs: vec![],
-    };
+    let pdf = common::bundled_fonts();
     let rendered = render(&request).expect("the sample renders");
     let doc = &rendered.document;
     let typesetter = Typesetter::new(&pdf).expect("the bundled faces");

@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench rerender`, on a copy of the repository's sample (`facts/`, `templates/`).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/harness/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@
 //! `SERVE_LOAD_SECS` (30), `SERVE_LOAD_CONNECTIONS` (64). Bounded: at most that long, at most
 //! 200,000 requests per connection, only 127.0.0.1.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/harness/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

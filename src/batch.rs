@@ -4,7 +4,8 @@
 //! the others are still written. Several files are rendered on every core, sharing one
 //! typesetter (the faces are chosen once); each file's messages are printed in one piece when it
 //! is done, a progress line shows on a terminal, and a summary lists what was written and what
-//! was not.
+//! was not. `check_all` is what `speechgen check` runs for one file: all of the render, writing
+//! nothing.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::format::{Format, Renderers};
 use crate::length::Length;
@@ -280,6 +282,50 @@ fn write_formats(
     let paths = staged.iter().map(|s| s.path().to_path_buf()).collect();
     output::commit(staged)?;
     Ok(paths)
+}
+
+/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
+/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
+/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
+/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
+/// facts have errors the draft is laid out instead, so that a name no face can print is reported
+/// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
+/// machine fails (no font can be read).
+pub fn check_all(
+    root: &Path,
+    facts_path: &Path,
+    renderers: &Renderers,
+) -> Result<Vec<Diagnostic>, Error> {
+    let checked = pipeline::check(root, facts_path)?;
+    if checked.output.is_none() {
+        return Ok(checked.diagnostics);
+    }
+    let errors = checked.has_errors();
+    let request = RenderRequest {
+        root: root.to_path_buf(),
+        facts: facts_path.to_path_buf(),
+        kind: if errors {
+            RenderKind::Draft
+        } else {
+            RenderKind::Final
+        },
+    };
+    let masked = (!errors).then(|| checked.clone());
+    let rendered = match pipeline::build(checked, &request) {
+        Ok(rendered) => rendered,
+        Err(diagnostics) => return Ok(diagnostics),
+    };
+    let mut found = renderers.pdf_problems(&rendered)?;
+    if let Some(checked) = masked.filter(|_| found.is_empty()) {
+        let request = RenderRequest {
+            kind: RenderKind::Masked,
+            ..request
+        };
+        if let Ok(masked) = pipeline::build(checked, &request) {
+            found = renderers.pdf_problems(&masked)?;
+        }
+    }
+    Ok(pipeline::joined(rendered.diagnostics, found))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use crate::diagnostic::Diagnostic;
 use crate::pdf::PdfError;
 use crate::report::{self, MessageFormat};
+use crate::text::explain_io;
 
 #[derive(Debug)]
 pub enum Error {
@@ -132,22 +133,6 @@ impl Error {
             other => format!("speechgen: {other}\n"),
         }
     }
-}
-
-/// What went wrong reading or writing a file, in Chinese with the system's words after it.
-pub fn explain_io(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    let said = match e.kind() {
-        ErrorKind::NotFound => "文件或文件夹不存在",
-        ErrorKind::PermissionDenied => "没有访问权限",
-        ErrorKind::IsADirectory => "这是一个文件夹，不是文件",
-        ErrorKind::NotADirectory => "路径中有一段不是文件夹",
-        ErrorKind::StorageFull => "磁盘已满",
-        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
-        ErrorKind::AlreadyExists => "已经存在",
-        _ => return e.to_string(),
-    };
-    format!("{said}（{e}）")
 }
 
 fn shown(path: &Path) -> String {

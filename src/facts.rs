@@ -6,10 +6,11 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::yaml::{self, Node, Pos, Value};
+use crate::text::did_you_mean;
+use crate::yaml::{self, Node, Pos, Value, describe};
 
 /// Top-level keys every facts file may hold besides the facts themselves: `sources` (who gave
-/// the figures, see `crate::sources`) and `confirmed` (fact paths whose value carried over from
+/// the figures, see the `sources` module) and `confirmed` (fact paths whose value carried over from
 /// last year is deliberate) are checked on their own, not as facts.
 pub const RESERVED_KEYS: &[&str] = &["year", "sample", "sources", "confirmed"];
 
@@ -334,67 +335,6 @@ fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
     for i in items {
         if !out.contains(i) {
             out.push(i);
-        }
-    }
-    out
-}
-
-/// The closest candidate, if it is close enough to be a typo of `word`.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(word, c), *c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// A value described for a message: `文字“1,380”`, `小数 12.5`, `科学记数法 1e3`, `空值`.
-/// Text from the file is shown with invisible characters spelt out, so that a value can never
-/// break a message into two lines or reverse its direction.
-pub fn describe(node: &Node) -> String {
-    match &node.value {
-        Value::Null => "空值".into(),
-        Value::Bool(b) => format!("真假值 {b}"),
-        Value::Int(i) => format!("整数 {}", node.written.as_deref().unwrap_or(&i.to_string())),
-        Value::Float(_, t) if is_scientific(t) => format!("科学记数法 {t}"),
-        Value::Float(_, t) => format!("小数 {t}"),
-        Value::Str(s) => format!("文字“{}”", escape_invisible(s)),
-        Value::Seq(_) => "一个列表".into(),
-        Value::Map(_) => "一个分组".into(),
-    }
-}
-
-/// `1e3`, `2.5E-1`: a number with an exponent.
-pub fn is_scientific(text: &str) -> bool {
-    text.contains(['e', 'E'])
-}
-
-/// A character that prints as nothing or changes what is around it: control characters (a line
-/// break in a name can start a Markdown list), bidirectional controls (U+202E shows text reversed),
-/// zero-width characters and line separators.
-pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-}
-
-/// A text with every invisible character written out (`\n`, `\t`, `<U+202E>`).
-pub fn escape_invisible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_invisible(c) => out.push_str(&format!("<U+{:04X}>", u32::from(c))),
-            c => out.push(c),
         }
     }
     out

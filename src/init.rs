@@ -163,6 +163,39 @@ speechgen import 改过的讲话.docx --year 2025 --write  # 确认后写入 tem
     )
 }
 
+/// A project `speechgen init` wrote.
+pub struct Created {
+    /// Every file written, in order.
+    pub files: Vec<PathBuf>,
+    pub title: String,
+    pub year: i64,
+}
+
+/// Writes a new project into `dir`, which must be empty or missing: the office that gives the
+/// speech (default [`DEFAULT_OFFICE`]), its title (default [`default_title`]) and the year of
+/// its first facts (default: this year).
+pub fn create(
+    dir: &Path,
+    office: Option<&str>,
+    title: Option<&str>,
+    year: Option<i64>,
+) -> Result<Created, Error> {
+    refuse_non_empty(dir)?;
+    let name = office.unwrap_or(DEFAULT_OFFICE);
+    let title = title.map_or_else(|| default_title(name), str::to_owned);
+    let year = year.unwrap_or_else(this_year);
+    let files: Vec<(PathBuf, Vec<u8>)> = starter(name, &title, year, office.is_some())
+        .into_iter()
+        .map(|(rel, text)| (dir.join(rel), text.into_bytes()))
+        .collect();
+    crate::output::write_all(&files)?;
+    Ok(Created {
+        files: files.into_iter().map(|(path, _)| path).collect(),
+        title,
+        year,
+    })
+}
+
 /// The files of a new project, relative to its folder.
 pub fn starter(office: &str, title: &str, year: i64, office_given: bool) -> Vec<(PathBuf, String)> {
     let template = format!(

@@ -5,16 +5,19 @@
 //! the [`document`] model) → [`html`], [`pdf`] and [`docx`]; [`pipeline`] runs them in memory, [`format`]
 //! turns a render into each output file, each carrying the [`digest`] of its inputs; [`review`]
 //! is what reviewers read (values as shown, the year-on-year diff), [`sheet`] the verification
-//! sheet they sign (with the facts' [`sources`]), [`confirmed`] the values carried over from last
-//! year on purpose, [`verify`] matches an output to the current inputs, [`schema`]
-//! describes the facts for editors; [`output`] writes, [`error`] is every way a command fails,
-//! [`cli`] is the command line.
+//! sheet they sign (with the facts' [`sources`]), [`carried_over`] warns of values still last
+//! year's (two years' facts [`compare`]d) unless [`confirmed`], [`verify`] matches an output to
+//! the current inputs, [`schema`] describes the facts for editors; [`output`] writes, [`error`] is
+//! every way a command fails, [`cli`] is the command line. At the bottom, imported by any module
+//! and importing none above them: [`diagnostic`], [`text`] and [`yaml`].
 
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
 pub mod batch;
+pub mod carried_over;
 pub mod cli;
+pub mod compare;
 pub mod confirmed;
 pub mod diagnostic;
 pub mod digest;
@@ -43,6 +46,7 @@ pub mod settings;
 pub mod sheet;
 pub mod sources;
 pub mod template;
+pub mod text;
 pub mod verify;
 pub mod wording;
 pub mod yaml;

@@ -13,7 +13,8 @@ use crate::error::Error;
 use crate::facts::{Facts, RESERVED_KEYS};
 use crate::figures::declaration::{Kind, RuleKind};
 use crate::figures::{Declarations, Evaluation};
-use crate::pipeline::FigureStatus;
+use crate::output;
+use crate::pipeline::{self, FigureStatus};
 use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::yaml::{self, Node, Pos, Value};
 
@@ -43,6 +44,104 @@ pub fn carry_wording(project: &Project, from: i64, to: i64) -> Result<CarriedWor
         carried.copies.push((target, bytes));
     }
     Ok(carried)
+}
+
+/// What `speechgen next-year` made and wrote: next year's facts, the wording carried into its
+/// folder, and the editors' schema beside the facts.
+#[derive(Debug)]
+pub struct Made {
+    /// The year started from.
+    pub from: i64,
+    /// The new year.
+    pub year: i64,
+    /// Next year's facts file (`facts/2022.yaml`).
+    pub facts: PathBuf,
+    pub wording: CarriedWording,
+    /// The schema the new file's first line names (`facts/facts.schema.json`).
+    pub schema: PathBuf,
+    /// Where the new year's speech is reworded (`templates/2022/speech.md.tera`).
+    pub template: PathBuf,
+    /// The new year's figures still to fill in.
+    pub to_fill: usize,
+}
+
+/// Why `speechgen next-year` wrote nothing.
+#[derive(Debug)]
+pub enum NotMade {
+    /// The year started from is not filled in itself (see [`Refusal::Unfilled`]).
+    Unfilled {
+        diagnostics: Vec<Diagnostic>,
+        figures: Vec<String>,
+    },
+    Failed(Error),
+}
+
+impl From<Error> for NotMade {
+    fn from(e: Error) -> NotMade {
+        NotMade::Failed(e)
+    }
+}
+
+/// Makes and writes next year's facts from the year in `file` (all or nothing), with the wording
+/// and the schema it needs; an existing file for the new year is overwritten only with `force`.
+pub fn make(project: &Project, file: &Path, force: bool) -> Result<Made, NotMade> {
+    let checked = pipeline::check(&project.root, file).map_err(Error::from)?;
+    let (from, year) = (checked.facts.year, checked.facts.year + 1);
+    let target = project.facts_dir().join(format!("{year}.yaml"));
+    if target.exists() && !force {
+        return Err(Error::WouldOverwrite { path: target }.into());
+    }
+    let text = match next_year(
+        &checked.facts,
+        &checked.declarations,
+        &checked.evaluation,
+        &target,
+    ) {
+        Ok(text) => text,
+        Err(Refusal::Unfilled {
+            diagnostics,
+            figures,
+        }) => {
+            return Err(NotMade::Unfilled {
+                diagnostics,
+                figures,
+            });
+        }
+        Err(Refusal::Internal(message)) => {
+            return Err(Error::Internal(format!(
+                "未写入 {}：{message}",
+                crate::report::shown_path(&target)
+            ))
+            .into());
+        }
+    };
+    let wording = carry_wording(project, from, year)?;
+    let mut files = vec![(target.clone(), text.into_bytes())];
+    files.extend(wording.copies.iter().cloned());
+    // The schema the new file's first line names, beside it, from the declarations it is
+    // checked against.
+    let schema = project.facts_dir().join(crate::schema::FILE_NAME);
+    let schema_text = crate::schema::to_string(&checked.declarations);
+    files.push((schema.clone(), schema_text.into_bytes()));
+    output::write_all(&files)?;
+    let to_fill = pipeline::check(&project.root, &target)
+        .map(|c| {
+            c.evaluation
+                .figures
+                .iter()
+                .filter(|f| f.status != FigureStatus::Ok)
+                .count()
+        })
+        .unwrap_or(0);
+    Ok(Made {
+        from,
+        year,
+        facts: target,
+        wording,
+        schema,
+        template: project.year_dir(year).join(TEMPLATE_FILE),
+        to_fill,
+    })
 }
 
 /// Why next year's facts were not made.

@@ -5,6 +5,25 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::report::shown_path;
+
+/// Writes `bytes` to `path` and says so on standard error, or writes them to standard output
+/// when there is no path (the machine formats, and a report asked for without `-o`).
+pub fn write_or_print(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    match path {
+        Some(path) => {
+            write_all(&[(path.to_path_buf(), bytes.to_vec())])?;
+            eprintln!("已写入 {}", shown_path(path));
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("标准输出", "无法输出", &e))
+        }
+    }
+}
 
 /// Writes every file or none: each is staged, and all are renamed into place only once every
 /// one is on disk.

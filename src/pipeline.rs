@@ -8,13 +8,15 @@ use crate::digest::Digest;
 use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
+// Where callers have always found them; the evaluator that makes them owns them.
+pub use crate::figures::{FigureReport, FigureStatus, display_path, source_ref};
 use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::preflight::Origins;
 use crate::project::Project;
 use crate::settings::Settings;
 use crate::template::Template;
-use crate::{html, review, yaml};
+use crate::{html, yaml};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -48,41 +50,6 @@ impl RenderKind {
             RenderKind::Final => "speech",
             RenderKind::Draft => "speech-draft",
             RenderKind::Masked => "speech-masked",
-        }
-    }
-}
-
-/// One figure as a reviewer sees it.
-#[derive(Debug, Clone)]
-pub struct FigureReport {
-    pub id: String,
-    pub label: String,
-    pub unit: String,
-    pub kind: String,
-    /// The printed text (e.g. `96.6`, `1200多`, `两`), or None when unfilled or invalid.
-    pub value: Option<String>,
-    pub status: FigureStatus,
-    /// How it is computed, in words, e.g. `organisation.branches_qualified ÷ organisation.branches × 100…`.
-    pub formula: String,
-    /// Where its facts' values stand: `facts/2021.yaml:12:5` for each fact read.
-    pub sources: Vec<String>,
-    /// The fact paths read, in the order of `sources` (`organisation.branches`).
-    pub facts: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FigureStatus {
-    Ok,
-    Unfilled,
-    Invalid,
-}
-
-impl FigureStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FigureStatus::Ok => "ok",
-            FigureStatus::Unfilled => "unfilled",
-            FigureStatus::Invalid => "invalid",
         }
     }
 }
@@ -138,7 +105,7 @@ impl Checked {
         self.evaluation
             .figures
             .iter()
-            .map(|f| report(f, &self.facts))
+            .map(|f| f.report(&self.facts))
             .collect()
     }
 
@@ -237,7 +204,7 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     // Beside this year's file: last year's facts (values that are still last year's) and the
     // schema the editor reads.
-    diagnostics.extend(crate::confirmed::carried_over(&declarations, &facts));
+    diagnostics.extend(crate::carried_over::warnings(&declarations, &facts));
     diagnostics.extend(crate::schema::stale_warning(&declarations, &facts, root));
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
@@ -266,50 +233,6 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     })
 }
 
-/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
-/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
-/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
-/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
-/// facts have errors the draft is laid out instead, so that a name no face can print is reported
-/// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
-/// machine fails (no font can be read).
-pub fn check_all(
-    root: &Path,
-    facts_path: &Path,
-    renderers: &crate::format::Renderers,
-) -> Result<Vec<Diagnostic>, crate::error::Error> {
-    let checked = check(root, facts_path)?;
-    if checked.output.is_none() {
-        return Ok(checked.diagnostics);
-    }
-    let errors = checked.has_errors();
-    let request = RenderRequest {
-        root: root.to_path_buf(),
-        facts: facts_path.to_path_buf(),
-        kind: if errors {
-            RenderKind::Draft
-        } else {
-            RenderKind::Final
-        },
-    };
-    let masked = (!errors).then(|| checked.clone());
-    let rendered = match build(checked, &request) {
-        Ok(rendered) => rendered,
-        Err(diagnostics) => return Ok(diagnostics),
-    };
-    let mut found = renderers.pdf_problems(&rendered)?;
-    if let Some(checked) = masked.filter(|_| found.is_empty()) {
-        let request = RenderRequest {
-            kind: RenderKind::Masked,
-            ..request
-        };
-        if let Ok(masked) = build(checked, &request) {
-            found = renderers.pdf_problems(&masked)?;
-        }
-    }
-    Ok(joined(rendered.diagnostics, found))
-}
-
 /// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.
 pub fn year_of(facts_path: &Path) -> Option<i64> {
     let stem = facts_path.file_stem()?.to_str()?;
@@ -319,7 +242,7 @@ pub fn year_of(facts_path: &Path) -> Option<i64> {
 }
 
 /// `diagnostics` with those of `found` it does not hold yet, sorted.
-fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in found {
         if !diagnostics.contains(&d) {
             diagnostics.push(d);
@@ -409,7 +332,7 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
     let figures = evaluation
         .figures
         .iter()
-        .map(|f| report(f, &facts))
+        .map(|f| f.report(&facts))
         .collect();
     let origins = Origins::new(
         template,
@@ -464,43 +387,6 @@ fn digest_of(root: &Path, listed: &[PathBuf], read: &[(PathBuf, Vec<u8>)]) -> Di
     Digest::of(crate::digest::VERSION, &files)
 }
 
-/// `facts/2021.yaml:12:5`, relative to the project where possible (it is shown to people).
-pub fn source_ref(facts: &Facts, pos: yaml::Pos) -> String {
-    format!(
-        "{}:{}:{}",
-        display_path(&facts.doc.path),
-        pos.line,
-        pos.column
-    )
-}
-
-/// A path as people in the project folder know it: `facts/2021.yaml`.
-pub fn display_path(path: &Path) -> String {
-    let parent_dir = path.parent().and_then(|p| p.file_name());
-    match (parent_dir, path.file_name()) {
-        (Some(dir), Some(name)) => format!("{}/{}", dir.to_string_lossy(), name.to_string_lossy()),
-        _ => path.display().to_string(),
-    }
-}
-
-fn report(f: &crate::figures::Figure, facts: &Facts) -> FigureReport {
-    FigureReport {
-        id: f.id.clone(),
-        label: f.label.clone(),
-        unit: f.unit.clone(),
-        kind: f.kind.to_owned(),
-        value: f.text.clone(),
-        status: f.status,
-        formula: f.formula.clone(),
-        sources: f
-            .sources
-            .iter()
-            .map(|(_, pos)| source_ref(facts, *pos))
-            .collect(),
-        facts: f.sources.iter().map(|(path, _)| path.clone()).collect(),
-    }
-}
-
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the
 /// provenance (the HTML tooltip) names the figure and its formula but no value: the masked copy
 /// holds no real value anywhere, its attributes included. `stated` is the facts' `sources:`
@@ -533,7 +419,7 @@ fn slot(
         (_, FigureStatus::Invalid) => (format!("【有误：{}】", figure.label), true),
         _ => (format!("【未填：{}】", figure.label), true),
     };
-    let shown = review::shown(
+    let shown = crate::figures::format::shown(
         figure.text.as_deref(),
         figure.status,
         &figure.unit,

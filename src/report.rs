@@ -122,6 +122,26 @@ pub struct CheckedFile {
     pub passed: bool,
 }
 
+impl CheckedFile {
+    /// A facts file's problems judged: it passes with no error, and under `deny_warnings` with
+    /// no warning either.
+    pub fn judge(
+        facts: std::path::PathBuf,
+        diagnostics: Vec<Diagnostic>,
+        deny_warnings: bool,
+    ) -> CheckedFile {
+        let errors = diagnostics.iter().any(Diagnostic::is_error);
+        let warnings = diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Warning);
+        CheckedFile {
+            facts,
+            passed: !(errors || (deny_warnings && warnings)),
+            diagnostics,
+        }
+    }
+}
+
 /// `facts/2021.yaml:12:5` or nothing.
 pub fn place(d: &Diagnostic) -> Option<String> {
     d.location
@@ -169,7 +189,7 @@ fn short(d: &Diagnostic) -> String {
 /// A text on one line: line breaks and other control characters written out.
 fn one_line(text: &str) -> String {
     if text.chars().any(char::is_control) {
-        crate::facts::escape_invisible(text)
+        crate::text::escape_invisible(text)
     } else {
         text.to_owned()
     }
@@ -222,7 +242,7 @@ fn human(d: &Diagnostic, color: bool) -> String {
         Severity::Warning => Level::WARNING,
     };
     // The figure and fact ids are for machines (short, github, json); a clerk reads the message.
-    let title = crate::facts::escape_invisible(&d.message);
+    let title = crate::text::escape_invisible(&d.message);
     let mut group = Group::with_title(level.primary_title(&title).id(d.code));
     let path;
     if let (Some(l), Some(line)) = (&d.location, &d.source_line) {

@@ -1,12 +1,14 @@
 //! What a reviewer reads beside the speech: every figure as shown and what changed from one year
-//! to the next (`speechgen diff`: [`year_on_year`], over the facts [`compare`]d path by path).
+//! to the next (`speechgen diff`: [`year_on_year`], over the facts compared path by path in
+//! `crate::compare`; `diff --wording`: the two speeches' [`wording`]).
 //! The figure listing (`speechgen figures`) is the verification sheet's text form
 //! (`sheet::text`), which shows values as [`shown`] does.
 
-pub mod compare;
+pub mod wording;
 pub mod year_on_year;
 
-use crate::pipeline::{FigureReport, FigureStatus};
+use crate::figures::FigureReport;
+pub use crate::figures::format::shown;
 
 /// How `speechgen diff` writes its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,18 +19,6 @@ pub enum DiffFormat {
     Html,
     /// 一个 JSON 文档，供程序读取（json）
     Json,
-}
-
-/// The one way a figure's value is shown outside the speech's own text (the listing, the diff,
-/// the tooltip, the preview's panel): its printed text with its unit (`96.7%`, `1001名`; names
-/// have no unit), or 【未填】 / 【有误】 when there is no value to show.
-pub fn shown(text: Option<&str>, status: FigureStatus, unit: &str, kind: &str) -> String {
-    match (text, status) {
-        (Some(text), FigureStatus::Ok) if kind == "names" => text.to_owned(),
-        (Some(text), FigureStatus::Ok) => format!("{text}{unit}"),
-        (_, FigureStatus::Invalid) => "【有误】".to_owned(),
-        _ => "【未填】".to_owned(),
-    }
 }
 
 impl FigureReport {
@@ -84,6 +74,7 @@ impl std::fmt::Display for Change {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::FigureStatus;
 
     fn figure(id: &str, value: Option<&str>, status: FigureStatus, unit: &str) -> FigureReport {
         FigureReport {

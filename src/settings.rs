@@ -16,8 +16,8 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::facts::{describe, did_you_mean};
-use crate::yaml::{self, Entry, Value};
+use crate::text::did_you_mean;
+use crate::yaml::{self, Entry, Value, describe};
 
 /// The keys, in the order the hint lists them.
 const KEYS: &[&str] = &[

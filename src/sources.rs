@@ -11,8 +11,9 @@
 //! a fact some figure or rule reads, like every other key of the file.
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::{Facts, describe, did_you_mean};
-use crate::yaml::{Pos, Value};
+use crate::facts::Facts;
+use crate::text::did_you_mean;
+use crate::yaml::{Pos, Value, describe};
 
 /// The top-level key of the map.
 pub const KEY: &str = "sources";

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::facts::did_you_mean;
+use crate::text::did_you_mean;
 
 mod tags;
 

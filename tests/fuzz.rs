@@ -7,24 +7,24 @@
 //! SPEECHGEN_FUZZ_SECONDS=60 SPEECHGEN_FUZZ_SEED=7 cargo test --release --test fuzz -- --ignored fuzz
 //! ```
 //!
-//! Each input is made from the sample (its facts and template mutated, see `common::mutate`) or
+//! Each input is made from the sample (its facts and template mutated, see `harness::mutate`) or
 //! at random; a panic anywhere, or a property broken, is a failure, kept with its input under
 //! `target/tmp/fuzz-failures/`. The run prints how many cases each target ran.
 
-mod common;
+#[path = "it/harness/mod.rs"]
+mod harness;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::mutate::{self, Rng};
-use common::{REPO, copy_dir};
+use harness::mutate::{self, Rng};
+use harness::{REPO, copy_dir};
 use speechgen::facts::Facts;
 use speechgen::figures::{Declarations, evaluate};
 use speechgen::format::{Format, Renderers};
 use speechgen::pdf::linebreak::{Align, Piece, break_lines};
-use speechgen::pdf::{FontChoice, PdfOptions};
 use speechgen::pipeline::{self, RenderKind, RenderRequest};
 use speechgen::template::{Template, placeholder_index};
 use speechgen::{markdown, next_year, yaml};
@@ -314,7 +314,7 @@ fn check_against_render(f: &mut Fuzz, text: &str) {
     let root = f.project.path().to_path_buf();
     let facts = root.join("facts/2021.yaml");
     std::fs::write(&facts, text).unwrap();
-    let passed = match pipeline::check_all(&root, &facts, &f.renderers) {
+    let passed = match speechgen::batch::check_all(&root, &facts, &f.renderers) {
         Ok(diagnostics) => !diagnostics.iter().any(|d| d.is_error()),
         Err(_) => false,
     };
@@ -370,10 +370,7 @@ fn fuzz_the_facts_reader_the_template_checker_and_the_line_breaker() {
         sample_template: std::fs::read_to_string(repo.join("templates/speech.md.tera")).unwrap(),
         decls: Declarations::load(&repo.join("templates/figures.yaml")).unwrap(),
         project,
-        renderers: Renderers::new(PdfOptions {
-            fonts: FontChoice::Bundled,
-            font_dirs: Vec::new(),
-        }),
+        renderers: Renderers::new(harness::bundled_fonts()),
         failures_dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures"),
         kept: 0,
     };

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::did_you_mean;
+use crate::text::did_you_mean;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// A fact path as written in a declaration, with where it is written.
@@ -116,6 +116,20 @@ impl Kind {
             Kind::Sum { facts } => facts.iter().collect(),
             Kind::Percent { part, whole, .. } => vec![part, whole],
         }
+    }
+
+    /// The speech says 全覆盖 of this percentage or rate: it must be exactly 100.
+    pub fn full_coverage(&self) -> bool {
+        matches!(
+            self,
+            Kind::Percent {
+                full_coverage: true,
+                ..
+            } | Kind::Rate {
+                full_coverage: true,
+                ..
+            }
+        )
     }
 
     /// Printed in digits, hence starred by `--mask`.

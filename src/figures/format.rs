@@ -1,4 +1,7 @@
-//! How each kind of figure is printed in the speech (conventions.md, "Figures").
+//! How each kind of figure is printed in the speech (conventions.md, "Figures"), and how its value
+//! is shown beside it.
+
+use super::trace::FigureStatus;
 
 /// A percentage of `part` in `whole`: one decimal at most, rounded half-up, no trailing `.0`.
 ///
@@ -149,10 +152,35 @@ fn below_ten_thousand(n: u64, leading: bool) -> String {
     out
 }
 
+/// A number with at most three decimals, no trailing zeros: `96.706`, `100`.
+pub fn trim_number(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// The one way a figure's value is shown outside the speech's own text (the listing, the diff,
+/// the tooltip, the preview's panel): its printed text with its unit (`96.7%`, `1001名`; names
+/// have no unit), or 【未填】 / 【有误】 when there is no value to show.
+pub fn shown(text: Option<&str>, status: FigureStatus, unit: &str, kind: &str) -> String {
+    match (text, status) {
+        (Some(text), FigureStatus::Ok) if kind == "names" => text.to_owned(),
+        (Some(text), FigureStatus::Ok) => format!("{text}{unit}"),
+        (_, FigureStatus::Invalid) => "【有误】".to_owned(),
+        _ => "【未填】".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn numbers_are_trimmed() {
+        assert_eq!(trim_number(96.70588), "96.706");
+        assert_eq!(trim_number(100.0), "100");
+    }
 
     #[test]
     fn percent_edges() {

@@ -8,17 +8,20 @@
 //!   figure changed by hand, a value that could be one of several figures, a figure whose sentence
 //!   is gone and a number no figure prints are reported for the clerk, never guessed.
 //! - [`detect`] (`import FILE --new DIR`) proposes a project for a speech with none: every number
-//!   and name found becomes a figure with a kind, an id and a label, its value a fact.
+//!   and name found becomes a figure with a kind, an id and a label, its value a fact;
+//!   [`new_project`] writes it and proves it prints the speech it came from.
 //!
 //! Both write the template from the model with [`template_source`].
 
 pub mod bind;
 pub mod detect;
+pub mod new_project;
 pub mod numbers;
 pub mod read;
 
 pub use bind::{Report, Update, update};
 pub use detect::{Detection, Proposal, detect};
+pub use new_project::{NewProject, create};
 pub use read::{Delivered, Source, read};
 
 use crate::document::{Block, Document, Inline, InlineStyle};

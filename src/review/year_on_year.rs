@@ -11,9 +11,10 @@ mod html;
 mod json;
 mod text;
 
+use crate::compare::{self, Compared, FactKind};
 use crate::confirmed;
-use crate::pipeline::{self, Checked, FigureReport, FigureStatus};
-use crate::review::compare::{self, Compared, FactKind};
+use crate::figures::{FigureReport, FigureStatus};
+use crate::pipeline::Checked;
 use crate::review::{Change, DiffFormat};
 
 /// One year of the two compared.
@@ -158,13 +159,13 @@ impl YearOnYear {
 fn side(checked: &Checked) -> Side {
     Side {
         year: checked.facts.year,
-        file: pipeline::display_path(&checked.facts.doc.path),
+        file: crate::figures::display_path(&checked.facts.doc.path),
     }
 }
 
 fn place(checked: &Checked, node: &crate::yaml::Node) -> Place {
     Place {
-        file: pipeline::display_path(&checked.facts.doc.path),
+        file: crate::figures::display_path(&checked.facts.doc.path),
         line: node.pos.line,
         column: node.pos.column,
     }

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pipeline::{FigureReport, FigureStatus, Rendered};
+use crate::figures::{FigureReport, FigureStatus};
+use crate::pipeline::Rendered;
 
 /// The changing part of the page, as HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -65,9 +65,19 @@ pub fn router(app: App, stop: watch::Receiver<bool>) -> Router {
 
 /// Refuses what no page of ours sends, and adds the headers every answer carries.
 async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
+    // Two Hosts, or a target naming one host under a Host naming another, are read differently by
+    // different parts of a chain (the first Host, the last, the target's): which one the rules
+    // below checked would be a guess. RFC 9112 §3.2 asks for 400 here, as for a request without
+    // Host (HTTP/1.0 allows one, but no browser sends it).
+    let Some(host) = single_host(&req) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "请求须带且只带一个 Host 头；请求行若写出完整地址，须与 Host 相同。",
+        );
+    };
     // DNS rebinding: a web page on evil.example, re-pointed at 127.0.0.1, could otherwise read the
     // (unpublished) draft. A browser sends the name it resolved as Host.
-    if app.loopback_only && !host_allowed(req.headers()) {
+    if app.loopback_only && !host_allowed(host) {
         return plain(
             StatusCode::FORBIDDEN,
             "只接受发往本机地址（127.0.0.1、localhost）的请求。",
@@ -102,10 +112,23 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     res
 }
 
-fn host_allowed(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST) else {
-        return true; // HTTP/1.0 without Host: not a browser on a rebound name.
-    };
+/// The request's one Host header, when it has exactly one and an absolute-form target
+/// (`GET http://127.0.0.1:4000/ HTTP/1.1`) names the same authority.
+fn single_host(req: &Request) -> Option<&HeaderValue> {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let host = hosts.next()?;
+    if hosts.next().is_some() {
+        return None;
+    }
+    // The whole authority is compared, user info included: `http://127.0.0.1@evil.example/`
+    // names evil.example.
+    match req.uri().authority() {
+        Some(target) if !target.as_str().eq_ignore_ascii_case(host.to_str().ok()?) => None,
+        _ => Some(host),
+    }
+}
+
+fn host_allowed(host: &HeaderValue) -> bool {
     let Ok(host) = host.to_str() else {
         return false;
     };
@@ -256,9 +279,7 @@ mod tests {
     use super::*;
 
     fn host(h: &str) -> bool {
-        let mut m = HeaderMap::new();
-        m.insert(header::HOST, HeaderValue::from_str(h).unwrap());
-        host_allowed(&m)
+        host_allowed(&HeaderValue::from_str(h).unwrap())
     }
 
     #[test]
@@ -269,5 +290,37 @@ mod tests {
         assert!(host("localhost"));
         assert!(!host("evil.example:4000"));
         assert!(!host("127.0.0.1.evil.example"));
+    }
+
+    fn one_host(target: &str, hosts: &[&str]) -> Option<String> {
+        let mut req = Request::builder().uri(target);
+        for h in hosts {
+            req = req.header(header::HOST, *h);
+        }
+        let req = req.body(axum::body::Body::empty()).unwrap();
+        single_host(&req).map(|h| h.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn a_request_names_exactly_one_host() {
+        let here = "127.0.0.1:4000";
+        assert_eq!(one_host("/", &[here]).as_deref(), Some(here));
+        assert_eq!(
+            one_host("http://127.0.0.1:4000/view", &[here]).as_deref(),
+            Some(here)
+        );
+        assert_eq!(
+            one_host("http://LOCALHOST:4000/", &["localhost:4000"]).as_deref(),
+            Some("localhost:4000")
+        );
+        assert_eq!(one_host("/", &[]), None);
+        assert_eq!(one_host("/", &[here, here]), None);
+        assert_eq!(one_host("/", &[here, "evil.example"]), None);
+        assert_eq!(one_host("http://evil.example/", &[here]), None);
+        assert_eq!(
+            one_host("http://127.0.0.1:4000@evil.example/", &[here]),
+            None
+        );
+        assert_eq!(one_host("http://127.0.0.1/", &[here]), None);
     }
 }

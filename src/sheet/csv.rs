@@ -4,7 +4,7 @@
 //! sheets; a CSV holds rows only.
 
 use super::{FigureRow, Sheet};
-use crate::pipeline::FigureStatus;
+use crate::figures::FigureStatus;
 
 pub const COLUMNS: &[&str] = &[
     "类别",

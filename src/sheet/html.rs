@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::{ClaimRow, FigureRow, Sheet};
+use crate::figures::FigureStatus;
 use crate::html::escape as esc;
-use crate::pipeline::FigureStatus;
 
 /// Lines of a cell, each escaped, joined with `<br>`.
 fn lines<S: AsRef<str>>(items: &[S]) -> String {

@@ -11,12 +11,12 @@
 //! page's foot names the year, the digest and the page count.
 
 use super::{ClaimRow, FigureRow, Sheet};
+use crate::figures::FigureStatus;
 use crate::pdf::fonts::Role;
 use crate::pdf::layout::{PT_PER_MM, Part, Run};
 use crate::pdf::textset::TextFaces;
 use crate::pdf::write::{self, DocInfo, PageContent, PdfStandard};
 use crate::pdf::{FontChoice, PdfError, PdfOptions, Place, linebreak};
-use crate::pipeline::FigureStatus;
 
 const PAGE_W_MM: f64 = 297.0;
 const PAGE_H_MM: f64 = 210.0;

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{FigureRow, Sheet};
-use crate::pipeline::FigureStatus;
+use crate::figures::FigureStatus;
 
 pub fn write(sheet: &Sheet) -> String {
     let mut out = String::new();

@@ -1,0 +1,64 @@
+//! Text helpers every layer's messages use: a value's invisible characters spelt out, the
+//! "did you mean" guess, a file error explained in Chinese. At the bottom with `diagnostic`: this
+//! module imports nothing of the crate, so any module may use it.
+
+/// The closest candidate, if it is close enough to be a typo of `word`.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(word, c), *c))
+        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `1e3`, `2.5E-1`: a number with an exponent.
+pub fn is_scientific(text: &str) -> bool {
+    text.contains(['e', 'E'])
+}
+
+/// A character that prints as nothing or changes what is around it: control characters (a line
+/// break in a name can start a Markdown list), bidirectional controls (U+202E shows text reversed),
+/// zero-width characters and line separators.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// A text with every invisible character written out (`\n`, `\t`, `<U+202E>`).
+pub fn escape_invisible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_invisible(c) => out.push_str(&format!("<U+{:04X}>", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What went wrong reading or writing a file, in Chinese with the system's words after it.
+pub fn explain_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let said = match e.kind() {
+        ErrorKind::NotFound => "文件或文件夹不存在",
+        ErrorKind::PermissionDenied => "没有访问权限",
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件",
+        ErrorKind::NotADirectory => "路径中有一段不是文件夹",
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
+        ErrorKind::AlreadyExists => "已经存在",
+        _ => return e.to_string(),
+    };
+    format!("{said}（{e}）")
+}

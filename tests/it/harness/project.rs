@@ -1,0 +1,188 @@
+//! A speech project in a temporary folder (removed on drop): a copy of the repository's own
+//! templates and sample facts, or of a fixture, edited by a test and then run or served.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+use super::Run;
+
+/// The repository, whose `templates/` and `facts/` are the sample project.
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The sample's facts file, relative to the project's root.
+pub const FACTS: &str = "facts/2021.yaml";
+
+/// The sample's figure declarations, relative to the project's root.
+pub const FIGURES: &str = "templates/figures.yaml";
+
+/// The sample's speech template, relative to the project's root.
+pub const TEMPLATE: &str = "templates/speech.md.tera";
+
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A copy of the repository's templates/ and facts/, so the tests exercise the real pipeline
+    /// on the real sample.
+    pub fn sample() -> Project {
+        let p = Project::empty();
+        for sub in ["templates", "facts"] {
+            copy_dir(&Path::new(REPO).join(sub), &p.path(sub));
+        }
+        p
+    }
+
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> Project {
+        let p = Project::empty();
+        copy_dir(&Path::new(REPO).join("tests/fixtures").join(name), p.root());
+        p
+    }
+
+    /// The sample with `tests/fixtures/<name>/` laid over it (a second year's facts and
+    /// templates, say).
+    pub fn sample_with(name: &str) -> Project {
+        let p = Project::sample();
+        copy_dir(&Path::new(REPO).join("tests/fixtures").join(name), p.root());
+        p
+    }
+
+    /// An empty folder: no speech project at all.
+    pub fn empty() -> Project {
+        Project {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path inside the project, from a path relative to its root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Writes a file, creating its folders.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Replaces exactly one occurrence of `from` in a file (fails loudly if it is not there once).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = self.read(rel);
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{from:?} must occur once in {rel}"
+        );
+        self.write(rel, &text.replacen(from, to, 1));
+        self
+    }
+
+    /// `edit` on the sample's facts file.
+    pub fn edit_facts(&self, from: &str, to: &str) -> &Self {
+        self.edit(FACTS, from, to)
+    }
+
+    /// The 1-based line and column of `needle`'s first character in a file (characters, not bytes).
+    pub fn position(&self, rel: &str, needle: &str) -> (usize, usize) {
+        let text = self.read(rel);
+        for (i, line) in text.lines().enumerate() {
+            if let Some(byte) = line.find(needle) {
+                return (i + 1, line[..byte].chars().count() + 1);
+            }
+        }
+        panic!("{needle:?} not in {rel}");
+    }
+
+    /// The sample's facts file, which `edit_facts`, `read_facts`, `save_facts` and `serve` use.
+    pub fn facts(&self) -> PathBuf {
+        self.path(FACTS)
+    }
+
+    pub fn read_facts(&self) -> String {
+        self.read(FACTS)
+    }
+
+    /// Saves the facts file the way editors do: a new file renamed over the old one.
+    pub fn save_facts(&self, text: &str) {
+        let facts = self.facts();
+        let tmp = facts.with_extension("yaml.tmp-save");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &facts).unwrap();
+    }
+
+    /// Replaces a file with a named pipe that hands its bytes to the first reader only, as a
+    /// process substitution does: a second read would wait for a writer that never comes. Join
+    /// the returned writer once the reader is done.
+    #[cfg(unix)]
+    pub fn pipe_once(&self, rel: &str) -> std::thread::JoinHandle<()> {
+        let path = self.path(rel);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {rel}");
+        std::thread::spawn(move || std::fs::write(&path, &bytes).unwrap())
+    }
+
+    /// `speechgen ARGS` in the project folder, ready to run (`Run::of`) after any change the test
+    /// makes to it (another folder, an environment variable).
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Command::from(self.process(args))
+    }
+
+    /// `command` as a plain `std::process::Command`, for a process the test does not wait for.
+    /// Colour is off, and GitHub Actions is not detected unless the test sets `GITHUB_ACTIONS`.
+    pub fn process<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_speechgen"));
+        cmd.current_dir(self.root())
+            .env_remove("GITHUB_ACTIONS")
+            .env("NO_COLOR", "1")
+            .args(args);
+        cmd
+    }
+
+    /// Runs `speechgen ARGS` in the project folder and waits for it.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Run::of(&mut self.command(args))
+    }
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
