@@ -18,6 +18,9 @@ use krilla::tagging::{
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Data, Document, SerializeSettings};
+use skrifa::instance::{LocationRef, Size as FontSize};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, GlyphId as SkrifaGlyphId, MetadataProvider};
 
 use super::PdfError;
 use super::layout::{Metrics, Part, Run, UsedFace};
@@ -142,25 +145,133 @@ fn engine(e: impl std::fmt::Display) -> PdfError {
     PdfError::Engine(format!("krilla: {e}"))
 }
 
-/// The glyphs of a run as krilla draws them: each glyph's id and its advance to the next
-/// glyph's left edge (its own advance, the run's spacing and the kern before the next glyph),
-/// in ems, at full precision. The last glyph advances by its own width and the spacing.
-fn glyphs(run: &Run, metrics: &Metrics) -> Result<Vec<KrillaGlyph>, PdfError> {
+/// A face as the file embeds it: subset to the glyphs the pages print (`subsetter`, the
+/// subsetter krilla itself uses) and its advances set to the layout's grid (`Metrics::grid`).
+/// The PDF's glyph widths (/W) are then the grid cells the layout set the glyphs in, as the
+/// speech is drawn: a run needs no adjustment for each glyph, only where the layout moves one
+/// off the grid, and a glyph's box is never wider than its cell (two marks sharing one blank
+/// half overlap by half a cell of the grid, not by more than half the size: text extraction
+/// (pdftotext) reads more as a new line).
+struct GridFace {
+    font: Font,
+    /// Old glyph id to the subset's.
+    remap: subsetter::GlyphRemapper,
+    /// The subset's advances (its glyph id), in ems as the file declares them.
+    advances: Vec<f32>,
+}
+
+impl GridFace {
+    fn new(face: &UsedFace, metrics: &Metrics, glyphs: &[u16]) -> Result<GridFace, PdfError> {
+        let err = |reason: String| PdfError::Font {
+            face: face.family.clone(),
+            reason,
+        };
+        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(glyphs);
+        let data: &[u8] = (*face.source.data).as_ref();
+        let subset = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            subsetter::subset(data, face.source.index, &remap)
+        }))
+        .map_err(|_| err("字形轮廓已损坏，无法取子集写入 PDF".into()))?
+        .map_err(|e| err(format!("取子集失败（{e}）")))?;
+        let subset = scale_advances(subset, metrics.grid())
+            .ok_or_else(|| err("子集缺少 hhea/hmtx 表".into()))?;
+        let advances = {
+            let font = FontRef::new(&subset).map_err(|e| err(format!("子集无法读取（{e}）")))?;
+            let upem = font
+                .head()
+                .map_err(|_| err("缺少 head 表（字体头），或该表已损坏".into()))?
+                .units_per_em();
+            let measure = font.glyph_metrics(FontSize::unscaled(), LocationRef::default());
+            (0..remap.num_gids())
+                .map(|g| {
+                    measure
+                        .advance_width(SkrifaGlyphId::new(u32::from(g)))
+                        .unwrap_or(0.0)
+                        / f32::from(upem)
+                })
+                .collect()
+        };
+        let font =
+            Font::new(Data::from(subset), 0).ok_or_else(|| err("PDF 引擎无法读取该字体".into()))?;
+        Ok(GridFace {
+            font,
+            remap,
+            advances,
+        })
+    }
+}
+
+/// Sets every advance of `font` (a TrueType or CFF OpenType font, not a collection) to `factor`
+/// of its own, to the nearest unit; None when it has no hhea or hmtx.
+fn scale_advances(mut font: Vec<u8>, factor: f64) -> Option<Vec<u8>> {
+    let table = |font: &[u8], tag: &[u8; 4]| -> Option<(usize, usize)> {
+        let n = usize::from(u16::from_be_bytes(font.get(4..6)?.try_into().ok()?));
+        (0..n).find_map(|i| {
+            let rec = font.get(12 + 16 * i..12 + 16 * i + 16)?;
+            (&rec[0..4] == tag).then(|| {
+                (
+                    u32::from_be_bytes(rec[8..12].try_into().unwrap()) as usize,
+                    u32::from_be_bytes(rec[12..16].try_into().unwrap()) as usize,
+                )
+            })
+        })
+    };
+    let (hhea, _) = table(&font, b"hhea")?;
+    let (hmtx, hmtx_len) = table(&font, b"hmtx")?;
+    let scale = |v: u16| ((f64::from(v) * factor).round() as u16).to_be_bytes();
+    let metrics = usize::from(u16::from_be_bytes(
+        font.get(hhea + 34..hhea + 36)?.try_into().ok()?,
+    ));
+    if 4 * metrics > hmtx_len || font.len() < hmtx + hmtx_len {
+        return None;
+    }
+    for i in 0..metrics {
+        let at = hmtx + 4 * i;
+        let adv = u16::from_be_bytes(font[at..at + 2].try_into().ok()?);
+        font[at..at + 2].copy_from_slice(&scale(adv));
+    }
+    let max = hhea + 10;
+    let adv_max = u16::from_be_bytes(font.get(max..max + 2)?.try_into().ok()?);
+    font[max..max + 2].copy_from_slice(&scale(adv_max));
+    Some(font)
+}
+
+/// How far (in points) krilla's pen may drift from where the layout put a glyph before the run
+/// moves it back: the face's advances are whole font units, the layout's are exact. A
+/// twentieth of a point is invisible; an adjustment costs bytes.
+const DRIFT: f64 = 0.05;
+
+/// The glyphs of a run as krilla draws them: each glyph's id in the subset and its advance to
+/// the next glyph's left edge, in ems. Where the face's own (grid) advance puts the next glyph
+/// where the layout did (within `DRIFT`), that advance is given and krilla writes nothing for
+/// it; elsewhere (a spread or squeezed line's spacing, a mark sharing a blank half, digits kept
+/// tight) the exact distance, which krilla writes as one adjustment in the TJ array.
+fn glyphs(run: &Run, metrics: &Metrics, face: &GridFace) -> Result<Vec<KrillaGlyph>, PdfError> {
     let positions = run.positions(metrics);
     let size = f64::from(run.size);
     let mut out = Vec::with_capacity(positions.len());
+    let mut pen = positions.first().copied().unwrap_or(run.x);
+    let count = positions.len();
     for (k, (at, c)) in run.text.char_indices().enumerate() {
         let gid = metrics
             .glyph(c)
+            .and_then(|g| u16::try_from(g).ok())
+            .and_then(|g| face.remap.get(g))
             .ok_or_else(|| engine(format!("no glyph measured for {c:?}")))?;
+        let natural = face.advances[usize::from(gid)];
         let advance = match positions.get(k + 1) {
-            Some(next) => next - positions[k],
-            None => metrics.advance(c, run.size) + run.spacing,
+            Some(&next) if (pen + f64::from(natural) * size - next).abs() > DRIFT => {
+                ((next - pen) / size) as f32
+            }
+            _ => natural,
         };
+        if k + 1 < count {
+            pen += f64::from(advance) * size;
+        }
         let range: Range<usize> = at..at + c.len_utf8();
         out.push(KrillaGlyph::new(
-            GlyphId::new(gid),
-            (advance / size) as f32,
+            GlyphId::new(u32::from(gid)),
+            advance,
             0.0,
             0.0,
             0.0,
@@ -175,15 +286,16 @@ fn draw_run(
     surface: &mut Surface<'_>,
     run: &Run,
     (dx, dy): (f64, f64),
-    font: &Font,
+    face: &GridFace,
     metrics: &Metrics,
 ) -> Result<(), PdfError> {
-    let glyphs = glyphs(run, metrics)?;
-    let start = Point::from_xy((dx + run.x) as f32, (dy + run.baseline) as f32);
+    let glyphs = glyphs(run, metrics, face)?;
+    let x = run.positions(metrics).first().copied().unwrap_or(run.x);
+    let start = Point::from_xy((dx + x) as f32, (dy + run.baseline) as f32);
     surface.draw_glyphs(
         start,
         &glyphs,
-        font.clone(),
+        face.font.clone(),
         &run.text,
         f32::from(run.size),
         false,
@@ -213,16 +325,24 @@ pub fn write(
     pages: &[PageContent<'_>],
     info: &DocInfo<'_>,
 ) -> Result<Vec<u8>, PdfError> {
-    let fonts: Vec<Font> = faces
+    // Per face, the glyphs the pages print: what its subset holds.
+    let mut printed: Vec<Vec<u16>> = vec![Vec::new(); faces.len()];
+    for page in pages {
+        for (run, _) in &page.runs {
+            let m = &metrics[run.face];
+            printed[run.face].extend(
+                run.text
+                    .chars()
+                    .filter_map(|c| m.glyph(c))
+                    .filter_map(|g| u16::try_from(g).ok()),
+            );
+        }
+    }
+    let fonts: Vec<GridFace> = faces
         .iter()
-        .map(|f| {
-            Font::new(Data::from(f.source.data.clone()), f.source.index).ok_or_else(|| {
-                PdfError::Font {
-                    face: f.family.clone(),
-                    reason: "PDF 引擎无法读取该字体".into(),
-                }
-            })
-        })
+        .zip(metrics)
+        .zip(&printed)
+        .map(|((face, m), glyphs)| GridFace::new(face, m, glyphs))
         .collect::<Result<_, _>>()?;
     let mut doc = Document::new_with(info.standard.settings());
     // Per structure element, in the order first met: the marked content of its runs.
@@ -306,6 +426,7 @@ pub fn write(
         meta = meta.creation_date(DateTime::new(d.year).month(d.month).day(d.day));
     }
     doc.set_metadata(meta);
+    let fonts: Vec<Font> = fonts.into_iter().map(|f| f.font).collect();
     finish(doc, faces, &fonts)
 }
 

@@ -142,6 +142,8 @@ pub(super) fn lead_size(body_ink: Option<f64>, lead_ink: Option<f64>) -> u8 {
 pub struct Metrics {
     /// (glyph id, advance, ink xmin, ink xmax), the last three in thousandths of an em.
     glyphs: HashMap<char, (u32, f64, f64, f64)>,
+    /// The factor the face's own advances were scaled by (the grid pitch over the size).
+    grid: f64,
 }
 
 impl Metrics {
@@ -173,7 +175,13 @@ impl Metrics {
                 .unwrap_or((0.0, adv));
             glyphs.insert(c, (g.to_u32(), adv, x0, x1));
         }
-        Ok(Metrics { glyphs })
+        Ok(Metrics { glyphs, grid })
+    }
+
+    /// The factor the face's own advances are scaled by: the PDF writer gives the embedded face
+    /// these advances, so that a glyph's box is its grid cell.
+    pub fn grid(&self) -> f64 {
+        self.grid
     }
 
     /// The glyph id of `c`, when it was measured.
