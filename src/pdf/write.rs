@@ -347,8 +347,11 @@ pub fn write(
     let mut doc = Document::new_with(info.standard.settings());
     // Per structure element, in the order first met: the marked content of its runs.
     let mut elements: Vec<(Part, TagGroup)> = Vec::new();
+    // The page's size to a hundredth of a point (A4: 595.28 × 841.89, as every PDF of the
+    // speech declared it before): f32's 595.2756 names no more paper.
+    let hundredth = |v: f64| ((v * 100.0).round() / 100.0) as f32;
     let page_settings = PageSettings::new(
-        Size::from_wh(size.0 as f32, size.1 as f32).ok_or_else(|| engine("page size"))?,
+        Size::from_wh(hundredth(size.0), hundredth(size.1)).ok_or_else(|| engine("page size"))?,
     );
     for page in pages {
         let mut p = doc.start_page_with(page_settings.clone());
