@@ -172,7 +172,7 @@ impl GridFace {
             subsetter::subset(data, face.source.index, &remap)
         }))
         .map_err(|_| err("字形轮廓已损坏，无法取子集写入 PDF".into()))?
-        .map_err(|e| err(format!("取子集失败（{e}）")))?;
+        .map_err(|e| err(format!("字形轮廓无法取子集写入 PDF（{e}）")))?;
         let subset = scale_advances(subset, metrics.grid())
             .ok_or_else(|| err("子集缺少 hhea/hmtx 表".into()))?;
         let advances = {
