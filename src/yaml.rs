@@ -82,6 +82,10 @@ pub struct Document {
     pub path: std::path::PathBuf,
     pub text: String,
     pub root: Node,
+    /// Where each line of `text` starts: a diagnostic shows its line, and a figure printed from a
+    /// list of 20 000 names keeps one place per name; finding each line by counting from the top
+    /// made a long list cost the square of its length.
+    line_starts: Vec<usize>,
 }
 
 impl Document {
@@ -93,11 +97,9 @@ impl Document {
         }
     }
 
+    /// Line `line` (from 1) as [`str::lines`] gives it: without its `\n` or `\r\n`.
     pub fn line_text(&self, line: usize) -> Option<String> {
-        self.text
-            .lines()
-            .nth(line.wrapping_sub(1))
-            .map(str::to_owned)
+        line_in(&self.text, &self.line_starts, line).map(str::to_owned)
     }
 
     /// An error at `pos` with the offending line attached.
@@ -316,13 +318,33 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
         pos: Pos { line: 1, column: 1 },
         written: None,
     });
+    let line_starts = line_starts(&text);
     let mut doc = Document {
         path: path.to_path_buf(),
         text,
         root,
+        line_starts,
     };
-    fix_empty_value_positions(&mut doc.root, &doc.text);
+    fix_empty_value_positions(&mut doc.root, &doc.text, &doc.line_starts);
     Ok(doc)
+}
+
+/// The byte offset each line starts at; a `\n` at the very end starts no line.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&start| start < text.len())
+        .collect()
+}
+
+/// Line `line` (from 1) of `text`, found through its `starts`, as `text.lines().nth(line - 1)`.
+fn line_in<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
+    let start = *starts.get(line.wrapping_sub(1))?;
+    let rest = &text[start..];
+    Some(match rest.find('\n') {
+        Some(end) => rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]),
+        None => rest,
+    })
 }
 
 /// A slip of the Chinese input method, named for what it is with the line as it should be.
@@ -802,25 +824,25 @@ fn plain_scalar(text: &str) -> Value {
 
 /// An empty value (`key:` with nothing after it) is reported by the parser at the next token,
 /// often on another line. Users expect the error right after the colon, so move it there.
-fn fix_empty_value_positions(node: &mut Node, text: &str) {
+fn fix_empty_value_positions(node: &mut Node, text: &str, starts: &[usize]) {
     match &mut node.value {
         Value::Map(entries) => {
             for entry in entries {
                 if entry.value.value == Value::Null && entry.value.pos.line != entry.key_pos.line {
-                    entry.value.pos = after_colon(text, entry.key_pos, &entry.key);
+                    entry.value.pos = after_colon(text, starts, entry.key_pos, &entry.key);
                 }
-                fix_empty_value_positions(&mut entry.value, text);
+                fix_empty_value_positions(&mut entry.value, text, starts);
             }
         }
         Value::Seq(items) => items
             .iter_mut()
-            .for_each(|n| fix_empty_value_positions(n, text)),
+            .for_each(|n| fix_empty_value_positions(n, text, starts)),
         _ => {}
     }
 }
 
-fn after_colon(text: &str, key_pos: Pos, key: &str) -> Pos {
-    let line = text.lines().nth(key_pos.line - 1).unwrap_or("");
+fn after_colon(text: &str, starts: &[usize], key_pos: Pos, key: &str) -> Pos {
+    let line = line_in(text, starts, key_pos.line).unwrap_or("");
     let chars: Vec<char> = line.chars().collect();
     let from = key_pos.column - 1 + key.chars().count();
     let colon = (from..chars.len()).find(|&i| chars[i] == ':');
@@ -888,6 +910,28 @@ mod tests {
         let d = load(&path).unwrap();
         let year = d.root.get("year").expect("the key is year");
         assert_eq!(year.key_pos, Pos { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn a_line_found_through_the_index_is_the_line_lines_gives() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\n\n",
+            "a\r\nb\r\n",
+            "\nx\r",
+            "键: 值\n\n- 名称\n",
+        ] {
+            let starts = line_starts(text);
+            for line in 0..6 {
+                assert_eq!(
+                    line_in(text, &starts, line),
+                    text.lines().nth(line.wrapping_sub(1)),
+                    "{text:?} line {line}"
+                );
+            }
+        }
     }
 
     #[test]
