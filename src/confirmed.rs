@@ -164,14 +164,18 @@ pub fn carried_over(decls: &Declarations, facts: &Facts) -> Vec<Diagnostic> {
 
 /// The warnings of [`carried_over`], against facts already read.
 pub fn warnings(decls: &Declarations, last: &Facts, facts: &Facts) -> Vec<Diagnostic> {
-    let confirmed = read(facts);
+    // An entry without `*` covers its own path only: those are looked up, not each compared
+    // with every fact (a year may confirm a list of thousands item by item).
+    let (patterns, exact): (Vec<String>, Vec<String>) =
+        read(facts).into_iter().partition(|e| e.contains('*'));
+    let exact: std::collections::HashSet<String> = exact.into_iter().collect();
     let mut out = Vec::new();
     for c in compare::compare(decls, last, facts) {
         // A series keeps its history by design; its new year is checked by its rule.
         if c.kind == FactKind::SeriesEntry || !c.is_same() {
             continue;
         }
-        if confirmed.iter().any(|e| covers(e, &c.path)) {
+        if exact.contains(&c.path) || patterns.iter().any(|e| covers(e, &c.path)) {
             continue;
         }
         let Some(node) = c.new else { continue };

@@ -331,11 +331,11 @@ fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -> Vec<Diagn
 
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
+        fn key(d: &Diagnostic) -> Option<(&Path, usize, usize)> {
             d.location
                 .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.column))
-        };
+                .map(|l| (l.file.as_path(), l.line, l.column))
+        }
         key(a).cmp(&key(b))
     });
 }
