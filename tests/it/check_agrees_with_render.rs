@@ -59,10 +59,10 @@ fn assert_docx_opens(p: &Project) {
         return;
     };
     for (name, text) in unzip(&bytes) {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            if let Err(e) = roxmltree::Document::parse(&text) {
-                panic!("{name} of the .docx is no XML: {e}");
-            }
+        if (name.ends_with(".xml") || name.ends_with(".rels"))
+            && let Err(e) = roxmltree::Document::parse(&text)
+        {
+            panic!("{name} of the .docx is no XML: {e}");
         }
     }
 }
