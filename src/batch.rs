@@ -284,10 +284,12 @@ fn write_formats(
     Ok(paths)
 }
 
-/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
-/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
-/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
-/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
+/// Everything `render --format FORMATS` runs, writing nothing, for `speechgen check`: the inputs
+/// read and checked, the speech built as `render` builds it and, when `formats` holds the PDF,
+/// laid out as its PDF with the faces `renderers` chooses (HTML, Markdown and Word cannot fail on
+/// a speech that gets this far), and the circulation copy (`--mask`) too, whose `*` and 传阅稿
+/// line the faces must also print. Without the PDF no face is asked for a character: a speech
+/// `render --format md,html,docx` writes passes. When the
 /// facts have errors the draft is laid out instead, so that a name no face can print is reported
 /// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
 /// machine fails (no font can be read).
@@ -295,6 +297,7 @@ pub fn check_all(
     root: &Path,
     facts_path: &Path,
     renderers: &Renderers,
+    formats: &[Format],
 ) -> Result<Vec<Diagnostic>, Error> {
     let checked = pipeline::check(root, facts_path)?;
     if checked.output.is_none() {
@@ -315,6 +318,9 @@ pub fn check_all(
         Ok(rendered) => rendered,
         Err(diagnostics) => return Ok(diagnostics),
     };
+    if !formats.contains(&Format::Pdf) {
+        return Ok(rendered.diagnostics);
+    }
     let mut found = renderers.pdf_problems(&rendered)?;
     if let Some(checked) = masked.filter(|_| found.is_empty()) {
         let request = RenderRequest {

@@ -147,7 +147,8 @@ impl Digest {
     pub fn read(root: &Path, paths: &[PathBuf]) -> Result<Digest, (PathBuf, std::io::Error)> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
-            let bytes = std::fs::read(p).map_err(|e| (p.clone(), e))?;
+            let bytes =
+                crate::input::read(p, crate::input::TEXT_LIMIT).map_err(|e| (p.clone(), e))?;
             files.push((shown_path(root, p), bytes));
         }
         let borrowed: Vec<(String, &[u8])> = files

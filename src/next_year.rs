@@ -40,7 +40,8 @@ pub fn carry_wording(project: &Project, from: i64, to: i64) -> Result<CarriedWor
             continue;
         }
         let source = project.wording_file(Some(from), name);
-        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, "无法读取", &e))?;
+        let bytes = crate::input::read(&source, crate::input::TEXT_LIMIT)
+            .map_err(|e| Error::io(&source, "无法读取", &e))?;
         carried.copies.push((target, bytes));
     }
     Ok(carried)

@@ -1,6 +1,7 @@
 //! Text helpers every layer's messages use: a value's invisible characters spelt out, the
 //! "did you mean" guess, a file error explained in Chinese. At the bottom with `diagnostic`: this
-//! module imports nothing of the crate, so any module may use it.
+//! module imports nothing of the crate but `input` (whose refusals it explains), so any module
+//! may use it.
 
 /// The closest candidate, if it is close enough to be a typo of `word`.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -50,6 +51,10 @@ pub fn escape_invisible(s: &str) -> String {
 /// What went wrong reading or writing a file, in Chinese with the system's words after it.
 pub fn explain_io(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
+    // A file `input` refused to read says why in its own words.
+    if let Some(refused) = crate::input::Refused::in_error(e) {
+        return refused.to_string();
+    }
     let said = match e.kind() {
         ErrorKind::NotFound => "文件或文件夹不存在",
         ErrorKind::PermissionDenied => "没有访问权限",

@@ -49,7 +49,8 @@ impl Verdict {
 /// Reads FILE's digest and compares it with the current inputs of `facts` (default: the facts file
 /// FILE was rendered from). Fails when FILE cannot be read or carries no digest (exit 2).
 pub fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<Verdict, Error> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, "无法读取", &e))?;
+    let bytes = crate::input::read(file, crate::input::OUTPUT_LIMIT)
+        .map_err(|e| Error::io(file, "无法读取", &e))?;
     let then = Digest::find_in(&bytes).map_err(|why| Error::NoDigest {
         path: file.to_path_buf(),
         why,

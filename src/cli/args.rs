@@ -139,7 +139,7 @@ pub enum Command {
     /// Check everything render runs, writing nothing (facts, figures, template, the PDF's layout
     /// with the same fonts); exit 1 on any error (for CI and reviewers).
     #[command(
-        after_help = "示例 / Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --message-format json > problems.json\n  speechgen check --fonts bundled      the same faces as render --fonts bundled"
+        after_help = "示例 / Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --message-format json > problems.json\n  speechgen check --fonts bundled      the same faces as render --fonts bundled\n  speechgen check --format md,html,docx   与 render --format md,html,docx 相同（不检查 PDF）"
     )]
     Check {
         /// 事实文件或年份（默认：facts/ 中最近的一年）
@@ -147,6 +147,12 @@ pub enum Command {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Vec<PathBuf>,
+        /// 要检查的格式，用逗号分隔，与 render 的 --format 相同：只有含 pdf 时才检查 PDF 的排版和字体
+        ///
+        /// Formats to check, comma-separated, as render's --format: the PDF's layout and faces are
+        /// checked only when pdf is among them.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
+        format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
         /// 把警告（样例数据、未用到的数据项、与上年相同的数值……）也当作错误

@@ -1,11 +1,12 @@
 //! `speechgen check`: everything `render` runs, for each facts file, writing nothing; every
-//! problem printed.
+//! problem printed. `--format` as `render`'s: a format left out is not checked, as it is not made.
 
 use std::path::PathBuf;
 
 use super::FontArgs;
 use crate::batch;
 use crate::error::Error;
+use crate::format::Format;
 use crate::output;
 use crate::project::Project;
 use crate::report::{self, CheckedFile, MessageFormat, shown_path};
@@ -13,6 +14,7 @@ use crate::report::{self, CheckedFile, MessageFormat, shown_path};
 pub fn run(
     project: &Project,
     facts: &[PathBuf],
+    formats: &[Format],
     fonts: &FontArgs,
     deny_warnings: bool,
     format: MessageFormat,
@@ -26,7 +28,7 @@ pub fn run(
     // checked, as in `render`: it is the command's error, returned once they are done.
     let mut machine_failure = None;
     for file in &files {
-        let diagnostics = match batch::check_all(&project.root, file, &renderers) {
+        let diagnostics = match batch::check_all(&project.root, file, &renderers, formats) {
             Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => {

@@ -86,12 +86,14 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         }
         Command::Check {
             facts,
+            format,
             fonts,
             deny_warnings,
             message_format,
         } => check::run(
             &project,
             &facts,
+            &format,
             &fonts,
             deny_warnings,
             message_format,

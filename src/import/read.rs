@@ -112,7 +112,7 @@ fn without_program_marks(text: &str) -> String {
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::io(path, "无法读取", &e))
+    crate::input::read(path, crate::input::TEXT_LIMIT).map_err(|e| Error::io(path, "无法读取", &e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +240,8 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
         path: path.to_path_buf(),
         message: format!("不是可读的 Word 文档（.docx）：{what}"),
     };
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "无法读取", &e))?;
+    let file = crate::input::open(path, crate::input::OUTPUT_LIMIT)
+        .map_err(|e| Error::io(path, "无法读取", &e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| not_word(e.to_string()))?;
     let mut part = |name: &str| -> Option<String> {
         let mut entry = zip.by_name(name).ok()?;

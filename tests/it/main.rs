@@ -13,6 +13,7 @@
 mod harness;
 
 mod batch;
+mod bounded_reads;
 mod check;
 mod check_agrees_with_render;
 mod diff;
