@@ -94,7 +94,8 @@ fn main() {
             kind: RenderKind::Final,
         };
         let check = fastest(3, || {
-            let found = check_all(dir.path(), &facts, &renderers).expect("the facts are read");
+            let found = check_all(dir.path(), &facts, &renderers, &Format::DEFAULT)
+                .expect("the facts are read");
             assert!(
                 found.iter().all(|d| d.severity != Severity::Error),
                 "{items} items check without an error"

@@ -517,7 +517,7 @@ mod tests {
             fonts: FontChoice::Bundled,
             font_dirs: vec![],
         });
-        let found = check_all(dir.path(), &facts, &renderers).unwrap();
+        let found = check_all(dir.path(), &facts, &renderers, &Format::DEFAULT).unwrap();
         let errors: Vec<_> = found
             .iter()
             .filter(|d| d.severity == Severity::Error)
