@@ -245,7 +245,9 @@ pub fn numbers(chars: &[char]) -> Vec<Number> {
             let found = match next {
                 _ if grouped => {
                     unit = measure_word(rest, MEASURE_WORDS).unwrap_or_default();
-                    Found::Other("带千位分隔符的数（程序印出的数不加分隔符）")
+                    Found::Other(
+                        "带千位分隔符的数：程序印出的数不加分隔符，要它成为数据项请去掉分隔符再导入",
+                    )
                 }
                 Some('%' | '％') => Found::Percent(text.clone()),
                 Some('万' | '亿') => {
@@ -445,11 +447,19 @@ mod tests {
 
     #[test]
     fn thousands_separators_part_one_number() {
-        for text in ["培训1,536人次", "培训1，536人次", "培训1 536人次", "培训12,345,678人次"] {
+        for text in [
+            "培训1,536人次",
+            "培训1，536人次",
+            "培训1 536人次",
+            "培训12,345,678人次",
+        ] {
             let found = found(text);
             assert_eq!(found.len(), 1, "{text}: {found:?}");
             assert!(matches!(found[0].2, Found::Other(_)), "{text}");
-            assert!(found[0].0.starts_with("1") && found[0].0.len() > 4, "{text}");
+            assert!(
+                found[0].0.starts_with("1") && found[0].0.len() > 4,
+                "{text}"
+            );
         }
         // A list of two numbers is no group of three.
         assert_eq!(found("分别为12，34人").len(), 2);

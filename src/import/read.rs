@@ -253,8 +253,8 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
             .map(Some)
             .map_err(|e| not_word(format!("{name}{e}")))
     };
-    let body = part("word/document.xml")?
-        .ok_or_else(|| not_word("缺少 word/document.xml".into()))?;
+    let body =
+        part("word/document.xml")?.ok_or_else(|| not_word("缺少 word/document.xml".into()))?;
     let styles = part("word/styles.xml").ok().flatten().unwrap_or_default();
     let styles = Styles::read(&styles);
     let xml = roxmltree::Document::parse(&body).map_err(|e| not_word(e.to_string()))?;
@@ -674,9 +674,9 @@ impl DocxReader<'_> {
         let paragraph_mark = child(p, "pPr").and_then(|ppr| child(ppr, "rPr"));
         let heavy = |rpr: Option<Node>| rpr.is_some_and(|rpr| on(rpr, "b") || face(rpr, "黑体"));
         let all_heavy = !runs.is_empty()
-            && runs
-                .iter()
-                .all(|r| heavy(child(*r, "rPr")) || (child(*r, "rPr").is_none() && heavy(paragraph_mark)));
+            && runs.iter().all(|r| {
+                heavy(child(*r, "rPr")) || (child(*r, "rPr").is_none() && heavy(paragraph_mark))
+            });
         (short && all_heavy && !self.paragraphs.is_empty()).then_some(2)
     }
 

@@ -99,7 +99,7 @@ fn numbers_with_thousands_separators_are_one_number() {
         assert!(template.contains(written), "{written}: {template}");
     }
     assert!(!template.contains("1,{{"), "{template}");
-    assert!(run.stderr.contains("“1,536”"), "{}", run.stderr);
+    assert!(run.stderr.contains("“1,536人次”"), "{}", run.stderr);
 
     // In wording import a new number with a separator is one number no figure prints.
     let p = rendered_sample();
@@ -117,9 +117,10 @@ fn numbers_with_thousands_separators_are_one_number() {
 fn text_that_reads_as_a_tera_tag_round_trips() {
     let p = rendered_sample();
     let sentence = "讲清{% raw %}与{% if x %}、{{ y }}、{# z #}，“引号”和１２３。";
-    let md = p
-        .read("out/speech.md")
-        .replace("真正把党务干部培养成为", &format!("{sentence}把党务干部培养成为"));
+    let md = p.read("out/speech.md").replace(
+        "真正把党务干部培养成为",
+        &format!("{sentence}把党务干部培养成为"),
+    );
     p.write("edited.md", &md);
     let run = p.run(["import", "edited.md", "--year", "2021", "--write"]);
     assert!(!run.stderr.contains("内部错误"), "{}", run.stderr);
@@ -133,7 +134,10 @@ fn text_that_reads_as_a_tera_tag_round_trips() {
     let xml = crate::harness::unzip(&std::fs::read(p.path("again_docx/speech.docx")).unwrap())
         ["word/document.xml"]
         .clone();
-    assert!(xml.contains("讲清{% raw %}与{% if x %}、{{ y }}、{# z #}"), "printed as written");
+    assert!(
+        xml.contains("讲清{% raw %}与{% if x %}、{{ y }}、{# z #}"),
+        "printed as written"
+    );
 }
 
 #[test]
@@ -201,7 +205,11 @@ fn a_docx_part_is_read_with_a_cap() {
     }
     with_document(&p, "utf16.docx", &data);
     let run = p.run(["import", "utf16.docx", "--year", "2021"]);
-    assert!(!run.stderr.contains("缺少 word/document.xml"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("缺少 word/document.xml"),
+        "{}",
+        run.stderr
+    );
     run.expect_code(0).expect_stdout("措辞相同，数字也相同。");
 }
 

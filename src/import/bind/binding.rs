@@ -60,11 +60,8 @@ impl Binding {
             if !now.is_declared(tag) {
                 continue;
             }
-            let own: Vec<&Occurrence> = aligned
-                .occurrences
-                .iter()
-                .filter(|o| o.id == tag)
-                .collect();
+            let own: Vec<&Occurrence> =
+                aligned.occurrences.iter().filter(|o| o.id == tag).collect();
             for &i in &places {
                 let Some(place) = aligned.place_of(i).filter(|o| o.id != tag) else {
                     continue;
