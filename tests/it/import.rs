@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 use crate::harness::Project;
 
 /// The sample rendered as Markdown and Word into `out/`.
-fn rendered_sample() -> Project {
+pub(crate) fn rendered_sample() -> Project {
     let p = Project::sample();
     p.run(["render", "--format", "md,docx", "-o", "out"])
         .expect_code(0);
@@ -16,7 +16,7 @@ fn rendered_sample() -> Project {
 }
 
 /// The .docx at `rel` with `word/document.xml` passed through `edit`, written to `to`.
-fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) -> String) {
+pub(crate) fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) -> String) {
     let bytes = std::fs::read(p.path(rel)).unwrap();
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));

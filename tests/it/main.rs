@@ -23,6 +23,7 @@ mod docx;
 mod foundations;
 mod html_browser;
 mod import;
+mod import_trust;
 mod init;
 mod layers;
 mod length;
