@@ -33,6 +33,7 @@ mod pdf_cli;
 mod pdf_fonts;
 mod render;
 mod review;
+mod safety;
 mod schema;
 mod serve_browser;
 mod serve_http;
