@@ -89,12 +89,14 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             fonts,
             deny_warnings,
             message_format,
+            verbose,
         } => check::run(
             &project,
             &facts,
             &fonts,
             deny_warnings,
             message_format,
+            verbose,
             color,
         ),
         Command::Figures {

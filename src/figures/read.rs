@@ -49,9 +49,13 @@ impl<'a> Evaluator<'a> {
         match self.facts.resolve(&fact.path) {
             Resolved::Found(nodes) if nodes.is_empty() => {
                 let prefix = fact.path.split(".*").next().unwrap_or(&fact.path);
-                let pos = self
-                    .facts
-                    .key_pos(prefix)
+                // At the empty value itself (the `[]`), not at its key.
+                let value_pos = match self.facts.resolve(prefix) {
+                    Resolved::Found(found) if found.len() == 1 => Some(found[0].1.pos),
+                    _ => None,
+                };
+                let pos = value_pos
+                    .or_else(|| self.facts.key_pos(prefix))
                     .unwrap_or(self.facts.doc.root.pos);
                 let msg = format!("{} 是空的，至少要有一项{}", prefix, self.needed_by());
                 self.report("unfilled", pos, &fact.path, msg, None);

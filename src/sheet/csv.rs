@@ -101,10 +101,7 @@ pub fn write(sheet: &Sheet) -> String {
                     .as_ref()
                     .map(|c| c.text.clone())
                     .unwrap_or_default(),
-                f.change
-                    .as_ref()
-                    .and_then(|c| c.flag_text())
-                    .unwrap_or_default(),
+                f.change.as_ref().and_then(|c| c.note()).unwrap_or_default(),
                 status(f).into(),
                 String::new(),
                 String::new(),

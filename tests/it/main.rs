@@ -38,6 +38,7 @@ mod schema;
 mod serve_browser;
 mod serve_http;
 mod sheet;
+mod slips;
 mod trust;
 mod trust_render;
 mod typography;
