@@ -206,9 +206,16 @@ fn render_file(
         facts: file.clone(),
         kind: options.kind,
     };
+    // The warnings printed before a format fails to lay out: the summary counts them.
+    let mut warned = 0;
     let result = pipeline::render(&request)
         .map_err(Error::from)
         .and_then(|rendered| {
+            warned = rendered
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .count();
             for d in &rendered.diagnostics {
                 messages.push_str(&report::format(d, MessageFormat::Human, color));
                 messages.push('\n');
@@ -230,11 +237,14 @@ fn render_file(
         Err(e) if e.is_in_the_speech() => {
             messages.push_str(&e.message(color));
             let why = match &e {
-                Error::Invalid(diagnostics) => format!(
-                    "{}；未写入任何文件（草稿可用 --draft 生成）",
-                    report::summary(diagnostics)
-                ),
-                _ => "无法排版；未写入任何文件".to_owned(),
+                Error::Invalid(diagnostics) => {
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    let warnings = diagnostics.len() - errors + warned;
+                    format!(
+                        "{errors} 个错误，{warnings} 个警告；未写入任何文件（草稿可用 --draft 生成）"
+                    )
+                }
+                _ => format!("1 个错误，{warned} 个警告；无法排版，未写入任何文件"),
             };
             messages.push_str(&format!("{}：{why}\n", shown_path(file)));
             Some(e)

@@ -217,7 +217,7 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
                 format!("数字 {id}“{}”已声明，但模板中没有用到", decl.label),
             )
             .with_figure(id)
-            .with_hint("在模板中用 {{ fig.".to_owned() + id + " }} 印出它，或删除这条声明");
+            .with_hint(unused_hint(root, &declarations, decl, &facts));
         Some(warning)
     }));
     sort(&mut diagnostics);
@@ -231,6 +231,54 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         output,
         diagnostics,
     })
+}
+
+/// What to do with a figure declared and never printed: print it, or delete its declaration and
+/// the facts only it reads (else those facts are unknown keys once it is gone), each by its line.
+fn unused_hint(
+    root: &Path,
+    decls: &crate::figures::Declarations,
+    decl: &crate::figures::FigureDecl,
+    facts: &Facts,
+) -> String {
+    let id = &decl.id;
+    let decl_file = crate::digest::shown_path(root, &decls.doc.path);
+    let whole = |path: &str| path.split(".*").next().unwrap_or(path).to_owned();
+    let read_elsewhere = |path: &str| {
+        decls
+            .figures
+            .iter()
+            .filter(|f| f.id != *id)
+            .flat_map(|f| f.kind.facts())
+            .chain(decls.rules.iter().flat_map(|r| r.kind.facts()))
+            .any(|f| whole(&f.path) == whole(path))
+    };
+    let mut only_here: Vec<String> = Vec::new();
+    for fact in decl.kind.facts() {
+        let path = whole(&fact.path);
+        if read_elsewhere(&path)
+            || only_here
+                .iter()
+                .any(|p| p.starts_with(&format!("{path}（")))
+        {
+            continue;
+        }
+        if let Some(pos) = facts.key_pos(&path) {
+            only_here.push(format!("{path}（第 {} 行）", pos.line));
+        }
+    }
+    let mut hint = format!(
+        "在模板中用 {{{{ fig.{id} }}}} 印出它，或删除这条声明（{decl_file} 第 {} 行）",
+        decl.pos.line
+    );
+    if !only_here.is_empty() {
+        hint.push_str(&format!(
+            "，同时删去 {} 中只有它读取的 {}，否则会报未知的键",
+            crate::digest::shown_path(root, &facts.doc.path),
+            only_here.join("、")
+        ));
+    }
+    hint
 }
 
 /// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.

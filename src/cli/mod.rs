@@ -90,6 +90,7 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             fonts,
             deny_warnings,
             message_format,
+            verbose,
         } => check::run(
             &project,
             &facts,
@@ -97,6 +98,7 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             &fonts,
             deny_warnings,
             message_format,
+            verbose,
             color,
         ),
         Command::Figures {

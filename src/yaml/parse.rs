@@ -6,7 +6,7 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::explain::{ime_slip, tab_slip, translate_scan_error};
+use super::explain::{colon_slip, ime_slip, tab_slip, translate_scan_error};
 use super::tree::{Document, Entry, Node, Pos, Value, at, line_in, line_starts};
 use crate::diagnostic::Diagnostic;
 
@@ -26,7 +26,7 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
             .map(str::to_owned);
         d
     };
-    if let Some(slip) = ime_slip(&text, None) {
+    if let Some(slip) = ime_slip(&text, None).or_else(|| colon_slip(&text)) {
         return Err(syntax(slip.pos, slip.message, slip.hint));
     }
     let mut builder = Builder::default();
