@@ -12,16 +12,27 @@ use crate::output;
 use crate::project::Project;
 use crate::report::{self, CheckedFile, MessageFormat, shown_path};
 
+/// How the problems are printed: the message format, every carried-over value in full or
+/// grouped, colour.
+pub struct Printing {
+    pub format: MessageFormat,
+    pub verbose: bool,
+    pub color: bool,
+}
+
 pub fn run(
     project: &Project,
     facts: &[PathBuf],
     formats: &[Format],
     fonts: &FontArgs,
     deny_warnings: bool,
-    format: MessageFormat,
-    verbose: bool,
-    color: bool,
+    printing: Printing,
 ) -> Result<(), Error> {
+    let Printing {
+        format,
+        verbose,
+        color,
+    } = printing;
     let files = project.facts_files(facts)?;
     let renderers = fonts.renderers();
     let machine = format.resolve() == MessageFormat::Json;

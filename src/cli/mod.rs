@@ -97,9 +97,11 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             &format,
             &fonts,
             deny_warnings,
-            message_format,
-            verbose,
-            color,
+            check::Printing {
+                format: message_format,
+                verbose,
+                color,
+            },
         ),
         Command::Figures {
             facts,
