@@ -40,6 +40,7 @@ mod sheet;
 mod trust;
 mod trust_render;
 mod typography;
+mod verify_truth;
 mod wording_diff;
 mod workflow;
 mod year_wording;
