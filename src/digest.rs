@@ -1,15 +1,24 @@
-//! The digest that ties an output to the exact inputs it was rendered from.
+//! The digest that ties an output to the inputs it was rendered from.
 //!
 //! Every output (the speech's Markdown, HTML, PDF and Word file, draft and masked included, and
-//! the verification sheet) carries a manifest: the program version, the SHA-256 of each file the
-//! render read, listed by path, and one SHA-256 over all of them. A reviewer's signed sheet and a
-//! printout match when their 12-digit short digests match; `speechgen verify` reads the manifest
-//! back and names the input that changed since.
+//! the verification sheet) carries a manifest: the program version, the facts file it was made
+//! from, and one SHA-256 over what the speech is made from: this year's facts, last year's (the
+//! sheet's 上年/变化 columns and the carried-over warnings read them), the declarations, the
+//! template and the settings. Each input is hashed in its canonical form ([`canonical`]): a YAML
+//! file as parsed, one `path=value` line per value, so that a comment or a quote style changes
+//! nothing; the template as its bytes. A reviewer's signed sheet and a printout match when their
+//! 12-digit short digests match; `speechgen verify` reads the manifest back and names what
+//! changed since (a fact by its path, old → new).
 //!
-//! The overall digest is SHA-256 over the version and, per file in the order read, its path and
-//! the SHA-256 of its exact bytes. Hashing the per-file digests rather than the bytes again is as
-//! strong (a change to any byte changes its file's digest) and lets `verify` check that a
-//! manifest read back is whole.
+//! Beside the combined digest the manifest lists each input's hash, each fact's value and (in a
+//! PDF) each face with the SHA-256 of its file. The faces are not in the combined digest: the
+//! sheet and a print made with other fonts still match. The circulation copy carries the
+//! combined digest alone ([`Digest::masked`]): a per-input hash would let a reader confirm a
+//! guessed facts file.
+//!
+//! The combined digest is SHA-256 over the version and, per input in the order read, its path
+//! and the SHA-256 of its canonical form, so that `verify` can check that a manifest read back
+//! is whole.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -642,7 +651,7 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            ';' | '=' | '#' | '@' | '<' | '>' | '&' | '\\' | '\n' | '\r' => {
+            ';' | '=' | '#' | '@' | '<' | '>' | '&' | '"' | '\\' | '\n' | '\r' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -782,5 +791,65 @@ mod tests {
             ]
         );
         assert!(then.changes(&then).is_empty());
+    }
+
+    #[test]
+    fn yaml_is_hashed_as_parsed_and_values_are_listed() {
+        let path = Path::new("facts/2021.yaml");
+        let (a, leaves) = canonical(
+            path,
+            b"year: 2021\na:\n  b: 37 # \xe4\xba\xba\n  c: [x, 'y;z']\n",
+        );
+        let (b, _) = canonical(
+            path,
+            b"# note\nyear: 2021\na:\n  b: 37\n  c: [\"x\", y;z]\n",
+        );
+        assert_eq!(a, b, "comments and quoting change nothing");
+        let (c, _) = canonical(path, b"year: 2021\na:\n  b: 38\n  c: [x, 'y;z']\n");
+        assert_ne!(a, c);
+        assert_eq!(
+            leaves.unwrap(),
+            [
+                ("year".to_owned(), "2021".to_owned()),
+                ("a.b".into(), "37".into()),
+                ("a.c.0".into(), "\"x\"".into()),
+                ("a.c.1".into(), "\"y;z\"".into()),
+            ]
+        );
+        // A template is hashed as its bytes.
+        let (t, none) = canonical(Path::new("templates/speech.md.tera"), b"# x\n");
+        assert_eq!((t.as_slice(), none), (b"# x\n".as_slice(), None));
+    }
+
+    #[test]
+    fn values_and_faces_read_back_and_the_masked_manifest_holds_neither() {
+        let mut d = sample();
+        d.copy = Some("speech".into());
+        d.values = vec![Fact {
+            file: "facts/2021.yaml".into(),
+            path: "a.names".into(),
+            value: "\"x; y=z --> <b>\"".into(),
+        }];
+        d.faces = vec![Face {
+            role: "正文".into(),
+            family: "Sung; Ti".into(),
+            sha256: "a".repeat(64),
+        }];
+        assert_eq!(Digest::parse_manifest(&d.manifest()), Ok(d.clone()));
+        let md = d.markdown_comment();
+        assert_eq!(md.matches("-->").count(), 1, "{md}");
+        let masked = d.masked();
+        let m = masked.manifest();
+        assert!(
+            !m.contains(&d.inputs[0].sha256) && !m.contains("value:"),
+            "{m}"
+        );
+        let back = Digest::parse_manifest(&m).unwrap();
+        assert!(back.is_masked());
+        assert_eq!(back.facts_path(), Some("facts/2021.yaml"));
+        assert!(back.changes(&d).is_empty());
+        let mut other = d.clone();
+        other.sha256 = "b".repeat(64);
+        assert_eq!(back.changes(&other), [Change::Unnamed]);
     }
 }

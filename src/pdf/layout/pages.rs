@@ -62,8 +62,8 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
 }
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
-/// from sample facts, the sample mark; for the circulation copy, its line; on the last page,
-/// the digest stamp.
+/// from sample facts, the sample mark; for the circulation copy, its line (from the second page:
+/// the first has it above the title); on the last page, the digest stamp.
 pub(super) fn decorate(
     pages: usize,
     style: PageNumbers,
@@ -93,9 +93,10 @@ pub(super) fn decorate(
             if !sample_faces.is_empty() {
                 runs.extend(top_mark(SAMPLE_TEXT, &sample_faces, metrics, Side::Left));
             }
-            // The circulation copy is marked on every page, where a draft's 草稿 would be (a
+            // The circulation copy is marked on every page: the first carries its line above
+            // the title, every later page in the top margin where a draft's 草稿 would be (a
             // circulation copy is never a draft).
-            if !circulation_faces.is_empty() {
+            if !circulation_faces.is_empty() && n > 1 {
                 let mut line = top_mark(
                     crate::document::CIRCULATION_LINE,
                     &circulation_faces,
