@@ -514,10 +514,8 @@ impl Digest {
     /// facts file whose values both list, each fact that differs (path, old → new).
     pub fn changes(&self, now: &Digest) -> Vec<Change> {
         let mut out = Vec::new();
-        if self.is_masked() {
-            if self.sha256 != now.sha256 {
-                out.push(Change::Unnamed);
-            }
+        if self.is_masked() && self.sha256 != now.sha256 {
+            out.push(Change::Unnamed);
         }
         for then in &self.inputs {
             match now.inputs.iter().find(|n| n.path == then.path) {
