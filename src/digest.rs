@@ -232,7 +232,8 @@ impl Digest {
     ) -> Result<Digest, (PathBuf, std::io::Error)> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
-            let bytes = std::fs::read(p).map_err(|e| (p.clone(), e))?;
+            let bytes =
+                crate::input::read(p, crate::input::TEXT_LIMIT).map_err(|e| (p.clone(), e))?;
             files.push((p.clone(), bytes));
         }
         Ok(Self::of_read(root, &files, facts))

@@ -76,7 +76,8 @@ impl Verdict {
 /// FILE was rendered from), then FILE's text with the speech rendered again. Fails when FILE
 /// cannot be read or carries no digest (exit 2).
 pub fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<Verdict, Error> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, "无法读取", &e))?;
+    let bytes = crate::input::read(file, crate::input::OUTPUT_LIMIT)
+        .map_err(|e| Error::io(file, "无法读取", &e))?;
     let then = Digest::find_in(&bytes).map_err(|why| Error::NoDigest {
         path: file.to_path_buf(),
         why,

@@ -86,15 +86,19 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         }
         Command::Check {
             facts,
+            format,
             fonts,
             deny_warnings,
             message_format,
+            verbose,
         } => check::run(
             &project,
             &facts,
+            &format,
             &fonts,
             deny_warnings,
             message_format,
+            verbose,
             color,
         ),
         Command::Figures {

@@ -131,8 +131,11 @@ impl Typesetter {
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let title = meta.title.as_deref().unwrap_or(&doc.title);
         // The manifest names the faces too (not the short digest: the sheet and the print match).
+        // The circulation copy carries the combined digest alone (issue 18 §6): no faces either.
         let digest = meta.digest.clone().map(|mut d| {
-            d.faces = self.face_records();
+            if !d.is_masked() {
+                d.faces = self.face_records();
+            }
             d
         });
         let short = digest.as_ref().map(|d| d.short());

@@ -268,10 +268,9 @@ fn verify_exits_2_when_the_file_cannot_be_read_or_carries_no_digest() {
 }
 
 /// The digest is of the very bytes the speech was made from: each input is read once, and its
-/// hash taken from what was read. Here the template, the declarations and the facts are pipes
-/// that give their text to the first reader only, as a file saved between two reads gives other
-/// bytes to the second; a second read, to hash them, would wait for a writer that never comes.
-#[cfg(unix)]
+/// hash taken from what was read (a file saved between two reads would give other bytes to the
+/// second). The template, the declarations and the facts are each opened once.
+#[cfg(target_os = "linux")]
 #[test]
 fn the_digest_is_of_the_bytes_the_speech_was_made_from() {
     use speechgen::digest::{Digest, VERSION};
@@ -281,7 +280,6 @@ fn the_digest_is_of_the_bytes_the_speech_was_made_from() {
         "templates/figures.yaml",
         "templates/speech.md.tera",
     ];
-    let mut writers = Vec::new();
     let mut expected = Vec::new();
     for rel in inputs {
         let bytes = std::fs::read(p.path(rel)).unwrap();
@@ -291,15 +289,14 @@ fn the_digest_is_of_the_bytes_the_speech_was_made_from() {
             .sha256
             .clone();
         expected.push(format!("{rel}={sha}"));
-        // Each pipe is written once: the first to open it for reading gets the text.
-        writers.push(p.pipe_once(rel));
     }
-    let mut render = p.command(["render", "--format", "md", "-o", "out"]);
-    render.timeout(std::time::Duration::from_secs(30));
-    harness::Run::of(&mut render).expect_code(0);
-    for w in writers {
-        w.join().unwrap();
-    }
+    let (render, opens) = p.opens_during(&inputs, || {
+        let mut render = p.command(["render", "--format", "md", "-o", "out"]);
+        render.timeout(std::time::Duration::from_secs(30));
+        harness::Run::of(&mut render)
+    });
+    render.expect_code(0);
+    assert_eq!(opens, [1, 1, 1], "each of {inputs:?} opened once");
     let manifest = manifest_of_md(&p.read("out/speech.md"));
     for entry in expected {
         assert!(manifest.contains(&entry), "{entry} not in {manifest}");

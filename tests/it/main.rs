@@ -13,6 +13,7 @@
 mod harness;
 
 mod batch;
+mod bounded_reads;
 mod check;
 mod check_agrees_with_render;
 mod diff;
@@ -22,6 +23,7 @@ mod docx;
 mod foundations;
 mod html_browser;
 mod import;
+mod import_trust;
 mod init;
 mod layers;
 mod length;
@@ -33,10 +35,12 @@ mod pdf_cli;
 mod pdf_fonts;
 mod render;
 mod review;
+mod safety;
 mod schema;
 mod serve_browser;
 mod serve_http;
 mod sheet;
+mod slips;
 mod trust;
 mod trust_render;
 mod typography;
