@@ -172,10 +172,25 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         sort(&mut fatal);
         return Err(fatal);
     };
+    // Last year's facts, read once: the sheet's 上年/变化 columns and the carried-over warnings
+    // are made from them, so they are an input of every output (the digest lists them).
+    let last_path = crate::carried_over::last_year_path(&facts);
+    let last = if last_path.is_file() {
+        yaml::read_bounded(&last_path).ok().map(|bytes| {
+            let last = yaml::from_bytes(&last_path, &bytes)
+                .ok()
+                .and_then(|doc| Facts::from_document(doc).ok());
+            read.push((last_path.clone(), bytes));
+            last
+        })
+    } else {
+        None
+    };
     let digest = digest_of(
         root,
         &input_files(root, facts_path, Some(facts.year)),
         &read,
+        &[facts_path.to_path_buf(), last_path],
     );
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
@@ -204,7 +219,13 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     // Beside this year's file: last year's facts (values that are still last year's) and the
     // schema the editor reads.
-    diagnostics.extend(crate::carried_over::warnings(&declarations, &facts));
+    if let Some(Some(last)) = &last {
+        diagnostics.extend(crate::carried_over::warnings_against(
+            &declarations,
+            last,
+            &facts,
+        ));
+    }
     diagnostics.extend(crate::schema::stale_warning(&declarations, &facts, root));
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
@@ -354,6 +375,10 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
         .map_err(|found| joined(diagnostics.clone(), found))?;
     document.circulation = mask;
     document.sample = facts.sample;
+    // The circulation copy carries the combined digest alone: a per-input hash or a value would
+    // let a reader confirm a guessed facts file.
+    let mut digest = if mask { digest.masked() } else { digest };
+    digest.copy = Some(kind.stem().to_owned());
     let markdown = markdown::file(
         &document,
         &markdown::fill(&markdown_with_placeholders, &slots),
@@ -411,11 +436,18 @@ pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf>
     let project = Project {
         root: root.to_path_buf(),
     };
-    let mut files = vec![
-        facts.to_path_buf(),
-        project.figures_for(year),
-        project.template_for(year),
-    ];
+    let mut files = vec![facts.to_path_buf()];
+    // Last year's facts, beside this year's, when there are any.
+    if let Some(year) = year {
+        let last = facts
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("{}.yaml", year - 1));
+        if last.is_file() {
+            files.push(last);
+        }
+    }
+    files.extend([project.figures_for(year), project.template_for(year)]);
     let settings = project.settings();
     if settings.is_file() {
         files.push(settings);
@@ -424,15 +456,43 @@ pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf>
 }
 
 /// The digest of `listed` (what [`input_files`] lists, in its order) from the bytes `check` read
-/// of each: a file listed but not read (the settings, created since) is left out, as `verify`
-/// leaves out a file that is not there.
-fn digest_of(root: &Path, listed: &[PathBuf], read: &[(PathBuf, Vec<u8>)]) -> Digest {
-    let files: Vec<(String, &[u8])> = listed
+/// of each, in their canonical form (`digest::canonical`): a file listed but not read (the
+/// settings, created since) is left out, as `verify` leaves out a file that is not there. The
+/// values of `facts` (this year's and last year's facts files) are listed too.
+fn digest_of(
+    root: &Path,
+    listed: &[PathBuf],
+    read: &[(PathBuf, Vec<u8>)],
+    facts: &[PathBuf],
+) -> Digest {
+    let files: Vec<(PathBuf, Vec<u8>)> = listed
         .iter()
         .filter_map(|path| read.iter().find(|(p, _)| p == path))
-        .map(|(path, bytes)| (crate::digest::shown_path(root, path), bytes.as_slice()))
+        .cloned()
         .collect();
-    Digest::of(crate::digest::VERSION, &files)
+    Digest::of_read(root, &files, facts)
+}
+
+/// The digest of the inputs of `facts` as they are on disk now, made as a render makes it:
+/// what `verify` compares an output's digest with. Fails with the file that cannot be read.
+pub fn current_digest(
+    root: &Path,
+    facts: &Path,
+    year: Option<i64>,
+) -> Result<Digest, (PathBuf, std::io::Error)> {
+    let present: Vec<PathBuf> = input_files(root, facts, year)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    let last = year.map(|y| {
+        facts
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("{}.yaml", y - 1))
+    });
+    let mut fact_files = vec![facts.to_path_buf()];
+    fact_files.extend(last);
+    Digest::read(root, &present, &fact_files)
 }
 
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the

@@ -73,13 +73,36 @@ pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfErro
 #[derive(Clone)]
 pub struct Typesetter {
     faces: fonts::FaceSet,
+    /// Each role's face with the SHA-256 of its file, hashed on the first PDF made.
+    records: std::sync::OnceLock<Vec<crate::digest::Face>>,
 }
 
 impl Typesetter {
     pub fn new(opts: &PdfOptions) -> Result<Typesetter, PdfError> {
         Ok(Typesetter {
             faces: fonts::choose(opts)?,
+            records: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The face of each role (正文, 标题, …), its family and the SHA-256 of its font file: what
+    /// the PDF's digest manifest records, so that `verify` can tell other faces from other inputs.
+    pub fn face_records(&self) -> Vec<crate::digest::Face> {
+        self.records
+            .get_or_init(|| {
+                fonts::Role::ALL
+                    .iter()
+                    .map(|role| {
+                        let face = &self.faces.faces[self.faces.for_role(*role)];
+                        crate::digest::Face {
+                            role: role.label().to_owned(),
+                            family: face.family.clone(),
+                            sha256: crate::digest::sha256_hex(face.bytes()),
+                        }
+                    })
+                    .collect()
+            })
+            .clone()
     }
 
     /// Font files skipped while choosing the faces, each with its path and why (printed by the
@@ -107,8 +130,16 @@ impl Typesetter {
     /// digits in small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
         let title = meta.title.as_deref().unwrap_or(&doc.title);
-        let short = meta.digest.as_ref().map(|d| d.short());
-        let info = meta.digest.as_ref().map_or_else(Vec::new, |d| d.pdf_info());
+        // The manifest names the faces too (not the short digest: the sheet and the print match).
+        // The circulation copy carries the combined digest alone (issue 18 §6): no faces either.
+        let digest = meta.digest.clone().map(|mut d| {
+            if !d.is_masked() {
+                d.faces = self.face_records();
+            }
+            d
+        });
+        let short = digest.as_ref().map(|d| d.short());
+        let info = digest.as_ref().map_or_else(Vec::new, |d| d.pdf_info());
         // Most of finishing, deflating the faces, runs on another thread from the moment each
         // subset is made; `finish` waits for them only to put them in.
         let (bytes, plan) = std::thread::scope(|scope| {

@@ -44,6 +44,7 @@ mod slips;
 mod trust;
 mod trust_render;
 mod typography;
+mod verify_truth;
 mod wording_diff;
 mod workflow;
 mod year_wording;
