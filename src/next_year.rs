@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::facts::{Facts, RESERVED_KEYS};
+use crate::figures::FigureStatus;
 use crate::figures::declaration::{Kind, RuleKind};
 use crate::figures::{Declarations, Evaluation};
 use crate::output;
-use crate::pipeline::{self, FigureStatus};
+use crate::pipeline;
 use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::yaml::{self, Node, Pos, Value};
 

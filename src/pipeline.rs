@@ -9,7 +9,7 @@ use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
 // Where callers have always found them; the evaluator that makes them owns them.
-pub use crate::figures::{FigureReport, FigureStatus, display_path, source_ref};
+use crate::figures::{FigureReport, FigureStatus, source_ref};
 use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::preflight::Origins;

@@ -28,7 +28,6 @@ use crate::figures::{Claim, Figure, FigureDecl, FigureStatus, Kind, evaluate};
 pub use crate::figures::{Input, InputValue};
 use crate::pipeline;
 use crate::project::Project;
-use crate::review;
 use crate::sources::{self, Source};
 
 /// The formats the sheet is written in.
@@ -186,12 +185,12 @@ impl FigureRow {
         out
     }
 
-    /// The printed value, or the marker a reviewer cannot miss (as `review::shown` shows it
+    /// The printed value, or the marker a reviewer cannot miss (as `figures::format::shown` shows it
     /// everywhere outside the speech).
     pub fn printed_or_marker(&self) -> String {
         match &self.printed {
             Some(p) if self.status == FigureStatus::Ok => p.clone(),
-            _ => review::shown(None, self.status, &self.unit, self.kind),
+            _ => crate::figures::format::shown(None, self.status, &self.unit, self.kind),
         }
     }
 }
@@ -523,9 +522,9 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
     })
 }
 
-/// The printed text with the unit where the speech puts it after the number (`review::shown`).
+/// The printed text with the unit where the speech puts it after the number (`figures::format::shown`).
 fn with_unit(text: &str, decl: &FigureDecl) -> String {
-    review::shown(Some(text), FigureStatus::Ok, &decl.unit, decl.kind.name())
+    crate::figures::format::shown(Some(text), FigureStatus::Ok, &decl.unit, decl.kind.name())
 }
 
 fn signed(x: f64) -> String {

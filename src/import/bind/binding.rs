@@ -8,7 +8,6 @@ use super::align::{Aligned, Claim, Occurrence, changed_at_place, fits};
 use super::now::Now;
 use crate::document::{Block, Document, Inline, InlineStyle};
 use crate::import::numbers;
-use crate::pipeline;
 use crate::wording::{self, Key, SENTENCE_ENDS};
 
 /// The figures bound so far, and what the clerk must decide.
@@ -359,7 +358,7 @@ impl Binding {
         if now.checked.template.source.contains("{%") {
             notes.push(format!(
                 "{} 中的 {{% … %}} 语句（条件、循环）在导入后的模板中写成了它们这一年印出的文字",
-                pipeline::display_path(&now.checked.template.path)
+                crate::figures::display_path(&now.checked.template.path)
             ));
         }
         notes
