@@ -206,9 +206,16 @@ fn render_file(
         facts: file.clone(),
         kind: options.kind,
     };
+    // The warnings printed before a format fails to lay out: the summary counts them.
+    let mut warned = 0;
     let result = pipeline::render(&request)
         .map_err(Error::from)
         .and_then(|rendered| {
+            warned = rendered
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .count();
             for d in &rendered.diagnostics {
                 messages.push_str(&report::format(d, MessageFormat::Human, color));
                 messages.push('\n');
@@ -230,11 +237,14 @@ fn render_file(
         Err(e) if e.is_in_the_speech() => {
             messages.push_str(&e.message(color));
             let why = match &e {
-                Error::Invalid(diagnostics) => format!(
-                    "{}；未写入任何文件（草稿可用 --draft 生成）",
-                    report::summary(diagnostics)
-                ),
-                _ => "无法排版；未写入任何文件".to_owned(),
+                Error::Invalid(diagnostics) => {
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    let warnings = diagnostics.len() - errors + warned;
+                    format!(
+                        "{errors} 个错误，{warnings} 个警告；未写入任何文件（草稿可用 --draft 生成）"
+                    )
+                }
+                _ => format!("1 个错误，{warned} 个警告；无法排版，未写入任何文件"),
             };
             messages.push_str(&format!("{}：{why}\n", shown_path(file)));
             Some(e)
@@ -284,10 +294,12 @@ fn write_formats(
     Ok(paths)
 }
 
-/// Everything `render` runs, writing nothing, for `speechgen check`: the inputs read and checked,
-/// the speech built as `render` builds it and laid out as its PDF with the faces `renderers`
-/// chooses (HTML, Markdown and Word cannot fail on a speech that gets this far), and the
-/// circulation copy (`--mask`) too, whose `*` and 传阅稿 line the faces must also print. When the
+/// Everything `render --format FORMATS` runs, writing nothing, for `speechgen check`: the inputs
+/// read and checked, the speech built as `render` builds it and, when `formats` holds the PDF,
+/// laid out as its PDF with the faces `renderers` chooses (HTML, Markdown and Word cannot fail on
+/// a speech that gets this far), and the circulation copy (`--mask`) too, whose `*` and 传阅稿
+/// line the faces must also print. Without the PDF no face is asked for a character: a speech
+/// `render --format md,html,docx` writes passes. When the
 /// facts have errors the draft is laid out instead, so that a name no face can print is reported
 /// in the same run. Every problem, sorted. `Err` when an input cannot be read or parsed, or the
 /// machine fails (no font can be read).
@@ -295,6 +307,7 @@ pub fn check_all(
     root: &Path,
     facts_path: &Path,
     renderers: &Renderers,
+    formats: &[Format],
 ) -> Result<Vec<Diagnostic>, Error> {
     let checked = pipeline::check(root, facts_path)?;
     if checked.output.is_none() {
@@ -315,6 +328,9 @@ pub fn check_all(
         Ok(rendered) => rendered,
         Err(diagnostics) => return Ok(diagnostics),
     };
+    if !formats.contains(&Format::Pdf) {
+        return Ok(rendered.diagnostics);
+    }
     let mut found = renderers.pdf_problems(&rendered)?;
     if let Some(checked) = masked.filter(|_| found.is_empty()) {
         let request = RenderRequest {

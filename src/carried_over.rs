@@ -37,14 +37,19 @@ pub fn warnings(decls: &Declarations, facts: &Facts) -> Vec<Diagnostic> {
 
 /// The warnings of [`warnings`], against last year's facts already read.
 pub fn warnings_against(decls: &Declarations, last: &Facts, facts: &Facts) -> Vec<Diagnostic> {
-    let listed = confirmed::read(facts);
+    // An entry without `*` covers its own path only: those are looked up, not each compared
+    // with every fact (a year may confirm a list of thousands item by item).
+    let (patterns, exact): (Vec<String>, Vec<String>) = confirmed::read(facts)
+        .into_iter()
+        .partition(|e| e.contains('*'));
+    let exact: std::collections::HashSet<String> = exact.into_iter().collect();
     let mut out = Vec::new();
     for c in compare::compare(decls, last, facts) {
         // A series keeps its history by design; its new year is checked by its rule.
         if c.kind == FactKind::SeriesEntry || !c.is_same() {
             continue;
         }
-        if listed.iter().any(|e| confirmed::covers(e, &c.path)) {
+        if exact.contains(&c.path) || patterns.iter().any(|e| confirmed::covers(e, &c.path)) {
             continue;
         }
         let Some(node) = c.new else { continue };

@@ -7,6 +7,8 @@
 //! year by year (`political.party_funds.2021`): its history is the same by design, a revised
 //! past year is worth seeing.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::facts::{Facts, Resolved};
 use crate::figures::Declarations;
 use crate::figures::declaration::{Kind, RuleKind};
@@ -58,12 +60,20 @@ impl Compared<'_> {
 /// then those only the earlier year holds.
 pub fn compare<'a>(decls: &Declarations, old: &'a Facts, new: &'a Facts) -> Vec<Compared<'a>> {
     let mut out: Vec<Compared<'a>> = Vec::new();
+    // The paths already in `out`, and last year's nodes by path: a list of 20 000 names was
+    // compared item by item against every other item before.
+    let mut listed: HashSet<String> = HashSet::new();
     for (pattern, kind, label) in facts_read(decls) {
         let series = kind == FactKind::SeriesEntry;
         let (in_new, in_old) = (found(new, pattern, series), found(old, pattern, series));
+        let mut old_at: HashMap<&str, &'a Node> = HashMap::with_capacity(in_old.len());
+        for (path, node) in &in_old {
+            // The first of a path, as a search from the front finds it.
+            old_at.entry(path.as_str()).or_insert(*node);
+        }
         for (path, node) in &in_new {
-            if !out.iter().any(|c| &c.path == path) {
-                let old = in_old.iter().find(|(p, _)| p == path).map(|(_, n)| *n);
+            if listed.insert(path.clone()) {
+                let old = old_at.get(path.as_str()).copied();
                 out.push(Compared {
                     path: path.clone(),
                     kind,
@@ -74,7 +84,7 @@ pub fn compare<'a>(decls: &Declarations, old: &'a Facts, new: &'a Facts) -> Vec<
             }
         }
         for (path, node) in in_old {
-            if !out.iter().any(|c| c.path == path) {
+            if listed.insert(path.clone()) {
                 out.push(Compared {
                     path,
                     kind,

@@ -1,15 +1,24 @@
-//! The digest that ties an output to the exact inputs it was rendered from.
+//! The digest that ties an output to the inputs it was rendered from.
 //!
 //! Every output (the speech's Markdown, HTML, PDF and Word file, draft and masked included, and
-//! the verification sheet) carries a manifest: the program version, the SHA-256 of each file the
-//! render read, listed by path, and one SHA-256 over all of them. A reviewer's signed sheet and a
-//! printout match when their 12-digit short digests match; `speechgen verify` reads the manifest
-//! back and names the input that changed since.
+//! the verification sheet) carries a manifest: the program version, the facts file it was made
+//! from, and one SHA-256 over what the speech is made from: this year's facts, last year's (the
+//! sheet's 上年/变化 columns and the carried-over warnings read them), the declarations, the
+//! template and the settings. Each input is hashed in its canonical form ([`canonical`]): a YAML
+//! file as parsed, one `path=value` line per value, so that a comment or a quote style changes
+//! nothing; the template as its bytes. A reviewer's signed sheet and a printout match when their
+//! 12-digit short digests match; `speechgen verify` reads the manifest back and names what
+//! changed since (a fact by its path, old → new).
 //!
-//! The overall digest is SHA-256 over the version and, per file in the order read, its path and
-//! the SHA-256 of its exact bytes. Hashing the per-file digests rather than the bytes again is as
-//! strong (a change to any byte changes its file's digest) and lets `verify` check that a
-//! manifest read back is whole.
+//! Beside the combined digest the manifest lists each input's hash, each fact's value and (in a
+//! PDF) each face with the SHA-256 of its file. The faces are not in the combined digest: the
+//! sheet and a print made with other fonts still match. The circulation copy carries the
+//! combined digest alone ([`Digest::masked`]): a per-input hash would let a reader confirm a
+//! guessed facts file.
+//!
+//! The combined digest is SHA-256 over the version and, per input in the order read, its path
+//! and the SHA-256 of its canonical form, so that `verify` can check that a manifest read back
+//! is whole.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,8 +50,40 @@ pub struct Digest {
     pub version: String,
     /// 64 lowercase hex digits.
     pub sha256: String,
-    /// In the order read; the facts file first.
+    /// In the order read; the facts file first. Empty in the circulation copy, which carries
+    /// the combined digest alone (a per-input hash would let a reader confirm a guessed facts
+    /// file).
     pub inputs: Vec<Input>,
+    /// The facts file the output was made from, as listed (`facts/2021.yaml`): a name, no value.
+    pub from: String,
+    /// Which copy: `speech`, `speech-draft`, `speech-masked`; None for the sheet.
+    pub copy: Option<String>,
+    /// Each fact of the facts files read (this year's and last year's), as parsed: what `verify`
+    /// names when a value changed (`facts/2021.yaml` `political.members`: 9412 → 9413). Not in
+    /// the circulation copy.
+    pub values: Vec<Fact>,
+    /// Each face the PDF was set in (only a PDF has them). Not part of the combined digest: the
+    /// sheet and a print must match by their short digests wherever each was printed.
+    pub faces: Vec<Face>,
+}
+
+/// One fact as parsed: its file, its path and its value in canonical form (a number as written,
+/// a text in JSON quotes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub file: String,
+    pub path: String,
+    pub value: String,
+}
+
+/// One face a PDF was set in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Face {
+    /// What it sets: 正文, 标题, …
+    pub role: String,
+    pub family: String,
+    /// SHA-256 of the font file's bytes.
+    pub sha256: String,
 }
 
 /// How an output's inputs differ from the current ones.
@@ -56,6 +97,15 @@ pub enum Change {
     Removed(String),
     /// Another version of speechgen wrote the output.
     Version { then: String, now: String },
+    /// A fact's value differs (`old`/`new` None: the fact was not there).
+    Value {
+        file: String,
+        path: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The circulation copy records the combined digest alone: which input changed cannot be said.
+    Unnamed,
 }
 
 impl std::fmt::Display for Change {
@@ -67,6 +117,19 @@ impl std::fmt::Display for Change {
             Change::Version { then, now } => {
                 write!(f, "speechgen 版本：生成时为 {then}，现在为 {now}")
             }
+            Change::Value {
+                file,
+                path,
+                old,
+                new,
+            } => {
+                let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "（无）".into());
+                write!(f, "{file}：{path}：{} → {}", shown(old), shown(new))
+            }
+            Change::Unnamed => write!(
+                f,
+                "传阅稿只记录总摘要，不记录各个输入的摘要：无法指出是哪一个输入变了"
+            ),
         }
     }
 }
@@ -78,6 +141,9 @@ pub enum FindError {
     Missing,
     /// It holds one, but not in the form speechgen writes.
     Malformed(String),
+    /// The file cannot be read as what it starts like (a broken PDF, a ZIP that is no Word
+    /// file): no digest can be found in it.
+    Unreadable(String),
 }
 
 impl std::fmt::Display for FindError {
@@ -88,6 +154,10 @@ impl std::fmt::Display for FindError {
                 "文件中没有 speechgen 的摘要（不是 speechgen 生成的，或生成它的版本还不写摘要）"
             ),
             FindError::Malformed(why) => write!(f, "文件中的摘要不完整或已被改动：{why}"),
+            FindError::Unreadable(why) => write!(
+                f,
+                "{why}：文件已损坏或不是 speechgen 生成的，其中找不到 speechgen 的摘要"
+            ),
         }
     }
 }
@@ -97,6 +167,11 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// SHA-256 of `bytes`, 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -127,7 +202,8 @@ pub fn shown_path(root: &Path, path: &Path) -> String {
 }
 
 impl Digest {
-    /// The digest of `files` (path as listed, exact bytes), in the order given.
+    /// The digest of `files` (path as listed, the bytes hashed: the canonical form of each, see
+    /// [`canonical`]), in the order given.
     pub fn of(version: &str, files: &[(String, &[u8])]) -> Digest {
         let inputs: Vec<Input> = files
             .iter()
@@ -139,23 +215,71 @@ impl Digest {
         Digest {
             version: version.to_owned(),
             sha256: Self::combine(version, &inputs),
+            from: inputs.first().map(|i| i.path.clone()).unwrap_or_default(),
             inputs,
+            copy: None,
+            values: Vec::new(),
+            faces: Vec::new(),
         }
     }
 
-    /// Reads `paths` (files of the project at `root`) and digests them with this program's
-    /// version. Fails with the file that cannot be read.
-    pub fn read(root: &Path, paths: &[PathBuf]) -> Result<Digest, (PathBuf, std::io::Error)> {
+    /// Reads `paths` (files of the project at `root`) and digests them, each in its canonical
+    /// form, with this program's version. `facts` are the paths that are facts files: their
+    /// values are listed too. Fails with the file that cannot be read.
+    pub fn read(
+        root: &Path,
+        paths: &[PathBuf],
+        facts: &[PathBuf],
+    ) -> Result<Digest, (PathBuf, std::io::Error)> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
-            let bytes = std::fs::read(p).map_err(|e| (p.clone(), e))?;
-            files.push((shown_path(root, p), bytes));
+            let bytes =
+                crate::input::read(p, crate::input::TEXT_LIMIT).map_err(|e| (p.clone(), e))?;
+            files.push((p.clone(), bytes));
         }
-        let borrowed: Vec<(String, &[u8])> = files
+        Ok(Self::of_read(root, &files, facts))
+    }
+
+    /// The digest of files already read (path, exact bytes), each hashed in its canonical form.
+    pub fn of_read(root: &Path, files: &[(PathBuf, Vec<u8>)], facts: &[PathBuf]) -> Digest {
+        let mut canon = Vec::with_capacity(files.len());
+        let mut values = Vec::new();
+        for (path, bytes) in files {
+            let shown = shown_path(root, path);
+            let (c, leaves) = canonical(path, bytes);
+            if facts.contains(path)
+                && let Some(leaves) = leaves
+            {
+                values.extend(leaves.into_iter().map(|(p, v)| Fact {
+                    file: shown.clone(),
+                    path: p,
+                    value: v,
+                }));
+            }
+            canon.push((shown, c));
+        }
+        let borrowed: Vec<(String, &[u8])> = canon
             .iter()
             .map(|(p, b)| (p.clone(), b.as_slice()))
             .collect();
-        Ok(Digest::of(VERSION, &borrowed))
+        let mut d = Digest::of(VERSION, &borrowed);
+        d.values = values;
+        d
+    }
+
+    /// What the circulation copy carries: the combined digest, the facts file's name and the
+    /// faces, without the per-input hashes and the values.
+    pub fn masked(&self) -> Digest {
+        Digest {
+            inputs: Vec::new(),
+            values: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// True for the circulation copy's digest: the combined digest alone.
+    pub fn is_masked(&self) -> bool {
+        self.inputs.is_empty()
     }
 
     fn combine(version: &str, inputs: &[Input]) -> String {
@@ -177,16 +301,43 @@ impl Digest {
         &self.sha256[..12]
     }
 
-    /// The facts file this digest was made from (listed first).
+    /// The facts file this digest was made from.
     pub fn facts_path(&self) -> Option<&str> {
-        self.inputs.first().map(|i| i.path.as_str())
+        (!self.from.is_empty()).then_some(self.from.as_str())
     }
 
-    /// One line: `sha256=…; speechgen=0.1.0; facts/2021.yaml=…; templates/figures.yaml=…`.
+    /// One line: `sha256=…; speechgen=0.1.0; from=facts/2021.yaml; copy=speech;
+    /// facts/2021.yaml=…; templates/figures.yaml=…; value:facts/2021.yaml#a.b=37; face:正文=…@…`.
     pub fn manifest(&self) -> String {
-        let mut s = format!("sha256={}; speechgen={}", self.sha256, self.version);
+        let mut s = format!(
+            "sha256={}; speechgen={}; from={}",
+            self.sha256,
+            self.version,
+            escape(&self.from)
+        );
+        if let Some(copy) = &self.copy {
+            let _ = write!(s, "; copy={copy}");
+        }
         for i in &self.inputs {
             let _ = write!(s, "; {}={}", i.path, i.sha256);
+        }
+        for v in &self.values {
+            let _ = write!(
+                s,
+                "; value:{}#{}={}",
+                escape(&v.file),
+                escape(&v.path),
+                escape(&v.value)
+            );
+        }
+        for f in &self.faces {
+            let _ = write!(
+                s,
+                "; face:{}={}@{}",
+                escape(&f.role),
+                escape(&f.family),
+                f.sha256
+            );
         }
         s
     }
@@ -204,26 +355,55 @@ impl Digest {
             .next()
             .and_then(|p| p.strip_prefix("speechgen="))
             .ok_or_else(|| bad("缺少 speechgen= 版本"))?;
-        let mut inputs = Vec::new();
-        for p in parts {
-            let (path, digest) = p
-                .rsplit_once('=')
-                .filter(|(path, d)| !path.is_empty() && is_hex64(d))
-                .ok_or_else(|| bad(&format!("无法识别“{p}”")))?;
-            inputs.push(Input {
-                path: path.to_owned(),
-                sha256: digest.to_owned(),
-            });
-        }
-        if inputs.is_empty() {
-            return Err(bad("没有列出任何输入文件"));
-        }
-        let d = Digest {
+        let from = parts
+            .next()
+            .and_then(|p| p.strip_prefix("from="))
+            .ok_or_else(|| bad("缺少 from= 事实文件"))?;
+        let mut d = Digest {
             version: version.to_owned(),
             sha256: sha256.to_owned(),
-            inputs,
+            from: unescape(from),
+            inputs: Vec::new(),
+            copy: None,
+            values: Vec::new(),
+            faces: Vec::new(),
         };
-        if Self::combine(&d.version, &d.inputs) != d.sha256 {
+        for p in parts {
+            let unknown = || bad(&format!("无法识别“{p}”"));
+            if let Some(copy) = p.strip_prefix("copy=") {
+                d.copy = Some(copy.to_owned());
+            } else if let Some(v) = p.strip_prefix("value:") {
+                let (place, value) = v.split_once('=').ok_or_else(unknown)?;
+                let (file, path) = place.split_once('#').ok_or_else(unknown)?;
+                d.values.push(Fact {
+                    file: unescape(file),
+                    path: unescape(path),
+                    value: unescape(value),
+                });
+            } else if let Some(f) = p.strip_prefix("face:") {
+                let (role, rest) = f.split_once('=').ok_or_else(unknown)?;
+                let (family, sha) = rest
+                    .rsplit_once('@')
+                    .filter(|(_, h)| is_hex64(h))
+                    .ok_or_else(unknown)?;
+                d.faces.push(Face {
+                    role: unescape(role),
+                    family: unescape(family),
+                    sha256: sha.to_owned(),
+                });
+            } else {
+                let (path, digest) = p
+                    .rsplit_once('=')
+                    .filter(|(path, d)| !path.is_empty() && is_hex64(d))
+                    .ok_or_else(unknown)?;
+                d.inputs.push(Input {
+                    path: path.to_owned(),
+                    sha256: digest.to_owned(),
+                });
+            }
+        }
+        // The circulation copy lists no inputs: its combined digest cannot be checked here.
+        if !d.inputs.is_empty() && Self::combine(&d.version, &d.inputs) != d.sha256 {
             return Err(bad("总摘要与各文件的摘要不符"));
         }
         Ok(d)
@@ -289,7 +469,7 @@ impl Digest {
 
     fn find_in_pdf(bytes: &[u8]) -> Result<Digest, FindError> {
         let doc = lopdf::Document::load_mem(bytes)
-            .map_err(|e| FindError::Malformed(format!("PDF 无法读取（{e}）")))?;
+            .map_err(|e| FindError::Unreadable(format!("PDF 无法读取（{e}）")))?;
         let info = doc
             .trailer
             .get(b"Info")
@@ -324,7 +504,7 @@ impl Digest {
     fn find_in_docx(bytes: &[u8]) -> Result<Digest, FindError> {
         use std::io::Read;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-            .map_err(|e| FindError::Malformed(format!("Word 文件无法读取（{e}）")))?;
+            .map_err(|e| FindError::Unreadable(format!("Word 文件无法读取（{e}）")))?;
         let mut xml = String::new();
         match zip.by_name("docProps/custom.xml") {
             Ok(mut part) => part
@@ -343,19 +523,32 @@ impl Digest {
         Self::parse_manifest(&html_unescape(&value.replace("&apos;", "'")))
     }
 
-    /// What differs between the inputs this digest records (`self`, then) and `now`.
+    /// What differs between the inputs this digest records (`self`, then) and `now`: for a
+    /// facts file whose values both list, each fact that differs (path, old → new).
     pub fn changes(&self, now: &Digest) -> Vec<Change> {
         let mut out = Vec::new();
+        if self.is_masked() && self.sha256 != now.sha256 {
+            out.push(Change::Unnamed);
+        }
         for then in &self.inputs {
             match now.inputs.iter().find(|n| n.path == then.path) {
                 None => out.push(Change::Removed(then.path.clone())),
-                Some(n) if n.sha256 != then.sha256 => out.push(Change::Changed(then.path.clone())),
+                Some(n) if n.sha256 != then.sha256 => {
+                    let values = fact_changes(&then.path, &self.values, &now.values);
+                    if values.is_empty() {
+                        out.push(Change::Changed(then.path.clone()));
+                    } else {
+                        out.extend(values);
+                    }
+                }
                 Some(_) => {}
             }
         }
-        for n in &now.inputs {
-            if !self.inputs.iter().any(|t| t.path == n.path) {
-                out.push(Change::Added(n.path.clone()));
+        if !self.is_masked() {
+            for n in &now.inputs {
+                if !self.inputs.iter().any(|t| t.path == n.path) {
+                    out.push(Change::Added(n.path.clone()));
+                }
             }
         }
         if self.version != now.version {
@@ -366,6 +559,139 @@ impl Digest {
         }
         out
     }
+}
+
+/// The facts of `file` that differ between `then` and `now`, in the order listed.
+fn fact_changes(file: &str, then: &[Fact], now: &[Fact]) -> Vec<Change> {
+    let of = |list: &[Fact]| -> Vec<(String, String)> {
+        list.iter()
+            .filter(|f| f.file == file)
+            .map(|f| (f.path.clone(), f.value.clone()))
+            .collect()
+    };
+    let (then, now) = (of(then), of(now));
+    if then.is_empty() || now.is_empty() {
+        return Vec::new();
+    }
+    let find = |list: &[(String, String)], path: &str| {
+        list.iter().find(|(p, _)| p == path).map(|(_, v)| v.clone())
+    };
+    let mut out = Vec::new();
+    for (path, old) in &then {
+        let new = find(&now, path);
+        if new.as_ref() != Some(old) {
+            out.push(Change::Value {
+                file: file.to_owned(),
+                path: path.clone(),
+                old: Some(old.clone()),
+                new,
+            });
+        }
+    }
+    for (path, new) in &now {
+        if find(&then, path).is_none() {
+            out.push(Change::Value {
+                file: file.to_owned(),
+                path: path.clone(),
+                old: None,
+                new: Some(new.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The form a file is hashed in: a YAML file (facts, declarations, settings) as parsed, one line
+/// per value (`path=value`), so that a comment, a blank line or a quote style changes nothing;
+/// with its values. Any other file (the template), or YAML that does not parse, as its bytes.
+pub fn canonical(path: &Path, bytes: &[u8]) -> (Vec<u8>, Option<Vec<(String, String)>>) {
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if !yaml {
+        return (bytes.to_vec(), None);
+    }
+    match crate::yaml::from_bytes(path, bytes) {
+        Ok(doc) => {
+            let mut leaves = Vec::new();
+            flatten(&doc.root, String::new(), &mut leaves);
+            let mut text = String::from("yaml\n");
+            for (p, v) in &leaves {
+                let _ = writeln!(text, "{}={}", escape(p), escape(v));
+            }
+            (text.into_bytes(), Some(leaves))
+        }
+        Err(_) => (bytes.to_vec(), None),
+    }
+}
+
+fn flatten(node: &crate::yaml::Node, path: String, out: &mut Vec<(String, String)>) {
+    use crate::yaml::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match &node.value {
+        Value::Map(entries) if !entries.is_empty() => {
+            for e in entries {
+                flatten(&e.value, join(&e.key), out);
+            }
+        }
+        Value::Seq(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(item, join(&i.to_string()), out);
+            }
+        }
+        Value::Map(_) => out.push((path, "{}".into())),
+        Value::Seq(_) => out.push((path, "[]".into())),
+        Value::Null => out.push((path, "null".into())),
+        Value::Bool(b) => out.push((path, b.to_string())),
+        Value::Int(i) => out.push((path, i.to_string())),
+        Value::Float(_, written) => out.push((path, written.clone())),
+        Value::Str(s) => out.push((
+            path,
+            serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+        )),
+    }
+}
+
+/// A manifest entry's text with the characters that delimit entries (and could close the
+/// comment or the attribute holding them) written as `\u00XX`.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ';' | '=' | '#' | '@' | '<' | '>' | '&' | '"' | '\\' | '\n' | '\r' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u") {
+        out.push_str(&rest[..i]);
+        let code = rest
+            .get(i + 2..i + 6)
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        match code.and_then(char::from_u32) {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[i + 6..];
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn html_escape(s: &str) -> String {
@@ -476,5 +802,65 @@ mod tests {
             ]
         );
         assert!(then.changes(&then).is_empty());
+    }
+
+    #[test]
+    fn yaml_is_hashed_as_parsed_and_values_are_listed() {
+        let path = Path::new("facts/2021.yaml");
+        let (a, leaves) = canonical(
+            path,
+            b"year: 2021\na:\n  b: 37 # \xe4\xba\xba\n  c: [x, 'y;z']\n",
+        );
+        let (b, _) = canonical(
+            path,
+            b"# note\nyear: 2021\na:\n  b: 37\n  c: [\"x\", y;z]\n",
+        );
+        assert_eq!(a, b, "comments and quoting change nothing");
+        let (c, _) = canonical(path, b"year: 2021\na:\n  b: 38\n  c: [x, 'y;z']\n");
+        assert_ne!(a, c);
+        assert_eq!(
+            leaves.unwrap(),
+            [
+                ("year".to_owned(), "2021".to_owned()),
+                ("a.b".into(), "37".into()),
+                ("a.c.0".into(), "\"x\"".into()),
+                ("a.c.1".into(), "\"y;z\"".into()),
+            ]
+        );
+        // A template is hashed as its bytes.
+        let (t, none) = canonical(Path::new("templates/speech.md.tera"), b"# x\n");
+        assert_eq!((t.as_slice(), none), (b"# x\n".as_slice(), None));
+    }
+
+    #[test]
+    fn values_and_faces_read_back_and_the_masked_manifest_holds_neither() {
+        let mut d = sample();
+        d.copy = Some("speech".into());
+        d.values = vec![Fact {
+            file: "facts/2021.yaml".into(),
+            path: "a.names".into(),
+            value: "\"x; y=z --> <b>\"".into(),
+        }];
+        d.faces = vec![Face {
+            role: "正文".into(),
+            family: "Sung; Ti".into(),
+            sha256: "a".repeat(64),
+        }];
+        assert_eq!(Digest::parse_manifest(&d.manifest()), Ok(d.clone()));
+        let md = d.markdown_comment();
+        assert_eq!(md.matches("-->").count(), 1, "{md}");
+        let masked = d.masked();
+        let m = masked.manifest();
+        assert!(
+            !m.contains(&d.inputs[0].sha256) && !m.contains("value:"),
+            "{m}"
+        );
+        let back = Digest::parse_manifest(&m).unwrap();
+        assert!(back.is_masked());
+        assert_eq!(back.facts_path(), Some("facts/2021.yaml"));
+        assert!(back.changes(&d).is_empty());
+        let mut other = d.clone();
+        other.sha256 = "b".repeat(64);
+        assert_eq!(back.changes(&other), [Change::Unnamed]);
     }
 }

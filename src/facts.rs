@@ -39,6 +39,9 @@ pub enum Resolved<'a> {
     },
 }
 
+/// The years a facts file may be for: from the founding of the People's Republic on.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1949..=2200;
+
 impl Facts {
     pub fn load(path: &Path) -> Result<Facts, Vec<Diagnostic>> {
         let doc = yaml::load(path).map_err(|d| vec![d])?;
@@ -65,14 +68,20 @@ impl Facts {
                 return Err(vec![d]);
             }
             Some(entry) => match entry.value.value {
-                Value::Int(y) if (1949..=2200).contains(&y) => y,
+                Value::Int(y) if YEARS.contains(&y) => y,
                 _ => {
                     let mut d = doc.error(
                         "wrong-type",
                         entry.value.pos,
-                        format!("year 应是四位数的年份，这里是{}", describe(&entry.value)),
+                        format!(
+                            "year 应是 {} 到 {} 之间的年份（四位数），这里是{}",
+                            YEARS.start(),
+                            YEARS.end(),
+                            describe(&entry.value)
+                        ),
                     );
                     d.fact = Some("year".into());
+                    d.hint = Some("写这份事实所属的年份，例如 year: 2021".into());
                     return Err(vec![d]);
                 }
             },

@@ -80,6 +80,25 @@ pub fn yaml_text(s: &str) -> String {
     }
 }
 
+/// A text given on the command line (the title, the office) as it goes into the speech template:
+/// Markdown's markup characters backslash-escaped, and every `{` that would open a Tera tag
+/// (`{{`, `{%`, `{#`) written as the expression `{{ "{" }}`, so that `统计{{ 7*7 }}局` prints as
+/// typed and `x{% if %}` leaves the template whole.
+pub fn template_text(s: &str) -> String {
+    let mut markdown = String::with_capacity(s.len());
+    crate::markdown::escape_into(s, &mut markdown);
+    let mut out = String::with_capacity(markdown.len());
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' && matches!(chars.peek(), Some('{' | '%' | '#')) {
+            out.push_str("{{ \"{\" }}");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The opening comment of a speech template: what the file is and what it may hold.
 pub const TEMPLATE_HEADER: &str = "{#- 讲话稿模板：正文中每个 {{ fig.<id> }} 是 templates/figures.yaml 中声明的一个数据项，其值由事实文件算出。
     改写句子只需改这里；新增数字请先在 figures.yaml 中声明。某一年的措辞不同，把本文件复制到
@@ -198,10 +217,11 @@ pub fn create(
 
 /// The files of a new project, relative to its folder.
 pub fn starter(office: &str, title: &str, year: i64, office_given: bool) -> Vec<(PathBuf, String)> {
+    let (title_in_template, office_in_template) = (template_text(title), template_text(office));
     let template = format!(
-        "{TEMPLATE_HEADER}# {title}
+        "{TEMPLATE_HEADER}# {title_in_template}
 
-近年来，{office}在上级的正确领导下，扎实推进各项工作，取得了新的成效。
+近年来，{office_in_template}在上级的正确领导下，扎实推进各项工作，取得了新的成效。
 
 ## 一、抓好队伍建设
 
@@ -323,6 +343,16 @@ mod tests {
         assert_eq!(year_of_day(18_627), 2020); // 2020-12-31
         assert_eq!(year_of_day(18_628), 2021); // 2021-01-01
         assert_eq!(year_of_day(-1), 1969);
+    }
+
+    #[test]
+    fn text_for_the_template_opens_no_tag() {
+        assert_eq!(template_text("市统计局"), "市统计局");
+        assert_eq!(template_text("x{% if %}"), "x\\{{ \"{\" }}% if %\\}");
+        assert_eq!(
+            template_text("统计{{ 7*7 }}局"),
+            "统计\\{\\{ 7\\*7 \\}\\}局"
+        );
     }
 
     #[test]

@@ -9,7 +9,10 @@
 //! year's (two years' facts [`compare`]d) unless [`confirmed`], [`verify`] matches an output to
 //! the current inputs, [`schema`] describes the facts for editors; [`output`] writes, [`error`] is
 //! every way a command fails, [`cli`] is the command line. At the bottom, imported by any module
-//! and importing none above them: [`diagnostic`], [`text`] and [`yaml`].
+//! and importing none above them: [`diagnostic`], [`text`], [`input`] (every file read, bounded) and
+//! [`yaml`].
+//! `docs/architecture.md` is the map: who owns what, where a new figure kind, format or command
+//! goes, and which way imports may point (`tests/it/layers.rs` keeps them so).
 
 // A Diagnostic (~190 bytes) as the error of a cold path costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
@@ -30,6 +33,7 @@ pub mod format;
 pub mod html;
 pub mod import;
 pub mod init;
+pub mod input;
 pub mod length;
 pub mod markdown;
 pub mod next_year;

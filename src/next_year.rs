@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::facts::{Facts, RESERVED_KEYS};
+use crate::figures::FigureStatus;
 use crate::figures::declaration::{Kind, RuleKind};
 use crate::figures::{Declarations, Evaluation};
 use crate::output;
-use crate::pipeline::{self, FigureStatus};
+use crate::pipeline;
 use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
 use crate::yaml::{self, Node, Pos, Value};
 
@@ -40,7 +41,8 @@ pub fn carry_wording(project: &Project, from: i64, to: i64) -> Result<CarriedWor
             continue;
         }
         let source = project.wording_file(Some(from), name);
-        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, "无法读取", &e))?;
+        let bytes = crate::input::read(&source, crate::input::TEXT_LIMIT)
+            .map_err(|e| Error::io(&source, "无法读取", &e))?;
         carried.copies.push((target, bytes));
     }
     Ok(carried)
@@ -186,8 +188,10 @@ pub fn next_year(
     }
     // The editor's schema is named in the first line: VS Code's YAML extension then completes
     // keys and underlines a typo as the clerk fills the year in.
-    let text =
-        crate::schema::with_modeline(&next_year_text(facts, decls), crate::schema::FILE_NAME);
+    let text = crate::schema::with_modeline(
+        &next_year_text(facts, decls, Some(evaluation)),
+        crate::schema::FILE_NAME,
+    );
     verify(&text, facts, decls, target).map_err(Refusal::Internal)?;
     Ok(text)
 }
@@ -240,7 +244,17 @@ impl<'a> Plan<'a> {
 }
 
 /// The text of the new year's facts file (not yet read back: see [`next_year`]).
-pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
+/// With the year's `evaluation`, each comment saying how the speech prints a value
+/// (`讲话写作“1200多人”`) is refreshed to what this year's value printed, beside its 上年 note.
+pub fn next_year_text(
+    facts: &Facts,
+    decls: &Declarations,
+    evaluation: Option<&Evaluation>,
+) -> String {
+    let source = match evaluation {
+        Some(evaluation) => refresh_speech_notes(facts, decls, evaluation),
+        None => facts.doc.text.clone(),
+    };
     let plan = Plan::new(facts, decls);
     let mut edits: Vec<Edit> = Vec::new();
     for entry in facts.doc.root.entries() {
@@ -274,12 +288,66 @@ pub fn next_year_text(facts: &Facts, decls: &Declarations) -> String {
             );
         }
     }
-    let text = apply(&facts.doc.text, edits);
+    let text = apply(&source, edits);
     if facts.sample {
         without_sample_mark(&text)
     } else {
         text
     }
+}
+
+/// The facts text with each `讲话写作“…”` (or `讲话写作汉字：…`) comment on a figure's fact line
+/// saying what the figure printed this year. Only the comment changes: every value keeps its
+/// line and column for the edits that follow.
+fn refresh_speech_notes(facts: &Facts, decls: &Declarations, evaluation: &Evaluation) -> String {
+    let mut lines: Vec<String> = facts.doc.text.lines().map(str::to_owned).collect();
+    for decl in &decls.figures {
+        let [fact] = decl.kind.facts()[..] else {
+            continue;
+        };
+        if matches!(decl.kind, Kind::Names { .. }) {
+            continue;
+        }
+        let (Some(figure), Some(pos)) = (
+            evaluation.figure(&decl.id),
+            facts
+                .key_pos(&fact.path)
+                .filter(|_| !fact.path.contains('*')),
+        ) else {
+            continue;
+        };
+        let (Some(printed), Some(line)) = (&figure.text, lines.get_mut(pos.line - 1)) else {
+            continue;
+        };
+        let Some(comment) = comment_start(&line.chars().collect::<Vec<_>>()) else {
+            continue;
+        };
+        let comment_byte = line
+            .char_indices()
+            .nth(comment)
+            .map_or(line.len(), |(b, _)| b);
+        let new = format!("{printed}{}", decl.unit);
+        for (open, closes) in [
+            ("讲话写作“", &['”'][..]),
+            ("讲话写作汉字：", &['）', '，', '；'][..]),
+        ] {
+            let Some(at) = line[comment_byte..].find(open) else {
+                continue;
+            };
+            let from = comment_byte + at + open.len();
+            let len = line[from..].find(closes).unwrap_or(line.len() - from);
+            let old = &line[from..from + len];
+            if old != new && old.ends_with(decl.unit.as_str()) {
+                line.replace_range(from..from + len, &new);
+            }
+            break;
+        }
+    }
+    let mut out = lines.join("\n");
+    if facts.doc.text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 /// The text without what marks it as sample data: the top-level `sample: true` line, and the
@@ -563,7 +631,18 @@ fn apply(text: &str, edits: Vec<Edit>) -> String {
             Some(i) => {
                 let code: String = chars[..i].iter().collect();
                 let comment: String = chars[i + 1..].iter().collect();
-                format!("{code}# {note}；{}", comment.trim_start())
+                // Last year's own 上年 note (a file made by next-year) is replaced, not kept
+                // behind the new one: `# 上年：74；上年：71；…` would grow every year.
+                let comment = comment.trim_start();
+                let comment = match comment.strip_prefix("上年：") {
+                    Some(rest) => rest.split_once('；').map_or("", |(_, after)| after),
+                    None => comment,
+                };
+                if comment.trim().is_empty() {
+                    format!("{code}# {note}")
+                } else {
+                    format!("{code}# {note}；{}", comment.trim_start())
+                }
             }
             None => format!("{}  # {note}", line.trim_end()),
         };
@@ -666,7 +745,7 @@ mod tests {
             crate::yaml::parse(Path::new("figures.yaml"), FIGURES.into()).unwrap(),
         )
         .unwrap();
-        let text = next_year_text(&facts, &decls);
+        let text = next_year_text(&facts, &decls, None);
         verify(&text, &facts, &decls, Path::new("2022.yaml"))
             .unwrap_or_else(|e| panic!("{e}\n{text}"));
         text
@@ -680,6 +759,15 @@ mod tests {
         assert_eq!(
             out,
             "year: 2022\na:\n  n:    # 上年：12；个数\n  m:  # 上年：5\n  name: 党课大讲堂\n  funds:\n    2020: 1\n    2021: 2\n    2022:\n  list:\n    - name: x\n      count:  # 上年：3\n"
+        );
+    }
+
+    #[test]
+    fn last_years_note_is_replaced_not_kept() {
+        let out = made("year: 2021\na:\n  n: 12   # 上年：10；个数\n  m: 5  # 上年：4\n");
+        assert_eq!(
+            out,
+            "year: 2022\na:\n  n:    # 上年：12；个数\n  m:   # 上年：5\n"
         );
     }
 

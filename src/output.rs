@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::input::Refused;
 use crate::report::shown_path;
 
 /// Writes `bytes` to `path` and says so on standard error, or writes them to standard output
@@ -51,6 +52,17 @@ impl Staged {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let fail = |e: std::io::Error| Error::io(path, "无法写入输出文件", &e);
+        // The file is renamed over whatever has its name: never over a folder, a named pipe or
+        // a device (as root, over /dev/full itself). A link is followed to what it names.
+        if let Some(refused) = std::fs::metadata(path).ok().as_ref().and_then(Refused::of) {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: format!(
+                    "无法写入：这是一个{}，不是普通文件；输出只写成普通文件，不会替换文件夹、命名管道或设备，请另选一个文件名",
+                    refused.what()
+                ),
+            });
+        }
         std::fs::create_dir_all(dir).map_err(fail)?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".speechgen-")

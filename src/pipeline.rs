@@ -9,7 +9,7 @@ use crate::document::Document;
 use crate::facts::Facts;
 use crate::figures::{Declarations, Evaluation, evaluate};
 // Where callers have always found them; the evaluator that makes them owns them.
-pub use crate::figures::{FigureReport, FigureStatus, display_path, source_ref};
+use crate::figures::{FigureReport, FigureStatus, source_ref};
 use crate::length::Length;
 use crate::markdown::{self, Slot};
 use crate::preflight::Origins;
@@ -172,10 +172,25 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         sort(&mut fatal);
         return Err(fatal);
     };
+    // Last year's facts, read once: the sheet's 上年/变化 columns and the carried-over warnings
+    // are made from them, so they are an input of every output (the digest lists them).
+    let last_path = crate::carried_over::last_year_path(&facts);
+    let last = if last_path.is_file() {
+        yaml::read_bounded(&last_path).ok().map(|bytes| {
+            let last = yaml::from_bytes(&last_path, &bytes)
+                .ok()
+                .and_then(|doc| Facts::from_document(doc).ok());
+            read.push((last_path.clone(), bytes));
+            last
+        })
+    } else {
+        None
+    };
     let digest = digest_of(
         root,
         &input_files(root, facts_path, Some(facts.year)),
         &read,
+        &[facts_path.to_path_buf(), last_path],
     );
     let evaluation = evaluate(&declarations, &facts);
     let mut diagnostics = evaluation.diagnostics.clone();
@@ -204,7 +219,13 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
     };
     // Beside this year's file: last year's facts (values that are still last year's) and the
     // schema the editor reads.
-    diagnostics.extend(crate::carried_over::warnings(&declarations, &facts));
+    if let Some(Some(last)) = &last {
+        diagnostics.extend(crate::carried_over::warnings_against(
+            &declarations,
+            last,
+            &facts,
+        ));
+    }
     diagnostics.extend(crate::schema::stale_warning(&declarations, &facts, root));
     let declared: Vec<&str> = declarations.figures.iter().map(|f| f.id.as_str()).collect();
     diagnostics.extend(template.check_usages(&declared, |id| {
@@ -217,7 +238,7 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
                 format!("数字 {id}“{}”已声明，但模板中没有用到", decl.label),
             )
             .with_figure(id)
-            .with_hint("在模板中用 {{ fig.".to_owned() + id + " }} 印出它，或删除这条声明");
+            .with_hint(unused_hint(root, &declarations, decl, &facts));
         Some(warning)
     }));
     sort(&mut diagnostics);
@@ -231,6 +252,54 @@ pub fn check(root: &Path, facts_path: &Path) -> Result<Checked, Vec<Diagnostic>>
         output,
         diagnostics,
     })
+}
+
+/// What to do with a figure declared and never printed: print it, or delete its declaration and
+/// the facts only it reads (else those facts are unknown keys once it is gone), each by its line.
+fn unused_hint(
+    root: &Path,
+    decls: &crate::figures::Declarations,
+    decl: &crate::figures::FigureDecl,
+    facts: &Facts,
+) -> String {
+    let id = &decl.id;
+    let decl_file = crate::digest::shown_path(root, &decls.doc.path);
+    let whole = |path: &str| path.split(".*").next().unwrap_or(path).to_owned();
+    let read_elsewhere = |path: &str| {
+        decls
+            .figures
+            .iter()
+            .filter(|f| f.id != *id)
+            .flat_map(|f| f.kind.facts())
+            .chain(decls.rules.iter().flat_map(|r| r.kind.facts()))
+            .any(|f| whole(&f.path) == whole(path))
+    };
+    let mut only_here: Vec<String> = Vec::new();
+    for fact in decl.kind.facts() {
+        let path = whole(&fact.path);
+        if read_elsewhere(&path)
+            || only_here
+                .iter()
+                .any(|p| p.starts_with(&format!("{path}（")))
+        {
+            continue;
+        }
+        if let Some(pos) = facts.key_pos(&path) {
+            only_here.push(format!("{path}（第 {} 行）", pos.line));
+        }
+    }
+    let mut hint = format!(
+        "在模板中用 {{{{ fig.{id} }}}} 印出它，或删除这条声明（{decl_file} 第 {} 行）",
+        decl.pos.line
+    );
+    if !only_here.is_empty() {
+        hint.push_str(&format!(
+            "，同时删去 {} 中只有它读取的 {}，否则会报未知的键",
+            crate::digest::shown_path(root, &facts.doc.path),
+            only_here.join("、")
+        ));
+    }
+    hint
 }
 
 /// The year a facts file is named after (`facts/2021.yaml` → 2021), if it is.
@@ -254,11 +323,11 @@ pub(crate) fn joined(mut diagnostics: Vec<Diagnostic>, found: Vec<Diagnostic>) -
 
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
+        fn key(d: &Diagnostic) -> Option<(&Path, usize, usize)> {
             d.location
                 .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.column))
-        };
+                .map(|l| (l.file.as_path(), l.line, l.column))
+        }
         key(a).cmp(&key(b))
     });
 }
@@ -306,6 +375,10 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
         .map_err(|found| joined(diagnostics.clone(), found))?;
     document.circulation = mask;
     document.sample = facts.sample;
+    // The circulation copy carries the combined digest alone: a per-input hash or a value would
+    // let a reader confirm a guessed facts file.
+    let mut digest = if mask { digest.masked() } else { digest };
+    digest.copy = Some(kind.stem().to_owned());
     let markdown = markdown::file(
         &document,
         &markdown::fill(&markdown_with_placeholders, &slots),
@@ -363,11 +436,18 @@ pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf>
     let project = Project {
         root: root.to_path_buf(),
     };
-    let mut files = vec![
-        facts.to_path_buf(),
-        project.figures_for(year),
-        project.template_for(year),
-    ];
+    let mut files = vec![facts.to_path_buf()];
+    // Last year's facts, beside this year's, when there are any.
+    if let Some(year) = year {
+        let last = facts
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("{}.yaml", year - 1));
+        if last.is_file() {
+            files.push(last);
+        }
+    }
+    files.extend([project.figures_for(year), project.template_for(year)]);
     let settings = project.settings();
     if settings.is_file() {
         files.push(settings);
@@ -376,15 +456,43 @@ pub fn input_files(root: &Path, facts: &Path, year: Option<i64>) -> Vec<PathBuf>
 }
 
 /// The digest of `listed` (what [`input_files`] lists, in its order) from the bytes `check` read
-/// of each: a file listed but not read (the settings, created since) is left out, as `verify`
-/// leaves out a file that is not there.
-fn digest_of(root: &Path, listed: &[PathBuf], read: &[(PathBuf, Vec<u8>)]) -> Digest {
-    let files: Vec<(String, &[u8])> = listed
+/// of each, in their canonical form (`digest::canonical`): a file listed but not read (the
+/// settings, created since) is left out, as `verify` leaves out a file that is not there. The
+/// values of `facts` (this year's and last year's facts files) are listed too.
+fn digest_of(
+    root: &Path,
+    listed: &[PathBuf],
+    read: &[(PathBuf, Vec<u8>)],
+    facts: &[PathBuf],
+) -> Digest {
+    let files: Vec<(PathBuf, Vec<u8>)> = listed
         .iter()
         .filter_map(|path| read.iter().find(|(p, _)| p == path))
-        .map(|(path, bytes)| (crate::digest::shown_path(root, path), bytes.as_slice()))
+        .cloned()
         .collect();
-    Digest::of(crate::digest::VERSION, &files)
+    Digest::of_read(root, &files, facts)
+}
+
+/// The digest of the inputs of `facts` as they are on disk now, made as a render makes it:
+/// what `verify` compares an output's digest with. Fails with the file that cannot be read.
+pub fn current_digest(
+    root: &Path,
+    facts: &Path,
+    year: Option<i64>,
+) -> Result<Digest, (PathBuf, std::io::Error)> {
+    let present: Vec<PathBuf> = input_files(root, facts, year)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    let last = year.map(|y| {
+        facts
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("{}.yaml", y - 1))
+    });
+    let mut fact_files = vec![facts.to_path_buf()];
+    fact_files.extend(last);
+    Digest::read(root, &present, &fact_files)
 }
 
 /// What a placeholder prints and what the outputs say of it. In the circulation copy the
@@ -463,5 +571,111 @@ fn slot(
         unit: figure.unit.clone(),
         // Names and titles are text; every other kind prints a number.
         number: figure.kind != "names",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::check_all;
+    use crate::format::{Format, Renderers};
+    use crate::pdf::{FontChoice, PdfOptions};
+
+    /// A list of 20 000 training classes (the largest benches/linear.rs times) still checks and
+    /// renders right: the sum is every item's, every name is printed, and each carried-over name
+    /// is placed at its own line, found through the facts file's line index.
+    #[test]
+    fn a_list_of_twenty_thousand_items_checks_and_renders_right() {
+        const ITEMS: usize = 20_000;
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        for file in ["figures.yaml", "speech.md.tera", "speech.yaml"] {
+            std::fs::copy(
+                repo.join("templates").join(file),
+                dir.path().join("templates").join(file),
+            )
+            .unwrap();
+        }
+        let sample = std::fs::read_to_string(repo.join("facts/2021.yaml")).unwrap();
+        let start = sample.find("  training_classes:").unwrap();
+        let end = sample.find("  brand_plan:").unwrap();
+        let mut items = String::new();
+        for i in 0..ITEMS {
+            items.push_str(&format!(
+                "    - name: 班{i}\n      trainees: {}\n",
+                i % 500 + 1
+            ));
+        }
+        let this_year = format!(
+            "{}  training_classes:\n{items}{}",
+            &sample[..start],
+            &sample[end..]
+        );
+        let last_year = this_year
+            .replacen("year: 2021", "year: 2020", 1)
+            .replace("trainees: ", "trainees: 1");
+        std::fs::create_dir_all(dir.path().join("facts")).unwrap();
+        let facts = dir.path().join("facts/2021.yaml");
+        std::fs::write(&facts, &this_year).unwrap();
+        std::fs::write(dir.path().join("facts/2020.yaml"), &last_year).unwrap();
+        assert!(this_year.len() < crate::yaml::MAX_FILE_BYTES);
+
+        let renderers = Renderers::new(PdfOptions {
+            fonts: FontChoice::Bundled,
+            font_dirs: vec![],
+        });
+        let found = check_all(dir.path(), &facts, &renderers, &Format::DEFAULT).unwrap();
+        let errors: Vec<_> = found
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let carried: Vec<_> = found
+            .iter()
+            .filter(|d| {
+                d.fact
+                    .as_deref()
+                    .is_some_and(|f| f.starts_with("organisation.training_classes."))
+            })
+            .collect();
+        assert_eq!(carried.len(), ITEMS, "one warning per carried-over name");
+        let first_line = this_year[..start].lines().count() + 2;
+        for (i, d) in carried.iter().enumerate() {
+            assert_eq!(d.code, "carried-over-name");
+            assert_eq!(
+                d.fact.as_deref(),
+                Some(format!("organisation.training_classes.{i}.name").as_str())
+            );
+            assert_eq!(d.location.as_ref().unwrap().line, first_line + 2 * i);
+            assert_eq!(
+                d.source_line.as_deref(),
+                Some(format!("    - name: 班{i}").as_str())
+            );
+        }
+
+        let rendered = render(&RenderRequest {
+            root: dir.path().to_path_buf(),
+            facts: facts.clone(),
+            kind: RenderKind::Final,
+        })
+        .unwrap();
+        let sum: usize = (0..ITEMS).map(|i| i % 500 + 1).sum();
+        let trainees = rendered
+            .figures
+            .iter()
+            .find(|f| f.id == "trainees")
+            .unwrap();
+        assert_eq!(trainees.value.as_deref(), Some(sum.to_string().as_str()));
+        assert!(rendered.markdown.contains(&format!(
+            "班{}等各类培训班，培训党建带头人{sum}名",
+            ITEMS - 1
+        )));
+        let names: Vec<String> = (0..ITEMS).map(|i| format!("班{i}")).collect();
+        assert!(rendered.markdown.contains(&names.join("、")));
+        assert!(rendered.html_body.contains(&names.join("、")));
+        for format in [Format::Md, Format::Html, Format::Docx] {
+            assert!(!format.render(&rendered, &renderers).unwrap().is_empty());
+        }
     }
 }

@@ -8,7 +8,7 @@ pub mod wording;
 pub mod year_on_year;
 
 use crate::figures::FigureReport;
-pub use crate::figures::format::shown;
+use crate::figures::format::shown;
 
 /// How `speechgen diff` writes its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -74,7 +74,7 @@ impl std::fmt::Display for Change {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::FigureStatus;
+    use crate::figures::FigureStatus;
 
     fn figure(id: &str, value: Option<&str>, status: FigureStatus, unit: &str) -> FigureReport {
         FigureReport {

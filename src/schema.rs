@@ -392,11 +392,13 @@ pub fn stale_warning(decls: &Declarations, facts: &Facts, root: &Path) -> Option
         .unwrap_or(Path::new("."))
         .join(&name);
     let shown = crate::digest::shown_path(root, &path);
-    let message = match std::fs::read_to_string(&path) {
+    let text = crate::input::read(&path, crate::input::TEXT_LIMIT).map(String::from_utf8);
+    let message = match text {
         Err(_) => format!("编辑器读取的 {shown} 不存在：编辑器无法补全键名、标出错误"),
-        Ok(text) if text.replace('\r', "") == to_string(decls) => return None,
+        Ok(Ok(text)) if text.replace('\r', "") == to_string(decls) => return None,
         Ok(_) => format!(
-            "编辑器读取的 {shown} 不是最新的：它与 templates/figures.yaml 中的数据项声明不一致，编辑器的补全和检查会出错"
+            "编辑器读取的 {shown} 不是最新的：它与 {} 中的数据项声明不一致，编辑器的补全和检查会出错",
+            crate::digest::shown_path(root, &decls.doc.path)
         ),
     };
     Some(

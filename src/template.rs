@@ -379,12 +379,32 @@ impl Template {
                 };
                 (line, column, r.message().to_owned())
             }
-            None => (1, 1, e.to_string()),
+            None => {
+                // Tera's other errors carry their place only in their text
+                // (`error: Unknown filter `date`\n  --> speech.md.tera:13:11 …`).
+                let text = e.to_string();
+                let (line, column) = tera_place(&text)
+                    .filter(|(line, _)| (1..=lines).contains(line))
+                    .unwrap_or((1, 1));
+                let first = text.lines().next().unwrap_or("");
+                let first = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+                (line, column, first)
+            }
         };
-        let what = if detail.contains("is not defined") {
-            "模板用了不存在的名字"
+        let (what, hint) = if detail.contains("is not defined") {
+            ("模板用了不存在的名字", hint)
+        } else if detail.starts_with("Unknown filter") {
+            (
+                "模板用了 Tera 没有的过滤器",
+                "数据项写作 {{ fig.<id> }}，不加过滤器；年份写作 {{ year }}",
+            )
+        } else if detail.starts_with("Unknown template") {
+            (
+                "模板引用了不存在的模板文件",
+                "讲话稿模板是一个文件：把要引用的内容直接写进 speech.md.tera",
+            )
         } else {
-            what
+            (what, hint)
         };
         let mut d = self.diagnostic(
             "template",
@@ -395,6 +415,17 @@ impl Template {
         d.hint = Some(hint.into());
         d
     }
+}
+
+/// The line and column in Tera's own text of an error (`  --> speech.md.tera:13:11`).
+fn tera_place(text: &str) -> Option<(usize, usize)> {
+    let place = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    Some((line, column))
 }
 
 /// One template line read as a pattern for the output lines it can print (see [`Template::locate`]).

@@ -314,7 +314,7 @@ fn check_against_render(f: &mut Fuzz, text: &str) {
     let root = f.project.path().to_path_buf();
     let facts = root.join("facts/2021.yaml");
     std::fs::write(&facts, text).unwrap();
-    let passed = match speechgen::batch::check_all(&root, &facts, &f.renderers) {
+    let passed = match speechgen::batch::check_all(&root, &facts, &f.renderers, &Format::DEFAULT) {
         Ok(diagnostics) => !diagnostics.iter().any(|d| d.is_error()),
         Err(_) => false,
     };

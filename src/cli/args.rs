@@ -139,7 +139,7 @@ pub enum Command {
     /// Check everything render runs, writing nothing (facts, figures, template, the PDF's layout
     /// with the same fonts); exit 1 on any error (for CI and reviewers).
     #[command(
-        after_help = "示例 / Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --message-format json > problems.json\n  speechgen check --fonts bundled      the same faces as render --fonts bundled"
+        after_help = "示例 / Examples:\n  speechgen check\n  speechgen check facts/2021.yaml --deny-warnings\n  speechgen check --message-format short\n  speechgen check --message-format json > problems.json\n  speechgen check --fonts bundled      the same faces as render --fonts bundled\n  speechgen check --format md,html,docx   与 render --format md,html,docx 相同（不检查 PDF）"
     )]
     Check {
         /// 事实文件或年份（默认：facts/ 中最近的一年）
@@ -147,6 +147,12 @@ pub enum Command {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Vec<PathBuf>,
+        /// 要检查的格式，用逗号分隔，与 render 的 --format 相同：只有含 pdf 时才检查 PDF 的排版和字体
+        ///
+        /// Formats to check, comma-separated, as render's --format: the PDF's layout and faces are
+        /// checked only when pdf is among them.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
+        format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
         /// 把警告（样例数据、未用到的数据项、与上年相同的数值……）也当作错误
@@ -160,6 +166,12 @@ pub enum Command {
         /// How to print problems; json goes to standard output, the others to standard error.
         #[arg(long, value_enum, default_value_t = MessageFormat::Auto)]
         message_format: MessageFormat,
+        /// 逐条显示与上年相同、沿用上年名称的警告全文（默认合为一组，每项一行）
+        ///
+        /// Show each value identical to last year's, or name carried over, in full (by default
+        /// they are one group, a line each).
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
     /// 由一年的事实生成下一年的：名称沿用，数字清空（上年数值留在注释中），逐年数列添上新的一年
     ///
@@ -251,7 +263,7 @@ pub enum Command {
     /// Start a new speech project for any office: an example speech with one figure of each
     /// kind, their declarations, the office's settings, this year's example facts, a README.
     #[command(
-        after_help = "Examples:\n  speechgen init 我的讲话 --office 市统计局 --title 市统计局年度工作汇报\n  cd 我的讲话 && speechgen check\n\nThe folder is created if missing and must be empty (exit 1 otherwise)."
+        after_help = "示例 / Examples:\n  speechgen init 我的讲话 --office 市统计局 --title 市统计局年度工作汇报\n  cd 我的讲话 && speechgen check\n\n文件夹不存在时新建；已存在时必须是空的（否则退出码 1，不写入任何文件）。\nThe folder is created if missing and must be empty (exit 1 otherwise)."
     )]
     Init {
         /// 新项目的文件夹 / The folder of the new project.
@@ -271,7 +283,7 @@ pub enum Command {
     /// Bring a delivered speech back (the copy edited in Word, or its .md/.txt): update a year's
     /// wording, or start a new project from it with --new.
     #[command(
-        after_help = "Examples:\n  speechgen import 讲话定稿.docx --year 2021           show what changed and what needs deciding\n  speechgen import 讲话定稿.docx --year 2021 --write   then write templates/2021/speech.md.tera\n  speechgen import 别的讲话.txt --new 新项目 --office 市统计局\n\nExit 0 when nothing needs deciding; 1 when something is reported, or changes were shown without --write."
+        after_help = "示例 / Examples:\n  speechgen import 讲话定稿.docx --year 2021           显示改了什么、哪些需要决定\n  speechgen import 讲话定稿.docx --year 2021 --write   再写入 templates/2021/speech.md.tera\n  speechgen import 别的讲话.txt --new 新项目 --office 市统计局\n\n退出码 0：没有需要决定的；1：有需要决定的问题，或显示了改动但没有 --write。\nExit 0 when nothing needs deciding; 1 when something is reported, or changes were shown without --write."
     )]
     Import {
         /// 讲话定稿：.docx、.md 或 .txt / The delivered speech: .docx, .md or .txt.
@@ -455,15 +467,103 @@ fn in_chinese(cmd: clap::Command) -> clap::Command {
             // OLD and NEW keep the order they are typed in.
             let mut positional = 0;
             move |arg| {
-                if arg.is_positional() {
+                let arg = if arg.is_positional() {
                     positional += 1;
                     arg.help_heading("参数").display_order(positional)
                 } else {
                     arg.help_heading("选项")
-                }
+                };
+                values_in_chinese(arg)
             }
         })
         .mut_subcommands(in_chinese)
+}
+
+/// An argument's default and possible values said in Chinese (clap prints `[default: …]`,
+/// `[possible values: …]` and `Possible values:` in English, and has no way to translate them).
+fn values_in_chinese(arg: Arg) -> Arg {
+    if !arg.get_action().takes_values() {
+        return arg;
+    }
+    let defaults: Vec<String> = if arg.is_hide_default_value_set() {
+        Vec::new()
+    } else {
+        arg.get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect()
+    };
+    let values: Vec<clap::builder::PossibleValue> = if arg.is_hide_possible_values_set() {
+        Vec::new()
+    } else {
+        arg.get_possible_values()
+            .into_iter()
+            .filter(|v| !v.is_hide_set())
+            .collect()
+    };
+    if defaults.is_empty() && values.is_empty() {
+        return arg;
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let long = arg
+        .get_long_help()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| help.clone());
+    let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+    let default = (!defaults.is_empty()).then(|| format!("[默认：{}]", defaults.join("、")));
+    let choices = (!names.is_empty()).then(|| format!("[可选：{}]", names.join("、")));
+    let short: Vec<&str> = [Some(help.as_str()), choices.as_deref(), default.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut full = long;
+    if values.iter().any(|v| v.get_help().is_some()) {
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        full.push_str("\n\n可选值：");
+        for v in &values {
+            let name = format!("{}:", v.get_name());
+            let said = v.get_help().map(ToString::to_string).unwrap_or_default();
+            full.push_str(&format!("\n- {name:<w$} {said}", w = width + 1));
+        }
+        if let Some(default) = &default {
+            full.push_str(&format!("\n\n{default}"));
+        }
+    } else {
+        let tail: Vec<&str> = [choices.as_deref(), default.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        full.push_str(&format!("\n\n{}", tail.join(" ")));
+    }
+    arg.hide_default_value(true)
+        .hide_possible_values(true)
+        .help(short.join(" "))
+        .long_help(full)
+}
+
+/// Clap's usage error in Chinese where clap's own words are only a frame (`Usage:`, `tip:`,
+/// `For more information, try '--help'.`); the English sentence naming the argument stays.
+fn usage_in_chinese(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("Usage: ") {
+                format!("用法：{rest}")
+            } else if let Some(rest) = line.strip_prefix("  tip: ") {
+                format!("  提示（英文）：{rest}")
+            } else if line.starts_with("For more information, try '--help'") {
+                "详见 --help（中文帮助）".to_owned()
+            } else if let Some(rest) = line.strip_prefix("For more information, try ") {
+                format!("详见 {}", rest.trim_end_matches('.').replace('\'', ""))
+            } else if let Some(rest) = line.strip_prefix("error: ") {
+                format!("英文原文：{rest}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// Why `--draft` and `--mask` are not given together.
@@ -506,7 +606,7 @@ pub fn usage_error(e: &clap::Error) -> ExitCode {
     eprintln!(
         "speechgen：命令行有误：{why}（下面是英文的详细说明；speechgen <命令> --help 显示中文帮助）"
     );
-    let _ = e.print();
+    eprint!("{}", usage_in_chinese(&e.render().to_string()));
     ExitCode::from(2)
 }
 

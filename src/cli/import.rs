@@ -27,8 +27,12 @@ pub fn update(project: &Project, file: &Path, year: i64, write: bool) -> Result<
         update.bound,
         update.reports.len()
     );
-    let written = update.wording_changed() && write;
-    if written {
+    let written = update.wording_changed() && write && !update.blocked();
+    if update.blocked() {
+        eprintln!(
+            "未写入：文稿中有内容控件的标记有误，须由人决定（即使加了 --write 也不写入）；改正后再导入"
+        );
+    } else if written {
         update.write()?;
         eprintln!(
             "已写入 {}（{} 年的措辞；往年不受影响）",
@@ -58,7 +62,7 @@ pub fn new_project(
     office: Option<&str>,
 ) -> Result<(), Error> {
     let made = import::create(file, dir, year, office)?;
-    for note in &made.delivered.notes {
+    for note in made.delivered.notes.iter().chain(&made.year_note) {
         eprintln!("说明：{note}");
     }
     for p in &made.detection.proposals {

@@ -86,16 +86,22 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         }
         Command::Check {
             facts,
+            format,
             fonts,
             deny_warnings,
             message_format,
+            verbose,
         } => check::run(
             &project,
             &facts,
+            &format,
             &fonts,
             deny_warnings,
-            message_format,
-            color,
+            check::Printing {
+                format: message_format,
+                verbose,
+                color,
+            },
         ),
         Command::Figures {
             facts,

@@ -172,9 +172,10 @@ fn comment_xml(id: usize, lines: &[String]) -> String {
     x
 }
 
-/// Whether the pages carry a header: a draft (草稿) or a speech from sample facts (样例).
+/// Whether the pages carry a header: a draft (草稿), the circulation copy (传阅稿) or a speech
+/// from sample facts (样例).
 pub fn has_header(doc: &Document) -> bool {
-    doc.draft || doc.sample
+    doc.draft || doc.sample || doc.circulation
 }
 
 /// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft, sample) the header.
@@ -203,6 +204,9 @@ pub fn header(doc: &Document) -> String {
     }
     if doc.draft {
         marks.push(DRAFT_MARK);
+    }
+    if doc.circulation {
+        marks.push(CIRCULATION_LINE);
     }
     format!(
         "{XML_HEAD}\

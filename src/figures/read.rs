@@ -49,9 +49,13 @@ impl<'a> Evaluator<'a> {
         match self.facts.resolve(&fact.path) {
             Resolved::Found(nodes) if nodes.is_empty() => {
                 let prefix = fact.path.split(".*").next().unwrap_or(&fact.path);
-                let pos = self
-                    .facts
-                    .key_pos(prefix)
+                // At the empty value itself (the `[]`), not at its key.
+                let value_pos = match self.facts.resolve(prefix) {
+                    Resolved::Found(found) if found.len() == 1 => Some(found[0].1.pos),
+                    _ => None,
+                };
+                let pos = value_pos
+                    .or_else(|| self.facts.key_pos(prefix))
                     .unwrap_or(self.facts.doc.root.pos);
                 let msg = format!("{} 是空的，至少要有一项{}", prefix, self.needed_by());
                 self.report("unfilled", pos, &fact.path, msg, None);
@@ -307,6 +311,10 @@ impl<'a> Evaluator<'a> {
                 return Err(Problem::Invalid);
             }
         };
+        if let Some((pos, msg, hint)) = list_slip(&self.facts.doc.text, path, node) {
+            self.report("list-slip", pos, path, msg, Some(hint));
+            return Err(Problem::Invalid);
+        }
         let mut names = Vec::new();
         for item in items {
             match &item.value {
@@ -516,8 +524,95 @@ fn invisible_name(c: char) -> &'static str {
         | '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}' => "文字方向控制符",
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => "零宽字符",
+        '\u{00AD}' => "软连字符",
+        '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => "朝鲜文填充符",
+        '\u{180B}'..='\u{180D}'
+        | '\u{180F}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}' => "变体选择符",
+        '\u{E0000}'..='\u{E007F}' => "标签字符",
+        c if crate::text::is_noncharacter(c) => "非字符（Unicode 保留不用的码位）",
+        c if crate::text::is_default_ignorable(c) => "不显示的格式字符",
         _ => "控制字符",
     }
+}
+
+/// A list of names typed with the Chinese input method on: full-width brackets (`［小讲堂, 微课堂］`,
+/// read as one name with its brackets) or a full-width comma or 顿号 between the names of a
+/// bracketed list (`[小讲堂，微课堂]`, read as one name). The place, the message and the line as it
+/// should be. A name that holds a comma is quoted (`["不忘初心，牢记使命"]`) and left alone.
+fn list_slip(text: &str, path: &str, node: &Node) -> Option<(Pos, String, String)> {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let fixed = |names: Vec<&str>| {
+        let names: Vec<&str> = names
+            .into_iter()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        format!("{key}: [{}]", names.join(", "))
+    };
+    let split = |s: &'_ str| -> Vec<String> {
+        s.split(['，', '、', ','])
+            .map(|n| n.trim().to_owned())
+            .collect()
+    };
+    match &node.value {
+        Value::Str(s) if node.written.is_some() => {
+            let inner = s
+                .trim()
+                .strip_prefix(['［', '【'])?
+                .strip_suffix(['］', '】'])?;
+            let names = split(inner);
+            let msg = format!(
+                "{path} 的方括号是全角的“{}”（中文输入法下打出的）：YAML 读成了一个带括号的名称，不是名称的列表",
+                escape_invisible(s.trim())
+            );
+            Some((
+                node.pos,
+                msg,
+                fixed(names.iter().map(String::as_str).collect()),
+            ))
+        }
+        Value::Seq(items) if char_at(text, node.pos) == Some('[') => {
+            let slipped = items.iter().find(|i| {
+                i.written.is_some() && matches!(&i.value, Value::Str(s) if s.contains(['，', '、']))
+            })?;
+            let mut names = Vec::new();
+            for item in items {
+                match &item.value {
+                    Value::Str(s) if item.written.is_some() => names.extend(split(s)),
+                    Value::Str(s) => names.push(format!("\"{s}\"")),
+                    _ => names.push(item.written.clone().unwrap_or_default()),
+                }
+            }
+            let Value::Str(one) = &slipped.value else {
+                return None;
+            };
+            let mark = if one.contains('，') {
+                "全角逗号“，”"
+            } else {
+                "顿号“、”"
+            };
+            let msg = format!(
+                "{path} 的方括号里用{mark}分隔名称：YAML 只认半角逗号，“{}”会被当作一个名称印出（若它本是一个名称，请给它加引号）",
+                escape_invisible(one)
+            );
+            Some((
+                slipped.pos,
+                msg,
+                fixed(names.iter().map(String::as_str).collect()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The character at a place in a text (1-based line and column, in characters).
+fn char_at(text: &str, pos: Pos) -> Option<char> {
+    text.lines()
+        .nth(pos.line.checked_sub(1)?)?
+        .chars()
+        .nth(pos.column.checked_sub(1)?)
 }
 
 /// A name written with the marks the template adds anyway (`《工作方案》` for a 《》 figure) loses

@@ -41,7 +41,7 @@ pub fn template_source(header: &str, doc: &Document) -> String {
     let mut out = header.to_owned();
     if !doc.title.is_empty() {
         out.push_str("# ");
-        escape_into(&doc.title, &mut out);
+        escape_text(&doc.title, &mut out);
         out.push_str("\n\n");
     }
     for block in &doc.blocks {
@@ -125,7 +125,7 @@ fn inlines_source(inlines: &[Inline]) -> String {
             after = last.text[keep..].to_owned();
             last.text.truncate(keep);
         }
-        escape_into(&before, &mut out);
+        escape_text(&before, &mut out);
         let inner: Vec<&Inline> = pieces
             .iter()
             .filter(|p| p.figure.is_some() || !p.text.is_empty())
@@ -137,15 +137,45 @@ fn inlines_source(inlines: &[Inline]) -> String {
             }
             out.push_str("**");
         }
-        escape_into(&after, &mut out);
+        escape_text(&after, &mut out);
     }
     out
 }
 
 fn run_source(inline: &Inline, out: &mut String) {
     match &inline.figure {
-        Some(id) => out.push_str(&figure_source(id)),
-        None => escape_into(&inline.text, out),
+        Some(id) => {
+            // A `{` just before the figure's `{{` would open a Tera tag (`\{{{`): printed by
+            // Tera as raw text instead. Every `{` of text is escaped (`\{`) and nothing else
+            // ends in `{`: the braces the text ends with go into one raw block.
+            let mut braces = 0;
+            while out.ends_with('{') {
+                out.truncate(out.len() - 2);
+                braces += 1;
+            }
+            if braces > 0 {
+                out.push_str("{% raw %}");
+                out.push_str(&"{".repeat(braces));
+                out.push_str("{% endraw %}");
+            }
+            out.push_str(&figure_source(id));
+        }
+        None => escape_text(&inline.text, out),
+    }
+}
+
+/// Text as template source: Markdown's escapes (see [`escape_into`]), and nothing Tera reads
+/// as a tag: `{%` is written `\{\%` (Tera sees no `{%`, Markdown prints `{%`), as `{{` and
+/// `{#` already are (`\{\{`, `\{\#`).
+fn escape_text(text: &str, out: &mut String) {
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        // Every `{` of text is escaped, so a `{` the output ends with is one.
+        if c == '%' && out.ends_with('{') {
+            out.push_str("\\%");
+        } else {
+            escape_into(c.encode_utf8(&mut buf), out);
+        }
     }
 }
 
@@ -195,6 +225,70 @@ mod tests {
             template_source("{# 说明 #}\n", &doc),
             "{# 说明 #}\n# 发言\n\n## 一、部分\n\n**扛起主体责任**。配备{{ fig.deputies }}人，\\*星\\*与\\{\\{ x \\}\\}。{{ year }}年。\n\n1\\. 不是列表。\n"
         );
+    }
+
+    /// The template's text for `doc` rendered again as Markdown and read back.
+    fn read_back(doc: &Document) -> Document {
+        let source = template_source("", doc);
+        let made = crate::template::Template::new("speech.md.tera", source.clone());
+        let md = made
+            .render(&made.figure_ids(), 2021)
+            .unwrap_or_else(|e| panic!("{source}: {}", e.message));
+        crate::markdown::to_document(&made, &md, &[], false)
+            .unwrap_or_else(|_| panic!("{source}: {md}"))
+    }
+
+    fn words(inlines: &[Inline]) -> String {
+        inlines
+            .iter()
+            .filter(|i| i.figure.is_none())
+            .flat_map(|i| i.text.chars())
+            // Without the figures' values a figure reads back as its placeholder.
+            .filter(|c| !('\u{f0000}'..='\u{ffffd}').contains(c))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Any sentence, as a clerk may type it, reads back as typed: Tera's `{{`, `{%`, `{#`,
+        /// Markdown's marks, commas, full-width digits, quotes; before and after a figure.
+        #[test]
+        fn any_edited_sentence_reads_back_as_typed(
+            text in "[a中{}%#*,，１2\"“”'\\!\\[\\]()`~|<>&;. _+=-]{1,24}",
+            figure in proptest::bool::ANY,
+        ) {
+            let text = text.trim().to_owned();
+            proptest::prop_assume!(!text.is_empty());
+            let mut inlines = vec![inline(&text, false, None)];
+            if figure {
+                inlines.push(inline("37", false, Some("deputies")));
+                inlines.push(inline(&text, false, None));
+            }
+            let doc = Document {
+                title: "发言".into(),
+                blocks: vec![Block::Paragraph { inlines }],
+                ..Document::default()
+            };
+            let back = read_back(&doc);
+            let expected = if figure { format!("{text}{text}") } else { text.clone() };
+            proptest::prop_assert_eq!(words(back.blocks[0].inlines()), expected);
+        }
+    }
+
+    #[test]
+    fn tera_tags_in_text_are_text() {
+        for text in ["{% raw %}x", "a{%", "{{ y }}", "{# z #}", "a{", "\\{%"] {
+            let doc = Document {
+                title: "发言".into(),
+                blocks: vec![Block::Paragraph {
+                    inlines: vec![
+                        inline(text, false, None),
+                        inline("37", false, Some("deputies")),
+                    ],
+                }],
+                ..Document::default()
+            };
+            assert_eq!(words(read_back(&doc).blocks[0].inlines()), text, "{text}");
+        }
     }
 
     #[test]

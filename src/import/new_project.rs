@@ -17,6 +17,8 @@ pub struct NewProject {
     pub dir: PathBuf,
     pub delivered: Delivered,
     pub detection: Detection,
+    /// Where the facts' year came from, when `--year` did not say.
+    pub year_note: Option<String>,
 }
 
 /// Reads the speech in `file`, proposes its figures and writes the project into `dir`, which
@@ -30,7 +32,26 @@ pub fn create(
 ) -> Result<NewProject, Error> {
     crate::init::refuse_non_empty(dir)?;
     let delivered = read::read(file)?;
-    let year = year.unwrap_or_else(crate::init::this_year);
+    let (year, year_note) = match year {
+        Some(year) => (year, None),
+        None => match speech_year(&delivered.document) {
+            Some((year, from)) => (
+                year,
+                Some(format!(
+                    "年份取自讲话{from}的“{year}年”：事实文件为 facts/{year}.yaml，讲话中的 {year} 年写作 {{{{ year }}}}；不对时用 --year 指定"
+                )),
+            ),
+            None => {
+                let year = crate::init::this_year();
+                (
+                    year,
+                    Some(format!(
+                        "讲话中没有年份：按今年（{year} 年）建事实文件 facts/{year}.yaml；不对时用 --year 指定"
+                    )),
+                )
+            }
+        },
+    };
     let detection = super::detect(&delivered, year);
     let source_name = file
         .file_name()
@@ -45,7 +66,37 @@ pub fn create(
         dir: dir.to_path_buf(),
         delivered,
         detection,
+        year_note,
     })
+}
+
+/// The year a speech is about: the one its title prints (市统计局2025年度工作汇报), else the one
+/// its text prints most often (the latest of those printed as often), with where it was found.
+fn speech_year(doc: &crate::document::Document) -> Option<(i64, &'static str)> {
+    use super::numbers::{Found, numbers};
+    let years = |text: &str| -> Vec<i64> {
+        let chars: Vec<char> = text.chars().collect();
+        numbers(&chars)
+            .into_iter()
+            .filter_map(|n| match n.found {
+                Found::Year(y) => Some(y),
+                _ => None,
+            })
+            .collect()
+    };
+    if let Some(&year) = years(&doc.title).first() {
+        return Some((year, "标题"));
+    }
+    let mut counts: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
+    for block in &doc.blocks {
+        for y in years(&block.plain_text()) {
+            *counts.entry(y).or_default() += 1;
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(y, n)| (**n, **y))
+        .map(|(y, _)| (*y, "正文"))
 }
 
 impl NewProject {

@@ -190,6 +190,20 @@ pub fn cn_value(text: &str) -> Option<u64> {
     any.then_some(total + section + number)
 }
 
+/// The characters that part a number's groups of three: `1,536`, `1，536`, `1 536`.
+pub(crate) const GROUP_SEPARATORS: &[char] = &[',', '，', ' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+
+/// Where a group of three digits after a separator at `at` ends (`,536` of `1,536`), if one
+/// stands there and no fourth digit follows.
+pub(crate) fn thousands_group(chars: &[char], at: usize) -> Option<usize> {
+    let sep = *chars.get(at)?;
+    let group = chars.get(at + 1..at + 4)?;
+    (GROUP_SEPARATORS.contains(&sep)
+        && group.iter().all(|c| c.is_ascii_digit())
+        && !chars.get(at + 4).is_some_and(char::is_ascii_digit))
+    .then_some(at + 4)
+}
+
 /// Every number in `chars` (see [`Found`]). Numbers after 第 (ordinals) and inside Latin words
 /// (G20) are not numbers of the speech and are left out.
 pub fn numbers(chars: &[char]) -> Vec<Number> {
@@ -202,6 +216,14 @@ pub fn numbers(chars: &[char]) -> Vec<Number> {
             let start = i;
             while i < chars.len() && is_digit(chars[i]) {
                 i += 1;
+            }
+            // 1,536 / 1，536 / 1 536: one number, its groups of three parted.
+            let mut grouped = false;
+            if i - start <= 3 {
+                while let Some(after) = thousands_group(chars, i) {
+                    grouped = true;
+                    i = after;
+                }
             }
             let mut decimal = false;
             if i + 1 < chars.len() && chars[i] == '.' && is_digit(chars[i + 1]) {
@@ -221,6 +243,12 @@ pub fn numbers(chars: &[char]) -> Vec<Number> {
             let mut end = i;
             let mut unit = String::new();
             let found = match next {
+                _ if grouped => {
+                    unit = measure_word(rest, MEASURE_WORDS).unwrap_or_default();
+                    Found::Other(
+                        "带千位分隔符的数：程序印出的数不加分隔符，要它成为数据项请去掉分隔符再导入",
+                    )
+                }
                 Some('%' | '％') => Found::Percent(text.clone()),
                 Some('万' | '亿') => {
                     end = i + 1;
@@ -415,6 +443,26 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn thousands_separators_part_one_number() {
+        for text in [
+            "培训1,536人次",
+            "培训1，536人次",
+            "培训1 536人次",
+            "培训12,345,678人次",
+        ] {
+            let found = found(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert!(matches!(found[0].2, Found::Other(_)), "{text}");
+            assert!(
+                found[0].0.starts_with("1") && found[0].0.len() > 4,
+                "{text}"
+            );
+        }
+        // A list of two numbers is no group of three.
+        assert_eq!(found("分别为12，34人").len(), 2);
     }
 
     #[test]

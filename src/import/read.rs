@@ -112,7 +112,7 @@ fn without_program_marks(text: &str) -> String {
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::io(path, "无法读取", &e))
+    crate::input::read(path, crate::input::TEXT_LIMIT).map_err(|e| Error::io(path, "无法读取", &e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,17 +240,23 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
         path: path.to_path_buf(),
         message: format!("不是可读的 Word 文档（.docx）：{what}"),
     };
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "无法读取", &e))?;
+    let file = crate::input::open(path, crate::input::OUTPUT_LIMIT)
+        .map_err(|e| Error::io(path, "无法读取", &e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| not_word(e.to_string()))?;
-    let mut part = |name: &str| -> Option<String> {
-        let mut entry = zip.by_name(name).ok()?;
-        let mut text = String::new();
-        entry.read_to_string(&mut text).ok()?;
-        Some(text)
+    let mut part = |name: &str| -> Result<Option<String>, Error> {
+        let entry = match zip.by_name(name) {
+            Ok(entry) => entry,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(not_word(format!("{name}：{e}"))),
+        };
+        let bytes = read_part(entry).map_err(|e| not_word(format!("{name}{e}")))?;
+        xml_text(&bytes)
+            .map(Some)
+            .map_err(|e| not_word(format!("{name}{e}")))
     };
     let body =
-        part("word/document.xml").ok_or_else(|| not_word("缺少 word/document.xml".into()))?;
-    let styles = part("word/styles.xml").unwrap_or_default();
+        part("word/document.xml")?.ok_or_else(|| not_word("缺少 word/document.xml".into()))?;
+    let styles = part("word/styles.xml").ok().flatten().unwrap_or_default();
     let styles = Styles::read(&styles);
     let xml = roxmltree::Document::parse(&body).map_err(|e| not_word(e.to_string()))?;
     let mut reader = DocxReader {
@@ -259,6 +265,8 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
         tracked: false,
         table: false,
         subsections: 0,
+        typed_headings: Vec::new(),
+        typed_leads: 0,
     };
     reader.blocks(xml.root_element());
     let mut document = Document::default();
@@ -297,6 +305,24 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
     if reader.table {
         notes.push("文档中有表格：表格中的文字按段落读入".into());
     }
+    if !reader.typed_headings.is_empty() {
+        notes.push(format!(
+            "{} 行没有用标题样式，按它们的格式（加粗、黑体）或编号（一、（一））按标题读入：{}；其余 {} 段按正文读入",
+            reader.typed_headings.len(),
+            reader.typed_headings.join("；"),
+            document
+                .blocks
+                .iter()
+                .filter(|b| matches!(b, Block::Paragraph { .. }))
+                .count()
+        ));
+    }
+    if reader.typed_leads > 0 {
+        notes.push(format!(
+            "{} 处楷体或加粗的文字按段首句（加粗）读入",
+            reader.typed_leads
+        ));
+    }
     if reader.subsections > 0 {
         notes.push(format!(
             "{} 个三级标题按正文段落读入（讲话稿只有一、二级标题）",
@@ -304,6 +330,84 @@ fn read_docx(path: &Path) -> Result<(Document, Vec<String>), Error> {
         ));
     }
     Ok((document, notes))
+}
+
+/// The most a part of a .docx may unpack to: a speech's document.xml is well under 10 MB.
+const PART_CAP: u64 = 64 << 20;
+/// The most a large part may unpack to per byte packed: Word's XML packs about 10:1, a file
+/// made to fill the disk (a "zip bomb") hundreds or thousands to one.
+const RATIO_CAP: u64 = 200;
+/// Parts below this size are not held to the ratio (a short part of repeated tags packs well).
+const RATIO_FROM: u64 = 1 << 20;
+
+/// A part's bytes, read with a cap on its unpacked size and on its compression ratio (the
+/// sizes in the package's directory are checked first, then what is actually unpacked); the
+/// error says which, after the part's name.
+fn read_part(entry: zip::read::ZipFile<'_, std::fs::File>) -> Result<Vec<u8>, String> {
+    let packed = entry.compressed_size().max(1);
+    let too_big = |size: u64| {
+        format!(
+            " 解压后超过 {} MB（压缩比超过 {}:1），不像是讲话稿，疑为构造出来撑满内存或磁盘的文件，未读取",
+            (size.max(PART_CAP) >> 20),
+            size / packed
+        )
+    };
+    let over = |size: u64| size > PART_CAP || (size > RATIO_FROM && size / packed > RATIO_CAP);
+    if over(entry.size()) {
+        return Err(too_big(entry.size()));
+    }
+    let limit = PART_CAP.min((packed * RATIO_CAP).max(RATIO_FROM)) + 1;
+    let mut bytes = Vec::new();
+    entry
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!(" 无法解压：{e}"))?;
+    let size = bytes.len() as u64;
+    if size >= limit {
+        return Err(format!(
+            " 解压后超过 {} MB 或压缩比超过 {RATIO_CAP}:1（目录中记的大小与实际不符），不像是讲话稿，疑为构造出来撑满内存或磁盘的文件，未读取",
+            limit >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// An XML part's text: UTF-8 (with or without its byte-order mark) or UTF-16 (by its mark), the
+/// declaration then saying UTF-8 for the parser; any other encoding refused, saying so.
+fn xml_text(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |units: Vec<u16>| {
+        String::from_utf16(&units).map_err(|_| " 标明是 UTF-16 编码，但其中有无效的字符".to_owned())
+    };
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => utf16(
+            rest.chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        )?,
+        [0xFE, 0xFF, rest @ ..] => utf16(
+            rest.chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect(),
+        )?,
+        _ => {
+            let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            String::from_utf8(bytes.to_vec()).map_err(|_| {
+                " 既不是 UTF-8 也不是（带字节顺序标记的）UTF-16 编码：请用 Word 或 WPS 打开后重新另存为 .docx"
+                    .to_owned()
+            })?
+        }
+    };
+    // The declaration names the encoding just decoded; the text is UTF-8 now.
+    if text.starts_with("<?xml")
+        && let Some(end) = text.find("?>")
+    {
+        let declaration = text[..end]
+            .replace("\"UTF-16\"", "\"UTF-8\"")
+            .replace("\"utf-16\"", "\"UTF-8\"")
+            .replace("'UTF-16'", "'UTF-8'");
+        return Ok(format!("{declaration}{}", &text[end..]));
+    }
+    Ok(text)
 }
 
 /// Runs merged where style and figure agree, the paragraph's leading and trailing spaces
@@ -467,12 +571,25 @@ fn on(node: Node, name: &str) -> bool {
     })
 }
 
+/// Whether a run's properties set a face whose name holds `word` (黑体, 楷 for 楷体_GB2312).
+fn face(rpr: Node, word: &str) -> bool {
+    child(rpr, "rFonts").is_some_and(|f| {
+        ["eastAsia", "ascii", "hAnsi"]
+            .iter()
+            .any(|a| f.attribute((W, *a)).is_some_and(|v| v.contains(word)))
+    })
+}
+
 struct DocxReader<'s> {
     styles: &'s Styles,
     paragraphs: Vec<(Role, Vec<Inline>)>,
     tracked: bool,
     table: bool,
     subsections: usize,
+    /// Paragraphs taken as headings by their direct formatting or numbering.
+    typed_headings: Vec<String>,
+    /// Runs taken as lead sentences by their face (楷体) or bold, not by a style.
+    typed_leads: usize,
 }
 
 impl DocxReader<'_> {
@@ -518,8 +635,50 @@ impl DocxReader<'_> {
             role = Role::Body;
         }
         let mut inlines = Vec::new();
+        let leads_before = self.typed_leads;
         self.inlines(p, false, &mut inlines);
+        if role == Role::Body
+            && let Some(level) = self.typed_heading(p, &inlines)
+        {
+            // Bold or 黑体 runs make a heading, not a lead sentence.
+            for inline in &mut inlines {
+                inline.style = InlineStyle::Plain;
+            }
+            self.typed_headings
+                .push(inlines.iter().map(|i| i.text.as_str()).collect());
+            self.typed_leads = leads_before;
+            role = Role::Heading(level);
+        }
         self.paragraphs.push((role, inlines));
+    }
+
+    /// A paragraph typed as a heading without a heading style, as offices type them: short, no
+    /// sentence end, and either numbered as a part (`一、`, `（一）`) or all in bold or a 黑体
+    /// face.
+    fn typed_heading(&self, p: Node, inlines: &[Inline]) -> Option<u8> {
+        if inlines.is_empty() || inlines.iter().any(|i| i.figure.is_some()) {
+            return None;
+        }
+        let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
+        let text = text.trim_matches(|c: char| c.is_whitespace());
+        if let Some(level) = heading_level(text) {
+            return Some(level);
+        }
+        let short = !text.is_empty()
+            && text.chars().count() <= 40
+            && !text.ends_with(SENTENCE_ENDS)
+            && !text.contains(['。', '；']);
+        let runs: Vec<Node> = p
+            .descendants()
+            .filter(|r| is(r, "r") && r.descendants().any(|t| is(&t, "t")))
+            .collect();
+        let paragraph_mark = child(p, "pPr").and_then(|ppr| child(ppr, "rPr"));
+        let heavy = |rpr: Option<Node>| rpr.is_some_and(|rpr| on(rpr, "b") || face(rpr, "黑体"));
+        let all_heavy = !runs.is_empty()
+            && runs.iter().all(|r| {
+                heavy(child(*r, "rPr")) || (child(*r, "rPr").is_none() && heavy(paragraph_mark))
+            });
+        (short && all_heavy && !self.paragraphs.is_empty()).then_some(2)
     }
 
     /// Inline content: runs, content controls, and what holds runs.
@@ -571,12 +730,16 @@ impl DocxReader<'_> {
         }
     }
 
-    fn run(&self, r: Node, lead: bool) -> Option<Inline> {
+    fn run(&mut self, r: Node, lead: bool) -> Option<Inline> {
         let rpr = child(r, "rPr");
         let styled_lead = rpr
             .and_then(|p| val(p, "rStyle"))
             .is_some_and(|s| self.styles.is_lead(s));
-        let bold = rpr.is_some_and(|p| on(p, "b"));
+        // Bold, or a 楷体 face set on the run: how offices type a lead sentence.
+        let bold = rpr.is_some_and(|p| on(p, "b") || face(p, "楷"));
+        if bold && !styled_lead && !lead {
+            self.typed_leads += 1;
+        }
         let mut text = String::new();
         for c in r.children().filter(|c| c.is_element()) {
             match c.tag_name().name() {

@@ -431,7 +431,7 @@ fn load(
     let data = files_read
         .entry(hit.path.clone())
         .or_insert_with(|| {
-            std::fs::read(&hit.path)
+            crate::input::read(&hit.path, crate::input::FONT_LIMIT)
                 .map(Arc::new)
                 .map_err(|e| format!("读取失败（{e}）"))
         })

@@ -475,17 +475,20 @@ pub fn break_lines(
         let avail = avail_for(no);
         let indent = width - avail;
         let m = measure(pieces, &range, no == 0, &cut_l, &cut_r);
-        let (mut left, mut right) = (cut_l.clone(), cut_r.clone());
+        // This line's cuts only (indexed from `range.start`): a copy of the whole paragraph's
+        // per line made a paragraph of 20 000 names cost the square of its length.
+        let (mut left, mut right) = (cut_l[range.clone()].to_vec(), cut_r[range.clone()].to_vec());
         for (at, side, take) in m.cuts(m.natural - avail) {
             match side {
-                Side::Left => left[at] += take,
-                Side::Right => right[at] += take,
+                Side::Left => left[at - range.start] += take,
+                Side::Right => right[at - range.start] += take,
             }
         }
         // Glyph widths as set; spaces at a line's ends take no room.
         let mut adv: Vec<f64> = range
             .clone()
-            .map(|i| pieces[i].advance - left[i] - right[i])
+            .zip(left.iter().zip(&right))
+            .map(|(i, (l, r))| pieces[i].advance - l - r)
             .collect();
         let line = &chars[range.clone()];
         let leading = line.iter().take_while(|c| **c == ' ').count();
@@ -508,8 +511,8 @@ pub fn break_lines(
         }
         let mut x = Vec::with_capacity(adv.len());
         let mut pen = indent + offset;
-        for (k, i) in range.clone().enumerate() {
-            x.push(pen - left[i]);
+        for k in 0..range.len() {
+            x.push(pen - left[k]);
             pen += adv[k] + extra[k];
         }
         out.push(Line { range, x, last });

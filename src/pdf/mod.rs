@@ -91,13 +91,36 @@ pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfErro
 #[derive(Clone)]
 pub struct Typesetter {
     faces: fonts::FaceSet,
+    /// Each role's face with the SHA-256 of its file, hashed on the first PDF made.
+    records: std::sync::OnceLock<Vec<crate::digest::Face>>,
 }
 
 impl Typesetter {
     pub fn new(opts: &PdfOptions) -> Result<Typesetter, PdfError> {
         Ok(Typesetter {
             faces: fonts::choose(opts)?,
+            records: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The face of each role (正文, 标题, …), its family and the SHA-256 of its font file: what
+    /// the PDF's digest manifest records, so that `verify` can tell other faces from other inputs.
+    pub fn face_records(&self) -> Vec<crate::digest::Face> {
+        self.records
+            .get_or_init(|| {
+                fonts::Role::ALL
+                    .iter()
+                    .map(|role| {
+                        let face = &self.faces.faces[self.faces.for_role(*role)];
+                        crate::digest::Face {
+                            role: role.label().to_owned(),
+                            family: face.family.clone(),
+                            sha256: crate::digest::sha256_hex(face.bytes()),
+                        }
+                    })
+                    .collect()
+            })
+            .clone()
     }
 
     /// Font files skipped while choosing the faces, each with its path and why (printed by the
@@ -137,9 +160,21 @@ impl Typesetter {
     /// With a digest in `meta`, the manifest goes into the Keywords and its first 12 digits in
     /// small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        let short = meta.digest.as_ref().map(|d| d.short());
+        // The manifest names the faces too (not the short digest: the sheet and the print match).
+        // The circulation copy carries the combined digest alone (issue 18 §6): no faces either.
+        let digest = meta.digest.clone().map(|mut d| {
+            if !d.is_masked() {
+                d.faces = self.face_records();
+            }
+            d
+        });
+        let short = digest.as_ref().map(|d| d.short());
         let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
-        let bytes = Typesetter::write(doc, &plan, meta);
+        let meta = Metadata {
+            digest: digest.clone(),
+            ..meta.clone()
+        };
+        let bytes = Typesetter::write(doc, &plan, &meta);
         // Done with the faces' glyphs: the compiled-in faces' pages need not stay resident.
         for i in 0..self.faces.faces.len() {
             self.faces.release_pages(i);

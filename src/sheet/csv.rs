@@ -25,7 +25,35 @@ pub const COLUMNS: &[&str] = &[
     "核对人",
 ];
 
+/// A cell a spreadsheet would read as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, or a tab or
+/// carriage return before one) gets a leading `'`, as OWASP advises against CSV injection; a cell
+/// that is wholly a number (the 变化 column's `+7.1%`, `-12.3 个百分点`, `-5`) stays as it is.
+fn neutralised(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_signed_number(s) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// `+7.1`, `-12.3`, `-5`, with at most a `%` or ` 个百分点` after it.
+fn is_signed_number(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let number = rest
+        .strip_suffix('%')
+        .or_else(|| rest.strip_suffix(" 个百分点"))
+        .unwrap_or(rest);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn field(s: &str) -> String {
+    let s = &*neutralised(s);
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -73,10 +101,7 @@ pub fn write(sheet: &Sheet) -> String {
                     .as_ref()
                     .map(|c| c.text.clone())
                     .unwrap_or_default(),
-                f.change
-                    .as_ref()
-                    .and_then(|c| c.flag_text())
-                    .unwrap_or_default(),
+                f.change.as_ref().and_then(|c| c.note()).unwrap_or_default(),
                 status(f).into(),
                 String::new(),
                 String::new(),
@@ -113,4 +138,29 @@ pub fn write(sheet: &Sheet) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("-1+2"), "'-1+2");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("\r=1"), "\"'\r=1\"");
+        for kept in [
+            "+7.1",
+            "-12.3",
+            "-5",
+            "+7.1%",
+            "-0.4 个百分点",
+            "党课",
+            "37人",
+        ] {
+            assert_eq!(field(kept), kept);
+        }
+    }
 }

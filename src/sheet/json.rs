@@ -34,7 +34,9 @@ fn input(i: &Input) -> Value {
 
 pub fn write(sheet: &Sheet) -> String {
     let previous = match &sheet.previous {
-        Previous::Loaded { file, year } => json!({"file": file, "year": year, "state": "loaded"}),
+        Previous::Loaded { file, year, sample } => {
+            json!({"file": file, "year": year, "state": "loaded", "sample": sample})
+        }
         Previous::Missing { file } => json!({"file": file, "state": "missing"}),
         Previous::Unreadable { file, reason } => {
             json!({"file": file, "state": "unreadable", "reason": reason})
@@ -70,6 +72,7 @@ pub fn write(sheet: &Sheet) -> String {
                     },
                     "flagged": c.flagged,
                     "limit": c.limit,
+                    "confirmed": c.confirmed,
                 })),
             })
         })

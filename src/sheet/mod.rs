@@ -28,7 +28,6 @@ use crate::figures::{Claim, Figure, FigureDecl, FigureStatus, Kind, evaluate};
 pub use crate::figures::{Input, InputValue};
 use crate::pipeline;
 use crate::project::Project;
-use crate::review;
 use crate::sources::{self, Source};
 
 /// The formats the sheet is written in.
@@ -93,6 +92,9 @@ pub enum Previous {
     Loaded {
         file: String,
         year: i64,
+        /// Last year's facts are sample data (`sample: true`): the 上年 and 变化 columns compare
+        /// with invented numbers, and the sheet says so.
+        sample: bool,
     },
     Missing {
         file: String,
@@ -108,6 +110,9 @@ impl Previous {
     /// For the header: `facts/2020.yaml`, or why there is no last-year column.
     pub fn describe(&self) -> String {
         match self {
+            Previous::Loaded {
+                file, sample: true, ..
+            } => format!("{file}（样例数据 sample: true：上年与变化两列比较的是虚构的数字）"),
             Previous::Loaded { file, .. } => file.clone(),
             Previous::Missing { file } => format!("无（没有 {file}）"),
             Previous::Unreadable { file, reason } => format!("无（{file} 无法读取：{reason}）"),
@@ -159,24 +164,33 @@ impl FigureRow {
             .as_ref()
             .is_some_and(|c| c.unit == ChangeUnit::Names && c.text == "同上年");
         if same_names {
-            out.push("同上年（名称沿用，请确认仍适用）".to_owned());
+            let confirmed = self.change.as_ref().is_some_and(|c| c.confirmed);
+            out.push(if confirmed {
+                "同上年（名称沿用，已确认仍适用）".to_owned()
+            } else {
+                "同上年（名称沿用，请确认仍适用）".to_owned()
+            });
             return out;
         }
         if let Some(l) = &self.last_year {
             out.push(format!("上年 {}", l.shown()));
         }
         if let Some(c) = &self.change {
-            out.push(format!("变化 {}", c.text));
+            if c.confirmed {
+                out.push(format!("变化 {}（已确认）", c.text));
+            } else {
+                out.push(format!("变化 {}", c.text));
+            }
         }
         out
     }
 
-    /// The printed value, or the marker a reviewer cannot miss (as `review::shown` shows it
+    /// The printed value, or the marker a reviewer cannot miss (as `figures::format::shown` shows it
     /// everywhere outside the speech).
     pub fn printed_or_marker(&self) -> String {
         match &self.printed {
             Some(p) if self.status == FigureStatus::Ok => p.clone(),
-            _ => review::shown(None, self.status, &self.unit, self.kind),
+            _ => crate::figures::format::shown(None, self.status, &self.unit, self.kind),
         }
     }
 }
@@ -210,6 +224,9 @@ pub struct Change {
     pub flagged: bool,
     /// The plausible range, in `unit`.
     pub limit: Option<f64>,
+    /// Unchanged from last year, and every input listed in the facts file's `confirmed:`: the
+    /// clerk has said the value is meant.
+    pub confirmed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +237,17 @@ pub enum ChangeUnit {
 }
 
 impl Change {
+    /// The same as last year: a name carried over, a number 持平.
+    pub fn is_same(&self) -> bool {
+        matches!(self.text.as_str(), "同上年" | "持平")
+    }
+
+    /// What the 提示 column says: the flag, or that the clerk confirmed an unchanged value.
+    pub fn note(&self) -> Option<String> {
+        self.flag_text()
+            .or_else(|| self.confirmed.then(|| "已确认（confirmed:）".to_owned()))
+    }
+
     /// `超出合理范围 ±30%` for a flagged change.
     pub fn flag_text(&self) -> Option<String> {
         if !self.flagged {
@@ -367,6 +395,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
     let facts = &checked.facts;
     let decls = &checked.declarations;
     let stated = sources::read(facts);
+    let listed = crate::confirmed::read(facts);
 
     let prev_path = facts_path
         .parent()
@@ -381,6 +410,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
                 Previous::Loaded {
                     file: prev_file,
                     year: f.year,
+                    sample: f.sample,
                 },
                 Some(f),
             ),
@@ -440,6 +470,15 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
                     }
                     _ => None,
                 };
+                let change = change.map(|mut c| {
+                    c.confirmed = c.is_same()
+                        && !figure.inputs.is_empty()
+                        && figure
+                            .inputs
+                            .iter()
+                            .all(|i| listed.iter().any(|e| crate::confirmed::covers(e, &i.path)));
+                    c
+                });
                 (last, change)
             }
             None => (None, None),
@@ -483,9 +522,9 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
     })
 }
 
-/// The printed text with the unit where the speech puts it after the number (`review::shown`).
+/// The printed text with the unit where the speech puts it after the number (`figures::format::shown`).
 fn with_unit(text: &str, decl: &FigureDecl) -> String {
-    review::shown(Some(text), FigureStatus::Ok, &decl.unit, decl.kind.name())
+    crate::figures::format::shown(Some(text), FigureStatus::Ok, &decl.unit, decl.kind.name())
 }
 
 fn signed(x: f64) -> String {
@@ -507,6 +546,7 @@ fn change(decl: &FigureDecl, now: &Figure, then: &Figure) -> Option<Change> {
             unit: ChangeUnit::Names,
             flagged: false,
             limit: None,
+            confirmed: false,
         });
     }
     let (new, old) = (now.exact?, then.exact?);
@@ -525,6 +565,7 @@ fn change(decl: &FigureDecl, now: &Figure, then: &Figure) -> Option<Change> {
             unit: ChangeUnit::Points,
             flagged: points.abs() > limit,
             limit: Some(limit),
+            confirmed: false,
         });
     }
     let limit = decl.plausible_change.unwrap_or(DEFAULT_PLAUSIBLE_PERCENT);
@@ -535,6 +576,7 @@ fn change(decl: &FigureDecl, now: &Figure, then: &Figure) -> Option<Change> {
             unit: ChangeUnit::Percent,
             flagged: new != 0.0,
             limit: Some(limit),
+            confirmed: false,
         });
     }
     let relative = (new - old) / old * 100.0;
@@ -549,6 +591,7 @@ fn change(decl: &FigureDecl, now: &Figure, then: &Figure) -> Option<Change> {
         unit: ChangeUnit::Percent,
         flagged: relative.abs() > limit,
         limit: Some(limit),
+        confirmed: false,
     })
 }
 

@@ -66,13 +66,6 @@ pub fn diff_years(
     let new_parts = parts(&new_s);
     let old_keys: Vec<Vec<Key>> = old_s.iter().map(keys).collect();
     let new_keys: Vec<Vec<Key>> = new_s.iter().map(keys).collect();
-    let part_at = |new_index: usize, old_index: usize| {
-        if new_index < new_s.len() {
-            new_parts[new_index].clone()
-        } else {
-            old_parts.get(old_index).cloned().flatten()
-        }
-    };
     let mut changes = Vec::new();
     let mut all = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
@@ -99,15 +92,15 @@ pub fn diff_years(
                 }
             }
             DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
+                old_index, old_len, ..
             } => {
-                for s in &old_s[old_index..old_index + old_len] {
+                // A deleted sentence stands under its own heading in the old speech, not under
+                // the heading of the new sentence that follows the gap (the next part's).
+                for (k, s) in old_s[old_index..old_index + old_len].iter().enumerate() {
                     whole(
                         s,
                         Op::Deleted,
-                        part_at(new_index, old_index),
+                        old_parts[old_index + k].clone(),
                         &mut changes,
                         &mut all,
                     );
@@ -145,10 +138,10 @@ pub fn diff_years(
                             });
                             all.extend(marks);
                         }
-                        Pair::Deleted(o, n) => whole(
+                        Pair::Deleted(o) => whole(
                             &olds[o],
                             Op::Deleted,
-                            part_at(new_index + n, old_index + o),
+                            old_parts[old_index + o].clone(),
                             &mut changes,
                             &mut all,
                         ),
@@ -197,10 +190,10 @@ fn whole(
 }
 
 /// How the sentences of a rewritten stretch correspond: a sentence rewritten (old, new), one
-/// deleted (old, and the new sentence it stands before), one inserted (new).
+/// deleted (old; it stays under its own heading), one inserted (new).
 enum Pair {
     Reworded(usize, usize),
-    Deleted(usize, usize),
+    Deleted(usize),
     Inserted(usize),
 }
 
@@ -251,7 +244,7 @@ fn pair_up(olds: &[Sentence], news: &[Sentence]) -> Vec<Pair> {
         {
             // A sentence that goes on the paragraph before is inserted before a paragraph
             // deleted whole, so that each shows in its own paragraph.
-            pairs.push(Pair::Deleted(i, j));
+            pairs.push(Pair::Deleted(i));
             i += 1;
         } else {
             pairs.push(Pair::Inserted(j));

@@ -77,6 +77,42 @@ pub(super) fn ime_slip(text: &str, error_line: Option<usize>) -> Option<Slip> {
     None
 }
 
+/// A key with no space after its colon (`seminars:73`): YAML reads the whole line as one text,
+/// and the parser complains on the next line, or not at all at the end of the file. Named on its
+/// own line, at the value, with the line as it should be. A list item (`- 5G:智慧党建`) may be a
+/// name holding a colon, so only an item whose value is a number is taken for a slip.
+pub(super) fn colon_slip(text: &str) -> Option<Slip> {
+    for (index, line) in text.lines().enumerate() {
+        let rest = line.trim_start_matches(' ');
+        let Some((key, after)) = key_at_line_start(rest) else {
+            continue;
+        };
+        let Some(value) = after.strip_prefix(':') else {
+            continue;
+        };
+        if value.is_empty() || value.starts_with([' ', '\t', ':', '/', '\'']) {
+            continue;
+        }
+        let value = value_part(value);
+        let item = if rest.starts_with("- ") { "- " } else { "" };
+        if !item.is_empty() && !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            continue;
+        }
+        let column = line.chars().count() - after.chars().count() + 2;
+        return Some(Slip {
+            pos: Pos {
+                line: index + 1,
+                column,
+            },
+            message: format!(
+                "键 {key} 的冒号后面缺一个空格：YAML 会把“{key}:{value}”整个当作一段文字"
+            ),
+            hint: format!("{item}{key}: {value}"),
+        });
+    }
+    None
+}
+
 /// A tab where YAML wants spaces: in an indentation, or right after a key's colon. The parser
 /// notices some of them only on the line before or after, so on a parse error the lines up to the
 /// one after it are searched.

@@ -6,8 +6,8 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::explain::{ime_slip, tab_slip, translate_scan_error};
-use super::tree::{Document, Entry, Node, Pos, Value, at};
+use super::explain::{colon_slip, ime_slip, tab_slip, translate_scan_error};
+use super::tree::{Document, Entry, Node, Pos, Value, at, line_in, line_starts};
 use crate::diagnostic::Diagnostic;
 
 /// Deeper nesting than this is refused: facts nest four levels at most, and every later stage
@@ -26,7 +26,7 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
             .map(str::to_owned);
         d
     };
-    if let Some(slip) = ime_slip(&text, None) {
+    if let Some(slip) = ime_slip(&text, None).or_else(|| colon_slip(&text)) {
         return Err(syntax(slip.pos, slip.message, slip.hint));
     }
     let mut builder = Builder::default();
@@ -82,12 +82,14 @@ pub fn parse(path: &Path, text: String) -> Result<Document, Diagnostic> {
         pos: Pos { line: 1, column: 1 },
         written: None,
     });
+    let line_starts = line_starts(&text);
     let mut doc = Document {
         path: path.to_path_buf(),
         text,
         root,
+        line_starts,
     };
-    fix_empty_value_positions(&mut doc.root, &doc.text);
+    fix_empty_value_positions(&mut doc.root, &doc.text, &doc.line_starts);
     Ok(doc)
 }
 
@@ -282,25 +284,25 @@ fn plain_scalar(text: &str) -> Value {
 
 /// An empty value (`key:` with nothing after it) is reported by the parser at the next token,
 /// often on another line. Users expect the error right after the colon, so move it there.
-fn fix_empty_value_positions(node: &mut Node, text: &str) {
+fn fix_empty_value_positions(node: &mut Node, text: &str, starts: &[usize]) {
     match &mut node.value {
         Value::Map(entries) => {
             for entry in entries {
                 if entry.value.value == Value::Null && entry.value.pos.line != entry.key_pos.line {
-                    entry.value.pos = after_colon(text, entry.key_pos, &entry.key);
+                    entry.value.pos = after_colon(text, starts, entry.key_pos, &entry.key);
                 }
-                fix_empty_value_positions(&mut entry.value, text);
+                fix_empty_value_positions(&mut entry.value, text, starts);
             }
         }
         Value::Seq(items) => items
             .iter_mut()
-            .for_each(|n| fix_empty_value_positions(n, text)),
+            .for_each(|n| fix_empty_value_positions(n, text, starts)),
         _ => {}
     }
 }
 
-fn after_colon(text: &str, key_pos: Pos, key: &str) -> Pos {
-    let line = text.lines().nth(key_pos.line - 1).unwrap_or("");
+fn after_colon(text: &str, starts: &[usize], key_pos: Pos, key: &str) -> Pos {
+    let line = line_in(text, starts, key_pos.line).unwrap_or("");
     let chars: Vec<char> = line.chars().collect();
     let from = key_pos.column - 1 + key.chars().count();
     let colon = (from..chars.len()).find(|&i| chars[i] == ':');

@@ -6,10 +6,11 @@ use std::path::Path;
 use super::parse::parse;
 use super::tree::{Document, Pos, at};
 use crate::diagnostic::Diagnostic;
+use crate::input::{self, Refused};
 use crate::text::{escape_invisible, explain_io};
 
 /// Files larger than this are refused before parsing: a facts file is a few kilobytes.
-pub const MAX_FILE_BYTES: usize = 1 << 20;
+pub const MAX_FILE_BYTES: usize = input::TEXT_LIMIT as usize;
 
 /// Reads and parses a YAML file. Errors are diagnostics at the place the parser stopped.
 pub fn load(path: &Path) -> Result<Document, Diagnostic> {
@@ -22,43 +23,26 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Diagnostic> {
     parse(path, decode(path, bytes)?)
 }
 
-/// The file's bytes, never more than [`MAX_FILE_BYTES`] + 1 of them in memory: a device such as
-/// /dev/zero or a pipe has no length to check beforehand, and reading it whole never ends. The
-/// template is read through here too.
+/// The file's bytes, never more than [`MAX_FILE_BYTES`] of them, read through [`input::read`]:
+/// a device such as /dev/zero, a named pipe or a folder is refused without waiting, a larger file
+/// before it is read. The template is read through here too.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read as _;
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
-    if meta.is_dir() {
-        return Err(plain_error(
-            path,
-            "io",
-            "无法读取：这是一个文件夹，不是文件".into(),
-        ));
-    }
-    let too_large = |size: Option<u64>| {
-        let size = size.map_or_else(String::new, |s| format!("（{s} 字节）"));
-        let mut d = plain_error(
-            path,
-            "file-too-large",
-            format!(
-                "文件过大{size}，超过上限 {MAX_FILE_BYTES} 字节（1 MB）：事实文件通常只有几 KB，模板和数据项声明也不过几十 KB"
-            ),
-        );
-        d.hint = Some("确认选对了文件；事实文件只放一年的数字和名称".into());
-        d
-    };
-    if meta.is_file() && meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(Some(meta.len())));
-    }
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, &e))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(None));
-    }
-    Ok(bytes)
+    input::read(path, MAX_FILE_BYTES as u64).map_err(|e| match Refused::in_error(&e) {
+        Some(Refused::TooLarge { size, .. }) => {
+            let size = size.map_or_else(String::new, |s| format!("（{s} 字节）"));
+            let mut d = plain_error(
+                path,
+                "file-too-large",
+                format!(
+                    "文件过大{size}，超过上限 {MAX_FILE_BYTES} 字节（1 MB）：事实文件通常只有几 KB，模板和数据项声明也不过几十 KB"
+                ),
+            );
+            d.hint = Some("确认选对了文件；事实文件只放一年的数字和名称".into());
+            d
+        }
+        Some(refused) => plain_error(path, Diagnostic::IO, format!("无法读取：{refused}")),
+        None => io_error(path, &e),
+    })
 }
 
 /// UTF-8 text without a byte-order mark and without control characters, or the place of the first

@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 use crate::harness::Project;
 
 /// The sample rendered as Markdown and Word into `out/`.
-fn rendered_sample() -> Project {
+pub(crate) fn rendered_sample() -> Project {
     let p = Project::sample();
     p.run(["render", "--format", "md,docx", "-o", "out"])
         .expect_code(0);
@@ -16,7 +16,7 @@ fn rendered_sample() -> Project {
 }
 
 /// The .docx at `rel` with `word/document.xml` passed through `edit`, written to `to`.
-fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) -> String) {
+pub(crate) fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) -> String) {
     let bytes = std::fs::read(p.path(rel)).unwrap();
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -456,27 +456,24 @@ fn another_offices_report_becomes_a_project() {
 }
 
 /// `import` reads the year's inputs once: the speech it compares with is built from what it read
-/// to check them. The template, the declarations and the facts here are pipes that give their
-/// text to the first reader only; reading them again would wait for a writer that never comes.
-#[cfg(unix)]
+/// to check them. The template, the declarations and the facts are each opened once.
+#[cfg(target_os = "linux")]
 #[test]
 fn import_reads_each_input_once() {
     let p = rendered_sample();
-    let mut writers = Vec::new();
-    for rel in [
+    let inputs = [
         "facts/2021.yaml",
         "templates/figures.yaml",
         "templates/speech.md.tera",
-    ] {
-        writers.push(p.pipe_once(rel));
-    }
-    let mut import = p.command(["import", "out/speech.md", "--year", "2021"]);
-    import.timeout(std::time::Duration::from_secs(30));
-    harness::Run::of(&mut import)
+    ];
+    let (import, opens) = p.opens_during(&inputs, || {
+        let mut import = p.command(["import", "out/speech.md", "--year", "2021"]);
+        import.timeout(std::time::Duration::from_secs(30));
+        harness::Run::of(&mut import)
+    });
+    import
         .expect_code(0)
         .expect_stderr("数据项绑定 49 处；需要决定的 0 处")
         .expect_stderr("措辞没有变化，不需要写入");
-    for w in writers {
-        w.join().unwrap();
-    }
+    assert_eq!(opens, [1, 1, 1], "each of {inputs:?} opened once");
 }

@@ -369,6 +369,14 @@ fn next_year_gives_the_editor_its_schema_and_check_notices_a_stale_one() {
         .cloned()
         .unwrap_or_else(|| panic!("no stale-schema warning\n{doc:#}"));
     assert_eq!(stale["severity"], "warning");
+    // The declarations that changed are named: this year's own copy.
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .contains("与 templates/2022/figures.yaml 中的数据项声明不一致"),
+        "{stale:#}"
+    );
     assert_eq!(
         (stale["line"].clone(), stale["column"].clone()),
         (1.into(), 33.into())

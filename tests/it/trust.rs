@@ -2,7 +2,7 @@
 //! on, and hostile files refused with a place and a reason. Each test was found by trying the input
 //! against the binary; each failed before the fix it pins.
 
-use crate::harness::{FACTS, FIGURES, Project, Run, at, check, render_md};
+use crate::harness::{FACTS, FIGURES, Project, Run, at, check, check_with, render_md};
 
 /// The lines of `stderr` that are diagnostics in the short format.
 fn problems(run: &Run) -> Vec<&str> {
@@ -808,6 +808,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read_whole() {
     let p = Project::sample();
     std::os::unix::fs::symlink("/dev/zero", p.path("facts/2022.yaml")).unwrap();
     // Under a 1 GB address-space limit: reading /dev/zero whole would abort, not be refused.
+    // A device is no facts file at all (issue 18, §3): refused before a byte is read, exit 2.
     let binary = assert_cmd::cargo::cargo_bin("speechgen");
     let output = std::process::Command::new("sh")
         .arg("-c")
@@ -818,8 +819,21 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read_whole() {
         .output()
         .unwrap();
     let run = Run::from(output);
-    run.expect_code(1)
-        .expect_problem("facts/2022.yaml", (1, 1), "file-too-large", "超过上限");
+    run.expect_code(2)
+        .expect_stderr("facts/2022.yaml")
+        .expect_stderr("这是一个设备，不是普通文件");
+    // A regular file over the limit (sparse: 2 GB of nothing on disk) is refused by its size.
+    std::fs::remove_file(p.path("facts/2022.yaml")).unwrap();
+    std::fs::File::create(p.path("facts/2022.yaml"))
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    check_with(&p, &["2022"]).expect_code(1).expect_problem(
+        "facts/2022.yaml",
+        (1, 1),
+        "file-too-large",
+        "2147483648 字节",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -398,6 +398,24 @@ fn real_values(p: &Project) -> Vec<String> {
 }
 
 fn assert_holds_none(what: &str, text: &str, values: &[String]) {
+    // The combined digest (64 hex digits) is no value, though its digits may spell one.
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let hex = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            .count();
+        if hex >= 64 {
+            rest = &rest[hex..];
+            kept.push(' ');
+        } else {
+            let step = rest.chars().next().map_or(1, char::len_utf8).max(hex);
+            kept.push_str(&rest[..step]);
+            rest = &rest[step..];
+        }
+    }
+    let text = kept.as_str();
     for v in values {
         assert!(
             !text.contains(v.as_str()),

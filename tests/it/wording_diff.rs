@@ -123,3 +123,35 @@ fn html_shows_tracked_changes_and_json_gives_each_change() {
     );
     assert!(!facts_html.stdout.contains("<del>"));
 }
+
+#[test]
+fn a_sentence_deleted_at_the_end_of_a_part_stays_under_its_heading() {
+    let p = Project::sample();
+    p.run(["next-year"]).expect_code(0);
+    p.write(
+        "facts/2022.yaml",
+        &p.read("facts/2021.yaml")
+            .replace("year: 2021", "year: 2022")
+            .replace("    2021: 342\n", "    2021: 342\n    2022: 360\n"),
+    );
+    // 2021's wording ends part 三 with a sentence 2022's copy does not have.
+    p.edit(
+        "templates/speech.md.tera",
+        "问题整改意见书{{ fig.rectification_letters }}份。",
+        "问题整改意见书{{ fig.rectification_letters }}份。三部分末尾删去的一句话。",
+    );
+    for format in ["text", "html"] {
+        let run = p.run(["diff", "2021", "2022", "--wording", "--format", format]);
+        run.expect_code(0);
+        let out = &run.stdout;
+        let at = out
+            .find("三部分末尾删去的一句话")
+            .unwrap_or_else(|| panic!("{format}: {out}"));
+        let before = &out[..at];
+        let heading = ["一、", "二、", "三、", "四、"]
+            .into_iter()
+            .max_by_key(|h| before.rfind(h).map_or(-1, |i| i as i64))
+            .unwrap();
+        assert_eq!(heading, "三、", "{format}: {out}");
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::document::Document;
-use crate::import::numbers::CN_NUMERALS;
+use crate::import::numbers::{CN_NUMERALS, thousands_group};
 use crate::wording::{self, Key, level};
 
 /// A figure as the template prints it now.
@@ -40,6 +40,10 @@ pub(super) struct Aligned {
     /// New characters paired with the template's own words (not with a figure's printed
     /// characters, which any 6 or 两 of a rewritten sentence may have been paired with).
     pub(super) equal_new: Vec<bool>,
+    /// The speech printed now as keys (a tagged figure one `Figure` key).
+    pub(super) old_keys: Vec<Key>,
+    /// Each new token's place in the old stream, where the diff found it unchanged.
+    pub(super) new_to_old: Vec<Option<usize>>,
 }
 
 impl Aligned {
@@ -56,6 +60,7 @@ impl Aligned {
         let new_keys: Vec<Key> = new_tokens.iter().map(|t| t.key.clone()).collect();
         let mut map: Vec<Option<usize>> = vec![None; old_keys.len()];
         let mut equal_new = vec![false; new_keys.len()];
+        let mut new_to_old: Vec<Option<usize>> = vec![None; new_keys.len()];
         let in_figure: Vec<bool> = {
             let mut v = vec![false; old_keys.len()];
             for occ in &occurrences {
@@ -72,6 +77,7 @@ impl Aligned {
             {
                 for k in 0..len {
                     map[old_index + k] = Some(new_index + k);
+                    new_to_old[new_index + k] = Some(old_index + k);
                     equal_new[new_index + k] = !in_figure[old_index + k];
                 }
             }
@@ -90,7 +96,57 @@ impl Aligned {
             occurrences,
             map,
             equal_new,
+            old_keys,
+            new_to_old,
         }
+    }
+
+    /// The figure printed now at the place where the delivered speech's token `at` stands: the
+    /// text right before it (or right after it) unchanged, and a figure of the old speech right
+    /// after (or before) that text.
+    pub(super) fn place_of(&self, at: usize) -> Option<&Occurrence> {
+        let after_left = at
+            .checked_sub(1)
+            .and_then(|i| self.new_to_old[i])
+            .map(|j| j + 1);
+        let before_right = self.new_to_old.get(at + 1).copied().flatten();
+        let by_left = after_left.and_then(|j| self.occurrences.iter().find(|o| o.start == j));
+        let by_right = before_right.and_then(|j| self.occurrences.iter().find(|o| o.end == j));
+        match (by_left, by_right) {
+            (Some(l), Some(r)) if l.id != r.id => None,
+            (Some(o), _) | (None, Some(o)) => Some(o),
+            (None, None) => None,
+        }
+    }
+
+    /// The sentence of the speech printed now that old token `at` stands in.
+    pub(super) fn old_sentence_at(&self, at: usize) -> String {
+        let keys = &self.old_keys;
+        let ends = |k: &Key| matches!(k, Key::Char(c) if wording::SENTENCE_ENDS.contains(c));
+        let mut start = at.min(keys.len());
+        while start > 0 && !matches!(keys[start - 1], Key::Break(_)) && !ends(&keys[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < keys.len() && !matches!(keys[end], Key::Break(_)) {
+            end += 1;
+            if ends(&keys[end - 1]) {
+                break;
+            }
+        }
+        let mut out = String::new();
+        for (i, k) in keys.iter().enumerate().take(end).skip(start) {
+            match k {
+                Key::Char(c) => out.push(*c),
+                Key::Figure(_) => {
+                    if let Some(o) = self.occurrences.iter().find(|o| o.start == i) {
+                        out.push_str(&o.text);
+                    }
+                }
+                Key::Break(_) => {}
+            }
+        }
+        out
     }
 
     pub(super) fn text(&self, start: usize, end: usize) -> String {
@@ -140,6 +196,17 @@ pub(super) fn fits(chars: &[char], start: usize, end: usize, kind: &str) -> bool
     let before = start.checked_sub(1).map(|i| chars[i]);
     let after = chars.get(end).copied();
     if first.is_ascii_digit() && before.is_some_and(|b| b.is_ascii_digit() || b == '.') {
+        return false;
+    }
+    // Not a group of a number written with thousands separators (536 of 1,536, 1 of 1,536).
+    if first.is_ascii_digit()
+        && start >= 2
+        && chars[start - 2].is_ascii_digit()
+        && thousands_group(chars, start - 1).is_some()
+    {
+        return false;
+    }
+    if last.is_ascii_digit() && thousands_group(chars, end).is_some() {
         return false;
     }
     if last.is_ascii_digit() {

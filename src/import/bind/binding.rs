@@ -8,7 +8,6 @@ use super::align::{Aligned, Claim, Occurrence, changed_at_place, fits};
 use super::now::Now;
 use crate::document::{Block, Document, Inline, InlineStyle};
 use crate::import::numbers;
-use crate::pipeline;
 use crate::wording::{self, Key, SENTENCE_ENDS};
 
 /// The figures bound so far, and what the clerk must decide.
@@ -23,6 +22,10 @@ pub(super) struct Binding {
     /// Figures found by place in a copy that tags others: their tags were lost.
     untagged_found: BTreeSet<String>,
     ambiguous_ids: BTreeSet<String>,
+    /// Tokens of the delivered speech that are controls with a wrong tag.
+    wrong_at: BTreeSet<usize>,
+    /// Figures at whose place a control with another tag stands.
+    wrong_places: BTreeSet<String>,
     pub(super) reports: Vec<Report>,
 }
 
@@ -41,6 +44,57 @@ impl Binding {
             .iter()
             .chain(&self.hand_changed)
             .any(|c| (c.start..c.end).contains(&i))
+    }
+
+    /// Controls whose tag names another figure than the one printed at their place, and tags
+    /// used more often than the template prints their figure: reported, for a person to decide.
+    pub(super) fn wrong_tags(&mut self, now: &Now, aligned: &Aligned) {
+        let mut uses: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, t) in aligned.new_tokens.iter().enumerate() {
+            if let Key::Figure(id) = &t.key {
+                uses.entry(id.as_str()).or_default().push(i);
+            }
+        }
+        for (tag, places) in uses {
+            if !now.is_declared(tag) {
+                continue;
+            }
+            let own: Vec<&Occurrence> =
+                aligned.occurrences.iter().filter(|o| o.id == tag).collect();
+            for &i in &places {
+                let Some(place) = aligned.place_of(i).filter(|o| o.id != tag) else {
+                    continue;
+                };
+                self.wrong_at.insert(i);
+                self.wrong_places.insert(place.id.clone());
+                self.reports.push(Report::WrongTag {
+                    tag: tag.to_owned(),
+                    label: now.label(tag),
+                    text: aligned.new_tokens[i].text.clone(),
+                    sentence: sentence_at(&aligned.new_tokens, i),
+                    place: place.id.clone(),
+                    place_label: now.label(&place.id),
+                    place_value: now.shown(&now.computed(&place.id), &place.id),
+                    tag_value: now.shown(&now.computed(tag), tag),
+                    tag_sentence: own.first().map_or_else(
+                        || "（模板中没有印出它）".to_owned(),
+                        |o| aligned.old_sentence_at(o.start),
+                    ),
+                });
+            }
+            if !own.is_empty() && places.len() > own.len() {
+                self.wrong_at.extend(places.iter().copied());
+                self.reports.push(Report::DuplicateTag {
+                    tag: tag.to_owned(),
+                    label: now.label(tag),
+                    printed: own.len(),
+                    sentences: places
+                        .iter()
+                        .map(|&i| sentence_at(&aligned.new_tokens, i))
+                        .collect(),
+                });
+            }
+        }
     }
 
     /// Each untagged figure bound where it stood, or found typed over there; the rest pending.
@@ -169,7 +223,7 @@ impl Binding {
                     if now.is_declared(id) {
                         let same = token.text == now.computed(id)
                             || now.masked(id).as_deref() == Some(token.text.as_str());
-                        if !same {
+                        if !same && !self.wrong_at.contains(&i) {
                             let report = now.hand_changed(id, aligned, i, token.text.clone());
                             self.reports.push(report);
                         }
@@ -269,6 +323,7 @@ impl Binding {
         for occ in &aligned.occurrences {
             if !used.contains(&occ.id)
                 && !self.ambiguous_ids.contains(&occ.id)
+                && !self.wrong_places.contains(&occ.id)
                 && seen.insert(&occ.id)
             {
                 self.reports.push(Report::Unused {
@@ -303,7 +358,7 @@ impl Binding {
         if now.checked.template.source.contains("{%") {
             notes.push(format!(
                 "{} 中的 {{% … %}} 语句（条件、循环）在导入后的模板中写成了它们这一年印出的文字",
-                pipeline::display_path(&now.checked.template.path)
+                crate::figures::display_path(&now.checked.template.path)
             ));
         }
         notes

@@ -61,6 +61,28 @@ pub enum Report {
     },
     /// A number in new wording that no figure prints.
     UnboundNumber { text: String, sentence: String },
+    /// A content control whose tag names another figure than the one printed at its place
+    /// (tags swapped, or a control copied with its tag).
+    WrongTag {
+        tag: String,
+        label: String,
+        text: String,
+        sentence: String,
+        /// The figure printed at the control's place, its label and what the facts give it.
+        place: String,
+        place_label: String,
+        place_value: String,
+        /// What the facts give the tag's figure, and the sentence it stands in now.
+        tag_value: String,
+        tag_sentence: String,
+    },
+    /// A tag used more often than the template prints its figure.
+    DuplicateTag {
+        tag: String,
+        label: String,
+        printed: usize,
+        sentences: Vec<String>,
+    },
     /// A content control tagged with a figure the year does not declare.
     UnknownTag {
         id: String,
@@ -106,6 +128,35 @@ impl Report {
             Report::UnboundNumber { text, sentence } => format!(
                 "新写的文字中有数字“{text}”，没有对应的数据项：\n    {sentence}\n    若它是统计数字，请在数字声明中声明一个数据项，并在模板中写作 {{{{ fig.<id> }}}}"
             ),
+            Report::WrongTag {
+                tag,
+                label,
+                text,
+                sentence,
+                place,
+                place_label,
+                place_value,
+                tag_value,
+                tag_sentence,
+            } => format!(
+                "内容控件标记有误：标记为 fig:{tag}（{label}）的“{text}”所在的位置是数据项 {place}（{place_label}）的位置：\n    {sentence}\n    fig:{tag} 在模板中的位置：\n    {tag_sentence}\n    按事实文件，{place} 应为“{place_value}”，{tag} 应为“{tag_value}”。标记可能被对调，或复制句子时带上了别处的控件；程序不替人判断，未写入任何文件：请在 Word 中改正这个控件的标记（或删去它，只留文字）后再导入"
+            ),
+            Report::DuplicateTag {
+                tag,
+                label,
+                printed,
+                sentences,
+            } => {
+                let mut m = format!(
+                    "内容控件标记有误：标记 fig:{tag}（{label}）在文稿中用了 {} 处，模板只印出它 {printed} 处：",
+                    sentences.len()
+                );
+                for s in sentences {
+                    m.push_str(&format!("\n    {s}"));
+                }
+                m.push_str("\n    复制带数据项的句子会连同控件一起复制；程序不替人判断哪一处是它，未写入任何文件：请在 Word 中删去多余的控件（只留文字）或改正标记后再导入");
+                m
+            }
             Report::UnknownTag { id, text, sentence } => format!(
                 "文稿中标记为数据项 {id} 的“{text}”在这一年的数字声明中没有：按文字读入\n    {sentence}"
             ),
@@ -144,6 +195,14 @@ impl Update {
         crate::output::write_all(&[(self.target.clone(), self.template.clone().into_bytes())])
     }
 
+    /// Whether a tag names the wrong figure: then nothing is written, even with `--write`, until
+    /// a person has decided.
+    pub fn blocked(&self) -> bool {
+        self.reports
+            .iter()
+            .any(|r| matches!(r, Report::WrongTag { .. } | Report::DuplicateTag { .. }))
+    }
+
     /// Whether the clerk has something left to decide: a report, or changed wording not
     /// `written` yet.
     pub fn undecided(&self, written: bool) -> bool {
@@ -156,6 +215,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
     let now = Now::read(project, facts)?;
     let aligned = Aligned::new(&now.document, &delivered.document);
     let mut binding = Binding::default();
+    binding.wrong_tags(&now, &aligned);
     binding.by_place(&now, &aligned);
     binding.by_value(&now, &aligned);
     let rebuilt = binding.rebuild(&now, &aligned);

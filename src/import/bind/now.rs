@@ -9,8 +9,9 @@ use super::align::Aligned;
 use super::binding::sentence_at;
 use crate::document::Document;
 use crate::error::Error;
+use crate::figures::FigureStatus;
 use crate::import::template_source;
-use crate::pipeline::{self, FigureStatus, RenderRequest};
+use crate::pipeline::{self, RenderRequest};
 use crate::project::{Project, TEMPLATE_FILE};
 
 /// The year as it stands: its inputs checked, the speech its template prints now, and what each

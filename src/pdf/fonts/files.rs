@@ -84,7 +84,8 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, seen: &mut HashSet<P
 /// The faces in one font file that have outlines this can draw (`glyf`, `CFF `, `CFF2`), with
 /// their family names; Err says why the file is no font (empty, cut short, something else).
 pub fn scan_file(path: &Path) -> Result<Vec<Found>, String> {
-    let mut f = std::fs::File::open(path).map_err(|e| format!("无法打开（{e}）"))?;
+    let mut f = crate::input::open(path, crate::input::FONT_LIMIT)
+        .map_err(|e| format!("无法打开（{e}）"))?;
     let len = f.metadata().map_err(|e| e.to_string())?.len();
     if len == 0 {
         return Err("文件是空的（0 字节）".into());

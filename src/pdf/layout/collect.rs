@@ -57,6 +57,8 @@ pub(super) struct MarkFaces {
     pub draft: Vec<usize>,
     /// The face of each character of `SAMPLE_TEXT`; empty unless from sample facts.
     pub sample: Vec<usize>,
+    /// The face of each character of `CIRCULATION_LINE`; empty unless the circulation copy.
+    pub circulation: Vec<usize>,
     /// The digest stamp on the last page; `None` without a digest.
     pub stamp: Option<Stamp>,
 }
@@ -349,6 +351,17 @@ fn mark_faces(
     } else {
         Vec::new()
     };
+    let circulation_place = Place::Mark {
+        text: CIRCULATION_LINE,
+    };
+    let circulation = if doc.circulation {
+        CIRCULATION_LINE
+            .chars()
+            .map(|c| resolver.resolve(Role::Heading, c, &circulation_place))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
     let stamp = match stamp {
         Some(short) => {
             let text = format!("{STAMP_LABEL} {short}");
@@ -367,6 +380,7 @@ fn mark_faces(
         digits,
         draft,
         sample,
+        circulation,
         stamp,
     })
 }

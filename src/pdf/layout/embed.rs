@@ -98,6 +98,12 @@ fn chars_per_face(faces: &FaceSet, text: &Collected) -> Vec<BTreeSet<char>> {
     for (c, f) in SAMPLE_TEXT.chars().zip(&marks.sample) {
         per_face[*f].insert(c);
     }
+    for (c, f) in crate::document::CIRCULATION_LINE
+        .chars()
+        .zip(&marks.circulation)
+    {
+        per_face[*f].insert(c);
+    }
     if let Some(stamp) = &marks.stamp {
         let printed = stamp.text.chars().filter(|c| !is_blank(*c));
         for (c, f) in printed.zip(&stamp.faces) {

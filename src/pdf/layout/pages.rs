@@ -62,7 +62,8 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
 }
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
-/// from sample facts, the sample mark; on the last page, the digest stamp.
+/// from sample facts, the sample mark; for the circulation copy, its line (from the second page:
+/// the first has it above the title); on the last page, the digest stamp.
 pub(super) fn decorate(
     pages: usize,
     style: PageNumbers,
@@ -74,6 +75,11 @@ pub(super) fn decorate(
     let digits = marks.digits.map(|f| embedded.face(f));
     let draft_faces: Vec<usize> = marks.draft.iter().map(|f| embedded.face(*f)).collect();
     let sample_faces: Vec<usize> = marks.sample.iter().map(|f| embedded.face(*f)).collect();
+    let circulation_faces: Vec<usize> = marks
+        .circulation
+        .iter()
+        .map(|f| embedded.face(*f))
+        .collect();
     let stamp = marks.stamp.as_ref().map(|s| {
         let faces: Vec<usize> = s.faces.iter().map(|f| embedded.face(*f)).collect();
         stamp_runs(&s.text, &faces, metrics)
@@ -86,6 +92,24 @@ pub(super) fn decorate(
             }
             if !sample_faces.is_empty() {
                 runs.extend(top_mark(SAMPLE_TEXT, &sample_faces, metrics, Side::Left));
+            }
+            // The circulation copy is marked on every page: the first carries its line above
+            // the title, every later page in the top margin where a draft's 草稿 would be (a
+            // circulation copy is never a draft).
+            if !circulation_faces.is_empty() && n > 1 {
+                let mut line = top_mark(
+                    crate::document::CIRCULATION_LINE,
+                    &circulation_faces,
+                    metrics,
+                    Side::Right,
+                );
+                // Beside the sample mark the two would meet: a line higher.
+                if !sample_faces.is_empty() {
+                    for run in &mut line {
+                        run.baseline -= 7.0 * PT_PER_MM;
+                    }
+                }
+                runs.extend(line);
             }
             if n == pages {
                 runs.extend(stamp.iter().flatten().cloned());

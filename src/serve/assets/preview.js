@@ -103,7 +103,7 @@
     tip.replaceChildren();
     const line = (cls, text) => { const div = document.createElement('div'); div.className = cls; div.textContent = text; tip.append(div); };
     const b = document.createElement('b'); b.textContent = d.label; tip.append(b);
-    // Shown as everywhere else (review::shown in the library): value and unit, or 【未填】/【有误】.
+    // Shown as everywhere else (figures::format::shown in the library): value and unit, or 【未填】/【有误】.
     line('v', d.shown);
     if (d.formula) line('f', d.formula);
     (d.sources || '').split('\n').filter(Boolean).forEach((s) => line('src', s));

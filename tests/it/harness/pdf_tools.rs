@@ -110,12 +110,20 @@ pub fn squeeze(s: &str) -> String {
 
 /// The speech's words as pdftotext reads them from a PDF, whitespace removed: without the marks
 /// printed around the text block (page numbers, 草稿, 样例, the digest stamp).
+/// The circulation copy's line stands above the title on the first page and in the top margin of
+/// every later one: only the first is the speech's.
 pub fn pdf_speech_text(pdf: &[u8]) -> String {
     let text = pdftotext(pdf);
     squeeze(
         &text
-            .lines()
-            .map(str::trim)
+            .split('\u{c}')
+            .enumerate()
+            .flat_map(|(i, page)| {
+                page.lines()
+                    .map(str::trim)
+                    .filter(move |l| i == 0 || squeeze(l) != "传阅稿（数字已隐去）")
+                    .collect::<Vec<_>>()
+            })
             .filter(|l| !is_page_mark(l))
             .collect::<String>(),
     )

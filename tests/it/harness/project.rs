@@ -122,20 +122,51 @@ impl Project {
         std::fs::rename(&tmp, &facts).unwrap();
     }
 
-    /// Replaces a file with a named pipe that hands its bytes to the first reader only, as a
-    /// process substitution does: a second read would wait for a writer that never comes. Join
-    /// the returned writer once the reader is done.
-    #[cfg(unix)]
-    pub fn pipe_once(&self, rel: &str) -> std::thread::JoinHandle<()> {
-        let path = self.path(rel);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        std::fs::remove_file(&path).unwrap();
-        let made = std::process::Command::new("mkfifo")
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(made.success(), "mkfifo {rel}");
-        std::thread::spawn(move || std::fs::write(&path, &bytes).unwrap())
+    /// Runs `run` and counts how often each of the files `rels` was opened meanwhile (inotify's
+    /// `IN_OPEN`): a command that reads an input once opens it once. (Named pipes that give their
+    /// bytes to the first reader only did this before; speechgen now refuses any file that is not
+    /// a regular one.)
+    #[cfg(target_os = "linux")]
+    pub fn opens_during(&self, rels: &[&str], run: impl FnOnce() -> Run) -> (Run, Vec<usize>) {
+        use std::os::unix::ffi::OsStrExt;
+        // SAFETY: plain system calls on a descriptor this function owns and closes.
+        let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+        assert!(fd >= 0, "inotify_init1");
+        let watches: Vec<i32> = rels
+            .iter()
+            .map(|rel| {
+                let path = std::ffi::CString::new(self.path(rel).as_os_str().as_bytes()).unwrap();
+                let wd = unsafe { libc::inotify_add_watch(fd, path.as_ptr(), libc::IN_OPEN) };
+                assert!(wd >= 0, "inotify_add_watch {rel}");
+                wd
+            })
+            .collect();
+        let ran = run();
+        let mut opens = vec![0; rels.len()];
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                break;
+            }
+            let mut at = 0;
+            while at < n as usize {
+                // struct inotify_event { int wd; uint32_t mask, cookie, len; char name[len]; }
+                let field = |i: usize| {
+                    let b = &buf[at + 4 * i..at + 4 * i + 4];
+                    u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+                };
+                let (wd, mask, len) = (field(0) as i32, field(1), field(3) as usize);
+                if mask & libc::IN_OPEN != 0
+                    && let Some(i) = watches.iter().position(|w| *w == wd)
+                {
+                    opens[i] += 1;
+                }
+                at += 16 + len;
+            }
+        }
+        unsafe { libc::close(fd) };
+        (ran, opens)
     }
 
     /// `speechgen ARGS` in the project folder, ready to run (`Run::of`) after any change the test
