@@ -81,6 +81,7 @@ fn main() {
     let renderers = Renderers::new(PdfOptions {
         fonts: FontChoice::Bundled,
         font_dirs: vec![],
+        standard: None,
     });
     let formats = [Format::Md, Format::Html, Format::Docx];
     println!("items      bytes   check (×)            render md,html,docx (×)");

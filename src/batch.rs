@@ -399,6 +399,7 @@ mod tests {
         let working = options(Renderers::new(PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: Vec::new(),
+            standard: None,
         }));
         let written = write_formats(&rendered, &working, out.path()).unwrap();
         assert_eq!(written.len(), 3);

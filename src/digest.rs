@@ -425,8 +425,25 @@ impl Digest {
     /// The PDF's keywords (the Info dictionary's Keywords and the XMP's pdf:Keywords, a
     /// standard field every viewer's properties dialog shows and PDF/A keeps in step): the
     /// digest, then the whole manifest, which `verify` reads back.
+    ///
+    /// PDF/A allows no string longer than 32,767 bytes, and the Keywords are one string, in
+    /// UTF-16 when they hold Chinese: a manifest listing more facts values than that holds
+    /// (a facts file of some thousand values) leaves the values out of the PDF. The digest and
+    /// every input's hash stay, so `verify` still tells current from stale, without naming
+    /// the values that changed (the .md, .html and .docx beside it name them).
     pub fn pdf_keywords(&self) -> Vec<String> {
-        vec![format!("{KEY}={}", self.sha256), self.manifest()]
+        let key = format!("{KEY}={}", self.sha256);
+        let manifest = self.manifest();
+        // Two bytes a UTF-16 unit, the byte-order mark, ", " between the two keywords.
+        let bytes = |m: &str| 2 * (1 + key.encode_utf16().count() + 2 + m.encode_utf16().count());
+        if bytes(&manifest) <= PDF_STRING_MAX {
+            return vec![key, manifest];
+        }
+        let without_values = Digest {
+            values: Vec::new(),
+            ..self.clone()
+        };
+        vec![key, without_values.manifest()]
     }
 
     /// The manifest an output carries: a PDF's Info entry, a Word file's custom property, an HTML
@@ -658,6 +675,9 @@ fn flatten(node: &crate::yaml::Node, path: String, out: &mut Vec<(String, String
 
 /// A manifest entry's text with the characters that delimit entries (and could close the
 /// comment or the attribute holding them) written as `\u00XX`.
+/// The longest string PDF/A allows (ISO 19005-2, 6.1.13), in bytes.
+const PDF_STRING_MAX: usize = 32_767;
+
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -5,14 +5,16 @@
 
 use std::path::Path;
 
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::text::did_you_mean;
 use crate::yaml::{self, Node, Pos, Value, describe};
 
 /// Top-level keys every facts file may hold besides the facts themselves: `sources` (who gave
-/// the figures, see the `sources` module) and `confirmed` (fact paths whose value carried over from
-/// last year is deliberate) are checked on their own, not as facts.
-pub const RESERVED_KEYS: &[&str] = &["year", "sample", "sources", "confirmed"];
+/// the figures, see the `sources` module), `confirmed` (fact paths whose value carried over from
+/// last year is deliberate) and `date` (the meeting's, the files' creation date) are checked on
+/// their own, not as facts.
+pub const RESERVED_KEYS: &[&str] = &["year", "sample", "sources", "confirmed", "date"];
 
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -20,6 +22,9 @@ pub struct Facts {
     pub year: i64,
     /// `sample: true` marks invented demonstration data.
     pub sample: bool,
+    /// `date: 2021-06-30`, the meeting's date: the creation date the files declare (before the
+    /// settings' `date:`). A value that is no date is reported by `reserved_key_problems`.
+    pub date: Option<Date>,
 }
 
 /// What a fact path reaches. Found paths are concrete (`a.items.0.count` for the pattern
@@ -108,7 +113,17 @@ impl Facts {
             doc.root.get("sample").map(|e| &e.value.value),
             Some(Value::Bool(true))
         );
-        Ok(Facts { doc, year, sample })
+        let date = doc
+            .root
+            .get("date")
+            .and_then(|e| e.value.as_str())
+            .and_then(Date::parse);
+        Ok(Facts {
+            doc,
+            year,
+            sample,
+            date,
+        })
     }
 
     /// Problems with the keys every facts file may hold besides the facts (`year` is checked on
@@ -130,6 +145,22 @@ impl Facts {
             );
             d.fact = Some("sample".into());
             d.hint = Some("sample: true".into());
+            out.push(d);
+        }
+        if let Some(entry) = self.doc.root.get("date")
+            && entry.value.value != Value::Null
+            && self.date.is_none()
+        {
+            let mut d = self.doc.error(
+                "wrong-type",
+                entry.value.pos,
+                format!(
+                    "date 应是会议的日期，写作 年-月-日，这里是{}",
+                    describe(&entry.value)
+                ),
+            );
+            d.fact = Some("date".into());
+            d.hint = Some(format!("date: {}-06-30", self.year));
             out.push(d);
         }
         out

@@ -174,10 +174,11 @@ impl Renderers {
             Pdf::Engine(engine) => engine(&rendered.document).map(|_| Vec::new()),
             Pdf::Typesetter { options, chosen } => {
                 let typesetter = self.typesetter(options, chosen)?;
+                let meta = pdf_metadata(rendered, options);
                 Ok(crate::preflight::problems(
                     &rendered.document,
                     &rendered.origins,
-                    |doc| typesetter.lay_out(doc),
+                    |doc| typesetter.lay_out(doc, &meta),
                 )?)
             }
         }
@@ -188,19 +189,7 @@ impl Renderers {
             Pdf::Engine(engine) => engine(&rendered.document),
             Pdf::Typesetter { options, chosen } => {
                 let typesetter = self.typesetter(options, chosen)?;
-                let meta = Metadata {
-                    title: rendered.settings.title.clone(),
-                    author: rendered.settings.author.clone(),
-                    digest: Some(rendered.digest.clone()),
-                    page_numbers: rendered.settings.page_numbers,
-                    date: crate::pdf::Date::of_inputs(rendered.year),
-                    // Archival for what is kept (the final speech, the circulation copy); a
-                    // draft is plain PDF.
-                    standard: match rendered.kind {
-                        crate::pipeline::RenderKind::Draft => crate::pdf::PdfStandard::V1_7,
-                        _ => crate::pdf::PdfStandard::A2b,
-                    },
-                };
+                let meta = pdf_metadata(rendered, options);
                 // A problem of the speech is reported as `check` reports it: every one, each at
                 // its source.
                 let out = match typesetter.typeset(&rendered.document, &meta) {
@@ -224,5 +213,23 @@ impl Renderers {
                 Ok(out.bytes)
             }
         }
+    }
+}
+
+/// What the PDF of `rendered` says about itself, as `render` writes it and `check` validates it:
+/// the settings' title and author, the digest, the date of the inputs and the standard
+/// (`--pdf-standard`, else PDF/A-2b for what is kept, the final speech and the circulation
+/// copy, and plain PDF for a draft).
+fn pdf_metadata(rendered: &Rendered, options: &PdfOptions) -> Metadata {
+    Metadata {
+        title: rendered.settings.title.clone(),
+        author: rendered.settings.author.clone(),
+        digest: Some(rendered.digest.clone()),
+        page_numbers: rendered.settings.page_numbers,
+        date: crate::date::Date::of_inputs(rendered.settings.date, rendered.year),
+        standard: options.standard.unwrap_or(match rendered.kind {
+            crate::pipeline::RenderKind::Draft => crate::pdf::PdfStandard::V1_7,
+            _ => crate::pdf::PdfStandard::A2b,
+        }),
     }
 }

@@ -22,6 +22,7 @@ pub mod carried_over;
 pub mod cli;
 pub mod compare;
 pub mod confirmed;
+pub mod date;
 pub mod diagnostic;
 pub mod digest;
 pub mod document;

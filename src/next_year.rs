@@ -276,6 +276,15 @@ pub fn next_year_text(
                     line: format!("{}:{CONFIRMED_NOTE}", entry.key),
                 });
             }
+        } else if entry.key == "date" {
+            // Last year's meeting was on last year's date: the new year writes its own.
+            if entry.value.value != Value::Null {
+                edits.push(Edit::ReplaceLines {
+                    first: entry.key_pos.line,
+                    last: last_line(&facts.doc.text, &entry.value),
+                    line: format!("{}:{DATE_NOTE}", entry.key),
+                });
+            }
         } else if !RESERVED_KEYS.contains(&entry.key.as_str()) {
             collect(
                 &facts.doc.text,
@@ -373,6 +382,8 @@ fn without_sample_mark(text: &str) -> String {
 }
 
 /// The comment on the emptied `confirmed:` line.
+const DATE_NOTE: &str = "  # 会议日期（年-月-日），写入 PDF 等文件的创建日期";
+
 const CONFIRMED_NOTE: &str =
     "   # 与上年相同而确属无误的数值、名称，核实后在此逐项列出（- 事实路径），每年重新确认";
 

@@ -414,6 +414,11 @@ pub(crate) fn build(checked: Checked, req: &RenderRequest) -> Result<Rendered, V
         &evaluation,
         &facts,
     );
+    // The facts' meeting date comes before the settings' (shared by every year).
+    let settings = Settings {
+        date: facts.date.or(settings.date),
+        ..settings
+    };
     Ok(Rendered {
         year: facts.year,
         kind,
@@ -624,6 +629,7 @@ mod tests {
         let renderers = Renderers::new(PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: vec![],
+            standard: None,
         });
         let found = check_all(dir.path(), &facts, &renderers, &Format::DEFAULT).unwrap();
         let errors: Vec<_> = found

@@ -282,6 +282,11 @@ pub fn schema(decls: &Declarations) -> Value {
                "description": "sample: true 表示样例数据（数字是虚构的）；填入真实数据后删除这一行"}),
     );
     props.insert(
+        "date".into(),
+        json!({"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$",
+               "description": "会议日期（年-月-日，如 2021-06-30）：写入 PDF 等文件的创建日期；不写则取 templates/speech.yaml 的 date，再不写取当年 1 月 1 日"}),
+    );
+    props.insert(
         crate::sources::KEY.into(),
         json!({"type": ["object", "null"],
                "description": "数据来源：键为分组或事实路径，值为提供数字的单位（如 political: 市委组织部）；最具体的键优先",

@@ -11,10 +11,12 @@
 //! page_numbers: gbt9704                          # or centred
 //! chars_per_minute: 220                          # speaking rate, for the speaking time
 //! max_minutes: 15                                # warn when the speech is longer
+//! date: 2021-06-30                               # the meeting's date (the files' creation date)
 //! ```
 
 use std::path::Path;
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::text::did_you_mean;
 use crate::yaml::{self, Entry, Value, describe};
@@ -26,6 +28,7 @@ const KEYS: &[&str] = &[
     "page_numbers",
     "chars_per_minute",
     "max_minutes",
+    "date",
 ];
 
 /// A plausible speaking rate, in characters a minute: slower than anyone reads aloud to faster.
@@ -47,6 +50,9 @@ pub struct Settings {
     /// Where `max_minutes` stands in the file, and that line as written: the warning for a speech
     /// that runs longer points there, without reading the file again.
     pub max_minutes_at: Option<(Location, Option<String>)>,
+    /// The meeting's date: the creation date the PDF (PDF/A needs one) and the Word file
+    /// declare. None: `SOURCE_DATE_EPOCH`, else 1 January of the facts' year (`Date::of_inputs`).
+    pub date: Option<Date>,
 }
 
 /// Where page numbers stand on the page.
@@ -75,6 +81,7 @@ impl Default for Settings {
             chars_per_minute: 220,
             max_minutes: None,
             max_minutes_at: None,
+            date: None,
         }
     }
 }
@@ -222,6 +229,10 @@ impl Settings {
                 }
                 _ => return Err(wrong("讲话的最长分钟数，一个正整数", "15")),
             },
+            "date" => match value.as_str().and_then(Date::parse) {
+                Some(date) => self.date = Some(date),
+                None => return Err(wrong("会议的日期，写作 年-月-日", "2021-06-30")),
+            },
             key => {
                 let hint = match did_you_mean(key, KEYS) {
                     Some(s) => format!("是不是想写“{s}”？"),
@@ -253,6 +264,10 @@ mod tests {
         assert_eq!(s.page_numbers, PageNumbers::Centred);
         assert_eq!(s.chars_per_minute, 200);
         assert_eq!(s.max_minutes, Some(15));
+        assert_eq!(
+            read("date: 2021-06-30\n").unwrap().date,
+            Date::parse("2021-06-30")
+        );
         assert_eq!(read("author:\n").unwrap(), Settings::default());
         assert_eq!(read("# 只有注释\n").unwrap(), Settings::default());
         let d = Settings::default();

@@ -26,6 +26,7 @@ fn bundled() -> fonts::FaceSet {
     fonts::choose(&PdfOptions {
         fonts: FontChoice::Bundled,
         font_dirs: Vec::new(),
+        standard: None,
     })
     .unwrap()
 }

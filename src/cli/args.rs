@@ -121,6 +121,13 @@ pub enum Command {
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
+        /// PDF 遵循并据以检查的标准：a-2b（PDF/A-2b，长期保存，默认）、a-2u、ua-1（PDF/UA-1，无障碍，含书签）、1.7（普通 PDF，草稿的默认）
+        ///
+        /// The standard the PDF declares and is checked against (Typst's names): a-2b (PDF/A-2b,
+        /// archival: the default), a-2u, ua-1 (PDF/UA-1, accessible, with bookmarks), 1.7 (plain
+        /// PDF: a draft's default).
+        #[arg(long, value_name = "STANDARD", value_parser = pdf_standard())]
+        pdf_standard: Option<crate::pdf::PdfStandard>,
         /// 草稿：有错误也生成，写作 speech-draft.*，未填的数字显示为【未填：……】，标为草稿
         ///
         /// Render even with errors, as speech-draft.*: unfilled figures show as 【未填：…】
@@ -155,6 +162,13 @@ pub enum Command {
         format: Vec<Format>,
         #[command(flatten)]
         fonts: FontArgs,
+        /// PDF 遵循并据以检查的标准：a-2b（PDF/A-2b，长期保存，默认）、a-2u、ua-1（PDF/UA-1，无障碍，含书签）、1.7（普通 PDF，草稿的默认）
+        ///
+        /// The standard the PDF declares and is checked against (Typst's names): a-2b (PDF/A-2b,
+        /// archival: the default), a-2u, ua-1 (PDF/UA-1, accessible, with bookmarks), 1.7 (plain
+        /// PDF: a draft's default).
+        #[arg(long, value_name = "STANDARD", value_parser = pdf_standard())]
+        pdf_standard: Option<crate::pdf::PdfStandard>,
         /// 把警告（样例数据、未用到的数据项、与上年相同的数值……）也当作错误
         ///
         /// Treat warnings (sample data, an unused figure, a value identical to last year's, …) as
@@ -393,20 +407,29 @@ pub enum FontsChoice {
     Bundled,
 }
 
+/// `--pdf-standard`: one of Typst's names for the standards krilla writes.
+fn pdf_standard() -> impl clap::builder::TypedValueParser<Value = crate::pdf::PdfStandard> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(crate::pdf::PdfStandard::NAMES)
+        .map(|name| crate::pdf::PdfStandard::from_name(&name).expect("one of the names listed"))
+}
+
 impl FontArgs {
-    pub fn options(&self) -> crate::pdf::PdfOptions {
+    pub fn options(&self, standard: Option<crate::pdf::PdfStandard>) -> crate::pdf::PdfOptions {
         crate::pdf::PdfOptions {
             fonts: match self.fonts {
                 FontsChoice::Auto => crate::pdf::FontChoice::Auto,
                 FontsChoice::Bundled => crate::pdf::FontChoice::Bundled,
             },
             font_dirs: self.font_dirs.clone(),
+            standard,
         }
     }
 
-    /// The formats' writers, the PDF's set in the faces asked for.
-    pub fn renderers(&self) -> Renderers {
-        Renderers::new(self.options())
+    /// The formats' writers, the PDF's set in the faces asked for and declaring `standard`
+    /// (None: each copy's default).
+    pub fn renderers(&self, standard: Option<crate::pdf::PdfStandard>) -> Renderers {
+        Renderers::new(self.options(standard))
     }
 }
 

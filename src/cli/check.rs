@@ -3,11 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::FontArgs;
 use crate::batch;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::format::Format;
+use crate::format::{Format, Renderers};
 use crate::output;
 use crate::project::Project;
 use crate::report::{self, CheckedFile, MessageFormat, shown_path};
@@ -24,7 +23,7 @@ pub fn run(
     project: &Project,
     facts: &[PathBuf],
     formats: &[Format],
-    fonts: &FontArgs,
+    renderers: &Renderers,
     deny_warnings: bool,
     printing: Printing,
 ) -> Result<(), Error> {
@@ -34,14 +33,13 @@ pub fn run(
         color,
     } = printing;
     let files = project.facts_files(facts)?;
-    let renderers = fonts.renderers();
     let machine = format.resolve() == MessageFormat::Json;
     let mut checked = Vec::new();
     // A file that cannot be read (or a font engine failure) does not stop the others being
     // checked, as in `render`: it is the command's error, returned once they are done.
     let mut machine_failure = None;
     for file in &files {
-        let diagnostics = match batch::check_all(&project.root, file, &renderers, formats) {
+        let diagnostics = match batch::check_all(&project.root, file, renderers, formats) {
             Ok(diagnostics) => diagnostics,
             Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => {

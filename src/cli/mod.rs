@@ -73,13 +73,14 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             output,
             format,
             fonts,
+            pdf_standard,
             draft,
             mask,
         } => {
             let options = RenderOptions {
                 output,
                 formats: format,
-                renderers: fonts.renderers(),
+                renderers: fonts.renderers(pdf_standard),
                 kind: args::render_kind(draft, mask),
             };
             render::run(&project, &facts, &options, color)
@@ -88,6 +89,7 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             facts,
             format,
             fonts,
+            pdf_standard,
             deny_warnings,
             message_format,
             verbose,
@@ -95,7 +97,7 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
             &project,
             &facts,
             &format,
-            &fonts,
+            &fonts.renderers(pdf_standard),
             deny_warnings,
             check::Printing {
                 format: message_format,

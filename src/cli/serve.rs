@@ -18,7 +18,7 @@ pub fn run(
     let file = project.facts_file(facts)?;
     // Chosen once, now: each version of the draft is laid out with the same faces, and a font
     // problem shows when the preview starts.
-    let renderers = fonts.renderers();
+    let renderers = fonts.renderers(None);
     renderers.choose_fonts()?;
     // Each line as it stands: `警告：…` (a font file skipped) or `提示：…` (an office face missing).
     for note in renderers.take_font_notes() {

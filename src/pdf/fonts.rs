@@ -636,6 +636,7 @@ mod tests {
         let opts = PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: vec![],
+            standard: None,
         };
         let set = choose(&opts).unwrap();
         assert!(set.faces.iter().all(|f| f.path.is_none()));
@@ -650,6 +651,7 @@ mod tests {
         let set = choose(&PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: vec![],
+            standard: None,
         })
         .unwrap();
         assert_eq!(set.resolve(Role::Body, '\u{20000}'), None);

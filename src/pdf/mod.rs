@@ -20,12 +20,15 @@ pub use self::error::{PdfError, Place};
 use crate::document::Document;
 pub use crate::settings::PageNumbers;
 
-/// How the faces are chosen.
+/// How the faces are chosen, and the standard the file declares.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
     pub fonts: FontChoice,
     /// Searched before the system's font folders (`--font-dir`).
     pub font_dirs: Vec<PathBuf>,
+    /// `--pdf-standard`; None: PDF/A-2b for the final speech and the circulation copy, plain
+    /// PDF for a draft.
+    pub standard: Option<PdfStandard>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -138,22 +141,12 @@ impl Typesetter {
     /// Lays the document out on the GB/T 9704 page and writes the file without keeping it: what
     /// `check` runs to find every character no face has and every segment wider than a line,
     /// as `typeset` would, and whatever the PDF writer refuses (a face it cannot embed, a rule
-    /// of the standard), so that a green `check` means `render` succeeds.
-    pub fn lay_out(&self, doc: &Document) -> Result<(), PdfError> {
-        // Where the page numbers stand changes no line of the speech.
-        let plan = self.plan(doc, PageNumbers::default())?;
-        // Checked against PDF/A-2b, the strictest standard `render` writes (a draft's plain
-        // PDF accepts whatever it accepts); the date only has to be there.
-        let meta = Metadata {
-            date: Some(Date {
-                year: 2000,
-                month: 1,
-                day: 1,
-            }),
-            standard: PdfStandard::A2b,
-            ..Metadata::default()
-        };
-        Typesetter::write(doc, &plan, &meta).map(|_| ())
+    /// of the standard `meta` declares: krilla's `Document::finish` validates as it writes), so
+    /// that a green `check` means `render` succeeds.
+    pub fn lay_out(&self, doc: &Document, meta: &Metadata) -> Result<(), PdfError> {
+        // The whole file as render writes it, metadata and all (a manifest too long for the
+        // standard's strings would fail here as there), dropped.
+        self.typeset(doc, meta).map(|_| ())
     }
 
     /// Lays out the document on the GB/T 9704 page and returns the finished PDF.

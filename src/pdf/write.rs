@@ -8,8 +8,10 @@
 use std::ops::Range;
 
 use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, PdfVersion, Validator};
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Size};
 use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
@@ -21,6 +23,10 @@ use krilla::{Data, Document, SerializeSettings};
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::raw::TableProvider;
 use skrifa::{FontRef, GlyphId as SkrifaGlyphId, MetadataProvider};
+
+mod trim;
+
+pub use crate::date::Date;
 
 use super::PdfError;
 use super::layout::{Metrics, Part, Run, UsedFace};
@@ -81,49 +87,6 @@ impl PdfStandard {
     }
 }
 
-/// A calendar date, for the document's creation date: taken from the inputs, never the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// The date a file rendered from the facts of `year` declares: `SOURCE_DATE_EPOCH` when it
-    /// is set (the reproducible-builds convention: seconds since 1970, UTC), else 1 January of
-    /// the facts' year. Never the clock, so the same inputs give the same bytes.
-    pub fn of_inputs(year: i64) -> Option<Date> {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-        match epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
-            Some(seconds) => Some(Date::from_days(seconds.div_euclid(86_400))),
-            None => Some(Date {
-                year: u16::try_from(year).ok()?,
-                month: 1,
-                day: 1,
-            }),
-        }
-    }
-
-    /// The civil date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date {
-            year: year.clamp(0, 9999) as u16,
-            month,
-            day,
-        }
-    }
-}
-
 /// What the file says about itself.
 pub struct DocInfo<'a> {
     pub title: &'a str,
@@ -175,6 +138,7 @@ impl GridFace {
         .map_err(|e| err(format!("字形轮廓无法取子集写入 PDF（{e}）")))?;
         let subset = scale_advances(subset, metrics.grid())
             .ok_or_else(|| err("子集缺少 hhea/hmtx 表".into()))?;
+        let subset = trim::trim(&subset).unwrap_or(subset);
         let advances = {
             let font = FontRef::new(&subset).map_err(|e| err(format!("子集无法读取（{e}）")))?;
             let upem = font
@@ -353,7 +317,9 @@ pub fn write(
     let page_settings = PageSettings::new(
         Size::from_wh(hundredth(size.0), hundredth(size.1)).ok_or_else(|| engine("page size"))?,
     );
-    for page in pages {
+    // The title and each heading, with where it starts: PDF/UA's outline (bookmarks).
+    let mut outline: Vec<(Part, String, usize, Point)> = Vec::new();
+    for (page_index, page) in pages.iter().enumerate() {
         let mut p = doc.start_page_with(page_settings.clone());
         let mut surface = p.surface();
         if !page.rules.is_empty() {
@@ -395,11 +361,20 @@ pub fn write(
                 Some((_, group)) => group,
                 None => {
                     let level = |n| std::num::NonZeroU16::new(n).expect("not zero");
+                    let title = match role {
+                        Part::Title => Some(info.title.to_string()),
+                        Part::Heading(_) => heading_title(&page.runs, role),
+                        _ => None,
+                    };
+                    if let Some(title) = &title {
+                        let (dx, dy) = offset;
+                        let top = dy + run.baseline - f64::from(run.size);
+                        let at = Point::from_xy(dx as f32, top.max(0.0) as f32);
+                        outline.push((role, title.clone(), page_index, at));
+                    }
                     let tag: TagKind = match role {
-                        Part::Title => Tag::Hn(level(1), Some(info.title.to_string())).into(),
-                        Part::Heading(_) => {
-                            Tag::Hn(level(2), heading_title(&page.runs, role)).into()
-                        }
+                        Part::Title => Tag::Hn(level(1), title).into(),
+                        Part::Heading(_) => Tag::Hn(level(2), title).into(),
                         _ => Tag::P.into(),
                     };
                     elements.push((role, TagGroup::new(tag)));
@@ -416,6 +391,26 @@ pub fn write(
         tree.push(group);
     }
     doc.set_tag_tree(tree);
+    // PDF/UA asks for the outline; the other standards leave it out, as the files were before.
+    if info.standard == PdfStandard::Ua1 {
+        let mut bookmarks = Outline::new();
+        let mut title: Option<OutlineNode> = None;
+        for (role, text, page, at) in outline {
+            let node = OutlineNode::new(text, XyzDestination::new(page, at));
+            // The headings under the title, as the speech reads.
+            if role == Part::Title && title.is_none() {
+                title = Some(node.with_open(true));
+            } else if let Some(t) = title.as_mut() {
+                t.push_child(node);
+            } else {
+                bookmarks.push_child(node);
+            }
+        }
+        if let Some(t) = title {
+            bookmarks.push_child(t);
+        }
+        doc.set_outline(bookmarks);
+    }
     let mut meta = Metadata::new()
         .title(info.title.to_string())
         .creator("speechgen".to_string())
@@ -524,16 +519,6 @@ pub fn trial(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_since_1970_are_civil_dates() {
-        let d = |year, month, day| Date { year, month, day };
-        assert_eq!(Date::from_days(0), d(1970, 1, 1));
-        // 2021-06-30: 18808 days on.
-        assert_eq!(Date::from_days(18_808), d(2021, 6, 30));
-        assert_eq!(Date::from_days(19_417), d(2023, 3, 1));
-        assert_eq!(Date::from_days(-1), d(1969, 12, 31));
-    }
 
     #[test]
     fn standards_go_by_typst_names() {

@@ -77,6 +77,8 @@ pub struct Sheet {
     pub sample: bool,
     /// Who gives the speech (`templates/speech.yaml`): the PDF sheet's Author.
     pub author: Option<String>,
+    /// The meeting's date from the settings, for the PDF's creation date (as the speech's).
+    pub date: Option<crate::date::Date>,
     pub digest: Digest,
     pub previous: Previous,
     /// The errors `check` reports for these facts and templates: while there is any, nothing on
@@ -514,6 +516,7 @@ pub fn build(root: &Path, facts_path: &Path) -> Result<Sheet, Vec<Diagnostic>> {
         facts_file: digest::shown_path(root, facts_path),
         sample: facts.sample,
         author: checked.settings.author.clone(),
+        date: checked.facts.date.or(checked.settings.date),
         digest,
         previous,
         errors: checked.diagnostics.iter().filter(|d| d.is_error()).count(),

@@ -414,6 +414,7 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
     let set = &crate::pdf::fonts::choose(&PdfOptions {
         fonts: FontChoice::Bundled,
         font_dirs: Vec::new(),
+        standard: None,
     })?;
     let tables = tables(sheet);
     let texts = all_texts(sheet, &tables);
@@ -484,7 +485,7 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         title: &title,
         author: sheet.author.as_deref(),
         keywords: sheet.digest.pdf_keywords(),
-        date: crate::pdf::Date::of_inputs(sheet.year),
+        date: crate::pdf::Date::of_inputs(sheet.date, sheet.year),
         standard: PdfStandard::A2b,
     };
     let size = (pt(PAGE_W_MM), pt(PAGE_H_MM));
@@ -499,6 +500,7 @@ mod tests {
         let set = crate::pdf::fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: Vec::new(),
+            standard: None,
         })
         .unwrap();
         TextFaces::new(&set, &[(Role::Body, text)], |_| Place::Draft).unwrap()

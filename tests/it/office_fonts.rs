@@ -1,5 +1,5 @@
 //! The office fonts real machines have, as `speechgen render --fonts auto` finds and uses them:
-//! a face inside a `.ttc` collection, an OpenType CFF face (converted to TrueType for the PDF),
+//! a face inside a `.ttc` collection, an OpenType CFF face (embedded as it is, CFF, subset),
 //! a family named only in the PRC encoding (GBK bytes, as older 仿宋_GB2312 and 楷体_GB2312 files
 //! carry it), fonts in the Windows folders found from `WINDIR`/`LOCALAPPDATA`; and the one 提示
 //! that names what stands in for a missing office face.
@@ -273,20 +273,84 @@ fn render(p: &Project, args: &[&str], env: &[(&str, PathBuf)]) -> harness::Run {
     harness::Run::of(&mut cmd)
 }
 
+/// The outlines a face embeds as: TrueType (`glyf`, FontFile2) or CFF (FontFile3).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outlines {
+    TrueType,
+    Cff,
+}
+
 /// The pdffonts line of the face whose PostScript name is `name`, asserted embedded, subset
-/// (`ABCDEF+Name`), TrueType and with a ToUnicode map.
-fn assert_embedded_subset(fonts: &str, name: &str) {
+/// (`ABCDEF+Name`; a CID-keyed CFF face's name carries its encoding, `-Identity-H`), with
+/// `outlines` as they are in the face's file and with a ToUnicode map.
+fn assert_embedded_subset(fonts: &str, name: &str, outlines: Outlines) {
     let line = fonts
         .lines()
         .find(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|n| n.len() == name.len() + 7 && n.ends_with(&format!("+{name}")))
+            l.split_whitespace().next().is_some_and(|n| {
+                let (tag, rest) = n.split_once('+').unwrap_or(("", n));
+                tag.len() == 6
+                    && tag.bytes().all(|b| b.is_ascii_uppercase())
+                    && (rest == name || rest == format!("{name}-Identity-H"))
+            })
         })
         .unwrap_or_else(|| panic!("no subset of {name} in\n{fonts}"));
-    assert!(line.contains("CID TrueType"), "{line}");
+    let kind = match outlines {
+        Outlines::TrueType => "CID TrueType",
+        Outlines::Cff => "CID Type 0C",
+    };
+    assert!(line.contains(kind), "{kind}: {line}");
     let flags: Vec<&str> = line.split_whitespace().rev().skip(2).take(3).collect();
     assert_eq!(flags, ["yes", "yes", "yes"], "emb sub uni: {line}");
+}
+
+/// The font files the PDF embeds, by the face's name (after its subset tag): the descriptor's
+/// key (FontFile2: TrueType; FontFile3: CFF, its Subtype saying which) and that Subtype.
+fn embedded_files(pdf: &[u8]) -> Vec<(String, String, Option<String>)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut out = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if !dict
+            .get(b"Type")
+            .and_then(|t| t.as_name())
+            .is_ok_and(|t| t == b"FontDescriptor")
+        {
+            continue;
+        }
+        let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap());
+        let name = name
+            .split_once('+')
+            .map_or(name.to_string(), |(_, n)| n.to_owned());
+        for key in ["FontFile", "FontFile2", "FontFile3"] {
+            if let Ok(r) = dict.get(key.as_bytes()).and_then(|o| o.as_reference()) {
+                let stream = doc.get_object(r).unwrap().as_stream().unwrap();
+                let subtype = stream
+                    .dict
+                    .get(b"Subtype")
+                    .and_then(|s| s.as_name())
+                    .ok()
+                    .map(|s| String::from_utf8_lossy(s).into_owned());
+                out.push((name.clone(), key.to_owned(), subtype));
+            }
+        }
+    }
+    out
+}
+
+/// Asserts the face `name` is embedded as CFF outlines, as its .otf holds them (FontFile3,
+/// CIDFontType0C): not converted to TrueType.
+fn assert_cff_embedded(pdf: &[u8], name: &str) {
+    let files = embedded_files(pdf);
+    let file = files
+        .iter()
+        .find(|(n, _, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} not embedded: {files:?}"));
+    assert_eq!(
+        (file.1.as_str(), file.2.as_deref()),
+        ("FontFile3", Some("CIDFontType0C")),
+        "{files:?}"
+    );
 }
 
 #[test]
@@ -327,20 +391,17 @@ fn a_collection_face_and_a_cff_face_named_in_the_prc_encoding_are_found_embedded
 
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     let fonts = pdf_tools::pdffonts(&pdf);
-    for name in [
-        "FangSong_GB2312",
-        "FZXBSJW--GB1-0",
-        "SimHei",
-        "GBZenKai-Medium",
-    ] {
-        assert_embedded_subset(&fonts, name);
+    assert_embedded_subset(&fonts, "FangSong_GB2312", Outlines::Cff);
+    assert_cff_embedded(&pdf, "FangSong_GB2312");
+    for name in ["FZXBSJW--GB1-0", "SimHei", "GBZenKai-Medium"] {
+        assert_embedded_subset(&fonts, name, Outlines::TrueType);
     }
     assert_eq!(
         pdf_speech_text(&pdf),
         markdown_speech_text(&p.read("out/speech.md"))
     );
-    // Only the characters printed were converted and embedded: the PDF of a 20 MB CFF face stays
-    // the size of the bundled faces' one.
+    // Only the glyphs printed are embedded: the PDF of a 20 MB CFF face stays the size of the
+    // bundled faces' one.
     assert!(pdf.len() < 400_000, "{} bytes", pdf.len());
 }
 
@@ -370,7 +431,7 @@ fn office_fonts_in_the_windows_folders_are_found_from_windir_and_localappdata() 
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
     let fonts = pdf_tools::pdffonts(&pdf);
     for name in ["KaiTi_GB2312", "FZXBSJW--GB1-0", "SimHei"] {
-        assert_embedded_subset(&fonts, name);
+        assert_embedded_subset(&fonts, name, Outlines::TrueType);
     }
     assert_eq!(
         pdf_speech_text(&pdf),
@@ -416,7 +477,7 @@ fn without_office_fonts_one_note_names_every_stand_in_and_bundled_fonts_give_non
 }
 
 #[test]
-fn a_cff_office_face_is_checked_converted_and_embedded_as_truetype() {
+fn a_cff_office_face_is_checked_and_embedded_as_cff_subset_and_extractable() {
     if !pdf_tools::have(&["pdftotext", "pdffonts"]) {
         return;
     }
@@ -443,7 +504,12 @@ fn a_cff_office_face_is_checked_converted_and_embedded_as_truetype() {
         run.stderr
     );
     let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
-    assert_embedded_subset(&pdf_tools::pdffonts(&pdf), "FangSong_GB2312-CFF");
+    assert_embedded_subset(
+        &pdf_tools::pdffonts(&pdf),
+        "FangSong_GB2312-CFF",
+        Outlines::Cff,
+    );
+    assert_cff_embedded(&pdf, "FangSong_GB2312-CFF");
     assert_eq!(
         pdf_speech_text(&pdf),
         markdown_speech_text(&p.read("out/speech.md"))

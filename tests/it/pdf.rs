@@ -528,6 +528,7 @@ fn fixture_fonts() -> PdfOptions {
         font_dirs: vec![
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts"),
         ],
+        standard: None,
     }
 }
 

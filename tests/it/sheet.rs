@@ -430,6 +430,26 @@ struct Drawn {
     text: String,
 }
 
+/// A PDF matrix [a b c d e f].
+type Matrix = [f64; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn to_matrix(v: &[f64]) -> Matrix {
+    [v[0], v[1], v[2], v[3], v[4], v[5]]
+}
+
+/// `m` then `n` (PDF's row-vector convention: a point p goes to p × m × n).
+fn multiply(m: Matrix, n: Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
 fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
     use lopdf::Object;
     let doc = lopdf::Document::load_mem(pdf).unwrap();
@@ -464,28 +484,49 @@ fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
             }
             maps.insert(name, map);
         }
+        // Where each text object's first glyph lands on the page, as a viewer places it: the
+        // text matrix (Tm, Td, TD) times the current transformation (cm, saved and restored
+        // by q and Q), whatever operators the writer chose to say it with.
         let content = lopdf::content::Content::decode(&doc.get_page_content(page_id)).unwrap();
-        let (mut x, mut y, mut font) = (0.0, 0.0, Vec::new());
+        let num = |o: &Object| o.as_float().map(f64::from).unwrap();
+        let nums =
+            |op: &lopdf::content::Operation| -> Vec<f64> { op.operands.iter().map(num).collect() };
+        let mut ctm = IDENTITY;
+        let mut saved = Vec::new();
+        let (mut tm, mut line, mut font) = (IDENTITY, IDENTITY, Vec::new());
         for op in &content.operations {
             match op.operator.as_str() {
-                "Td" => {
-                    x = op.operands[0].as_float().unwrap() as f64;
-                    y = op.operands[1].as_float().unwrap() as f64;
+                "q" => saved.push(ctm),
+                "Q" => ctm = saved.pop().unwrap(),
+                "cm" => ctm = multiply(to_matrix(&nums(op)), ctm),
+                "BT" => (tm, line) = (IDENTITY, IDENTITY),
+                "Tm" => (tm, line) = (to_matrix(&nums(op)), to_matrix(&nums(op))),
+                "Td" | "TD" => {
+                    let v = nums(op);
+                    line = multiply([1.0, 0.0, 0.0, 1.0, v[0], v[1]], line);
+                    tm = line;
                 }
                 "Tf" => font = op.operands[0].as_name().unwrap().to_vec(),
-                "TJ" => {
-                    let text: String = op.operands[0]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .filter_map(|o| o.as_str().ok())
+                "TJ" | "Tj" => {
+                    let strings: Vec<&[u8]> = match op.operator.as_str() {
+                        "TJ" => op.operands[0]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter_map(|o| o.as_str().ok())
+                            .collect(),
+                        _ => vec![op.operands[0].as_str().unwrap()],
+                    };
+                    let text: String = strings
+                        .into_iter()
                         .flat_map(|b| b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
                         .map(|g| maps[&font][&g].clone())
                         .collect();
+                    let at = multiply(tm, ctm);
                     out.push(Drawn {
                         page: page_no as usize,
-                        x,
-                        baseline: height - y,
+                        x: at[4],
+                        baseline: height - at[5],
                         text,
                     });
                 }

@@ -44,16 +44,15 @@ fn info_id(doc: &lopdf::Document) -> lopdf::ObjectId {
     }
 }
 
-/// The manifest a PDF carries in its Info dictionary.
+/// The Keywords a PDF carries in its Info dictionary (the same as its XMP's pdf:Keywords):
+/// `speechgen-digest=<sha256>, <manifest>`.
 fn pdf_manifest(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     let info = info_id(&doc);
-    let entry = doc
-        .get_dictionary(info)
-        .unwrap()
-        .get(b"SpeechgenDigest")
-        .unwrap();
-    lopdf::decode_text_string(entry).unwrap()
+    let entry = doc.get_dictionary(info).unwrap().get(b"Keywords").unwrap();
+    let keywords = lopdf::decode_text_string(entry).unwrap();
+    assert!(keywords.starts_with("speechgen-digest="), "{keywords}");
+    keywords
 }
 
 #[test]
@@ -224,7 +223,7 @@ fn the_pdf_records_its_faces_and_other_faces_are_not_stale() {
     let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
     let info = info_id(&doc);
     doc.get_dictionary_mut(info).unwrap().set(
-        "SpeechgenDigest",
+        "Keywords",
         lopdf::text_string(&manifest.replace(face, &other)),
     );
     let mut elsewhere = Vec::new();
@@ -299,11 +298,24 @@ fn the_circulation_copy_is_marked_on_every_page_and_carries_the_combined_digest_
     let parts = unzip(&docx);
     let pdf = std::fs::read(p.path("out/speech-masked.pdf")).unwrap();
     let pdf_digest = pdf_manifest(&pdf);
+    // The XMP metadata (PDF/A) carries the keywords again: nothing hidden there either.
+    let xmp = {
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let at = doc.catalog().unwrap().get(b"Metadata").unwrap();
+        let stream = doc.get_object(at.as_reference().unwrap()).unwrap();
+        let stream = stream.as_stream().unwrap();
+        let bytes = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        String::from_utf8(bytes).unwrap()
+    };
+    assert!(xmp.contains("speechgen-digest="), "{xmp}");
     for (what, text) in [
         ("md", md.as_str()),
         ("html", &p.read("out/speech-masked.html")),
         ("docx", &parts["docProps/custom.xml"]),
         ("pdf", &pdf_digest),
+        ("pdf xmp", &xmp),
     ] {
         for sha in [&facts_sha, &raw_sha] {
             assert!(!text.contains(sha.as_str()), "{what}: {text}");

@@ -194,6 +194,7 @@ mod tests {
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: Vec::new(),
+            standard: None,
         })
         .unwrap();
         plan(&doc, &faces, PageNumbers::default(), None).unwrap()
@@ -264,6 +265,7 @@ mod tests {
         let faces = fonts::choose(&PdfOptions {
             fonts: FontChoice::Bundled,
             font_dirs: Vec::new(),
+            standard: None,
         })
         .unwrap();
         let p = plan(&doc, &faces, PageNumbers::default(), None).unwrap();

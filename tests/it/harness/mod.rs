@@ -78,6 +78,7 @@ pub fn bundled_fonts() -> PdfOptions {
     PdfOptions {
         fonts: FontChoice::Bundled,
         font_dirs: Vec::new(),
+        standard: None,
     }
 }
 

@@ -12,6 +12,8 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 }
 
 fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
+    // Every PDF a test reads back is also one qpdf finds no error in.
+    qpdf_check_bytes(pdf);
     let exe = tool(name).unwrap_or_else(|| panic!("{name} missing"));
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("in.pdf");
@@ -32,6 +34,67 @@ fn run(name: &str, args: &[&str], pdf: &[u8]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// `qpdf --check` on a PDF: no error and no warning (exit 0), or the test fails with qpdf's
+/// words. Under `CI=true` a missing qpdf fails; elsewhere the check is passed over.
+pub fn qpdf_check(path: &Path) {
+    let Some(qpdf) = tool("qpdf") else { return };
+    let out = Command::new(qpdf)
+        .arg("--check")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("run qpdf: {e}"));
+    assert!(
+        out.status.success(),
+        "qpdf --check {}: exit {:?}\n{}{}",
+        path.display(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `qpdf_check` on the PDF bytes a test made in memory, once per distinct file.
+pub fn qpdf_check_bytes(pdf: &[u8]) {
+    use std::hash::{Hash, Hasher};
+    static SEEN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    pdf.hash(&mut h);
+    let key = h.finish();
+    if SEEN.lock().unwrap().contains(&key) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    qpdf_check(&path);
+    SEEN.lock().unwrap().push(key);
+}
+
+/// `qpdf_check` on every `.pdf` under `dir` (five folders deep at most) written since `since`
+/// (what one run of the binary wrote).
+pub fn qpdf_check_written(dir: &Path, since: std::time::SystemTime) {
+    check_written(dir, since, 5);
+}
+
+fn check_written(dir: &Path, since: std::time::SystemTime, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            if depth > 0 {
+                check_written(&path, since, depth - 1);
+            }
+        } else if path.extension().is_some_and(|e| e == "pdf")
+            && meta.modified().is_ok_and(|m| m >= since)
+        {
+            qpdf_check(&path);
+        }
+    }
 }
 
 /// The text, page by page (form feeds between pages), in reading order.
@@ -71,6 +134,58 @@ pub fn pdftoppm(pdf: &[u8], dpi: u32, prefix: &Path) {
         .status()
         .expect("run pdftoppm");
     assert!(status.success());
+}
+
+/// The bands of ink on page `page` (1-based), top to bottom, in points from the page's top:
+/// runs of pixel rows (at 72 dpi: a row a point) holding any dark pixel. What the page shows,
+/// whatever the file declares about its faces (a word's box in pdftotext comes from the face's
+/// declared ascent and descent, which differ between writers for the same glyphs).
+pub fn ink_bands(pdf: &[u8], page: usize) -> Vec<(f64, f64)> {
+    let exe = tool("pdftoppm").expect("pdftoppm");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let page = page.to_string();
+    let out = Command::new(exe)
+        .args(["-gray", "-r", "72", "-f", &page, "-l", &page])
+        .arg(&path)
+        .output()
+        .expect("run pdftoppm");
+    assert!(out.status.success());
+    // A binary PGM: "P5\n<width> <height>\n<max>\n" then a byte a pixel.
+    let pgm = out.stdout;
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &pgm[at + 1..];
+    let mut bands: Vec<(f64, f64)> = Vec::new();
+    let mut open: Option<usize> = None;
+    for row in 0..=height {
+        let inked = row < height
+            && pixels[row * width..(row + 1) * width]
+                .iter()
+                .any(|p| *p < 128);
+        match (inked, open) {
+            (true, None) => open = Some(row),
+            (false, Some(top)) => {
+                bands.push((top as f64, row as f64));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    bands
 }
 
 /// A line that is only a page number, “— 3 —”.

@@ -36,6 +36,7 @@ fn present_or_skip(name: &str, found: Option<PathBuf>) -> Option<PathBuf> {
     if found.is_none() {
         let install = match name {
             "chromium" => "apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM",
+            "qpdf" => "apt-get install -y qpdf",
             _ => "apt-get install -y poppler-utils",
         };
         assert!(

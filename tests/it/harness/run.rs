@@ -23,8 +23,28 @@ impl From<Output> for Run {
 
 impl Run {
     /// Runs a prepared command (`Project::command`) and waits for it.
+    /// Every PDF the run wrote (under its folder, or a folder named by an absolute argument
+    /// such as `-o /tmp/x`) is checked with `qpdf --check` (`pdf_tools::qpdf_check_written`).
     pub fn of(cmd: &mut Command) -> Run {
-        Run::from(cmd.output().expect("speechgen runs"))
+        let start = std::time::SystemTime::now();
+        let run = Run::from(cmd.output().expect("speechgen runs"));
+        let mut dirs: Vec<std::path::PathBuf> =
+            cmd.get_current_dir().map(Into::into).into_iter().collect();
+        let base = dirs.first().cloned();
+        for arg in cmd.get_args() {
+            let path = std::path::Path::new(arg);
+            let path = match &base {
+                Some(base) if path.is_relative() => base.join(path),
+                _ => path.to_path_buf(),
+            };
+            if path.is_dir() && !dirs.iter().any(|d| path.starts_with(d)) {
+                dirs.push(path);
+            }
+        }
+        for dir in dirs {
+            super::pdf_tools::qpdf_check_written(&dir, start);
+        }
+        run
     }
 
     fn streams(&self) -> String {
