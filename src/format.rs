@@ -68,6 +68,7 @@ impl Format {
                         .unwrap_or_else(|| rendered.document.title.clone()),
                     author: rendered.settings.author.clone().unwrap_or_default(),
                     digest: Some(rendered.digest.manifest()),
+                    created: crate::date::Date::of_inputs(rendered.settings.date, rendered.year),
                 };
                 crate::docx::write_docx(&rendered.document, &meta).map_err(Error::Internal)
             }

@@ -41,6 +41,8 @@ pub struct DocxMeta {
     /// The digest of the inputs the speech was rendered from, kept as the custom property
     /// `speechgen-digest` (it identifies the inputs; it says nothing of their values).
     pub digest: Option<String>,
+    /// The creation date (`dcterms:created`): the PDF's, from the inputs, never the clock.
+    pub created: Option<crate::date::Date>,
 }
 
 /// The .docx file's bytes. The only failure is the zip writer's, which writes to memory.
@@ -209,7 +211,8 @@ fn document_rels(header: bool, body: &body::Body) -> String {
 }
 
 /// Title, author, language; the status says which copy it is (草稿, 传阅稿) and 样例 for sample
-/// facts. No dates: they would change every render.
+/// facts; the creation date of the inputs (as the PDF's), never the clock's, which would change
+/// every render.
 fn core_properties(doc: &Document, meta: &DocxMeta) -> String {
     let mut x = format!(
         "{XML_HEAD}<cp:coreProperties \
@@ -238,6 +241,11 @@ fn core_properties(doc: &Document, meta: &DocxMeta) -> String {
         x.push_str(&format!(
             "<cp:contentStatus>{}</cp:contentStatus>",
             status.join("；")
+        ));
+    }
+    if let Some(date) = meta.created {
+        x.push_str(&format!(
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created>"
         ));
     }
     x.push_str("</cp:coreProperties>");

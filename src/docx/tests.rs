@@ -73,6 +73,7 @@ fn meta() -> DocxMeta {
         title: "发言 <草稿> & “定稿”'s".into(),
         author: "市直机关工委 & <办公室>".into(),
         digest: Some("sha256:abc<&>".into()),
+        created: crate::date::Date::parse("2021-06-30"),
     }
 }
 

@@ -111,14 +111,28 @@ impl Typesetter {
     pub fn face_records(&self) -> Vec<crate::digest::Face> {
         self.records
             .get_or_init(|| {
+                // Each face hashed once (two roles may share one), and a compiled-in face's
+                // pages handed back as soon as it is: hashing reads every page of megabytes of
+                // outlines, and the layout then reads only the few glyphs it sets.
+                let mut hashed: Vec<(usize, String)> = Vec::new();
                 fonts::Role::ALL
                     .iter()
                     .map(|role| {
-                        let face = &self.faces.faces[self.faces.for_role(*role)];
+                        let i = self.faces.for_role(*role);
+                        let face = &self.faces.faces[i];
+                        let sha256 = match hashed.iter().find(|(j, _)| *j == i) {
+                            Some((_, sha)) => sha.clone(),
+                            None => {
+                                let sha = crate::digest::sha256_hex(face.bytes());
+                                self.faces.release_pages(i);
+                                hashed.push((i, sha.clone()));
+                                sha
+                            }
+                        };
                         crate::digest::Face {
                             role: role.label().to_owned(),
                             family: face.family.clone(),
-                            sha256: crate::digest::sha256_hex(face.bytes()),
+                            sha256,
                         }
                     })
                     .collect()

@@ -292,6 +292,12 @@ fn sample_document(edit: impl Fn(String) -> String) -> Document {
     }
 }
 
+/// The size goal (issue 19): no larger than Typst's own PDF of the same speech (156.3 KB in
+/// `benches/compare.py`, the Song face alone). genpdf's untagged file kept under 150 KB; krilla's
+/// adds the structure tree and marked content of tagged PDF and an XMP packet (some 6 KB), while
+/// its face subsets are within 0.5 KB of genpdf's.
+const TYPST_BYTES: usize = 156_000;
+
 #[test]
 fn the_sample_speech_reads_back_and_keeps_the_grid() {
     if !pdf_tools::have(&["pdftotext", "pdfinfo", "pdffonts"]) {
@@ -300,7 +306,7 @@ fn the_sample_speech_reads_back_and_keeps_the_grid() {
     let doc = sample_document(|t| t);
     let out = render(&doc);
     check_everything(&doc, &out);
-    assert!(out.bytes.len() < 150_000, "{} bytes", out.bytes.len());
+    assert!(out.bytes.len() < TYPST_BYTES, "{} bytes", out.bytes.len());
 }
 
 #[test]
@@ -352,7 +358,7 @@ fn long_speech_over_many_pages() {
 fn seed_speech_is_small() {
     let out = render(&harness::seed_document());
     assert!(
-        out.bytes.len() < 150_000,
+        out.bytes.len() < TYPST_BYTES,
         "{} bytes with the bundled faces",
         out.bytes.len()
     );
