@@ -97,11 +97,14 @@ pub struct DocInfo<'a> {
     pub standard: PdfStandard,
 }
 
+/// A rule: from (x0, y0) to (x1, y1), its width; in points from the page's top-left corner.
+pub type Rule = (f64, f64, f64, f64, f64);
+
 /// One page: its runs, each at an offset (the text block's corner, or the page's),
-/// and rules (x0, y0, x1, y1, width), all in points from the page's top-left corner.
+/// and rules, all in points from the page's top-left corner.
 pub struct PageContent<'a> {
     pub runs: Vec<(&'a Run, (f64, f64))>,
-    pub rules: &'a [(f64, f64, f64, f64, f64)],
+    pub rules: &'a [Rule],
 }
 
 fn engine(e: impl std::fmt::Display) -> PdfError {

@@ -467,7 +467,7 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         );
     }
 
-    let rules: Vec<Vec<(f64, f64, f64, f64, f64)>> = (c.pages.iter())
+    let rules: Vec<Vec<write::Rule>> = (c.pages.iter())
         .map(|p| {
             (p.rules.iter())
                 .map(|&(x0, y0, x1, y1)| (x0, y0, x1, y1, RULE_PT))

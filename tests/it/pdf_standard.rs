@@ -98,7 +98,9 @@ fn render_declares_the_standard_asked_for_and_a_draft_is_plain_pdf() {
         return;
     }
     let p = Project::sample();
-    let cases: [(&str, &[&str], (Option<&str>, Option<&str>, Option<&str>)); 6] = [
+    // Per case: its name, the options, and the XMP's (PDF/A part, conformance, PDF/UA part).
+    type Declared<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let cases: [(&str, &[&str], Declared); 6] = [
         ("default", &[], (Some("2"), Some("B"), None)),
         (
             "a-2b",

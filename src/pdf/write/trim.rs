@@ -64,7 +64,7 @@ pub(super) fn trim(font: &[u8]) -> Option<Vec<u8>> {
         };
         out.push((*tag, kept));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|a| a.0);
     Some(assemble(u32_at(font, 0)?, &out))
 }
 
