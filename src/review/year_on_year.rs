@@ -23,6 +23,21 @@ pub struct Side {
     pub year: i64,
     /// `facts/2021.yaml`.
     pub file: String,
+    /// Marked `sample: true`: its values are invented, so a value the other year shares with
+    /// it is a sample value left in, not last year's.
+    pub sample: bool,
+}
+
+impl Side {
+    /// The note every format prints for a side of sample data, or None.
+    pub fn sample_note(&self) -> Option<String> {
+        self.sample.then(|| {
+            format!(
+                "注意：{} 标着 sample: true（样例数据，数字是虚构的）：与它相同的值只说明还是样例里的值",
+                self.file
+            )
+        })
+    }
 }
 
 /// Where a value stands in a facts file.
@@ -160,6 +175,7 @@ fn side(checked: &Checked) -> Side {
     Side {
         year: checked.facts.year,
         file: crate::figures::display_path(&checked.facts.doc.path),
+        sample: checked.facts.sample,
     }
 }
 

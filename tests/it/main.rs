@@ -36,6 +36,7 @@ mod pdf_fonts;
 mod render;
 mod review;
 mod safety;
+mod sample_last_year;
 mod schema;
 mod serve_browser;
 mod serve_http;
