@@ -1,4 +1,5 @@
-//! `check` and `render --format md,html,docx` on a facts file whose list of training classes holds
+//! `check`, `render --format md,html,docx`, `figures` (the sheet as text) and `diff` (against
+//! last year, as text) on a facts file whose list of training classes holds
 //! 2 500, 5 000, 10 000 and 20 000 items (the 20 000 file is about 800 KB, under the 1 MB cap), with
 //! last year's file beside it holding the same names, as a year carried over does
 //! (`cargo bench --bench linear`). The cost should double with the list: each line prints the
@@ -14,7 +15,10 @@ use speechgen::batch::check_all;
 use speechgen::diagnostic::Severity;
 use speechgen::format::{Format, Renderers};
 use speechgen::pdf::{FontChoice, PdfOptions};
-use speechgen::pipeline::{RenderKind, RenderRequest, render};
+use speechgen::pipeline::{self, RenderKind, RenderRequest, render};
+use speechgen::review::DiffFormat;
+use speechgen::review::year_on_year::YearOnYear;
+use speechgen::sheet::{self, SheetFormat};
 
 const SIZES: [usize; 4] = [2_500, 5_000, 10_000, 20_000];
 
@@ -84,8 +88,10 @@ fn main() {
         standard: None,
     });
     let formats = [Format::Md, Format::Html, Format::Docx];
-    println!("items      bytes   check (×)            render md,html,docx (×)");
-    let mut before: Option<(Duration, Duration)> = None;
+    println!(
+        "items      bytes   check (×)            render md,html,docx (×)   figures (×)          diff (×)"
+    );
+    let mut before: Option<[Duration; 4]> = None;
     for items in SIZES {
         let (dir, facts) = project(items);
         let bytes = std::fs::metadata(&facts).unwrap().len();
@@ -108,18 +114,36 @@ fn main() {
                 std::hint::black_box(f.render(&rendered, &renderers).unwrap());
             }
         });
+        // The sheet and the year-on-year report: a figure summing the list reads every item,
+        // so a search per item of each figure's inputs is quadratic (it was, until 2026-12).
+        let figures = fastest(3, || {
+            let built = sheet::build(dir.path(), &facts).expect("the sheet is built");
+            std::hint::black_box(sheet::write(&built, SheetFormat::Text).unwrap());
+        });
+        let last_year = dir.path().join("facts/2020.yaml");
+        let diff = fastest(3, || {
+            let old = pipeline::check(dir.path(), &last_year).expect("last year is read");
+            let new = pipeline::check(dir.path(), &facts).expect("this year is read");
+            std::hint::black_box(YearOnYear::build(&old, &new).write(DiffFormat::Text));
+        });
         let ratio = |now: Duration, then: Option<Duration>| {
             then.map_or(String::from("   "), |t| {
                 format!("{:.1}", now.as_secs_f64() / t.as_secs_f64())
             })
         };
-        println!(
-            "{items:>6} {bytes:>9}   {:>7.3} s ({})   {:>7.3} s ({})",
-            check.as_secs_f64(),
-            ratio(check, before.map(|b| b.0)),
-            render.as_secs_f64(),
-            ratio(render, before.map(|b| b.1)),
-        );
-        before = Some((check, render));
+        let now = [check, render, figures, diff];
+        let columns: Vec<String> = now
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(
+                    "{:>7.3} s ({})",
+                    t.as_secs_f64(),
+                    ratio(*t, before.map(|b| b[i]))
+                )
+            })
+            .collect();
+        println!("{items:>6} {bytes:>9}   {}", columns.join("   "));
+        before = Some(now);
     }
 }

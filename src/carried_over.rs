@@ -43,6 +43,12 @@ pub fn warnings_against(decls: &Declarations, last: &Facts, facts: &Facts) -> Ve
         .into_iter()
         .partition(|e| e.contains('*'));
     let exact: std::collections::HashSet<String> = exact.into_iter().collect();
+    // Last year marked as sample data is named: a value shared with it is a sample value.
+    let last_year = if last.sample {
+        format!("{} 年（样例数据）", last.year)
+    } else {
+        format!("{} 年", last.year)
+    };
     let mut out = Vec::new();
     for c in compare::compare(decls, last, facts) {
         // A series keeps its history by design; its new year is checked by its rule.
@@ -58,15 +64,15 @@ pub fn warnings_against(decls: &Declarations, last: &Facts, facts: &Facts) -> Ve
             FactKind::Names => (
                 "carried-over-name",
                 format!(
-                    "{}（{}）沿用了 {} 年的名称“{value}”：请确认今年仍是这个名称",
-                    c.label, c.path, last.year
+                    "{}（{}）沿用了 {last_year}的名称“{value}”：请确认今年仍是这个名称",
+                    c.label, c.path
                 ),
             ),
             _ => (
                 "same-as-last-year",
                 format!(
-                    "{}（{}）与 {} 年相同，都是 {value}：可能沿用了上年的数，忘了更新",
-                    c.label, c.path, last.year
+                    "{}（{}）与 {last_year}相同，都是 {value}：可能沿用了上年的数，忘了更新",
+                    c.label, c.path
                 ),
             ),
         };

@@ -15,6 +15,8 @@ pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 /// Relationship ids of `word/_rels/document.xml.rels` that the body refers to.
 pub const HEADER_RID: &str = "rIdHeader";
 pub const FOOTER_RID: &str = "rIdFooter";
+/// The circulation copy's first page carries its line above the title: its header leaves it out.
+pub const FIRST_HEADER_RID: &str = "rIdHeaderFirst";
 
 /// The body, and in a draft one comment per figure occurrence.
 pub struct Body {
@@ -69,7 +71,8 @@ pub fn body(doc: &Document) -> Body {
         }
         w.xml.push_str("</w:p>");
     }
-    w.xml.push_str(&section(has_header(doc)));
+    w.xml
+        .push_str(&section(has_header(doc), has_first_page_header(doc)));
     w.xml.push_str("</w:body></w:document>");
     let comments = (!w.comments.is_empty()).then(|| {
         format!(
@@ -178,26 +181,51 @@ pub fn has_header(doc: &Document) -> bool {
     doc.draft || doc.sample || doc.circulation
 }
 
-/// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft, sample) the header.
-fn section(header: bool) -> String {
-    let header = if header {
-        format!("<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>")
-    } else {
-        String::new()
-    };
+/// Whether page 1 has a header of its own: the circulation copy, whose first page carries
+/// [`CIRCULATION_LINE`] above the title, so its header must not say it a second time.
+pub fn has_first_page_header(doc: &Document) -> bool {
+    doc.circulation
+}
+
+/// The page: A4, GB/T 9704 margins, the 22 × 28 grid, the footer and (draft, sample,
+/// circulation) the header; with `first_page` (`w:titlePg`) page 1 takes its own header and the
+/// same footer, since a first page without its own footer reference would print no number.
+fn section(header: bool, first_page: bool) -> String {
+    let mut references = String::new();
+    if header {
+        references.push_str(&format!(
+            "<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>"
+        ));
+    }
+    if first_page {
+        references.push_str(&format!(
+            "<w:headerReference w:type=\"first\" r:id=\"{FIRST_HEADER_RID}\"/>"
+        ));
+    }
+    references.push_str(&format!(
+        "<w:footerReference w:type=\"default\" r:id=\"{FOOTER_RID}\"/>"
+    ));
+    if first_page {
+        references.push_str(&format!(
+            "<w:footerReference w:type=\"first\" r:id=\"{FOOTER_RID}\"/>"
+        ));
+    }
+    let title_page = if first_page { "<w:titlePg/>" } else { "" };
     format!(
-        "<w:sectPr>{header}<w:footerReference w:type=\"default\" r:id=\"{FOOTER_RID}\"/>\
+        "<w:sectPr>{references}\
          <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
          <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
          w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>\
-         <w:cols w:space=\"425\"/>\
+         <w:cols w:space=\"425\"/>{title_page}\
          <w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>"
     )
 }
 
-/// `word/header1.xml` of a draft or a speech from sample facts: the sample mark and 草稿 at the
-/// right, above the text block on every page.
-pub fn header(doc: &Document) -> String {
+/// `word/header1.xml` (every page) or, with `first_page`, `word/header2.xml` (page 1 of the
+/// circulation copy): the sample mark, 草稿 and the circulation line at the right, above the
+/// text block, each on a line of its own (on one line they would not fit the width and wrap
+/// mid-mark). Page 1 of the circulation copy leaves its line out: the body carries it there.
+pub fn header(doc: &Document, first_page: bool) -> String {
     let mut marks = Vec::new();
     if doc.sample {
         marks.push(SAMPLE_MARK);
@@ -205,14 +233,27 @@ pub fn header(doc: &Document) -> String {
     if doc.draft {
         marks.push(DRAFT_MARK);
     }
-    if doc.circulation {
+    if doc.circulation && !first_page {
         marks.push(CIRCULATION_LINE);
     }
+    // A header holds at least one paragraph, empty when no mark is left.
+    let paragraphs: String = if marks.is_empty() {
+        format!("<w:p>{}</w:p>", paragraph_style(HEADER))
+    } else {
+        marks
+            .iter()
+            .map(|m| {
+                format!(
+                    "<w:p>{}<w:r>{}</w:r></w:p>",
+                    paragraph_style(HEADER),
+                    text_element(m)
+                )
+            })
+            .collect()
+    };
     format!(
         "{XML_HEAD}\
-         <w:hdr xmlns:w=\"{W_NS}\"><w:p>{}<w:r>{}</w:r></w:p></w:hdr>",
-        paragraph_style(HEADER),
-        text_element(&marks.join("　"))
+         <w:hdr xmlns:w=\"{W_NS}\">{paragraphs}</w:hdr>"
     )
 }
 

@@ -25,7 +25,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::document::Document;
-use body::{FOOTER_RID, HEADER_RID};
+use body::{FIRST_HEADER_RID, FOOTER_RID, HEADER_RID};
 use xml::esc;
 
 pub use crate::document::DRAFT_MARK;
@@ -49,10 +49,7 @@ pub struct DocxMeta {
 pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     let body = body::body(doc);
     let mut parts: Vec<(&str, String)> = vec![
-        (
-            "[Content_Types].xml",
-            content_types(body::has_header(doc), &body, meta),
-        ),
+        ("[Content_Types].xml", content_types(doc, &body, meta)),
         ("_rels/.rels", package_rels(meta)),
         ("docProps/core.xml", core_properties(doc, meta)),
         ("docProps/app.xml", app_properties()),
@@ -61,16 +58,16 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
         parts.push(("docProps/custom.xml", custom_properties(digest)));
     }
     parts.push(("word/document.xml", body.document.clone()));
-    parts.push((
-        "word/_rels/document.xml.rels",
-        document_rels(body::has_header(doc), &body),
-    ));
+    parts.push(("word/_rels/document.xml.rels", document_rels(doc, &body)));
     parts.push(("word/styles.xml", styles::styles()));
     parts.push(("word/settings.xml", settings()));
     parts.push(("word/fontTable.xml", styles::font_table()));
     parts.push(("word/footer1.xml", body::page_number_footer()));
     if body::has_header(doc) {
-        parts.push(("word/header1.xml", body::header(doc)));
+        parts.push(("word/header1.xml", body::header(doc, false)));
+    }
+    if body::has_first_page_header(doc) {
+        parts.push(("word/header2.xml", body::header(doc, true)));
     }
     if let Some(comments) = &body.comments {
         parts.push(("word/comments.xml", comments.clone()));
@@ -97,7 +94,7 @@ fn zip(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
-fn content_types(header: bool, body: &body::Body, meta: &DocxMeta) -> String {
+fn content_types(doc: &Document, body: &body::Body, meta: &DocxMeta) -> String {
     let mut overrides = vec![
         ("/word/document.xml", format!("{WML}.document.main+xml")),
         ("/word/styles.xml", format!("{WML}.styles+xml")),
@@ -113,8 +110,11 @@ fn content_types(header: bool, body: &body::Body, meta: &DocxMeta) -> String {
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
         ),
     ];
-    if header {
+    if body::has_header(doc) {
         overrides.push(("/word/header1.xml", format!("{WML}.header+xml")));
+    }
+    if body::has_first_page_header(doc) {
+        overrides.push(("/word/header2.xml", format!("{WML}.header+xml")));
     }
     if body.comments.is_some() {
         overrides.push(("/word/comments.xml", format!("{WML}.comments+xml")));
@@ -182,7 +182,7 @@ fn package_rels(meta: &DocxMeta) -> String {
     relationships(&rels)
 }
 
-fn document_rels(header: bool, body: &body::Body) -> String {
+fn document_rels(doc: &Document, body: &body::Body) -> String {
     let mut rels = vec![
         ("rIdStyles", format!("{OFFICE_REL}/styles"), "styles.xml"),
         (
@@ -197,8 +197,15 @@ fn document_rels(header: bool, body: &body::Body) -> String {
         ),
         (FOOTER_RID, format!("{OFFICE_REL}/footer"), "footer1.xml"),
     ];
-    if header {
+    if body::has_header(doc) {
         rels.push((HEADER_RID, format!("{OFFICE_REL}/header"), "header1.xml"));
+    }
+    if body::has_first_page_header(doc) {
+        rels.push((
+            FIRST_HEADER_RID,
+            format!("{OFFICE_REL}/header"),
+            "header2.xml",
+        ));
     }
     if body.comments.is_some() {
         rels.push((

@@ -239,9 +239,11 @@ pub fn styles() -> String {
             ..paragraph(
                 HEADER,
                 "header", // 页眉
+                // 1.25 lines: the sample mark and the circulation line, one under the other,
+                // must not touch (at one line exactly, CJK ink of the two meets).
                 format!(
                     "<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"right\"/>",
-                    BODY_SIZE * 10
+                    BODY_SIZE * 25 / 2
                 ),
                 String::new(),
             )

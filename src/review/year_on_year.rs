@@ -11,6 +11,8 @@ mod html;
 mod json;
 mod text;
 
+use std::collections::{HashMap, HashSet};
+
 use crate::compare::{self, Compared, FactKind};
 use crate::confirmed;
 use crate::figures::{FigureReport, FigureStatus};
@@ -23,6 +25,21 @@ pub struct Side {
     pub year: i64,
     /// `facts/2021.yaml`.
     pub file: String,
+    /// Marked `sample: true`: its values are invented, so a value the other year shares with
+    /// it is a sample value left in, not last year's.
+    pub sample: bool,
+}
+
+impl Side {
+    /// The note every format prints for a side of sample data, or None.
+    pub fn sample_note(&self) -> Option<String> {
+        self.sample.then(|| {
+            format!(
+                "注意：{} 标着 sample: true（样例数据，数字是虚构的）：与它相同的值只说明还是样例里的值",
+                self.file
+            )
+        })
+    }
 }
 
 /// Where a value stands in a facts file.
@@ -91,10 +108,11 @@ impl YearOnYear {
         let (old_figures, new_figures) = (old.figure_reports(), new.figure_reports());
         let listed = confirmed::read(&new.facts);
         let compared = compare::compare(&new.declarations, &old.facts, &new.facts);
+        let unchanged = PrintedUnchanged::new(&old_figures, &new_figures);
         let facts = compared
             .iter()
             .filter(|c| c.is_changed())
-            .map(|c| fact_change(c, old, new, &old_figures, &new_figures))
+            .map(|c| fact_change(c, old, new, &unchanged))
             .collect();
         let mut carried: Vec<Carried> = compared
             .iter()
@@ -160,6 +178,7 @@ fn side(checked: &Checked) -> Side {
     Side {
         year: checked.facts.year,
         file: crate::figures::display_path(&checked.facts.doc.path),
+        sample: checked.facts.sample,
     }
 }
 
@@ -171,12 +190,52 @@ fn place(checked: &Checked, node: &crate::yaml::Node) -> Place {
     }
 }
 
+/// The figures that print the same in both years (`label shown`, in the declarations' order)
+/// and, per fact path, which of them read it. Made once: a sum over a list of 20 000 items reads
+/// as many paths, and searching each figure's paths for each changed fact was quadratic (issue
+/// 18 §8). A line is copied only for a fact that changed: a list of names prints long.
+struct PrintedUnchanged<'a> {
+    lines: Vec<String>,
+    by_path: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> PrintedUnchanged<'a> {
+    fn new(old_figures: &[FigureReport], new_figures: &'a [FigureReport]) -> Self {
+        let mut lines = Vec::new();
+        let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+        for f in new_figures.iter().filter(|f| f.status == FigureStatus::Ok) {
+            let same = old_figures
+                .iter()
+                .any(|o| o.id == f.id && o.status == FigureStatus::Ok && o.shown() == f.shown());
+            if !same {
+                continue;
+            }
+            let line = lines.len();
+            lines.push(format!("{} {}", f.label, f.shown()));
+            // A figure names each fact once, however often it reads it.
+            let mut seen = HashSet::new();
+            for path in f.facts.iter().map(String::as_str) {
+                if seen.insert(path) {
+                    by_path.entry(path).or_default().push(line);
+                }
+            }
+        }
+        PrintedUnchanged { lines, by_path }
+    }
+
+    fn of(&self, path: &str) -> Vec<String> {
+        self.by_path
+            .get(path)
+            .map(|ids| ids.iter().map(|&i| self.lines[i].clone()).collect())
+            .unwrap_or_default()
+    }
+}
+
 fn fact_change(
     c: &Compared,
     old: &Checked,
     new: &Checked,
-    old_figures: &[FigureReport],
-    new_figures: &[FigureReport],
+    unchanged: &PrintedUnchanged,
 ) -> FactChange {
     let place = match (c.new, c.old) {
         (Some(n), _) => Some(place(new, n)),
@@ -184,16 +243,7 @@ fn fact_change(
         (None, None) => None,
     };
     let printed_same = match (c.old, c.new) {
-        (Some(_), Some(_)) => new_figures
-            .iter()
-            .filter(|f| f.status == FigureStatus::Ok && f.facts.contains(&c.path))
-            .filter(|f| {
-                old_figures
-                    .iter()
-                    .any(|o| o.id == f.id && o.status == FigureStatus::Ok && o.shown() == f.shown())
-            })
-            .map(|f| format!("{} {}", f.label, f.shown()))
-            .collect(),
+        (Some(_), Some(_)) => unchanged.of(&c.path),
         _ => Vec::new(),
     };
     FactChange {

@@ -451,3 +451,37 @@ fn libreoffice_prints_a_draft_with_its_mark_and_without_its_comments() {
         markdown_text(&p.read("draft/speech-draft.md"))
     );
 }
+
+/// Issue 18 §6: the circulation copy is marked on every page, and once a page: page 1 carries
+/// the line above the title, so its header must not say it again (a first-page header).
+#[test]
+fn libreoffice_prints_the_circulation_line_once_on_every_page() {
+    if office::soffice().is_none() || !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    const LINE: &str = "传阅稿（数字已隐去）";
+    let p = Project::sample();
+    let docx = render_docx(&p, &["--mask"], "masked");
+    let pdf = office::docx_to_pdf(&docx);
+    let text = pdf_tools::pdftotext_layout(&pdf);
+    let pages: Vec<&str> = text
+        .split('\x0c')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    for (n, page) in pages.iter().enumerate() {
+        // A header line may wrap: count in the page's text without its breaks and spaces.
+        assert_eq!(
+            squeeze(page).matches(LINE).count(),
+            1,
+            "page {} carries the line once:\n{page}",
+            n + 1
+        );
+        assert_eq!(
+            page.lines().filter(|l| is_page_number(l)).count(),
+            1,
+            "page {} keeps its number",
+            n + 1
+        );
+    }
+}

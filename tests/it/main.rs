@@ -38,6 +38,7 @@ mod pdf_standard;
 mod render;
 mod review;
 mod safety;
+mod sample_last_year;
 mod schema;
 mod serve_browser;
 mod serve_http;

@@ -198,7 +198,10 @@ fn last_years_values_warn_until_confirmed_with_the_hint_as_given() {
     );
     assert_eq!(duty["severity"], "warning");
     assert!(
-        duty["message"].as_str().unwrap().contains("与 2021 年相同"),
+        duty["message"]
+            .as_str()
+            .unwrap()
+            .contains("与 2021 年（样例数据）相同"),
         "{duty}"
     );
     let hall = names

@@ -264,7 +264,10 @@ fn a_first_real_year_shows_errors_first_and_carried_over_names_as_one_group() {
         .iter()
         .find(|l| l.contains("political.lecture_hall"))
         .unwrap_or_else(|| panic!("{err}"));
-    assert!(hall.contains("沿用了 2021 年的名称“党课大讲堂”"), "{hall}");
+    assert!(
+        hall.contains("沿用了 2021 年（样例数据）的名称“党课大讲堂”"),
+        "{hall}"
+    );
     // In full with --verbose.
     let verbose = p.run(["check", "2022", "--verbose"]);
     verbose.expect_code(1);

@@ -22,6 +22,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .look { font-weight: bold; color: #b00; }
 .look::before { content: "※"; }
 p.none { color: #444; }
+p.sample { font-weight: bold; border: 0.5pt solid #000; padding: 1mm 2mm; }
 @media print { body { padding: 0; max-width: none; } }
 "#;
 
@@ -39,6 +40,12 @@ pub fn write(r: &YearOnYear) -> String {
         esc(&r.new.file),
         esc(&r.summary()),
     );
+    for note in [&r.old, &r.new]
+        .iter()
+        .filter_map(|side| side.sample_note())
+    {
+        let _ = writeln!(h, "<p class=\"sample\">{}</p>", esc(&note));
+    }
 
     let old = format!("{} 年", r.old.year);
     let new = format!("{} 年", r.new.year);

@@ -10,8 +10,8 @@ fn place(p: &Place) -> Value {
 
 pub fn write(r: &YearOnYear) -> String {
     let doc = json!({
-        "old": {"year": r.old.year, "file": r.old.file},
-        "new": {"year": r.new.year, "file": r.new.file},
+        "old": {"year": r.old.year, "file": r.old.file, "sample": r.old.sample},
+        "new": {"year": r.new.year, "file": r.new.file, "sample": r.new.sample},
         "figures": r.figures.iter().map(|c| json!({
             "id": c.id,
             "label": c.label,

@@ -12,6 +12,12 @@ pub fn write(r: &YearOnYear) -> String {
         "{} 年 → {} 年（{} → {}）",
         r.old.year, r.new.year, r.old.file, r.new.file
     );
+    for note in [&r.old, &r.new]
+        .iter()
+        .filter_map(|side| side.sample_note())
+    {
+        let _ = writeln!(s, "{note}");
+    }
     section(&mut s, "印出的数字不同", r.figures.len(), "个");
     for change in &r.figures {
         let _ = writeln!(s, "  {change}");
