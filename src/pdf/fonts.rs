@@ -513,13 +513,33 @@ fn check_tables(data: &[u8], index: u32) -> Result<BTreeSet<char>, String> {
         return Err("没有 Unicode 字符表（cmap 表），无法按字取字形".into());
     }
     // A face fit for office text maps 中; otherwise any few characters it has do for the trial.
-    Ok(
-        if face.charmap().map('中').is_some_and(|g| g.to_u32() != 0) {
-            BTreeSet::from(['中'])
-        } else {
-            mapped.into_iter().take(4).collect()
-        },
-    )
+    let probe: BTreeSet<char> = if face.charmap().map('中').is_some_and(|g| g.to_u32() != 0) {
+        BTreeSet::from(['中'])
+    } else {
+        mapped.into_iter().take(4).collect()
+    };
+    zero_advance(&face, probe.iter().copied().chain('0'..='9'))?;
+    Ok(probe)
+}
+
+/// Refuses a face whose characters take no room: a glyph of 中 or a digit with an advance of
+/// 0 (a broken hmtx, seen in a face whose 37 and 126 printed as glyphs on top of each other).
+/// Only characters the face maps are asked; a mark that combines may take no room, these never.
+fn zero_advance(face: &FontRef<'_>, chars: impl Iterator<Item = char>) -> Result<(), String> {
+    let Ok(hmtx) = face.hmtx() else {
+        return Err("缺少 hmtx 表（字宽）".into());
+    };
+    for c in chars {
+        let Some(glyph) = face.charmap().map(c).filter(|g| g.to_u32() != 0) else {
+            continue;
+        };
+        if hmtx.advance(glyph).unwrap_or(0) == 0 {
+            return Err(format!(
+                "字宽（hmtx 表）为 0：“{c}”等字符不占位置，印出来会叠在一起"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why a face's licence forbids embedding it in a document, if it does: OS/2 fsType 2

@@ -14,8 +14,8 @@
 //! one character alone on its last line.
 //!
 //! A space (U+0020) is a break opportunity and takes its advance inside a line, none at a line's
-//! start or end. Which spaces are printed at all is the caller's choice (`is_word_space`): one
-//! between Latin words is, CJK text has none.
+//! start or end. Which spaces are printed at all is the caller's choice (`layout::collect`
+//! prints one wherever the text has one between two characters).
 
 use std::ops::Range;
 
@@ -158,14 +158,6 @@ fn is_closing_punct(c: char) -> bool {
 /// Letters and digits that belong to one unbreakable run with their neighbours (1380, 96.6%, A4).
 fn is_word_char(c: char) -> bool {
     c.is_ascii_graphic() || (c.is_alphanumeric() && !is_cjk(c))
-}
-
-/// Whether a space between `before` and `after` is a word space, printed and measured: between
-/// Latin words and numbers (`Party Building`, `Windows 10`) it is. Beside a CJK character or a
-/// full-width mark it is not: Chinese sets no spaces between words (a line may break anywhere),
-/// so such a space is a slip or a soft line break and takes no room.
-pub fn is_word_space(before: char, after: char) -> bool {
-    is_word_char(before) && is_word_char(after)
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -704,16 +696,6 @@ mod tests {
         let lines = break_lines(&p, 20.0 * EM, 0.0, Align::Justify).unwrap();
         let x = &lines[0].x;
         assert!((x[8] - x[6] - EM).abs() < 1e-9, "y, space, B: {x:?}");
-    }
-
-    #[test]
-    fn word_spaces_are_between_latin_words_only() {
-        assert!(is_word_space('y', 'B'));
-        assert!(is_word_space('s', '1'));
-        assert!(!is_word_space('党', 'P'));
-        assert!(!is_word_space('y', '建'));
-        assert!(!is_word_space('”', 'A'));
-        assert!(!is_word_space('。', '“'));
     }
 
     #[test]

@@ -128,3 +128,33 @@ fn a_space_between_latin_words_is_printed() {
         "{text}"
     );
 }
+
+/// Issue 18 §4: a space beside Chinese prints in the PDF as the other formats print it (the
+/// .md, .html and .docx keep the name as typed): `党课 大讲堂` is not `党课大讲堂`, nor is
+/// `机关 Party 先锋` run together. A run of blanks is one space, as HTML shows it.
+#[test]
+fn a_space_beside_chinese_is_printed_as_in_the_other_formats() {
+    if !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    let p = Project::sample();
+    p.edit_facts("lecture_hall: 党课大讲堂", "lecture_hall: 党课  大讲堂");
+    p.edit_facts(
+        "media_column: 机关党建先锋",
+        "media_column: 机关 Party 先锋",
+    );
+    p.run([
+        "render", "--fonts", "bundled", "--format", "md,pdf", "-o", "out",
+    ])
+    .expect_code(0);
+    let md = p.read("out/speech.md");
+    assert!(
+        md.contains("“党课  大讲堂”") && md.contains("“机关 Party 先锋”"),
+        "{md}"
+    );
+    let text = pdf_tools::pdftotext(&std::fs::read(p.path("out/speech.pdf")).unwrap());
+    // pdftotext shows a gap of a quarter em as a space; a line may break at it instead.
+    let joined = text.replace('\n', " ");
+    assert!(joined.contains("“党课 大讲堂”"), "{text}");
+    assert!(joined.contains("“机关 Party 先锋”"), "{text}");
+}

@@ -238,3 +238,30 @@ fn a_font_dir_that_does_not_exist_is_named() {
         run.stderr
     );
 }
+
+/// Issue 18 §4: a 仿宋_GB2312 whose advance widths are all 0 (a broken hmtx): found by name,
+/// but its characters would print on top of each other (37 and 126 as one blot).
+fn fangsong_without_advances() -> Vec<u8> {
+    let mut tables = tables_named("仿宋_GB2312");
+    let metrics = {
+        let hhea = &tables.iter().find(|(tag, _)| tag == b"hhea").unwrap().1;
+        usize::from(u16::from_be_bytes([hhea[34], hhea[35]]))
+    };
+    for (tag, data) in &mut tables {
+        if tag == b"hmtx" {
+            // Each long metric: advance (u16), then left side bearing (i16).
+            for m in 0..metrics {
+                data[4 * m] = 0;
+                data[4 * m + 1] = 0;
+            }
+        }
+    }
+    sfnt(&tables)
+}
+
+#[test]
+fn a_face_whose_characters_take_no_room_is_skipped_with_a_warning() {
+    let p = Project::sample();
+    put(&p, "fonts/仿宋_GB2312.ttf", &fangsong_without_advances());
+    renders_as_without_the_folder(&p, &[("仿宋_GB2312.ttf", "字宽（hmtx 表）为 0")]);
+}

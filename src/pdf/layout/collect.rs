@@ -5,16 +5,18 @@
 //! set), and the faces of the page numbers' and the draft mark's characters. A character no face
 //! has is refused here, at its place in the speech. Nothing is measured yet.
 //!
-//! Whitespace is settled here too: a run of it between two Latin words or numbers becomes one
-//! space, printed; anywhere else (beside Chinese, at a block's ends) it is dropped, as Chinese
-//! text has no spaces between words (`linebreak::is_word_space`).
+//! Whitespace is settled here too: a run of it between two printed characters becomes one
+//! space, printed, beside Chinese as between Latin words (the .md, .html and .docx print the
+//! text as typed, and a browser shows a run of blanks as one space); at a block's ends it is
+//! dropped. Soft line breaks of the template never get here: the document model joins Chinese
+//! lines without a space.
 
 use std::collections::HashMap;
 
 use super::{BODY_PT, DRAFT_TEXT, SAMPLE_TEXT, STAMP_LABEL, TITLE_PT};
 use crate::document::{Block, CIRCULATION_LINE, Document, Inline, InlineStyle};
 use crate::pdf::fonts::{FaceSet, Role};
-use crate::pdf::linebreak::{self, Align};
+use crate::pdf::linebreak::Align;
 use crate::pdf::{PdfError, Place};
 
 /// One character to set, before measuring.
@@ -81,8 +83,8 @@ pub(crate) fn is_blank(c: char) -> bool {
 }
 
 /// The characters of a block as printed, each with what it came with (its inline): every run of
-/// whitespace becomes one space between two word characters and nothing elsewhere. A tab or a
-/// line break inside a name or a soft line break in the template is whitespace like any other.
+/// whitespace between two printed characters becomes one space, and nothing at the block's
+/// ends. A tab or a line break inside a name is whitespace like any other.
 fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)> {
     let mut out: Vec<(char, T)> = Vec::new();
     let mut space: Option<T> = None;
@@ -91,8 +93,8 @@ fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)>
             space = space.or(Some(tag));
             continue;
         }
-        if let (Some(tag), Some(&(before, _))) = (space.take(), out.last())
-            && linebreak::is_word_space(before, c)
+        if let Some(tag) = space.take()
+            && !out.is_empty()
         {
             out.push((' ', tag));
         }

@@ -290,10 +290,10 @@ mod tests {
     }
 
     #[test]
-    fn spaces_between_latin_words_are_printed_once_and_dropped_beside_chinese() {
-        let p = plan_of("", "日报 Party \t Building\n专栏");
+    fn a_run_of_blanks_prints_as_one_space_beside_chinese_as_between_latin_words() {
+        let p = plan_of("", " 日报 Party \t Building\n专栏 ");
         let text: String = p.pages[0].iter().map(|r| r.text.as_str()).collect();
-        assert_eq!(text, "日报Party Building专栏");
+        assert_eq!(text, "日报 Party Building 专栏");
         // Each glyph's left edge, walking the runs.
         let mut at: Vec<(char, f64, f64)> = Vec::new(); // (char, x, advance)
         for r in &p.pages[0] {
