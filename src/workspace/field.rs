@@ -54,6 +54,7 @@ pub fn explain_at(kind: FieldKind, path: &str, raw: &str) -> Vec<Problem> {
     let Some(entry) = facts.doc.root.get("v") else {
         return Vec::new();
     };
+    let key = format!("{}: ", path.rsplit('.').next().unwrap_or(path));
     read_one(&facts, path, &entry.value, read_as)
         .iter()
         .map(|d| {
@@ -61,11 +62,11 @@ pub fn explain_at(kind: FieldKind, path: &str, raw: &str) -> Vec<Problem> {
             // The place is the typed text's, not a line of a file.
             p.line = 0;
             p.column = 0;
-            // check's hint is the line to paste (`v: 126`): the field wants the value alone.
+            // check's hint is the line to paste (`members: 126`): the field wants the value alone.
             p.hint = d
                 .hint
                 .as_ref()
-                .map(|h| h.strip_prefix("v: ").unwrap_or(h).to_owned());
+                .map(|h| h.strip_prefix(key.as_str()).unwrap_or(h).to_owned());
             p
         })
         .collect()

@@ -48,8 +48,10 @@ pub struct Undo {
     pub(crate) after: String,
 }
 
+/// As JSON: `{"kind": "conflict" | "invalid" | "locked" | "io", "detail": …}` (adjacently tagged:
+/// `Invalid` holds a list and `Io` a string, which an internal tag cannot hold).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum SaveError {
     /// The file changed since the page read it: nothing was written.
     Conflict {
@@ -169,7 +171,19 @@ pub fn apply(
     let disk = OnDisk::read(project, year)?;
     disk.expect(expected_sha256, &edit.path, &edit.raw)?;
     let doc = disk.doc()?;
-    let Some((node, span)) = yaml::span_at(&doc, &edit.path) else {
+    // `year`, `sample`, `sources` and `confirmed` are not facts the form shows: the year names the
+    // file, the sample mark is removed by hand, `confirmed:` is written by `confirm`.
+    let reserved = edit
+        .path
+        .split('.')
+        .next()
+        .is_some_and(|k| crate::facts::RESERVED_KEYS.contains(&k));
+    let found = if reserved {
+        None
+    } else {
+        yaml::span_at(&doc, &edit.path)
+    };
+    let Some((node, span)) = found else {
         return Err(SaveError::Invalid(vec![Problem::error(
             "unknown-path",
             format!("事实文件中没有 {} 这一项：请刷新页面", edit.path),
@@ -340,6 +354,30 @@ fn with_retries(
 mod tests {
     use super::*;
     use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn every_save_error_is_json() {
+        let json = |e: SaveError| serde_json::to_value(e).unwrap();
+        let conflict = json(SaveError::Conflict {
+            on_disk_sha256: "ab".into(),
+            on_disk_value: None,
+            yours: "1".into(),
+        });
+        assert_eq!(conflict["kind"], "conflict");
+        assert_eq!(conflict["detail"]["yours"], "1");
+        let invalid = json(SaveError::Invalid(vec![Problem::error(
+            "negative",
+            "不能为负数",
+        )]));
+        assert_eq!(invalid["kind"], "invalid");
+        assert_eq!(invalid["detail"][0]["message"], "不能为负数");
+        assert_eq!(json(SaveError::Io("无法写入".into()))["detail"], "无法写入");
+        let locked = json(SaveError::Locked {
+            tries: 5,
+            message: "占用".into(),
+        });
+        assert_eq!(locked["detail"]["tries"], 5);
+    }
 
     #[test]
     fn a_held_file_is_tried_again_then_explained() {

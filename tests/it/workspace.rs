@@ -345,6 +345,13 @@ fn a_slip_or_a_path_not_in_the_file_is_refused() {
         "unknown-path"
     );
     assert_eq!(refused("../../etc/passwd", "1")[0].code, "unknown-path");
+    assert_eq!(refused("year", "2022")[0].code, "unknown-path");
+    assert_eq!(refused("sample", "false")[0].code, "unknown-path");
+    assert_eq!(refused("political..members", "1")[0].code, "unknown-path");
+    assert_eq!(
+        refused("organisation.training_classes.01.trainees", "1")[0].code,
+        "unknown-path"
+    );
     assert_eq!(refused("political.party_funds", "1")[0].code, "not-a-value");
     assert_eq!(p.read("facts/2021.yaml"), original, "nothing written");
     // An empty value may be saved: next year starts with them.
