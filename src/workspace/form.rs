@@ -419,9 +419,7 @@ fn heading(doc: &Document, line: usize) -> Option<String> {
     while l >= 1 {
         let text = doc.line_text(l)?;
         let t = text.trim();
-        let Some(comment) = t.strip_prefix('#') else {
-            return None;
-        };
+        let comment = t.strip_prefix('#')?;
         let comment = comment.trim();
         if !comment.is_empty() && !comment.chars().all(|c| matches!(c, '=' | '-' | '*' | '#')) {
             return Some(comment.to_owned());

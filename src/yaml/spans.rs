@@ -414,7 +414,7 @@ fn plain_ok(t: &str, flow: bool, as_text: bool) -> bool {
         return false;
     }
     // Something the parser would not read as this text: `2021` or `true` typed as a name.
-    !(as_text && !matches!(super::parse::plain_scalar(t), Value::Str(_)))
+    !as_text || matches!(super::parse::plain_scalar(t), Value::Str(_))
 }
 
 /// Whether nothing but spaces follow `at` up to the end of its line.
