@@ -7,7 +7,8 @@
 //! is what reviewers read (values as shown, the year-on-year diff), [`sheet`] the verification
 //! sheet they sign (with the facts' [`sources`]), [`carried_over`] warns of values still last
 //! year's (two years' facts [`compare`]d) unless [`confirmed`], [`verify`] matches an output to
-//! the current inputs, [`schema`] describes the facts for editors; [`output`] writes, [`error`] is
+//! the current inputs, [`schema`] describes the facts for editors, [`workspace`] is the clerk's
+//! form over the facts (one value saved in its own bytes); [`output`] writes, [`error`] is
 //! every way a command fails, [`cli`] is the command line. At the bottom, imported by any module
 //! and importing none above them: [`diagnostic`], [`text`], [`input`] (every file read, bounded) and
 //! [`yaml`].
@@ -54,4 +55,5 @@ pub mod template;
 pub mod text;
 pub mod verify;
 pub mod wording;
+pub mod workspace;
 pub mod yaml;

@@ -50,4 +50,5 @@ mod typography;
 mod verify_truth;
 mod wording_diff;
 mod workflow;
+mod workspace;
 mod year_wording;
