@@ -53,4 +53,5 @@ pub mod template;
 pub mod text;
 pub mod verify;
 pub mod wording;
+pub mod workspace;
 pub mod yaml;
