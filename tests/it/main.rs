@@ -47,4 +47,7 @@ mod typography;
 mod verify_truth;
 mod wording_diff;
 mod workflow;
+mod workspace_browser;
+mod workspace_http;
+mod workspace_start;
 mod year_wording;

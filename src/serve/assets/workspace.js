@@ -110,6 +110,9 @@
       input.value = f.raw;
       entry.saved = f.raw;
     }
+    // What the file holds now; while the clerk types, `saved` stays what the typing started from,
+    // so a change made elsewhere to this very value meanwhile is seen before it is overwritten.
+    entry.onDisk = f.raw;
     entry.last.textContent = f.last_year !== null && f.last_year !== undefined && f.last_year !== '' ? '上年 ' + f.last_year : '';
     entry.pct.textContent = f.percent ? '占比 ' + f.percent : '';
     entry.confirm.hidden = !(f.carried_over && writable);
@@ -243,6 +246,11 @@
       clearTimeout(entry.timer);
       const raw = entry.input.value;
       if (!form || raw === entry.saved) { entry.dirty = false; return; }
+      if (entry.onDisk !== entry.saved && entry.onDisk !== raw) {
+        // Changed in the file (by another program) since the clerk began typing: ask, never overwrite.
+        conflict(entry, raw, { on_disk_value: entry.onDisk });
+        return;
+      }
       say('正在保存……');
       const r = await post('/api/save', { year, sha256: form.sha256, path: entry.field.path, raw });
       settle(r, entry, raw);
@@ -258,7 +266,11 @@
       return;
     }
     const d = r.data || {};
-    if (d.kind === 'conflict') {
+    if (d.kind === 'conflict' && entry && d.on_disk_value === entry.saved && !entry.retried) {
+      // The file changed elsewhere, but not this value: take the file as it is now, and save again.
+      entry.retried = true;
+      loadForm().then(() => save(entry)).finally(() => { entry.retried = false; });
+    } else if (d.kind === 'conflict') {
       conflict(entry, raw, d);
     } else if (d.kind === 'invalid' && entry) {
       showProblems(entry, d.problems || [], true);
@@ -279,13 +291,17 @@
       tr('您输入的是', raw === '' ? '（空）' : raw);
       parts.push(t);
     }
-    const buttons = [['采用文件中的值', async () => { if (entry) entry.dirty = false; if (entry) entry.input.value = d.on_disk_value || ''; await loadForm(); say('已采用文件中的值。'); }, false]];
+    const buttons = [['采用文件中的值', async () => {
+      if (entry) { entry.dirty = false; entry.input.value = d.on_disk_value || ''; entry.saved = entry.input.value; }
+      await loadForm();
+      say('已采用文件中的值。');
+    }, false]];
     if (entry && d.on_disk_value !== null && d.on_disk_value !== undefined) {
       buttons.unshift(['用我输入的值覆盖这一项', async () => {
         await loadForm();
         entry.input.value = raw;
         entry.dirty = true;
-        entry.saved = d.on_disk_value;
+        entry.saved = entry.onDisk;
         await save(entry);
       }, true]);
     }
