@@ -17,7 +17,7 @@ use crate::figures::{Declarations, Evaluation};
 use crate::output;
 use crate::pipeline;
 use crate::project::{FIGURES_FILE, Project, TEMPLATE_FILE};
-use crate::yaml::{self, Node, Pos, Value};
+use crate::yaml::{self, Node, Pos, Value, comment_start};
 
 /// The wording the new year starts from: the template and the figure declarations the year
 /// started from reads (its own in `templates/<year>/`, else the shared ones), copied into
@@ -561,26 +561,6 @@ fn closing_bracket(text: &str, open: Pos) -> Option<Pos> {
             }
             i += 1;
         }
-    }
-    None
-}
-
-/// The character index where a line's comment starts (`#` outside quotes, at the start or after
-/// a space), if it has one. A `#` inside a name (`C#`) is not a comment.
-fn comment_start(chars: &[char]) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match quote {
-            Some('"') if c == '\\' => i += 1,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' && (i == 0 || chars[i - 1].is_whitespace()) => return Some(i),
-            None => {}
-        }
-        i += 1;
     }
     None
 }

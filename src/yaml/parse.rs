@@ -258,7 +258,7 @@ impl MarkedEventReceiver for Builder {
 }
 
 /// YAML 1.2 core schema resolution of an unquoted scalar.
-fn plain_scalar(text: &str) -> Value {
+pub(super) fn plain_scalar(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
