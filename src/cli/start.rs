@@ -19,7 +19,9 @@ pub const NEW_PROJECT_NAME: &str = "讲话稿";
 /// terminal (a double-click on Windows gives the program a console of its own, which is one).
 /// A script or a pipe gets the help and exit 2, as before.
 pub fn wanted() -> bool {
-    std::env::args_os().len() == 1 && std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+    std::env::args_os().len() == 1
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
 }
 
 pub fn run() -> ExitCode {
@@ -96,7 +98,9 @@ pub fn announce(server: &serve::Server, open: bool) {
     eprintln!("（请用这个完整的地址打开；每次启动地址都不同。其他人和其他程序打不开。）");
     eprintln!("停止：按 Ctrl+C，或直接关闭本窗口。停止后网页不能再保存。");
     if open && let Err(e) = serve::open_in_browser(&address) {
-        eprintln!("无法自动打开浏览器（{e}）：请把上面的地址复制到 Edge 或 Chrome 的地址栏中打开。");
+        eprintln!(
+            "无法自动打开浏览器（{e}）：请把上面的地址复制到 Edge 或 Chrome 的地址栏中打开。"
+        );
     }
 }
 

@@ -67,7 +67,10 @@ fn ok(body: Value) -> Response {
 }
 
 fn refused(status: StatusCode, message: impl Into<String>) -> Response {
-    answer(status, json!({ "kind": "refused", "message": message.into() }))
+    answer(
+        status,
+        json!({ "kind": "refused", "message": message.into() }),
+    )
 }
 
 /// The body, at most `limit` bytes (413 beyond: a chunked body has no Content-Length for the
@@ -91,12 +94,9 @@ async fn json_body(req: Request) -> Result<Value, Response> {
 }
 
 fn text_of<'a>(v: &'a Value, key: &str) -> Result<&'a str, Response> {
-    v.get(key).and_then(Value::as_str).ok_or_else(|| {
-        refused(
-            StatusCode::BAD_REQUEST,
-            format!("请求缺少“{key}”。"),
-        )
-    })
+    v.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, format!("请求缺少“{key}”。")))
 }
 
 fn year_of(v: &Value) -> Result<i64, Response> {
@@ -108,12 +108,9 @@ fn year_of(v: &Value) -> Result<i64, Response> {
 /// The project served and the year the page asks about, when that is the year served (a page
 /// left open on another year must not write into this one).
 fn live_for(slot: &Slot, year: Option<i64>) -> Result<Arc<Live>, Response> {
-    let live = slot.get().ok_or_else(|| {
-        refused(
-            StatusCode::CONFLICT,
-            "还没有讲话稿项目：请先新建一个。",
-        )
-    })?;
+    let live = slot
+        .get()
+        .ok_or_else(|| refused(StatusCode::CONFLICT, "还没有讲话稿项目：请先新建一个。"))?;
     match (year, live.year) {
         (Some(asked), Some(served)) if asked != served => Err(refused(
             StatusCode::CONFLICT,
@@ -129,7 +126,9 @@ fn live_for(slot: &Slot, year: Option<i64>) -> Result<Arc<Live>, Response> {
 
 /// Runs blocking library work (file reads and writes, renders) off the threads that answer
 /// requests.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Response> {
     tokio::task::spawn_blocking(f).await.map_err(|_| {
         refused(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -205,7 +204,12 @@ fn field_kind(name: &str) -> Option<FieldKind> {
 
 /// A change's answer: the new hash and form, the speech re-rendered at once (the watcher would
 /// see the file too, 80 ms later); or why nothing was written.
-async fn saved(ctx: &Ctx, live: Arc<Live>, year: i64, result: Result<Saved, SaveError>) -> Response {
+async fn saved(
+    ctx: &Ctx,
+    live: Arc<Live>,
+    year: i64,
+    result: Result<Saved, SaveError>,
+) -> Response {
     match result {
         Ok(saved) => {
             lock(&ctx.app.work.undo).insert(year, saved.undo.clone());
@@ -253,7 +257,14 @@ pub async fn save(State(ctx): State<Ctx>, req: Request) -> Response {
         Ok(v) => v,
         Err(res) => return res,
     };
-    let parsed = (|| Ok((year_of(&v)?, text_of(&v, "sha256")?, text_of(&v, "path")?, text_of(&v, "raw")?)))();
+    let parsed = (|| {
+        Ok((
+            year_of(&v)?,
+            text_of(&v, "sha256")?,
+            text_of(&v, "path")?,
+            text_of(&v, "raw")?,
+        ))
+    })();
     let (year, sha, path, raw) = match parsed {
         Ok(p) => p,
         Err(res) => return res,
@@ -321,7 +332,11 @@ pub async fn confirm(State(ctx): State<Ctx>, req: Request) -> Response {
     let paths: Vec<String> = v
         .get("paths")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     if paths.is_empty() {
         return refused(StatusCode::BAD_REQUEST, "没有指明要确认哪一项。");
@@ -409,8 +424,13 @@ pub async fn next_year(State(ctx): State<Ctx>, req: Request) -> Response {
                 .get()
                 .map(|l| l.project.root.clone())
                 .unwrap_or_default();
-            serve_instead(&ctx, root, made.facts, json!({ "year": made.year, "message": message }))
-                .await
+            serve_instead(
+                &ctx,
+                root,
+                made.facts,
+                json!({ "year": made.year, "message": message }),
+            )
+            .await
         }
         Err(NotMade::Unfilled { figures, .. }) => refused(
             StatusCode::CONFLICT,
@@ -431,12 +451,16 @@ fn upload(bytes: &[u8], stem: &str) -> std::io::Result<(tempfile::TempDir, std::
         "pdf"
     } else if bytes.starts_with(b"PK") {
         "docx"
-    } else if bytes.iter().take(512).any(|&b| b == b'<') && bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html")) {
+    } else if bytes.iter().take(512).any(|&b| b == b'<')
+        && bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html"))
+    {
         "html"
     } else {
         "md"
     };
-    let dir = tempfile::Builder::new().prefix("speechgen-upload").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("speechgen-upload")
+        .tempdir()?;
     let path = dir.path().join(format!("{stem}.{ext}"));
     std::fs::write(&path, bytes)?;
     Ok((dir, path))
@@ -463,9 +487,35 @@ pub async fn verify(State(ctx): State<Ctx>, req: Request) -> Response {
     let project = live.project.clone();
     drop(live);
     let result = blocking(move || {
+        // The print names the facts file it was made from; from the page, only one of this
+        // project's years is read (a crafted file could name any path).
+        let recorded = crate::digest::Digest::find_in(&bytes)
+            .ok()
+            .and_then(|d| d.facts_path().map(str::to_owned));
+        let facts = match &recorded {
+            Some(recorded) => Some(
+                project
+                    .years()
+                    .into_iter()
+                    .map(|(_, path)| path)
+                    .find(|path| {
+                        path.strip_prefix(&project.root).is_ok_and(|rel| {
+                            rel.to_string_lossy().replace('\\', "/") == *recorded
+                        })
+                    })
+                    .ok_or_else(|| {
+                        format!("这份文件记录的事实文件 {recorded} 不在本项目的 facts 文件夹中，无法核对。")
+                    })?,
+            ),
+            None => None,
+        };
         let (dir, path) = upload(&bytes, "打印稿").map_err(|e| e.to_string())?;
-        let verdict = verify::verify(&project, &path, None).map_err(|e| without_dir(&e.to_string(), dir.path()))?;
-        Ok::<_, String>((verdict.is_current(), without_dir(&verdict.to_string(), dir.path())))
+        let verdict = verify::verify(&project, &path, facts.as_deref())
+            .map_err(|e| without_dir(&e.to_string(), dir.path()))?;
+        Ok::<_, String>((
+            verdict.is_current(),
+            without_dir(&verdict.to_string(), dir.path()),
+        ))
     })
     .await;
     match result {
@@ -493,7 +543,12 @@ pub async fn import(State(ctx): State<Ctx>, req: Request) -> Response {
         let delivered = import::read(&path).map_err(|e| without_dir(&e.to_string(), dir.path()))?;
         let update = import::update(&project, &facts, &delivered)
             .map_err(|e| without_dir(&e.to_string(), dir.path()))?;
-        let notes: Vec<String> = delivered.notes.iter().chain(&update.notes).cloned().collect();
+        let notes: Vec<String> = delivered
+            .notes
+            .iter()
+            .chain(&update.notes)
+            .cloned()
+            .collect();
         Ok::<_, String>((update, notes))
     })
     .await;
@@ -572,7 +627,12 @@ pub async fn new_project(State(ctx): State<Ctx>, req: Request) -> Response {
     let made = blocking(move || -> Result<String, String> {
         match from.as_str() {
             "sample" => crate::init::create(&target, None, None, None)
-                .map(|c| format!("已新建“{}”（示例数字，标有“样例”）：请把数字换成本单位的。", c.title))
+                .map(|c| {
+                    format!(
+                        "已新建“{}”（示例数字，标有“样例”）：请把数字换成本单位的。",
+                        c.title
+                    )
+                })
                 .map_err(|e| e.to_string()),
             "docx" | "md" => {
                 if bytes.is_empty() {

@@ -40,7 +40,8 @@ impl Live {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let facts = canonical(&facts_dir, "事实文件夹")?.join(facts.file_name().unwrap_or_default());
+        let facts =
+            canonical(&facts_dir, "事实文件夹")?.join(facts.file_name().unwrap_or_default());
         let request = RenderRequest {
             root: root.clone(),
             facts: facts.clone(),

@@ -125,7 +125,12 @@ impl Server {
     /// The address with the secret, to open once: `http://127.0.0.1:4000/?key=…`. The page
     /// exchanges it for a cookie and drops it from the address bar.
     pub fn url_with_key(&self) -> String {
-        format!("{}?{}={}", self.url(), secret::QUERY_KEY, self.secret.as_str())
+        format!(
+            "{}?{}={}",
+            self.url(),
+            secret::QUERY_KEY,
+            self.secret.as_str()
+        )
     }
 
     /// The secret (for a client that is not a browser: the tests).

@@ -82,7 +82,9 @@ pub fn inside_zip(exe: &Path) -> bool {
         let lower = p.to_ascii_lowercase();
         lower.ends_with(".zip")
             || (in_temp
-                && (lower.starts_with("7zo") || lower.starts_with("rar$ex") || lower.starts_with("temp1_")))
+                && (lower.starts_with("7zo")
+                    || lower.starts_with("rar$ex")
+                    || lower.starts_with("temp1_")))
     })
 }
 

@@ -60,7 +60,11 @@ pub fn page(shell: &Shell) -> String {
         .map(|y| {
             format!(
                 "<option value=\"{y}\"{}>{y} 年</option>",
-                if Some(*y) == shell.year { " selected" } else { "" }
+                if Some(*y) == shell.year {
+                    " selected"
+                } else {
+                    ""
+                }
             )
         })
         .collect();

@@ -125,8 +125,10 @@ async fn index(State(ctx): State<Ctx>) -> Response {
         ),
     };
     let mut res = html(body);
-    res.headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     res
 }
 
@@ -282,32 +284,34 @@ async fn made(ctx: Ctx, what: Made) -> Response {
         return no_project();
     };
     let renderers = ctx.app.renderers.clone();
-    let job = tokio::task::spawn_blocking(move || -> Result<(String, &'static str, Vec<u8>), String> {
-        match what {
-            Made::Speech(kind, format) => {
-                let rendered = pipeline::render(&RenderRequest {
-                    root: live.project.root.clone(),
-                    facts: live.facts.clone(),
-                    kind,
-                })
-                .map_err(|diags| refusal(&live.project.root, &diags))?;
-                let bytes = format
-                    .render(&rendered, &renderers)
-                    .map_err(|e| e.to_string())?;
-                Ok((format.file_name(&rendered), format.media_type(), bytes))
-            }
-            Made::Sheet => {
-                let sheet = sheet::build(&live.project.root, &live.facts)
+    let job =
+        tokio::task::spawn_blocking(move || -> Result<(String, &'static str, Vec<u8>), String> {
+            match what {
+                Made::Speech(kind, format) => {
+                    let rendered = pipeline::render(&RenderRequest {
+                        root: live.project.root.clone(),
+                        facts: live.facts.clone(),
+                        kind,
+                    })
                     .map_err(|diags| refusal(&live.project.root, &diags))?;
-                let bytes = sheet::write(&sheet, SheetFormat::Pdf).map_err(|e| e.to_string())?;
-                Ok((
-                    SheetFormat::Pdf.file_name().to_owned(),
-                    "application/pdf",
-                    bytes,
-                ))
+                    let bytes = format
+                        .render(&rendered, &renderers)
+                        .map_err(|e| e.to_string())?;
+                    Ok((format.file_name(&rendered), format.media_type(), bytes))
+                }
+                Made::Sheet => {
+                    let sheet = sheet::build(&live.project.root, &live.facts)
+                        .map_err(|diags| refusal(&live.project.root, &diags))?;
+                    let bytes =
+                        sheet::write(&sheet, SheetFormat::Pdf).map_err(|e| e.to_string())?;
+                    Ok((
+                        SheetFormat::Pdf.file_name().to_owned(),
+                        "application/pdf",
+                        bytes,
+                    ))
+                }
             }
-        }
-    });
+        });
     match job.await {
         Ok(Ok((name, media_type, bytes))) => (
             [
@@ -373,4 +377,3 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 pub fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
-

@@ -350,7 +350,8 @@ fn the_release_workflow_publishes_a_zip_per_platform_with_checksums_from_the_dis
         .map(|s| text(&s["run"]))
         .collect();
     assert!(
-        runs.iter().any(|r| r.contains("sha256sum *.zip > SHA256SUMS.txt")),
+        runs.iter()
+            .any(|r| r.contains("sha256sum *.zip > SHA256SUMS.txt")),
         "{runs:?}"
     );
     assert!(
@@ -441,6 +442,10 @@ fn the_release_zip_holds_the_program_the_readme_and_the_sample_project() {
         "speechgen-1.2.3-linux-x64/示例项目/templates/figures.yaml",
         "speechgen-1.2.3-linux-x64/示例项目/facts/2021.yaml",
     ] {
-        assert!(listing.stdout.contains(part), "{part} in:\n{}", listing.stdout);
+        assert!(
+            listing.stdout.contains(part),
+            "{part} in:\n{}",
+            listing.stdout
+        );
     }
 }

@@ -50,7 +50,8 @@ fn field_input(path: &str) -> String {
 
 /// The lines of `after` that differ from `before`; panics when lines were added or removed.
 fn changed_lines(before: &str, after: &str) -> Vec<(String, String)> {
-    let (b, a): (Vec<&str>, Vec<&str>) = (before.split('\n').collect(), after.split('\n').collect());
+    let (b, a): (Vec<&str>, Vec<&str>) =
+        (before.split('\n').collect(), after.split('\n').collect());
     assert_eq!(b.len(), a.len(), "lines added or removed:\n{after}");
     b.iter()
         .zip(&a)
@@ -110,7 +111,11 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     let fields = all_fields(&form(&server));
     // The fields this test uses, as next-year leaves them.
     let typed = "supervision.reminder_talks";
-    assert_eq!(field(&fields, typed)["raw"], json!(""), "next year's numbers are empty");
+    assert_eq!(
+        field(&fields, typed)["raw"],
+        json!(""),
+        "next year's numbers are empty"
+    );
     assert_eq!(field(&fields, typed)["unfilled"], json!(true));
     let figure = field(&fields, typed)["figures"][0]
         .as_str()
@@ -153,11 +158,18 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     // Unfilled fields stand out; last year's value sits beside.
     let row = format!(".field[data-path=\"{typed}\"]");
     assert_eq!(
-        cdp.eval(&format!("document.querySelector('{row}').classList.contains('unfilled')")),
+        cdp.eval(&format!(
+            "document.querySelector('{row}').classList.contains('unfilled')"
+        )),
         json!(true)
     );
-    let beside = cdp.eval(&format!("document.querySelector('{row} .last').textContent"));
-    assert!(beside.as_str().unwrap().contains("68"), "last year's value: {beside}");
+    let beside = cdp.eval(&format!(
+        "document.querySelector('{row} .last').textContent"
+    ));
+    assert!(
+        beside.as_str().unwrap().contains("68"),
+        "last year's value: {beside}"
+    );
     assert_eq!(
         cdp.eval("document.querySelectorAll('#form input[type=number]').length"),
         json!(0),
@@ -180,9 +192,14 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     let (old_line, new_line) = &changed[0];
     assert!(new_line.contains("reminder_talks: 70"), "{new_line}");
     let comment = old_line.split_once('#').unwrap().1;
-    assert!(new_line.ends_with(comment), "the comment intact: {old_line} → {new_line}");
+    assert!(
+        new_line.ends_with(comment),
+        "the comment intact: {old_line} → {new_line}"
+    );
     assert_eq!(
-        cdp.eval(&format!("document.querySelector('{row}').classList.contains('unfilled')")),
+        cdp.eval(&format!(
+            "document.querySelector('{row}').classList.contains('unfilled')"
+        )),
         json!(false)
     );
     save_png(&shots.join("2-typed.png"), &cdp.screenshot());
@@ -192,7 +209,10 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     cdp.eval(&format!("document.querySelector('{fig}').click()"));
     cdp.wait_for(
         "the figure's field focused",
-        &format!("document.activeElement === document.querySelector('{}')", field_input(typed)),
+        &format!(
+            "document.activeElement === document.querySelector('{}')",
+            field_input(typed)
+        ),
     );
 
     // 2. A full-width number: explained at the field as it is typed; never saved.
@@ -209,7 +229,11 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     save_png(&shots.join("3-full-width.png"), &cdp.screenshot());
     press_enter(&mut cdp);
     std::thread::sleep(Duration::from_millis(400));
-    assert_eq!(project.read("facts/2022.yaml"), before, "１２６ is not written");
+    assert_eq!(
+        project.read("facts/2022.yaml"),
+        before,
+        "１２６ is not written"
+    );
     assert!(
         cdp.eval(&format!("document.querySelector('{msg}').textContent"))
             .as_str()
@@ -247,7 +271,10 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     cdp.eval("[...document.querySelectorAll('#dialog-actions button')].find(b => b.textContent.includes('采用文件中的值')).click()");
     cdp.wait_for(
         "the field to show the file's value",
-        &format!("document.querySelector('{}').value === '1400'", field_input(raced)),
+        &format!(
+            "document.querySelector('{}').value === '1400'",
+            field_input(raced)
+        ),
     );
 
     // 4. A carried-over name confirmed with one click: written to `confirmed:`.
@@ -266,7 +293,13 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
         "{carried} in confirmed:\n{after}"
     );
     assert!(
-        after.starts_with(before.trim_end_matches('\n').split("\nconfirmed:").next().unwrap()),
+        after.starts_with(
+            before
+                .trim_end_matches('\n')
+                .split("\nconfirmed:")
+                .next()
+                .unwrap()
+        ),
         "the lines before confirmed: untouched"
     );
 
@@ -290,7 +323,10 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     let other = format!("http://localhost:{}/", server.addr.port());
     let mut other_tab = browser.page();
     other_tab.call("Page.navigate", json!({ "url": other }));
-    other_tab.wait_for("the other origin's page", "document.readyState === 'complete'");
+    other_tab.wait_for(
+        "the other origin's page",
+        "document.readyState === 'complete'",
+    );
     assert!(
         other_tab
             .eval("document.body.textContent")
@@ -316,7 +352,10 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     let pdf = downloads.path().join("2021-speech.pdf");
     let deadline = Instant::now() + Duration::from_secs(60);
     while !pdf.exists() || std::fs::metadata(&pdf).map_or(0, |m| m.len()) == 0 {
-        assert!(Instant::now() < deadline, "the final PDF was not downloaded");
+        assert!(
+            Instant::now() < deadline,
+            "the final PDF was not downloaded"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(300));

@@ -65,8 +65,11 @@ fn every_request_without_the_secret_is_refused_with_a_page_saying_what_to_open()
     ] {
         let res = server
             .raw_as_is(
-                format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr)
-                    .as_bytes(),
+                format!(
+                    "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                    server.addr
+                )
+                .as_bytes(),
             )
             .unwrap();
         assert_eq!(res.status, 403, "{path}");
@@ -75,7 +78,10 @@ fn every_request_without_the_secret_is_refused_with_a_page_saying_what_to_open()
             text.contains("请打开程序窗口中显示的地址") && text.contains("?key="),
             "{path}: {text}"
         );
-        assert!(!text.contains("<article"), "{path}: no draft without the secret");
+        assert!(
+            !text.contains("<article"),
+            "{path}: no draft without the secret"
+        );
     }
     // A wrong cookie, or the right value under another server's name, is no better.
     let wrong = format!(
@@ -110,11 +116,17 @@ fn the_key_in_the_opened_address_becomes_a_strict_http_only_cookie_and_leaves_th
     assert_eq!(res.header("location").as_deref(), Some("/"));
     let cookie = res.header("set-cookie").expect("a cookie");
     let name = speechgen::serve::cookie_name(server.addr.port());
-    assert!(cookie.starts_with(&format!("{name}={}", server.secret)), "{cookie}");
+    assert!(
+        cookie.starts_with(&format!("{name}={}", server.secret)),
+        "{cookie}"
+    );
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert_eq!(res.header("referrer-policy").as_deref(), Some("no-referrer"));
+    assert_eq!(
+        res.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
 
     // A wrong key gives no cookie.
     let res = server
@@ -176,7 +188,11 @@ fn a_change_needs_the_cookie_the_secret_header_and_our_origin_or_nothing_changes
     for (what, skip, extra) in cases {
         let status = post_without(&server, "/api/save", &body, skip, extra);
         assert_eq!(status, 403, "{what}");
-        assert_eq!(facts_bytes(&project), before, "{what}: the facts file changed");
+        assert_eq!(
+            facts_bytes(&project),
+            before,
+            "{what}: the facts file changed"
+        );
     }
     // A GET never changes anything: the change routes take POST only.
     assert_eq!(server.get("/api/save").status, 405);
@@ -209,7 +225,11 @@ fn bodies_over_their_limit_are_refused_in_chinese_and_the_connection_closed() {
     assert_eq!(upload.status, 413);
     assert!(upload.text().contains("16 MB"), "{}", upload.text());
     // An edit's limit is not an upload's: 1 MB to verify is read (and judged), not refused.
-    let print = client.post("/api/verify", "application/octet-stream", &vec![b'x'; 1 << 20]);
+    let print = client.post(
+        "/api/verify",
+        "application/octet-stream",
+        &vec![b'x'; 1 << 20],
+    );
     assert_ne!(print.status, 413, "{}", print.text());
     // Chunked, so no length to see first: still cut at the limit.
     let chunk = "x".repeat(16 * 1024);
@@ -269,14 +289,21 @@ fn the_page_takes_no_path_and_unknown_years_or_fields_write_nothing() {
     let res = server.post_json("/api/save", &save);
     assert_eq!(res.status, 409, "{}", res.text());
     // A fact path that climbs out, or is a file path: core checks it against the file.
-    for path in ["../../etc/passwd", "/etc/passwd", "facts/2021.yaml", "supervision.no_such_fact"] {
+    for path in [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "facts/2021.yaml",
+        "supervision.no_such_fact",
+    ] {
         let mut save = a_save(&project);
         save["path"] = json!(path);
         let res = server.post_json("/api/save", &save);
         assert!(res.status >= 400, "{path}: {}", res.status);
     }
     // Not JSON at all.
-    let res = server.client().post("/api/save", "application/json", b"year=2021");
+    let res = server
+        .client()
+        .post("/api/save", "application/json", b"year=2021");
     assert_eq!(res.status, 400);
     assert!(res.text().contains("格式"), "{}", res.text());
     assert_eq!(facts_bytes(&project), before);
@@ -337,8 +364,14 @@ fn the_explain_route_reads_the_raw_typed_text() {
     assert_eq!(res.status, 200, "{}", res.text());
     let answer: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
     let problems = answer["problems"].as_array().unwrap();
-    assert!(!problems.is_empty(), "a full-width number is explained: {answer}");
-    assert!(problems[0]["message"].as_str().unwrap().contains("全角"), "{answer}");
+    assert!(
+        !problems.is_empty(),
+        "a full-width number is explained: {answer}"
+    );
+    assert!(
+        problems[0]["message"].as_str().unwrap().contains("全角"),
+        "{answer}"
+    );
     let fine = server.post_json("/api/explain", &json!({ "kind": "count", "raw": "126" }));
     let fine: serde_json::Value = serde_json::from_slice(&fine.body).unwrap();
     assert_eq!(fine["problems"], json!([]));
@@ -366,10 +399,50 @@ fn the_final_speech_is_refused_while_figures_are_unfilled_and_served_when_comple
         );
     }
     project.edit_facts("reminder_talks: 68", "reminder_talks:");
-    crate::harness::wait_for("the unfilled draft", std::time::Duration::from_secs(5), || {
-        server.get("/view").text().contains("未填").then_some(())
-    });
+    crate::harness::wait_for(
+        "the unfilled draft",
+        std::time::Duration::from_secs(5),
+        || server.get("/view").text().contains("未填").then_some(()),
+    );
     let res = server.get("/download/final.pdf");
     assert_eq!(res.status, 409);
     assert!(res.text().contains("还不能生成"), "{}", res.text());
+}
+
+#[test]
+fn a_dropped_print_is_verified_and_one_naming_a_file_outside_the_project_is_refused() {
+    let project = Project::sample();
+    project.run(["render", "--format", "md"]).expect_code(0);
+    let print = std::fs::read(project.path("output/2021/speech.md")).unwrap();
+    let server = project.serve();
+    let client = server.client();
+    let verdict = |bytes: &[u8]| {
+        let res = client.post("/api/verify", "application/octet-stream", bytes);
+        (res.status, serde_json::from_slice::<serde_json::Value>(&res.body).unwrap())
+    };
+    let (status, answer) = verdict(&print);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["current"], json!(true), "{answer}");
+    assert!(answer["text"].as_str().unwrap().contains("一致"), "{answer}");
+    assert!(
+        !answer["text"].as_str().unwrap().contains("speechgen-upload"),
+        "the temporary folder is not shown: {answer}"
+    );
+    // A fact changed since: 已过期, naming it.
+    project.edit_facts("reminder_talks: 68", "reminder_talks: 69");
+    let (status, answer) = verdict(&print);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["current"], json!(false), "{answer}");
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains("已过期") && text.contains("reminder_talks"), "{text}");
+    // The print names the facts it came from: a path out of the project is not read.
+    let crafted = String::from_utf8(print)
+        .unwrap()
+        .replace("from=facts/2021.yaml", "from=../../outside.yaml");
+    let (status, answer) = verdict(crafted.as_bytes());
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("不在本项目"), "{answer}");
+    // Not a print of ours at all.
+    let (status, answer) = verdict(b"just some text");
+    assert_eq!(status, 422, "{answer}");
 }

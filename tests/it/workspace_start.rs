@@ -102,7 +102,11 @@ impl Terminal {
                 }
                 return status.code().unwrap_or(-1);
             }
-            assert!(std::time::Instant::now() < deadline, "still running:\n{}", self.printed);
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running:\n{}",
+                self.printed
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -139,18 +143,29 @@ fn with_no_arguments_from_a_script_it_prints_the_help_and_exits_2() {
 #[test]
 fn with_no_arguments_in_a_terminal_it_serves_the_project_found_and_says_how_to_stop() {
     let project = Project::sample();
-    let Some(mut terminal) = Terminal::start(Path::new(env!("CARGO_BIN_EXE_speechgen")), project.root())
+    let Some(mut terminal) =
+        Terminal::start(Path::new(env!("CARGO_BIN_EXE_speechgen")), project.root())
     else {
         return;
     };
     let client = terminal.client();
     let printed = terminal.until("停止");
-    assert!(printed.contains("Ctrl+C") && printed.contains("关闭本窗口"), "{printed}");
-    assert!(terminal.printed.contains("讲话稿工作台：http://127.0.0.1:"), "{}", terminal.printed);
+    assert!(
+        printed.contains("Ctrl+C") && printed.contains("关闭本窗口"),
+        "{printed}"
+    );
+    assert!(
+        terminal.printed.contains("讲话稿工作台：http://127.0.0.1:"),
+        "{}",
+        terminal.printed
+    );
     let page = client.get("/");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("<article class=\"speech\">"));
-    assert!(page.text().contains("data-writable=\"1\""), "loopback: the form may save");
+    assert!(
+        page.text().contains("data-writable=\"1\""),
+        "loopback: the form may save"
+    );
     // Without the key, nothing.
     let bare = crate::harness::get(client.addr, "/");
     assert_eq!(bare.status, 403);
@@ -159,12 +174,20 @@ fn with_no_arguments_in_a_terminal_it_serves_the_project_found_and_says_how_to_s
 #[test]
 fn from_inside_a_zips_temporary_folder_it_says_to_unpack_first() {
     let tmp = tempfile::tempdir().unwrap();
-    let exe = program_in(&tmp.path().join("Temp1_speechgen-windows.zip").join("speechgen"));
+    let exe = program_in(
+        &tmp.path()
+            .join("Temp1_speechgen-windows.zip")
+            .join("speechgen"),
+    );
     let Some(mut terminal) = Terminal::start(&exe, exe.parent().unwrap()) else {
         return;
     };
     let code = terminal.exit_code();
-    assert!(terminal.printed.contains("请先把压缩包全部解压"), "{}", terminal.printed);
+    assert!(
+        terminal.printed.contains("请先把压缩包全部解压"),
+        "{}",
+        terminal.printed
+    );
     assert_eq!(code, 2, "{}", terminal.printed);
 }
 
@@ -179,20 +202,34 @@ fn with_no_project_the_page_offers_to_make_one_beside_the_program_and_then_serve
     };
     let client = terminal.client();
     let place = tmp.path().join("工具").join("讲话稿");
-    assert!(terminal.printed.contains(&place.display().to_string()), "{}", terminal.printed);
+    assert!(
+        terminal.printed.contains(&place.display().to_string()),
+        "{}",
+        terminal.printed
+    );
     let page = client.get("/").text();
     assert!(page.contains("还没有讲话稿项目"), "{page}");
-    assert!(page.contains(&place.display().to_string()), "the folder is named: {page}");
+    assert!(
+        page.contains(&place.display().to_string()),
+        "the folder is named: {page}"
+    );
     assert!(!place.exists(), "nothing made before the clerk asks");
     // No path comes from the page: a `dir` in the request is not read.
-    let made = client.post("/api/new?from=sample&dir=/tmp/evil", "application/json", b"{}");
+    let made = client.post(
+        "/api/new?from=sample&dir=/tmp/evil",
+        "application/json",
+        b"{}",
+    );
     assert_eq!(made.status, 200, "{}", made.text());
     assert!(place.join("templates").is_dir() && place.join("facts").is_dir());
     assert!(!Path::new("/tmp/evil/templates").exists());
     let page = client.get("/").text();
     assert!(page.contains("<article class=\"speech\">"), "{page}");
     let form: serde_json::Value = serde_json::from_slice(&client.get("/api/form").body).unwrap();
-    assert!(form["form"].is_object() || form["error"].is_string(), "{form}");
+    assert!(
+        form["form"].is_object() || form["error"].is_string(),
+        "{form}"
+    );
     // Made once: a second request makes nothing more.
     let again = client.post_json("/api/new?from=sample", &json!({}));
     assert_eq!(again.status, 409);

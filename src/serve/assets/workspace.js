@@ -225,7 +225,7 @@
     if (!data.form) {
       form = null;
       entries = new Map();
-      formEl.replaceChildren(el('p', 'problem sev-error', '事实文件现在无法按表格读出：' + (data.error || '') + '（右边标出了出错的行；改正后这里自动恢复）'));
+      formEl.replaceChildren(el('p', 'problem sev-error', '事实文件现在无法按表格读出：' + (data.error || '') + '（文件写错时，右边标出出错的行；改正并保存后这里自动恢复）'));
       return;
     }
     show(data.form);
