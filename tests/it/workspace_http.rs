@@ -446,3 +446,66 @@ fn a_dropped_print_is_verified_and_one_naming_a_file_outside_the_project_is_refu
     let (status, answer) = verdict(b"just some text");
     assert_eq!(status, 422, "{answer}");
 }
+
+#[test]
+fn a_word_copy_brought_back_shows_its_changes_and_is_written_with_a_click() {
+    let project = crate::import::rendered_sample();
+    crate::import::edit_docx(&project, "out/speech.docx", "edited.docx", |xml| {
+        xml.replace("真正把党务干部培养成为", "着力把党务干部培养成为")
+    });
+    let server = project.serve();
+    let client = server.client();
+    // Nothing to write before an upload.
+    assert_eq!(server.post_json("/api/import/apply", &json!({})).status, 409);
+    let edited = std::fs::read(project.path("edited.docx")).unwrap();
+    let res = client.post("/api/import", "application/octet-stream", &edited);
+    assert_eq!(res.status, 200, "{}", res.text());
+    let answer: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    assert_eq!(answer["changed"], json!(true), "{answer}");
+    assert_eq!(answer["can_apply"], json!(true), "{answer}");
+    assert!(
+        answer["text"].as_str().unwrap().contains("{+着力+}"),
+        "the change shown: {answer}"
+    );
+    assert!(!project.path("templates/2021/speech.md.tera").exists(), "not yet written");
+    let res = server.post_json("/api/import/apply", &json!({}));
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(
+        project
+            .read("templates/2021/speech.md.tera")
+            .contains("着力把党务干部培养成为")
+    );
+    // Applied once.
+    assert_eq!(server.post_json("/api/import/apply", &json!({})).status, 409);
+    // The speech shows the new wording.
+    crate::harness::wait_for("the new wording", std::time::Duration::from_secs(5), || {
+        server.get("/view").text().contains("着力把党务干部").then_some(())
+    });
+}
+
+#[test]
+fn the_next_year_is_started_from_the_page_and_served_and_years_switch() {
+    let project = Project::sample();
+    let server = project.serve();
+    let res = server.post_json("/api/next-year", &json!({ "year": 2021 }));
+    assert_eq!(res.status, 200, "{}", res.text());
+    let answer: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    assert_eq!(answer["year"], json!(2022));
+    assert!(answer["message"].as_str().unwrap().contains("已建立 2022 年"), "{answer}");
+    assert!(project.path("facts/2022.yaml").is_file());
+    let page = server.get("/").text();
+    assert!(page.contains("data-year=\"2022\""), "2022 served");
+    assert!(page.contains("<option value=\"2021\">") && page.contains("<option value=\"2022\" selected>"));
+    // Again: 2022 exists already, nothing is overwritten.
+    let before = project.read("facts/2022.yaml");
+    let res = server.post_json("/api/next-year", &json!({ "year": 2022 }));
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(project.read("facts/2022.yaml"), before);
+    // A page still showing 2021 may not write into 2022.
+    let res = server.post_json("/api/next-year", &json!({ "year": 2021 }));
+    assert_eq!(res.status, 409);
+    let res = server.post_json("/api/year", &json!({ "year": 2021 }));
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(server.get("/").text().contains("data-year=\"2021\""));
+    assert_eq!(server.post_json("/api/year", &json!({ "year": 1999 })).status, 404);
+}
