@@ -418,14 +418,23 @@ fn a_dropped_print_is_verified_and_one_naming_a_file_outside_the_project_is_refu
     let client = server.client();
     let verdict = |bytes: &[u8]| {
         let res = client.post("/api/verify", "application/octet-stream", bytes);
-        (res.status, serde_json::from_slice::<serde_json::Value>(&res.body).unwrap())
+        (
+            res.status,
+            serde_json::from_slice::<serde_json::Value>(&res.body).unwrap(),
+        )
     };
     let (status, answer) = verdict(&print);
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["current"], json!(true), "{answer}");
-    assert!(answer["text"].as_str().unwrap().contains("一致"), "{answer}");
     assert!(
-        !answer["text"].as_str().unwrap().contains("speechgen-upload"),
+        answer["text"].as_str().unwrap().contains("一致"),
+        "{answer}"
+    );
+    assert!(
+        !answer["text"]
+            .as_str()
+            .unwrap()
+            .contains("speechgen-upload"),
         "the temporary folder is not shown: {answer}"
     );
     // A fact changed since: 已过期, naming it.
@@ -434,14 +443,20 @@ fn a_dropped_print_is_verified_and_one_naming_a_file_outside_the_project_is_refu
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["current"], json!(false), "{answer}");
     let text = answer["text"].as_str().unwrap();
-    assert!(text.contains("已过期") && text.contains("reminder_talks"), "{text}");
+    assert!(
+        text.contains("已过期") && text.contains("reminder_talks"),
+        "{text}"
+    );
     // The print names the facts it came from: a path out of the project is not read.
     let crafted = String::from_utf8(print)
         .unwrap()
         .replace("from=facts/2021.yaml", "from=../../outside.yaml");
     let (status, answer) = verdict(crafted.as_bytes());
     assert_eq!(status, 422, "{answer}");
-    assert!(answer["message"].as_str().unwrap().contains("不在本项目"), "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("不在本项目"),
+        "{answer}"
+    );
     // Not a print of ours at all.
     let (status, answer) = verdict(b"just some text");
     assert_eq!(status, 422, "{answer}");
@@ -456,7 +471,10 @@ fn a_word_copy_brought_back_shows_its_changes_and_is_written_with_a_click() {
     let server = project.serve();
     let client = server.client();
     // Nothing to write before an upload.
-    assert_eq!(server.post_json("/api/import/apply", &json!({})).status, 409);
+    assert_eq!(
+        server.post_json("/api/import/apply", &json!({})).status,
+        409
+    );
     let edited = std::fs::read(project.path("edited.docx")).unwrap();
     let res = client.post("/api/import", "application/octet-stream", &edited);
     assert_eq!(res.status, 200, "{}", res.text());
@@ -467,7 +485,10 @@ fn a_word_copy_brought_back_shows_its_changes_and_is_written_with_a_click() {
         answer["text"].as_str().unwrap().contains("{+着力+}"),
         "the change shown: {answer}"
     );
-    assert!(!project.path("templates/2021/speech.md.tera").exists(), "not yet written");
+    assert!(
+        !project.path("templates/2021/speech.md.tera").exists(),
+        "not yet written"
+    );
     let res = server.post_json("/api/import/apply", &json!({}));
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(
@@ -476,10 +497,17 @@ fn a_word_copy_brought_back_shows_its_changes_and_is_written_with_a_click() {
             .contains("着力把党务干部培养成为")
     );
     // Applied once.
-    assert_eq!(server.post_json("/api/import/apply", &json!({})).status, 409);
+    assert_eq!(
+        server.post_json("/api/import/apply", &json!({})).status,
+        409
+    );
     // The speech shows the new wording.
     crate::harness::wait_for("the new wording", std::time::Duration::from_secs(5), || {
-        server.get("/view").text().contains("着力把党务干部").then_some(())
+        server
+            .get("/view")
+            .text()
+            .contains("着力把党务干部")
+            .then_some(())
     });
 }
 
@@ -491,11 +519,20 @@ fn the_next_year_is_started_from_the_page_and_served_and_years_switch() {
     assert_eq!(res.status, 200, "{}", res.text());
     let answer: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
     assert_eq!(answer["year"], json!(2022));
-    assert!(answer["message"].as_str().unwrap().contains("已建立 2022 年"), "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("已建立 2022 年"),
+        "{answer}"
+    );
     assert!(project.path("facts/2022.yaml").is_file());
     let page = server.get("/").text();
     assert!(page.contains("data-year=\"2022\""), "2022 served");
-    assert!(page.contains("<option value=\"2021\">") && page.contains("<option value=\"2022\" selected>"));
+    assert!(
+        page.contains("<option value=\"2021\">")
+            && page.contains("<option value=\"2022\" selected>")
+    );
     // Again: 2022 exists already, nothing is overwritten.
     let before = project.read("facts/2022.yaml");
     let res = server.post_json("/api/next-year", &json!({ "year": 2022 }));
@@ -507,5 +544,10 @@ fn the_next_year_is_started_from_the_page_and_served_and_years_switch() {
     let res = server.post_json("/api/year", &json!({ "year": 2021 }));
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(server.get("/").text().contains("data-year=\"2021\""));
-    assert_eq!(server.post_json("/api/year", &json!({ "year": 1999 })).status, 404);
+    assert_eq!(
+        server
+            .post_json("/api/year", &json!({ "year": 1999 }))
+            .status,
+        404
+    );
 }

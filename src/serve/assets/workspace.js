@@ -216,7 +216,10 @@
     let res;
     try { res = await fetch('/api/form', { cache: 'no-store' }); } catch (e) { return; }
     if (!res.ok) {
-      formEl.replaceChildren(el('p', 'problem sev-error', res.status === 403 ? '程序已重新启动或本页地址已失效：请打开命令行窗口中显示的地址。' : await res.text()));
+      const text = await res.text();
+      let message = text;
+      try { message = JSON.parse(text).message || text; } catch (e) { /* plain text */ }
+      formEl.replaceChildren(el('p', 'problem sev-error', res.status === 403 ? '程序已重新启动或本页地址已失效：请打开命令行窗口中显示的地址。' : message));
       return;
     }
     const data = await res.json();
