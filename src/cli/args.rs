@@ -355,6 +355,27 @@ pub enum Command {
         #[arg(value_name = "FACTS")]
         facts: Option<PathBuf>,
     },
+    /// 确认沿用上年的值：把事实路径写进事实文件的 confirmed: 列表，它的警告即消失；不给路径则列出可确认的值
+    ///
+    /// Confirm values carried over from last year on purpose: write their fact paths into the
+    /// facts file's `confirmed:` list (its comments and every other value kept). Without PATH,
+    /// list what could be confirmed. Exit 0 done, 1 nothing to confirm or a PATH not carried
+    /// over (nothing written), 2 the file could not be written.
+    #[command(
+        after_help = "示例 / Examples:\n  speechgen confirm 2022                         列出可确认的值\n  speechgen confirm 2022 political.lecture_hall  确认这一项"
+    )]
+    Confirm {
+        /// 事实文件或年份
+        ///
+        /// The facts file or year.
+        #[arg(value_name = "FACTS")]
+        facts: PathBuf,
+        /// 要确认的事实路径（如 political.lecture_hall），可写多个
+        ///
+        /// Fact paths to confirm (e.g. political.lecture_hall), any number.
+        #[arg(value_name = "PATH")]
+        paths: Vec<String>,
+    },
     /// 输出事实文件的 JSON Schema，供编辑器补全键名、标出错误
     ///
     /// Print a JSON Schema of the facts the declarations read (for editors: completion and

@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod confirm;
 mod diff;
 mod figures;
 mod import;
@@ -116,6 +117,7 @@ fn dispatch(cli: Cli, color: bool) -> Result<(), Error> {
         } => figures::run(&project, facts.as_deref(), format, output.as_deref()),
         Command::Verify { file, facts } => verify::run(&project, &file, facts.as_deref()),
         Command::Schema { output } => schema::run(&project, output.as_deref()),
+        Command::Confirm { facts, paths } => confirm::run(&project, &facts, &paths),
         Command::Init { .. } => unreachable!("handled above"),
         Command::Import {
             file, year, write, ..

@@ -19,4 +19,5 @@ mod wording;
 pub use declaration::{Declarations, FigureDecl, Kind};
 pub use evaluate::evaluate;
 pub use place::{display_path, source_ref};
+pub use read::{ReadAs, read_one};
 pub use trace::{Claim, Evaluation, Figure, FigureReport, FigureStatus, Input, InputValue};

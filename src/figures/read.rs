@@ -2,12 +2,13 @@
 //! so a type error says what was expected ("应是整数") at the value's own line and column. Every
 //! problem is reported and the reading goes on: one run shows them all.
 
-use crate::facts::Resolved;
+use crate::diagnostic::Diagnostic;
+use crate::facts::{Facts, Resolved};
 use crate::text::{escape_invisible, is_invisible, is_scientific};
 use crate::yaml::describe;
 use crate::yaml::{Node, Pos, Value};
 
-use super::declaration::FactRef;
+use super::declaration::{Declarations, FactRef};
 use super::evaluate::Evaluator;
 
 /// Why a fact could not be read: it decides the figure's status.
@@ -645,4 +646,33 @@ fn unwrap_marks(name: &str) -> &str {
         }
     }
     name
+}
+
+/// How a value is read: as a count, or as a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadAs {
+    Count,
+    Name,
+}
+
+/// What `check` says of one value at `path` read as `read_as`, in its own words: for a value
+/// typed into the workspace before it is saved (the field judges it at once).
+pub fn read_one(facts: &Facts, path: &str, node: &Node, read_as: ReadAs) -> Vec<Diagnostic> {
+    let decls = Declarations {
+        doc: facts.doc.clone(),
+        figures: Vec::new(),
+        rules: Vec::new(),
+    };
+    let mut ev = Evaluator {
+        decls: &decls,
+        facts,
+        diagnostics: Vec::new(),
+        figure: None,
+        typos: Vec::new(),
+    };
+    let _ = match read_as {
+        ReadAs::Count => ev.count_node(path, node).map(|_| ()),
+        ReadAs::Name => ev.names(path, node).map(|_| ()),
+    };
+    ev.diagnostics
 }

@@ -170,8 +170,9 @@ enum Owner {
     Item,
 }
 
-/// The byte offset of a 1-based line and character column.
-fn offset(doc: &Document, line: usize, column: usize) -> Option<usize> {
+/// The byte offset in `doc.text` of a 1-based line and character column (one past the line's
+/// end allowed: an empty value at the end of its line is placed there).
+pub fn byte_offset(doc: &Document, line: usize, column: usize) -> Option<usize> {
     let start = *doc.line_starts.get(line.checked_sub(1)?)?;
     let text = line_in(&doc.text, &doc.line_starts, line)?;
     let col = column.checked_sub(1)?;
@@ -204,7 +205,7 @@ fn span_of(doc: &Document, node: &Node, owner: Owner, flow: bool) -> Option<Span
         if flow {
             return None;
         }
-        let key_start = offset(doc, key_pos.line, key_pos.column)?;
+        let key_start = byte_offset(doc, key_pos.line, key_pos.column)?;
         let line_end = key_start
             + text[key_start..]
                 .find(['\n', '\r'])
@@ -225,7 +226,7 @@ fn span_of(doc: &Document, node: &Node, owner: Owner, flow: bool) -> Option<Span
             indent,
         });
     }
-    let mut start = offset(doc, node.pos.line, node.pos.column)?;
+    let mut start = byte_offset(doc, node.pos.line, node.pos.column)?;
     let mut first = text[start..].chars().next()?;
     // The parser marks a block scalar where its text starts, a line below its `|` or `>`.
     if node.written.is_none() && !matches!(first, '\'' | '"') && !flow {

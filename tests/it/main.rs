@@ -45,6 +45,7 @@ mod trust;
 mod trust_render;
 mod typography;
 mod verify_truth;
+mod workspace;
 mod wording_diff;
 mod workflow;
 mod workspace_browser;
