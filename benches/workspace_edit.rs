@@ -50,8 +50,14 @@ fn main() {
     }
     apply_times.sort();
     total_times.sort();
-    report("workspace::apply (write + form with check's problems)", &apply_times);
-    report("apply + speech re-rendered to HTML (serve::rerender)", &total_times);
+    report(
+        "workspace::apply (write + form with check's problems)",
+        &apply_times,
+    );
+    report(
+        "apply + speech re-rendered to HTML (serve::rerender)",
+        &total_times,
+    );
     let median = total_times[total_times.len() / 2];
     println!(
         "target: one edit under {TARGET:?}: {} (median {median:?})",

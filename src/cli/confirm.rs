@@ -33,7 +33,10 @@ pub fn run(project: &Project, facts: &Path, paths: &[String]) -> Result<(), Erro
         eprintln!(
             "确认：speechgen confirm {} {}",
             facts.display(),
-            open.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(" ")
+            open.iter()
+                .map(|c| c.path.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         return Ok(());
     }
@@ -43,7 +46,9 @@ pub fn run(project: &Project, facts: &Path, paths: &[String]) -> Result<(), Erro
         .collect();
     if !not_open.is_empty() {
         for p in &not_open {
-            eprintln!("{p} 不是 {shown} 中沿用上年而待确认的值（可能已确认、今年已改过，或路径写错）");
+            eprintln!(
+                "{p} 不是 {shown} 中沿用上年而待确认的值（可能已确认、今年已改过，或路径写错）"
+            );
         }
         if !open.is_empty() {
             let listed: Vec<&str> = open.iter().map(|c| c.path.as_str()).collect();
@@ -70,8 +75,9 @@ pub fn run(project: &Project, facts: &Path, paths: &[String]) -> Result<(), Erro
             path: file,
             message: "读取后文件被其他程序改动过，未写入：请再运行一次".into(),
         }),
-        Err(SaveError::Locked { message, .. }) | Err(SaveError::Io(message)) => {
-            Err(Error::Io { path: file, message })
-        }
+        Err(SaveError::Locked { message, .. }) | Err(SaveError::Io(message)) => Err(Error::Io {
+            path: file,
+            message,
+        }),
     }
 }

@@ -98,9 +98,8 @@ fn confirm_on_disk(
     // Read back: every path listed, every other value as it was.
     let mut new_text = doc.text.clone();
     new_text.insert_str(at, &text);
-    verify(&doc, &new_text, paths).map_err(|m| {
-        SaveError::Invalid(vec![Problem::error("not-writable", m)])
-    })?;
+    verify(&doc, &new_text, paths)
+        .map_err(|m| SaveError::Invalid(vec![Problem::error("not-writable", m)]))?;
     let at = disk.skip + at;
     let (sha256, undo) = disk.write(KEY, at, at, text.as_bytes())?;
     saved(project, year, &disk.path, sha256, undo)
@@ -126,7 +125,11 @@ fn insertion(doc: &Document, paths: &[String]) -> Result<(usize, String), Proble
             .collect()
     };
     let Some(entry) = doc.root.get(KEY) else {
-        let lead = if text.is_empty() || text.ends_with('\n') { "" } else { line_break };
+        let lead = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            line_break
+        };
         return Ok((
             text.len(),
             format!("{lead}{line_break}{KEY}:{line_break}{}", items(2)),
@@ -138,7 +141,9 @@ fn insertion(doc: &Document, paths: &[String]) -> Result<(usize, String), Proble
             Ok((at, format!("{lead}{}", items(entry.key_pos.column - 1 + 2))))
         }
         Value::Seq(list) if yaml::is_flow(doc, &entry.value) => {
-            let (open, _) = yaml::span_at(doc, KEY).map(|(n, _)| (n, ())).ok_or_else(wrong)?;
+            let (open, _) = yaml::span_at(doc, KEY)
+                .map(|(n, _)| (n, ()))
+                .ok_or_else(wrong)?;
             let from = yaml::byte_offset(doc, open.pos.line, open.pos.column).ok_or_else(wrong)?;
             let close = match list.last() {
                 Some(_) => {
@@ -183,7 +188,8 @@ fn doc_line_start(doc: &Document, line: usize) -> Option<usize> {
 fn verify(old: &Document, new_text: &str, paths: &[String]) -> Result<(), String> {
     let new = yaml::parse(&old.path, new_text.to_owned())
         .map_err(|d| format!("写入 confirmed: 后文件无法解析（{}）：未写入", d.message))?;
-    let facts = Facts::from_document(new.clone()).map_err(|_| "写入后无法读取：未写入".to_owned())?;
+    let facts =
+        Facts::from_document(new.clone()).map_err(|_| "写入后无法读取：未写入".to_owned())?;
     let listed = confirmed::read(&facts);
     if let Some(p) = paths.iter().find(|p| !listed.contains(p)) {
         return Err(format!("写入后 confirmed: 中读不到 {p}：未写入"));
@@ -218,7 +224,10 @@ mod tests {
     #[test]
     fn paths_go_into_the_list_in_each_of_its_shapes() {
         let base = "year: 2022\na:\n  n: 1   # 注\n";
-        assert_eq!(add(base, &["a.n"]), format!("{base}\nconfirmed:\n  - a.n\n"));
+        assert_eq!(
+            add(base, &["a.n"]),
+            format!("{base}\nconfirmed:\n  - a.n\n")
+        );
         assert_eq!(
             add("year: 2022\na:\n  n: 1", &["a.n"]),
             "year: 2022\na:\n  n: 1\n\nconfirmed:\n  - a.n\n"

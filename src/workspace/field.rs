@@ -28,7 +28,10 @@ pub fn explain_at(kind: FieldKind, path: &str, raw: &str) -> Vec<Problem> {
         _ => return Vec::new(),
     };
     // A decimal is a number with a fraction: the reader of counts would refuse the fraction.
-    if kind == FieldKind::Decimal && raw.parse::<f64>().is_ok_and(f64::is_finite) && !raw.contains(['e', 'E']) {
+    if kind == FieldKind::Decimal
+        && raw.parse::<f64>().is_ok_and(f64::is_finite)
+        && !raw.contains(['e', 'E'])
+    {
         return Vec::new();
     }
     // The value written as the save writes it, in a file of its own, read by check's reader.
@@ -59,7 +62,10 @@ pub fn explain_at(kind: FieldKind, path: &str, raw: &str) -> Vec<Problem> {
             p.line = 0;
             p.column = 0;
             // check's hint is the line to paste (`v: 126`): the field wants the value alone.
-            p.hint = d.hint.as_ref().map(|h| h.strip_prefix("v: ").unwrap_or(h).to_owned());
+            p.hint = d
+                .hint
+                .as_ref()
+                .map(|h| h.strip_prefix("v: ").unwrap_or(h).to_owned());
             p
         })
         .collect()
@@ -89,11 +95,19 @@ mod tests {
         let full = said(FieldKind::Count, "１２６");
         assert_eq!(full[0].0, "wrong-type");
         assert!(full[0].1.contains("全角数字“１２６”"), "{full:?}");
-        assert_eq!(explain(FieldKind::Count, "１２６")[0].hint.as_deref(), Some("126"));
+        assert_eq!(
+            explain(FieldKind::Count, "１２６")[0].hint.as_deref(),
+            Some("126")
+        );
         for dressed in ["1,380", "1，380", "1 380", "1380人"] {
             let p = explain(FieldKind::Count, dressed);
             assert_eq!(p.len(), 1, "{dressed}");
-            assert!(p[0].message.contains("只写数字，不加千位分隔符、单位或引号"), "{dressed}: {}", p[0].message);
+            assert!(
+                p[0].message
+                    .contains("只写数字，不加千位分隔符、单位或引号"),
+                "{dressed}: {}",
+                p[0].message
+            );
             assert_eq!(p[0].hint.as_deref(), Some("1380"), "{dressed}");
         }
         let decimal = said(FieldKind::Count, "12.5");

@@ -188,9 +188,10 @@ impl<'d> Readers<'d> {
         let mut facts = Vec::new();
         for f in &decls.figures {
             let kind = match &f.kind {
-                Kind::Count { .. } | Kind::CnCount { .. } | Kind::Approx { .. } | Kind::Sum { .. } => {
-                    FieldKind::Count
-                }
+                Kind::Count { .. }
+                | Kind::CnCount { .. }
+                | Kind::Approx { .. }
+                | Kind::Sum { .. } => FieldKind::Count,
                 Kind::Percent { .. } => FieldKind::PartWhole,
                 Kind::Rate { .. } => FieldKind::Decimal,
                 Kind::Names { .. } => FieldKind::Name,
@@ -252,13 +253,20 @@ impl<'d> Readers<'d> {
                 .filter(|(p, ..)| crate::confirmed::covers(p, path))
                 .map(|r| r.2),
         );
-        [FieldKind::PartWhole, FieldKind::Count, FieldKind::Decimal, FieldKind::Name]
-            .into_iter()
-            .find(|k| kinds.contains(k))
+        [
+            FieldKind::PartWhole,
+            FieldKind::Count,
+            FieldKind::Decimal,
+            FieldKind::Name,
+        ]
+        .into_iter()
+        .find(|k| kinds.contains(k))
     }
 
     fn is_series(&self, path: &str) -> bool {
-        self.series.iter().any(|p| crate::confirmed::covers(p, path))
+        self.series
+            .iter()
+            .any(|p| crate::confirmed::covers(p, path))
     }
 }
 
@@ -289,8 +297,14 @@ pub(crate) fn kind_at(decls: Option<&Declarations>, doc: &Document, path: &str) 
             if readers.as_ref().is_some_and(|r| r.is_series(parent_path))
                 || entries.iter().all(|e| is_year(&e.key)) =>
         {
-            let float = entries.iter().any(|e| matches!(e.value.value, Value::Float(..)));
-            if float { FieldKind::Decimal } else { FieldKind::Count }
+            let float = entries
+                .iter()
+                .any(|e| matches!(e.value.value, Value::Float(..)));
+            if float {
+                FieldKind::Decimal
+            } else {
+                FieldKind::Count
+            }
         }
         _ => own,
     }
@@ -320,7 +334,10 @@ struct Builder<'a> {
 fn build(project: &Project, year: i64, facts_file: String, checked: &Checked) -> Form {
     let doc = &checked.facts.doc;
     let last_path = crate::carried_over::last_year_path(&checked.facts);
-    let last = last_path.is_file().then(|| Facts::load(&last_path).ok()).flatten();
+    let last = last_path
+        .is_file()
+        .then(|| Facts::load(&last_path).ok())
+        .flatten();
     let spans = yaml::spans(doc)
         .into_iter()
         .filter_map(|(p, s)| Some((p, s?)))
@@ -349,7 +366,14 @@ fn build(project: &Project, year: i64, facts_file: String, checked: &Checked) ->
         let fields = match &entry.value.value {
             Value::Map(entries) => entries
                 .iter()
-                .map(|e| b.field(&format!("{}.{}", entry.key, e.key), &e.key, e.key_pos.line, &e.value))
+                .map(|e| {
+                    b.field(
+                        &format!("{}.{}", entry.key, e.key),
+                        &e.key,
+                        e.key_pos.line,
+                        &e.value,
+                    )
+                })
                 .collect(),
             _ => vec![b.field(&entry.key, &entry.key, entry.key_pos.line, &entry.value)],
         };
@@ -400,7 +424,11 @@ fn heading(doc: &Document, line: usize) -> Option<String> {
 fn comment_label(doc: &Document, line: usize) -> Option<String> {
     let c = yaml::line_comment(doc, line)?;
     let c = match c.strip_prefix("上年：") {
-        Some(rest) => rest.split_once('；').map_or("", |(_, after)| after).trim().to_owned(),
+        Some(rest) => rest
+            .split_once('；')
+            .map_or("", |(_, after)| after)
+            .trim()
+            .to_owned(),
         None => c,
     };
     (!c.is_empty()).then_some(c)
@@ -408,11 +436,7 @@ fn comment_label(doc: &Document, line: usize) -> Option<String> {
 
 impl Builder<'_> {
     fn field(&mut self, path: &str, key: &str, key_line: usize, node: &Node) -> Field {
-        let figure_label = self
-            .readers
-            .reading(path)
-            .map(|r| r.2.to_owned())
-            .next();
+        let figure_label = self.readers.reading(path).map(|r| r.2.to_owned()).next();
         let own_line = match &node.value {
             Value::Map(_) | Value::Seq(_) => key_line,
             _ => node.pos.line,
@@ -445,8 +469,8 @@ impl Builder<'_> {
                 }
             }
             Value::Seq(items) => {
-                let records = !items.is_empty()
-                    && items.iter().all(|n| matches!(n.value, Value::Map(_)));
+                let records =
+                    !items.is_empty() && items.iter().all(|n| matches!(n.value, Value::Map(_)));
                 for (i, item) in items.iter().enumerate() {
                     let p = format!("{path}.{i}");
                     let label = format!("第 {} 项", i + 1);
@@ -460,9 +484,16 @@ impl Builder<'_> {
                     }
                     children.push(f);
                 }
-                if records { FieldKind::Records } else { FieldKind::Names }
+                if records {
+                    FieldKind::Records
+                } else {
+                    FieldKind::Names
+                }
             }
-            _ => self.readers.kind(path).unwrap_or_else(|| kind_of_value(node)),
+            _ => self
+                .readers
+                .kind(path)
+                .unwrap_or_else(|| kind_of_value(node)),
         };
         let scalar = !matches!(node.value, Value::Map(_) | Value::Seq(_));
         let raw = if scalar {
@@ -495,7 +526,9 @@ impl Builder<'_> {
                 continue;
             }
             let here = match &span {
-                Some(s) if scalar => self.holds(s, loc.line, loc.column) || d.fact.as_deref() == Some(path),
+                Some(s) if scalar => {
+                    self.holds(s, loc.line, loc.column) || d.fact.as_deref() == Some(path)
+                }
                 _ if scalar => loc.line == node.pos.line,
                 _ => false,
             };
@@ -560,10 +593,8 @@ impl Builder<'_> {
         }
         span.start <= start && start < span.end
     }
-
 }
 
 fn is_year(key: &str) -> bool {
     key.len() == 4 && key.bytes().all(|b| b.is_ascii_digit())
 }
-

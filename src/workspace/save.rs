@@ -60,7 +60,10 @@ pub enum SaveError {
     /// The typed value cannot be saved as it is (or the path is not in the file).
     Invalid(Vec<Problem>),
     /// Another program holds the file; tried `tries` times.
-    Locked { tries: u32, message: String },
+    Locked {
+        tries: u32,
+        message: String,
+    },
     Io(String),
 }
 
@@ -138,7 +141,8 @@ impl OnDisk {
             let doc = yaml::from_bytes(&self.path, &again).ok();
             return Err(SaveError::Conflict {
                 on_disk_sha256: sha256_hex(&again),
-                on_disk_value: doc.and_then(|d| yaml::typed_text(yaml::span_at(&d, path_edited)?.0)),
+                on_disk_value: doc
+                    .and_then(|d| yaml::typed_text(yaml::span_at(&d, path_edited)?.0)),
                 yours: String::from_utf8_lossy(new).into_owned(),
             });
         }
@@ -210,7 +214,10 @@ pub fn apply(
     if reads_back.as_deref() != Some(edit.raw.as_str()) {
         return Err(SaveError::Invalid(vec![Problem::error(
             "not-writable",
-            format!("“{}”无法写成 YAML 而原样读回：未保存", crate::text::escape_invisible(&edit.raw)),
+            format!(
+                "“{}”无法写成 YAML 而原样读回：未保存",
+                crate::text::escape_invisible(&edit.raw)
+            ),
         )]));
     }
     let (start, end) = (disk.skip + span.start, disk.skip + span.end);
@@ -272,7 +279,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     if let Ok(meta) = std::fs::metadata(&target) {
-        tmp.as_file().set_permissions(meta.permissions()).map_err(io)?;
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
     let mut tmp = Some(tmp);
@@ -345,7 +354,9 @@ mod tests {
         });
         assert!(r.is_ok());
         assert_eq!(calls, 3);
-        let r = with_retries(5, Duration::ZERO, || Err(Error::from(ErrorKind::PermissionDenied)));
+        let r = with_retries(5, Duration::ZERO, || {
+            Err(Error::from(ErrorKind::PermissionDenied))
+        });
         assert_eq!(r.unwrap_err().0, 5);
         // Any other failure is not waited on.
         let r = with_retries(5, Duration::ZERO, || Err(Error::from(ErrorKind::NotFound)));

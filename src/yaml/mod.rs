@@ -17,7 +17,7 @@ mod tree;
 pub use parse::{MAX_DEPTH, parse};
 pub use read::{MAX_FILE_BYTES, decode, from_bytes, load, read_bounded};
 pub use spans::{
-    Span, Style, byte_offset, comment_start, is_flow, line_comment, replace_value, span_at, spans, typed_text,
-    written_for,
+    Span, Style, byte_offset, comment_start, is_flow, line_comment, replace_value, span_at, spans,
+    typed_text, written_for,
 };
 pub use tree::{Document, Entry, Node, Pos, Value, describe};

@@ -77,7 +77,10 @@ fn the_form_groups_the_facts_as_the_file_does() {
         keys,
         ["political", "organisation", "supervision", "service"]
     );
-    assert_eq!(form.groups[0].label, "一、强化政治引领，把好机关党建“方向盘”");
+    assert_eq!(
+        form.groups[0].label,
+        "一、强化政治引领，把好机关党建“方向盘”"
+    );
     assert_eq!(form.facts_file, "facts/2021.yaml");
     assert_eq!(
         form.sha256,
@@ -88,7 +91,11 @@ fn the_form_groups_the_facts_as_the_file_does() {
     assert_eq!(qualified.label, "达标党支部（个）");
     assert_eq!(qualified.raw, "1380");
     assert_eq!(qualified.percent.as_deref(), Some("96.7%"));
-    assert!(qualified.figures.contains(&"branches_qualified_share".to_owned()));
+    assert!(
+        qualified
+            .figures
+            .contains(&"branches_qualified_share".to_owned())
+    );
     assert_eq!(
         field(&form, "political.full_time_party_workers").kind,
         FieldKind::Count
@@ -116,7 +123,11 @@ fn the_form_groups_the_facts_as_the_file_does() {
         FieldKind::PartWhole
     );
     // The sample's own warning is the form's, tied to no field.
-    assert!(form.problems.iter().any(|p| p.code == "sample-data"), "{:?}", form.problems);
+    assert!(
+        form.problems.iter().any(|p| p.code == "sample-data"),
+        "{:?}",
+        form.problems
+    );
     // The page reads it as JSON.
     let json = serde_json::to_value(&form).unwrap();
     assert_eq!(json["groups"][1]["fields"][0]["kind"], "names");
@@ -158,7 +169,10 @@ fn problems_are_placed_at_their_field_in_checks_words() {
         "facts/2021.yaml",
         &text
             .replace("branches_qualified: 1380", "branches_qualified: 1,380")
-            .replace("- name: 党务干部\n      trainees: 486", "- name: 党务干部\n      trainees: 48.6"),
+            .replace(
+                "- name: 党务干部\n      trainees: 486",
+                "- name: 党务干部\n      trainees: 48.6",
+            ),
     );
     let form = workspace::form(&proj(&p), 2021).unwrap();
     let check = p.run(["check", "2021"]);
@@ -191,10 +205,22 @@ fn an_edit_changes_only_that_values_bytes() {
             "  full_time_party_workers: 130        # 上年：126；落实专职党务工作人员（人）",
         ),
         ("political.party_funds.2022", "360", "    2022: 360"),
-        ("political.lecture_hall", "党课大讲堂: 新篇", "  lecture_hall: '党课大讲堂: 新篇'"),
-        ("political.branch_lecture_forms.1", "云课堂", "  branch_lecture_forms: [小讲堂, 云课堂]"),
+        (
+            "political.lecture_hall",
+            "党课大讲堂: 新篇",
+            "  lecture_hall: '党课大讲堂: 新篇'",
+        ),
+        (
+            "political.branch_lecture_forms.1",
+            "云课堂",
+            "  branch_lecture_forms: [小讲堂, 云课堂]",
+        ),
         ("political.special_lectures.0", "#1 主题", "    - '#1 主题'"),
-        ("organisation.training_classes.1.trainees", "490", "      trainees: 490"),
+        (
+            "organisation.training_classes.1.trainees",
+            "490",
+            "      trainees: 490",
+        ),
         ("organisation.stars.four", "99", "    four: 99"),
     ] {
         let before = p.read("facts/2022.yaml");
@@ -204,7 +230,10 @@ fn an_edit_changes_only_that_values_bytes() {
         let (start, end) = only_one_place_changed(&before, &after);
         let changed_lines = before[..end].lines().count() - before[..start].lines().count();
         assert!(changed_lines <= 1, "{path}: one value's bytes, one line");
-        assert_eq!(saved.sha256, speechgen::digest::sha256_hex(after.as_bytes()));
+        assert_eq!(
+            saved.sha256,
+            speechgen::digest::sha256_hex(after.as_bytes())
+        );
         assert_eq!(saved.form.sha256, saved.sha256);
         assert_eq!(field(&saved.form, path).raw, typed);
         // Every other value reads as before.
@@ -222,23 +251,32 @@ fn a_file_changed_on_disk_is_never_overwritten() {
     let project = proj(&p);
     let sha = workspace::form(&project, 2021).unwrap().sha256;
     // Another program saves the file: same length, same time would not matter, the bytes do.
-    let theirs = p.read("facts/2021.yaml").replace("members: 9412", "members: 9413");
+    let theirs = p
+        .read("facts/2021.yaml")
+        .replace("members: 9412", "members: 9413");
     p.write("facts/2021.yaml", &theirs);
-    let err = workspace::apply(&project, 2021, &sha, &edit("political.members", "9500")).unwrap_err();
+    let err =
+        workspace::apply(&project, 2021, &sha, &edit("political.members", "9500")).unwrap_err();
     match err {
         SaveError::Conflict {
             on_disk_sha256,
             on_disk_value,
             yours,
         } => {
-            assert_eq!(on_disk_sha256, speechgen::digest::sha256_hex(theirs.as_bytes()));
+            assert_eq!(
+                on_disk_sha256,
+                speechgen::digest::sha256_hex(theirs.as_bytes())
+            );
             assert_eq!(on_disk_value.as_deref(), Some("9413"));
             assert_eq!(yours, "9500");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(p.read("facts/2021.yaml"), theirs, "nothing written");
-    let json = serde_json::to_value(workspace::apply(&project, 2021, &sha, &edit("political.members", "1")).unwrap_err()).unwrap();
+    let json = serde_json::to_value(
+        workspace::apply(&project, 2021, &sha, &edit("political.members", "1")).unwrap_err(),
+    )
+    .unwrap();
     assert_eq!(json["kind"], "conflict");
 }
 
@@ -248,7 +286,13 @@ fn undo_puts_the_previous_bytes_back() {
     let project = proj(&p);
     let original = p.read("facts/2021.yaml");
     let sha = workspace::form(&project, 2021).unwrap().sha256;
-    let saved = workspace::apply(&project, 2021, &sha, &edit("service.joint_model", "社区吹哨、部门报到、群众响应")).unwrap();
+    let saved = workspace::apply(
+        &project,
+        2021,
+        &sha,
+        &edit("service.joint_model", "社区吹哨、部门报到、群众响应"),
+    )
+    .unwrap();
     let undone = workspace::undo(&project, 2021, &saved.sha256, &saved.undo).unwrap();
     assert_eq!(p.read("facts/2021.yaml"), original);
     assert_eq!(undone.sha256, sha);
@@ -256,7 +300,13 @@ fn undo_puts_the_previous_bytes_back() {
     let redone = workspace::undo(&project, 2021, &undone.sha256, &undone.undo).unwrap();
     assert_eq!(redone.sha256, saved.sha256);
     // An undo of an older state is refused: the file changed since that edit.
-    let again = workspace::apply(&project, 2021, &redone.sha256, &edit("political.members", "9500")).unwrap();
+    let again = workspace::apply(
+        &project,
+        2021,
+        &redone.sha256,
+        &edit("political.members", "9500"),
+    )
+    .unwrap();
     let err = workspace::undo(&project, 2021, &again.sha256, &saved.undo).unwrap_err();
     assert!(matches!(err, SaveError::Conflict { .. }), "{err:?}");
 }
@@ -267,24 +317,39 @@ fn a_slip_or_a_path_not_in_the_file_is_refused() {
     let project = proj(&p);
     let original = p.read("facts/2021.yaml");
     let sha = workspace::form(&project, 2021).unwrap().sha256;
-    let refused = |path: &str, raw: &str| match workspace::apply(&project, 2021, &sha, &edit(path, raw)) {
-        Err(SaveError::Invalid(problems)) => problems,
-        other => panic!("{path} {raw}: {other:?}"),
-    };
+    let refused =
+        |path: &str, raw: &str| match workspace::apply(&project, 2021, &sha, &edit(path, raw)) {
+            Err(SaveError::Invalid(problems)) => problems,
+            other => panic!("{path} {raw}: {other:?}"),
+        };
     let full = refused("political.members", "９４１２");
     assert!(full[0].message.contains("全角数字“９４１２”"), "{full:?}");
-    assert!(refused("political.members", "9,412")[0].message.contains("千位分隔符"));
-    assert!(refused("political.members", "9412人")[0].message.contains("单位"));
+    assert!(
+        refused("political.members", "9,412")[0]
+            .message
+            .contains("千位分隔符")
+    );
+    assert!(
+        refused("political.members", "9412人")[0]
+            .message
+            .contains("单位")
+    );
     assert_eq!(refused("political.members", "94.5")[0].code, "not-integer");
     assert_eq!(refused("political.members", "-3")[0].code, "negative");
-    assert_eq!(refused("political.nothing_here", "1")[0].code, "unknown-path");
+    assert_eq!(
+        refused("political.nothing_here", "1")[0].code,
+        "unknown-path"
+    );
     assert_eq!(refused("../../etc/passwd", "1")[0].code, "unknown-path");
     assert_eq!(refused("political.party_funds", "1")[0].code, "not-a-value");
     assert_eq!(p.read("facts/2021.yaml"), original, "nothing written");
     // An empty value may be saved: next year starts with them.
     let saved = workspace::apply(&project, 2021, &sha, &edit("political.members", "")).unwrap();
     assert!(field(&saved.form, "political.members").unfilled);
-    assert!(p.read("facts/2021.yaml").contains("\n  members:                         # 机关党员总数（人）\n"));
+    assert!(
+        p.read("facts/2021.yaml")
+            .contains("\n  members:                         # 机关党员总数（人）\n")
+    );
 }
 
 #[test]
@@ -299,7 +364,9 @@ fn a_file_with_a_bom_and_crlf_keeps_them() {
     assert_eq!(sha, speechgen::digest::sha256_hex(&bytes));
     let saved = workspace::apply(&project, 2021, &sha, &edit("political.members", "9500")).unwrap();
     let after = std::fs::read(p.path("facts/2021.yaml")).unwrap();
-    let expected = String::from_utf8(bytes.clone()).unwrap().replace("members: 9412", "members: 9500");
+    let expected = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replace("members: 9412", "members: 9500");
     assert_eq!(String::from_utf8(after).unwrap(), expected);
     workspace::undo(&project, 2021, &saved.sha256, &saved.undo).unwrap();
     assert_eq!(std::fs::read(p.path("facts/2021.yaml")).unwrap(), bytes);
@@ -330,8 +397,20 @@ fn five_hundred_edits_interleaved_with_another_program() {
         collect(&g.fields, &mut counts, &mut names);
     }
     let typed_names = [
-        "党课大讲堂", "甲: 乙", "C#", "#号开头", "[方括号]", "2021", "true", "it's", "\"引号\"",
-        "两行\n名称", " 前空格", "", "周五党日+", "社区吹哨、部门报到",
+        "党课大讲堂",
+        "甲: 乙",
+        "C#",
+        "#号开头",
+        "[方括号]",
+        "2021",
+        "true",
+        "it's",
+        "\"引号\"",
+        "两行\n名称",
+        " 前空格",
+        "",
+        "周五党日+",
+        "社区吹哨、部门报到",
     ];
     let mut rng = Rng::new(21);
     let mut sha = form.sha256;
@@ -405,7 +484,10 @@ fn five_hundred_edits_interleaved_with_another_program() {
                         last_undo = None;
                     }
                     Err(SaveError::Invalid(problems)) => {
-                        assert!(raw.ends_with('人'), "step {step}: {raw:?} refused: {problems:?}");
+                        assert!(
+                            raw.ends_with('人'),
+                            "step {step}: {raw:?} refused: {problems:?}"
+                        );
                         refused_n += 1;
                     }
                     Err(e) => panic!("step {step}: {e:?}"),
@@ -418,11 +500,19 @@ fn five_hundred_edits_interleaved_with_another_program() {
             "step {step}: the file holds every value saved and every change of the other program"
         );
     }
-    assert!(saved_n > 250 && conflicts > 50 && theirs_n > 50 && undone_n > 5 && refused_n > 10,
-        "saved {saved_n}, conflicts {conflicts}, theirs {theirs_n}, undone {undone_n}, refused {refused_n}");
-    assert!(std::fs::read_dir(p.path("facts")).unwrap().all(|e| {
-        !e.unwrap().file_name().to_string_lossy().starts_with(".speechgen-")
-    }), "no temporary file left");
+    assert!(
+        saved_n > 250 && conflicts > 50 && theirs_n > 50 && undone_n > 5 && refused_n > 10,
+        "saved {saved_n}, conflicts {conflicts}, theirs {theirs_n}, undone {undone_n}, refused {refused_n}"
+    );
+    assert!(
+        std::fs::read_dir(p.path("facts")).unwrap().all(|e| {
+            !e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".speechgen-")
+        }),
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -432,15 +522,36 @@ fn confirm_lists_confirms_and_refuses() {
     let before = p.read("facts/2022.yaml");
     let listed = p.run(["confirm", "2022"]);
     listed.expect_code(0);
-    assert!(listed.stdout.contains("political.lecture_hall\t"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("political.lecture_hall\t"),
+        "{}",
+        listed.stdout
+    );
     // A path not carried over: exit 1, nothing written.
-    let wrong = p.run(["confirm", "2022", "political.lecture_hall", "political.members"]);
+    let wrong = p.run([
+        "confirm",
+        "2022",
+        "political.lecture_hall",
+        "political.members",
+    ]);
     wrong.expect_code(1);
-    assert!(wrong.stderr.contains("political.members 不是"), "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("political.members 不是"),
+        "{}",
+        wrong.stderr
+    );
     assert_eq!(p.read("facts/2022.yaml"), before);
-    let done = p.run(["confirm", "2022", "political.lecture_hall", "organisation.training_classes.1.name"]);
+    let done = p.run([
+        "confirm",
+        "2022",
+        "political.lecture_hall",
+        "organisation.training_classes.1.name",
+    ]);
     done.expect_code(0);
-    assert_eq!(done.stdout, "political.lecture_hall\norganisation.training_classes.1.name\n");
+    assert_eq!(
+        done.stdout,
+        "political.lecture_hall\norganisation.training_classes.1.name\n"
+    );
     let after = p.read("facts/2022.yaml");
     let (start, end) = only_one_place_changed(&before, &after);
     assert_eq!(start, end, "only inserted");
@@ -451,16 +562,34 @@ fn confirm_lists_confirms_and_refuses() {
     // Its comments kept, and the warnings gone.
     assert!(after.contains("# 一、强化政治引领"));
     let check = p.run(["check", "2022"]);
-    assert!(!check.stderr.contains("lecture_hall（political.lecture_hall）沿用"), "{}", check.stderr);
+    assert!(
+        !check
+            .stderr
+            .contains("lecture_hall（political.lecture_hall）沿用"),
+        "{}",
+        check.stderr
+    );
     // Confirmed already: nothing to confirm for it.
-    p.run(["confirm", "2022", "political.lecture_hall"]).expect_code(1);
+    p.run(["confirm", "2022", "political.lecture_hall"])
+        .expect_code(1);
     // The page's click is the same code, under the hash rule.
     let project = proj(&p);
     let form = workspace::form(&project, 2022).unwrap();
     assert!(!field(&form, "political.lecture_hall").carried_over);
-    let saved = workspace::confirm(&project, 2022, &form.sha256, &["political.media_column".to_owned()]).unwrap();
+    let saved = workspace::confirm(
+        &project,
+        2022,
+        &form.sha256,
+        &["political.media_column".to_owned()],
+    )
+    .unwrap();
     assert!(!field(&saved.form, "political.media_column").carried_over);
-    let stale = workspace::confirm(&project, 2022, &form.sha256, &["service.joint_model".to_owned()]);
+    let stale = workspace::confirm(
+        &project,
+        2022,
+        &form.sha256,
+        &["service.joint_model".to_owned()],
+    );
     assert!(matches!(stale, Err(SaveError::Conflict { .. })));
     // And it can be undone.
     workspace::undo(&project, 2022, &saved.sha256, &saved.undo).unwrap();
@@ -472,7 +601,11 @@ fn confirm_with_nothing_carried_over_says_so() {
     let p = Project::sample();
     let run = p.run(["confirm", "2021"]);
     run.expect_code(1);
-    assert!(run.stderr.contains("没有沿用上年而待确认的值"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("没有沿用上年而待确认的值"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

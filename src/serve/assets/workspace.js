@@ -117,8 +117,12 @@
     entry.pct.textContent = f.percent ? '占比 ' + f.percent : '';
     entry.confirm.hidden = !(f.carried_over && writable);
     entry.note.textContent = f.unfilled ? '未填' : f.carried_over ? '沿用上年，请核实' : '';
-    if (!entry.dirty) showProblems(entry, f.problems || [], false);
+    if (!entry.dirty) showProblems(entry, shownProblems(f), false);
   }
+
+  // An unfilled or carried-over value is said by its colour, its note and its button; the rest of
+  // check's problems are shown at the field in check's words.
+  const shownProblems = (f) => (f.problems || []).filter((p) => p.code !== 'unfilled' && !String(p.code).startsWith('carried-over'));
 
   function fieldRow(f) {
     const row = el('div', 'field kind-' + f.kind);
@@ -235,7 +239,7 @@
   }
 
   async function explain(entry) {
-    if (!entry.dirty) { showProblems(entry, entry.field.problems || [], false); return; }
+    if (!entry.dirty) { showProblems(entry, shownProblems(entry.field), false); return; }
     const r = await post('/api/explain', { kind: entry.field.kind, raw: entry.input.value });
     if (r.ok && entry.dirty) showProblems(entry, r.data.problems || [], true);
   }
