@@ -152,8 +152,20 @@ pub fn form(project: &Project, year: i64) -> Result<Form, Error> {
 /// groups, its problems listed: the page shows what to mend.
 pub(crate) fn form_of_file(project: &Project, year: i64, path: &Path) -> Result<Form, Error> {
     let facts_file = shown_path(&project.root, path);
-    match pipeline::check(&project.root, path) {
-        Ok(checked) => Ok(build(project, year, facts_file, &checked)),
+    // The hash is of the bytes `check` read: read before and after it, the same bytes both times
+    // (a file saved by another program meanwhile is read again).
+    let mut tries = 0;
+    let (sha256, result) = loop {
+        let before = read_hash(path)?;
+        let result = pipeline::check(&project.root, path);
+        let after = read_hash(path)?;
+        tries += 1;
+        if before == after || tries == 3 {
+            break (after, result);
+        }
+    };
+    match result {
+        Ok(checked) => Ok(build(year, facts_file, sha256, &checked)),
         Err(diagnostics) => {
             if let Some(io) = diagnostics.iter().find(|d| d.is_io()) {
                 return Err(Error::Io {
@@ -161,16 +173,24 @@ pub(crate) fn form_of_file(project: &Project, year: i64, path: &Path) -> Result<
                     message: io.message.clone(),
                 });
             }
-            let bytes = yaml::read_bounded(path).unwrap_or_default();
             Ok(Form {
                 year,
                 facts_file,
-                sha256: sha256_hex(&bytes),
+                sha256,
                 groups: Vec::new(),
                 problems: diagnostics.iter().map(Problem::from_diagnostic).collect(),
             })
         }
     }
+}
+
+/// The SHA-256 of the file's bytes, read through the bounded reader.
+fn read_hash(path: &Path) -> Result<String, Error> {
+    let bytes = yaml::read_bounded(path).map_err(|d| Error::Io {
+        path: path.to_path_buf(),
+        message: d.message,
+    })?;
+    Ok(sha256_hex(&bytes))
 }
 
 /// What the declarations say of the facts: per concrete-path pattern, the figures reading it.
@@ -331,7 +351,7 @@ struct Builder<'a> {
     placed: Vec<bool>,
 }
 
-fn build(project: &Project, year: i64, facts_file: String, checked: &Checked) -> Form {
+fn build(year: i64, facts_file: String, sha256: String, checked: &Checked) -> Form {
     let doc = &checked.facts.doc;
     let last_path = crate::carried_over::last_year_path(&checked.facts);
     let last = last_path
@@ -350,13 +370,6 @@ fn build(project: &Project, year: i64, facts_file: String, checked: &Checked) ->
         spans,
         placed: vec![false; checked.diagnostics.len()],
     };
-    let sha256 = checked
-        .digest
-        .inputs
-        .iter()
-        .find(|i| i.path == facts_file)
-        .map(|i| i.sha256.clone())
-        .unwrap_or_else(|| sha256_hex(&yaml::read_bounded(&doc.path).unwrap_or_default()));
     let mut groups = Vec::new();
     for entry in doc.root.entries() {
         if RESERVED_KEYS.contains(&entry.key.as_str()) {
@@ -383,7 +396,6 @@ fn build(project: &Project, year: i64, facts_file: String, checked: &Checked) ->
             fields,
         });
     }
-    let _ = project;
     let problems = checked
         .diagnostics
         .iter()
