@@ -319,6 +319,7 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
         "fetch('/api/save', {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: {body:?}}}).then(r => r.status)"
     ));
     assert_eq!(without_secret, json!(403), "no secret header");
+    assert_eq!(project.read("facts/2022.yaml"), before, "nothing changed");
     // 6. The complete year: switch to 2021, render and download the final PDF.
     cdp.eval("(() => { const s = document.getElementById('year'); s.value = '2021'; s.dispatchEvent(new Event('change')); })()");
     cdp.wait_for(
