@@ -196,11 +196,10 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
         new_line.ends_with(comment),
         "the comment intact: {old_line} → {new_line}"
     );
-    assert_eq!(
-        cdp.eval(&format!(
-            "document.querySelector('{row}').classList.contains('unfilled')"
-        )),
-        json!(false)
+    // The save's answer (the new form) may arrive after the new draft's long-poll.
+    cdp.wait_for(
+        "the field no longer unfilled",
+        &format!("!document.querySelector('{row}').classList.contains('unfilled')"),
     );
     save_png(&shots.join("2-typed.png"), &cdp.screenshot());
 
@@ -324,7 +323,7 @@ fn the_clerk_fills_in_a_year_in_the_browser_and_nothing_else_in_the_file_moves()
     cdp.eval("(() => { const s = document.getElementById('year'); s.value = '2021'; s.dispatchEvent(new Event('change')); })()");
     cdp.wait_for(
         "2021 served",
-        "document.body.dataset.year === '2021' && !!document.querySelector('#form .field input')",
+        "!!document.body && document.body.dataset.year === '2021' && !!document.querySelector('#form .field input')",
     );
     cdp.eval("(() => { document.querySelector('.downloads').open = true; document.querySelector('a[href=\"/download/final.pdf\"]').click(); })()");
     let pdf = downloads.path().join("2021-speech.pdf");
