@@ -31,6 +31,9 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The secret's cookie of the server under load.
+static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Starts `speechgen serve` on any free port and returns it with its address.
 fn start_server(project: &common::Project) -> (Child, SocketAddr) {
     let bin = std::env::var("SPEECHGEN_BIN")
@@ -52,7 +55,20 @@ fn start_server(project: &common::Project) -> (Child, SocketAddr) {
         if let Some(at) = line.find("http://") {
             let rest = &line[at + 7..];
             let end = rest.find('/').unwrap_or(rest.len());
-            break rest[..end].parse().expect("an address");
+            // The workspace asks every request for the secret's cookie, as a browser sends it.
+            let key: String = rest
+                .split("key=")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect();
+            let addr: SocketAddr = rest[..end].parse().expect("an address");
+            let _ = COOKIE.set(format!(
+                "{}={key}",
+                speechgen::serve::cookie_name(addr.port())
+            ));
+            break addr;
         }
     };
     // Keep reading its stderr so that it never blocks on a full pipe.
@@ -64,7 +80,8 @@ fn start_server(project: &common::Project) -> (Child, SocketAddr) {
 fn request(stream: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, usize)> {
     write!(
         stream.get_mut(),
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\n\r\n",
+        COOKIE.get().map_or("", String::as_str)
     )?;
     let mut status = 0;
     let mut length = 0;

@@ -14,6 +14,7 @@ mod next_year;
 mod render;
 mod schema;
 mod serve;
+mod start;
 mod verify;
 
 use std::path::Path;
@@ -29,6 +30,11 @@ use crate::project::Project;
 
 /// Runs the command line; the one place a failure becomes the process's exit code.
 pub fn run() -> ExitCode {
+    // No arguments, from a terminal or a double-click: the workspace in the browser. From a
+    // script or a pipe, clap prints the help and exits 2, as it always has.
+    if start::wanted() {
+        return start::run();
+    }
     let cli = match command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))

@@ -1,4 +1,5 @@
-//! `speechgen serve`: the draft previewed live in a browser.
+//! `speechgen serve`: the workspace (the year's facts as a form beside the live draft) in a
+//! browser; with `--host` other than loopback, a read-only preview.
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -27,11 +28,12 @@ pub fn run(
     let mut options = serve::ServeOptions::new(&project.root, file, renderers);
     options.host = host;
     options.port = port;
-    serve::run_blocking(options, |addr| {
-        let url = serve::url(addr);
-        eprintln!("草稿预览：{url}（保存事实文件或模板后页面自动更新；Ctrl-C 停止）");
-        if open && let Err(e) = serve::open_in_browser(&url) {
-            eprintln!("无法打开浏览器（{e}）：请手动访问 {url}");
-        }
-    })
+    let server = serve::start(options)?;
+    if !host.is_loopback() {
+        eprintln!(
+            "只读预览：监听 {host}，局域网内的电脑可以用下面的地址查看（把 127.0.0.1 换成本机的地址），网页上不能修改文件。"
+        );
+    }
+    super::start::announce(&server, open);
+    serve::wait_for_ctrl_c(server)
 }

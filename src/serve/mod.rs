@@ -1,4 +1,16 @@
-//! `speechgen serve`: a live preview of the draft in the browser.
+//! `speechgen serve` and `speechgen` with no arguments: the clerk's workspace in the browser — the
+//! year's facts as a form beside the live draft of the speech.
+//!
+//! | file        | what                                                                        |
+//! |-------------|-----------------------------------------------------------------------------|
+//! | `guard`     | the rules every request passes: Host, the secret's cookie, POST-only changes with the secret in a header and our Origin, body limits |
+//! | `secret`    | the secret made at each start, its cookie                                   |
+//! | `routes`    | the page, the draft's view and long-poll, downloads                         |
+//! | `api`       | the workspace's JSON: form, explain, save, undo, confirm, next year, verify, import, new project — every write through `crate::workspace` or the library's commands |
+//! | `live`      | the project and year being served, replaced whole on a switch               |
+//! | `state`, `watch`, `page` | the draft as versioned snapshots, the watch on its inputs, its HTML |
+//! | `open`      | the default browser (ShellExecuteW on Windows), the zip-folder check        |
+//! | `http`      | the accept loop and its bounds                                              |
 //!
 //! ```text
 //! facts/<year>.yaml, templates/ ──watch (debounced)──▶ render in memory ──▶ Snapshot v(n+1)
@@ -16,12 +28,19 @@
 //! restart by itself (the version tag then differs, so the page refreshes), and ends cleanly on
 //! shutdown.
 //!
-//! Nothing is ever written to disk: there is no output folder to loop on, and no route serves a
-//! file from a disk path, so there is nothing to traverse.
+//! The preview itself writes nothing: there is no output folder to loop on, and no route serves a
+//! file from a disk path, so there is nothing to traverse. The workspace writes the facts file only
+//! through `crate::workspace` (one value's bytes, atomically, refused when the file changed since
+//! the page read it), and only when listening on loopback; the page never names a path.
 
+mod api;
+mod guard;
 mod http;
+mod live;
+mod open;
 mod page;
 mod routes;
+mod secret;
 mod state;
 mod watch;
 
@@ -34,9 +53,11 @@ use tokio::sync::watch as signal;
 
 use crate::error::Error;
 use crate::format::Renderers;
-use crate::pipeline::{RenderKind, RenderRequest};
 
+pub use guard::{EDIT_LIMIT, UPLOAD_LIMIT};
+pub use open::{INSIDE_ZIP, NO_BROWSER_ENV, inside_zip, open_in_browser, own_console};
 pub use page::View;
+pub use secret::{HEADER as SECRET_HEADER, cookie_name};
 pub use state::{Rerendered, rerender};
 pub use watch::DEBOUNCE;
 
@@ -50,7 +71,11 @@ pub struct ServeOptions {
     pub root: PathBuf,
     /// The facts file to preview, e.g. `<root>/facts/2021.yaml`.
     pub facts: PathBuf,
-    /// The address to listen on; loopback (127.0.0.1) unless the user asks otherwise.
+    /// No project to serve: the page offers to make one in this folder (chosen by the program,
+    /// never by the page), and serves it once made. `root` and `facts` are then not read.
+    pub new_project: Option<PathBuf>,
+    /// The address to listen on; loopback (127.0.0.1) unless the user asks otherwise. Only on
+    /// loopback may the page change anything.
     pub host: IpAddr,
     /// 0 picks any free port.
     pub port: u16,
@@ -65,10 +90,18 @@ impl ServeOptions {
         ServeOptions {
             root: root.into(),
             facts: facts.into(),
+            new_project: None,
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             renderers: Arc::new(renderers),
         }
+    }
+
+    /// No project yet: the page offers to make one in `dir`.
+    pub fn without_project(dir: impl Into<PathBuf>, renderers: Renderers) -> Self {
+        let mut opts = ServeOptions::new(PathBuf::new(), PathBuf::new(), renderers);
+        opts.new_project = Some(dir.into());
+        opts
     }
 }
 
@@ -76,9 +109,9 @@ impl ServeOptions {
 pub struct Server {
     /// Where it listens (the real port when 0 was asked for).
     pub addr: SocketAddr,
+    secret: secret::Secret,
     stop: signal::Sender<bool>,
     thread: Option<JoinHandle<()>>,
-    _watch: watch::Watch,
 }
 
 impl Server {
@@ -87,6 +120,22 @@ impl Server {
     /// from this machine.
     pub fn url(&self) -> String {
         url(self.addr)
+    }
+
+    /// The address with the secret, to open once: `http://127.0.0.1:4000/?key=…`. The page
+    /// exchanges it for a cookie and drops it from the address bar.
+    pub fn url_with_key(&self) -> String {
+        format!(
+            "{}?{}={}",
+            self.url(),
+            secret::QUERY_KEY,
+            self.secret.as_str()
+        )
+    }
+
+    /// The secret (for a client that is not a browser: the tests).
+    pub fn secret(&self) -> &str {
+        self.secret.as_str()
     }
 
     /// Stops accepting, lets open requests finish (at most about a second) and returns.
@@ -122,23 +171,9 @@ pub fn url(addr: SocketAddr) -> String {
 /// Renders the draft, starts watching its inputs and starts listening. Returns once the server
 /// accepts connections; it runs on threads of its own until the `Server` is dropped.
 pub fn start(opts: ServeOptions) -> Result<Server, Error> {
-    // Canonical paths, so that the watcher's event paths compare equal to ours.
-    let canonical = |p: &PathBuf, what: &str| {
-        p.canonicalize()
-            .map_err(|e| Error::io(p, &format!("找不到{what}"), &e))
-    };
-    let root = canonical(&opts.root, "项目文件夹")?;
-    // `2021.yaml` alone has the empty path as parent: that is the current folder.
-    let facts_dir = match opts.facts.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let facts =
-        canonical(&facts_dir, "事实文件夹")?.join(opts.facts.file_name().unwrap_or_default());
-    let request = RenderRequest {
-        root: root.clone(),
-        facts: facts.clone(),
-        kind: RenderKind::Draft,
+    let live = match &opts.new_project {
+        Some(_) => None,
+        None => Some(live::Live::open(&opts.root, &opts.facts)?),
     };
 
     let addr = SocketAddr::new(opts.host, opts.port);
@@ -150,28 +185,23 @@ pub fn start(opts: ServeOptions) -> Result<Server, Error> {
         .set_nonblocking(true)
         .map_err(|e| Error::Bind { addr, source: e })?;
 
-    let state = state::State::new(request);
-    let inputs = watch::Inputs {
-        facts: facts.clone(),
-        templates: root.join("templates"),
-    };
-    let watch = {
-        let state = state.clone();
-        watch::watch(inputs, move || {
-            state.refresh();
-        })?
-    };
-    // A save between the first render and the start of the watch would otherwise go unseen;
-    // when nothing changed, this publishes nothing.
-    state.refresh();
-
-    let downloads = state::Downloads::start(opts.renderers)
-        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
+    let internal = |e: std::io::Error| Error::Internal(format!("无法启动预览服务器：{e}"));
+    let secret = secret::Secret::new().map_err(internal)?;
+    let downloads = state::Downloads::start(opts.renderers.clone()).map_err(internal)?;
+    let loopback_only = addr.ip().is_loopback();
     let app = routes::App {
-        state,
+        live: Arc::new(live::Slot::new(live)),
         downloads,
-        source: page::display_path(&root, &facts).display().to_string(),
-        loopback_only: addr.ip().is_loopback(),
+        renderers: opts.renderers.clone(),
+        writable: loopback_only,
+        secret: secret.clone(),
+        new_project: opts.new_project.clone(),
+        work: Arc::default(),
+    };
+    let guard = guard::Guard {
+        secret: secret.clone(),
+        cookie: secret::cookie_name(addr.port()),
+        loopback_only,
     };
     let (stop, stopped) = signal::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -179,14 +209,15 @@ pub fn start(opts: ServeOptions) -> Result<Server, Error> {
         .thread_name("speechgen-serve")
         .enable_all()
         .build()
-        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
+        .map_err(internal)?;
     let thread = std::thread::Builder::new()
         .name("speechgen-serve-main".into())
         .spawn(move || {
             runtime.block_on(async move {
                 match tokio::net::TcpListener::from_std(listener) {
                     Ok(listener) => {
-                        http::serve(listener, routes::router(app, stopped.clone()), stopped).await
+                        let router = routes::router(app, guard, stopped.clone());
+                        http::serve(listener, router, stopped).await
                     }
                     Err(e) => eprintln!("预览服务器无法监听：{e}"),
                 }
@@ -194,20 +225,17 @@ pub fn start(opts: ServeOptions) -> Result<Server, Error> {
             // A PDF still being laid out for a client that is gone must not hold up Ctrl-C.
             runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         })
-        .map_err(|e| Error::Internal(format!("无法启动预览服务器：{e}")))?;
+        .map_err(internal)?;
     Ok(Server {
         addr,
+        secret,
         stop,
         thread: Some(thread),
-        _watch: watch,
     })
 }
 
-/// Starts the server, calls `on_ready` with its address (print it, open the browser), and serves
-/// until Ctrl-C. The whole of `speechgen serve` after argument parsing.
-pub fn run_blocking(opts: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result<(), Error> {
-    let server = start(opts)?;
-    on_ready(server.addr);
+/// Serves until Ctrl-C (or the console window is closed), then stops the server.
+pub fn wait_for_ctrl_c(server: Server) -> Result<(), Error> {
     let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -230,26 +258,6 @@ pub fn parse_host(s: &str) -> Result<IpAddr, String> {
         .trim_end_matches(']')
         .parse()
         .map_err(|_| format!("“{s}”不是 IP 地址：请写 127.0.0.1、0.0.0.0、::1 或 localhost"))
-}
-
-/// Opens `url` in the default browser (`--open`), without waiting for it.
-pub fn open_in_browser(url: &str) -> std::io::Result<()> {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        // `start` treats its first quoted argument as a window title.
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    cmd.arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
 }
 
 #[cfg(test)]

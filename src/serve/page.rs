@@ -1,8 +1,9 @@
-//! The preview page: the speech beside a panel of its figures and problems, or, when the inputs
-//! are broken, the errors instead of a stale speech.
+//! The workspace page: the year's facts as a form beside the speech and a panel of its figures and
+//! problems, or, when the inputs are broken, the errors instead of a stale speech.
 //!
-//! The page is a fixed shell (banner, styles, script) around a *view*. Only the view changes from
-//! version to version; the script swaps it in place (see `assets/preview.js`).
+//! The page is a fixed shell (banner, styles, scripts, the form's column) around a *view*. Only the
+//! view changes from version to version; `assets/preview.js` swaps it in place, and
+//! `assets/workspace.js` draws the form from `/api/form` and sends the clerk's changes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,28 +34,117 @@ pub fn view(root: &Path, result: &Result<Rendered, Vec<Diagnostic>>) -> View {
     }
 }
 
-/// The whole page: shell plus the current view. `source` names the facts file in the banner.
-pub fn page(source: &str, tag: &str, view: &View) -> String {
+/// What the page's shell shows around the view.
+pub struct Shell<'a> {
+    /// The facts file as shown (`facts/2021.yaml`).
+    pub source: &'a str,
+    pub tag: &'a str,
+    pub view: &'a View,
+    /// The year served, when the facts file is named after one.
+    pub year: Option<i64>,
+    /// Every year of the project, oldest first.
+    pub years: &'a [i64],
+    /// Whether the page may change anything (listening on loopback).
+    pub writable: bool,
+    /// The workspace's secret: the page sends it back in a header with every change. Only a
+    /// request that carried the secret's cookie gets this page.
+    pub secret: &'a str,
+}
+
+/// The whole page: the form (filled in by `workspace.js` from `/api/form`) beside the current
+/// view of the draft.
+pub fn page(shell: &Shell) -> String {
+    let years: String = shell
+        .years
+        .iter()
+        .map(|y| {
+            format!(
+                "<option value=\"{y}\"{}>{y} 年</option>",
+                if Some(*y) == shell.year {
+                    " selected"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    let tools = if shell.writable {
+        r#"<button type="button" id="undo" disabled title="撤销上一次在本页的修改">撤销</button><button type="button" id="next-year">开始下一年</button><button type="button" id="verify" title="选一份打印稿的 PDF 或 Word 文件（也可以直接拖到本页）">核对打印稿</button><button type="button" id="import" title="把领导在 Word 中改过的讲话稿带回来">带回 Word 修改稿</button>"#
+    } else {
+        r#"<span class="readonly">只读预览</span><button type="button" id="verify" title="选一份打印稿的 PDF 或 Word 文件（也可以直接拖到本页）">核对打印稿</button>"#
+    };
     format!(
         r#"<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>草稿预览 · {source}</title>
+<meta name="speechgen-secret" content="{secret}">
+<title>讲话稿工作台 · {source}</title>
 <link rel="stylesheet" href="/assets/preview.css">
+<link rel="stylesheet" href="/assets/workspace.css">
 <script src="/assets/preview.js" defer></script>
+<script src="/assets/workspace.js" defer></script>
 </head>
-<body data-tag="{tag}">
-<header class="banner"><span class="draft">草稿</span><span class="source">预览 {source}</span><span id="status" role="status"></span><a class="pdf" href="/speech.pdf" target="_blank" rel="noopener">下载 PDF</a><a class="pdf" href="/speech.docx">下载 Word</a></header>
+<body class="workspace" data-tag="{tag}" data-year="{year}" data-writable="{writable}">
+<header class="banner"><span class="draft">草稿</span><select id="year" aria-label="年份">{years}</select><span class="source">{source}</span><span id="status" role="status"></span>{tools}<details class="downloads"><summary>下载</summary><div class="menu"><a href="/download/final.pdf" download>定稿 PDF</a><a href="/download/final.docx" download>定稿 Word</a><a href="/download/masked.pdf" download>传阅稿 PDF（数字隐去）</a><a href="/download/sheet.pdf" download>核对表 PDF（审核用）</a><a class="pdf" href="/speech.pdf" target="_blank" rel="noopener">草稿 PDF</a><a class="pdf" href="/speech.docx">草稿 Word</a></div></details><input type="file" id="verify-file" accept=".pdf,.docx,.md,.html" hidden><input type="file" id="import-file" accept=".docx" hidden></header>
+<div class="work">
+<section id="form" aria-label="本年事实"><p class="loading">正在读取事实……</p></section>
 <div id="view">{view}</div>
+</div>
+<div id="dialog" role="dialog" aria-modal="true" hidden><div class="box"><div id="dialog-body"></div><div class="actions" id="dialog-actions"></div></div></div>
 <div id="tip" role="tooltip" hidden></div>
 </body>
 </html>
 "#,
-        source = escape(source),
-        tag = escape(tag),
-        view = view.html,
+        source = escape(shell.source),
+        tag = escape(shell.tag),
+        year = shell.year.map(|y| y.to_string()).unwrap_or_default(),
+        writable = if shell.writable { "1" } else { "0" },
+        secret = escape(shell.secret),
+        view = shell.view.html,
+    )
+}
+
+/// The page without a project: where one will be made (the program's choice, shown, never asked
+/// for), and the three ways to make it.
+pub fn setup_page(dir: &str, secret: &str, writable: bool) -> String {
+    let actions = if writable {
+        r#"<div class="choices">
+<button type="button" id="new-sample" class="primary">用示例新建</button>
+<p>示例讲话、每种数据项各一例，数字是虚构的（标有“样例”），换成本单位的即可。</p>
+<button type="button" id="new-docx">由已有的讲话稿新建（Word 或 Markdown）…</button>
+<p>选一篇往年的讲话稿（.docx 或 .md）：其中的数字、名称都变成待填的数据项。</p>
+<input type="file" id="new-file" accept=".docx,.md" hidden>
+</div>"#
+    } else {
+        "<p>这是只读预览，不能在网页上新建项目。</p>"
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="speechgen-secret" content="{secret}">
+<title>讲话稿工作台 · 新建</title>
+<link rel="stylesheet" href="/assets/preview.css">
+<link rel="stylesheet" href="/assets/workspace.css">
+<script src="/assets/workspace.js" defer></script>
+</head>
+<body class="setup">
+<main class="setup-box">
+<h1>还没有讲话稿项目</h1>
+<p>在当前文件夹和程序所在的文件夹里都没有找到讲话稿项目（含 templates 和 facts 两个文件夹）。</p>
+<p>新项目将建在：<code id="new-dir">{dir}</code></p>
+{actions}
+<p id="status" role="status"></p>
+</main>
+</body>
+</html>
+"#,
+        secret = escape(secret),
+        dir = escape(dir),
     )
 }
 

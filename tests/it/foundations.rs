@@ -248,12 +248,14 @@ fn figures_and_diff_show_an_unfilled_value_the_same_way() {
 }
 
 /// The body of `GET path` from a preview server, once it answers 200.
-fn get(addr: std::net::SocketAddr, path: &str) -> (u16, Vec<u8>) {
+fn get(server: &speechgen::serve::Server, path: &str) -> (u16, Vec<u8>) {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}={}\r\nConnection: close\r\n\r\n",
+        speechgen::serve::cookie_name(server.addr.port()),
+        server.secret()
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -282,7 +284,7 @@ fn the_preview_pdf_carries_the_author_and_follows_speech_yaml() {
     let p = Project::sample();
     p.write(SETTINGS, "author: 某某单位办公室\n");
     let server = preview(&p);
-    let (status, pdf) = get(server.addr, "/speech.pdf");
+    let (status, pdf) = get(&server, "/speech.pdf");
     assert_eq!(status, 200);
     assert_eq!(info(&pdf, b"Author").as_deref(), Some("某某单位办公室"));
 
@@ -290,7 +292,7 @@ fn the_preview_pdf_carries_the_author_and_follows_speech_yaml() {
     p.write(SETTINGS, "author: 某某单位办公室\nauthr: 某某\n");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let page = loop {
-        let page = String::from_utf8(get(server.addr, "/view").1).unwrap();
+        let page = String::from_utf8(get(&server, "/view").1).unwrap();
         if page.contains("authr") || std::time::Instant::now() > deadline {
             break page;
         }
@@ -303,7 +305,7 @@ fn the_preview_pdf_carries_the_author_and_follows_speech_yaml() {
     p.write(SETTINGS, "author: 另一个单位\n");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let pdf = loop {
-        let (status, pdf) = get(server.addr, "/speech.pdf");
+        let (status, pdf) = get(&server, "/speech.pdf");
         if status == 200 || std::time::Instant::now() > deadline {
             break pdf;
         }

@@ -51,4 +51,7 @@ mod verify_truth;
 mod wording_diff;
 mod workflow;
 mod workspace;
+mod workspace_browser;
+mod workspace_http;
+mod workspace_start;
 mod year_wording;

@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use speechgen::format::Renderers;
 
-use crate::harness::{
-    Project, change_one_count, figure_text, figures, get, pdf_tools, raw, wait_for,
-};
+use crate::harness::{Project, change_one_count, figure_text, figures, pdf_tools, wait_for};
 
 /// Generous: a render is milliseconds and the debounce 80 ms, but CI machines stall.
 const UPDATE: Duration = Duration::from_secs(5);
@@ -136,7 +134,7 @@ fn a_broken_facts_file_is_shown_as_an_error_then_recovers() {
     );
 
     project.save_facts(&good);
-    wait_for_speech(server.addr, "the speech to come back");
+    wait_for_speech(&server, "the speech to come back");
 }
 
 #[test]
@@ -205,13 +203,15 @@ fn only_the_defined_routes_exist() {
             );
         }
     }
-    // Methods other than GET/HEAD are refused.
+    // A POST without the secret in its header changes nothing (403); with it, a POST to a
+    // route that takes none is refused as a method the route does not have.
     let post = server
         .raw(
             b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         )
         .unwrap();
-    assert_eq!(post.status, 405);
+    assert_eq!(post.status, 403);
+    assert_eq!(server.post_json("/", &serde_json::json!({})).status, 405);
     // A page on another site, re-pointed at 127.0.0.1 by its DNS, may not read the draft.
     let rebound = server
         .raw(b"GET / HTTP/1.1\r\nHost: evil.example:4000\r\nConnection: close\r\n\r\n")
@@ -316,9 +316,12 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
         Ok(b"%PDF-1.7 fake".to_vec())
     });
     let server = project.serve_with(|opts| opts.renderers = std::sync::Arc::new(pdf));
-    let addr = server.addr;
+    let client = server.client();
     let answers: Vec<_> = (0..4)
-        .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf")))
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || client.get("/speech.pdf"))
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .map(|t| t.join().unwrap())
@@ -336,15 +339,15 @@ fn the_pdf_is_served_and_rendered_once_per_version() {
         1,
         "concurrent requests share one render"
     );
-    get(addr, "/speech.pdf");
+    client.get("/speech.pdf");
     assert_eq!(renders.load(Ordering::SeqCst), 1, "cached for the version");
 
-    let page = get(addr, "/").text();
+    let page = client.get("/").text();
     let (_, changed, _) = change_one_count(&project, &page);
-    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    let tag = client.get("/view").header("x-preview-tag").unwrap();
     project.save_facts(&changed);
-    get(addr, &format!("/version?after={tag}"));
-    assert!(get(addr, "/speech.pdf").body.starts_with(b"%PDF"));
+    client.get(&format!("/version?after={tag}"));
+    assert!(client.get("/speech.pdf").body.starts_with(b"%PDF"));
     assert_eq!(
         renders.load(Ordering::SeqCst),
         2,
@@ -386,11 +389,14 @@ fn clients_waiting_for_a_pdf_hold_no_thread_each() {
         Ok(b"%PDF-1.7 fake".to_vec())
     });
     let server = project.serve_with(|opts| opts.renderers = Arc::new(pdf));
-    let addr = server.addr;
-    assert_eq!(get(addr, "/").status, 200);
+    let client = server.client();
+    assert_eq!(client.get("/").status, 200);
     let before = threads();
     let clients: Vec<_> = (0..32)
-        .map(|_| std::thread::spawn(move || get(addr, "/speech.pdf").status))
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || client.get("/speech.pdf").status)
+        })
         .collect();
     // While the one render runs, 32 clients wait: with a blocking thread per request the
     // server would hold dozens more threads; it holds none more than its own.
@@ -425,11 +431,10 @@ fn a_port_in_use_is_reported_in_plain_words() {
 fn shutdown_ends_open_long_polls_promptly() {
     let project = Project::sample();
     let server = project.serve();
-    let addr = server.addr;
-    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    let client = server.client();
+    let tag = client.get("/view").header("x-preview-tag").unwrap();
     let poll = std::thread::spawn(move || {
-        raw(
-            addr,
+        client.raw(
             format!(
                 "GET /version?after={tag} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
             )
@@ -485,7 +490,7 @@ fn a_missing_facts_file_is_an_error_in_the_page_until_it_is_created() {
     let page = server.get("/").text();
     assert!(page.contains("class=\"broken\""), "{page}");
     project.save_facts(&good);
-    wait_for_speech(server.addr, "the speech");
+    wait_for_speech(&server, "the speech");
 }
 
 #[test]
@@ -551,7 +556,8 @@ fn the_serve_command_serves_the_draft_and_its_pdf_and_stops_on_ctrl_c() {
     let url = server.url();
     let run = server.interrupt();
     run.expect_code(0)
-        .expect_stderr(&format!("草稿预览：{url}"));
+        .expect_stderr(&format!("讲话稿工作台：{url}"))
+        .expect_stderr("停止：按 Ctrl+C");
     assert!(
         !project.path("output").exists(),
         "serve writes nothing into the project"
@@ -564,9 +570,10 @@ fn the_serve_command_serves_the_draft_and_its_pdf_and_stops_on_ctrl_c() {
 }
 
 /// Waits until the page shows the speech again (not an error view).
-fn wait_for_speech(addr: std::net::SocketAddr, what: &str) {
+fn wait_for_speech(server: &crate::harness::Served, what: &str) {
     wait_for(what, UPDATE, || {
-        get(addr, "/")
+        server
+            .get("/")
             .text()
             .contains("<article class=\"speech\">")
             .then_some(())
@@ -667,17 +674,18 @@ fn slow_headers_do_not_delay_a_new_request() {
     let project = Project::sample();
     let server = project.serve_command(["--fonts", "bundled"]);
     let addr = server.addr;
+    let client = server.client();
     let connect = || {
         let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
         s.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
         s
     };
     // An open page's long-poll: a request under way, which must outlive the slow clients.
-    let tag = get(addr, "/view").header("x-preview-tag").unwrap();
+    let tag = client.get("/view").header("x-preview-tag").unwrap();
     let mut poll = connect();
-    poll.write_all(
+    poll.write_all(&client.with_cookie(
         format!("GET /version?after={tag} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes(),
-    )
+    ))
     .unwrap();
     std::thread::sleep(Duration::from_millis(200));
     // Slowloris: each sends the start of a request, then a header line now and then, never the end.
@@ -707,10 +715,7 @@ fn slow_headers_do_not_delay_a_new_request() {
     // Time for the server to take them all in.
     std::thread::sleep(Duration::from_millis(500));
     let start = Instant::now();
-    let res = raw(
-        addr,
-        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-    );
+    let res = client.raw(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     let waited = start.elapsed();
     println!("a new request with {SLOW} slow connections open was answered in {waited:?}");
     // The long-poll is still waiting (a read times out), not closed (a read of 0 bytes).

@@ -275,7 +275,7 @@ fn a_strict_gate_fails_on_the_sample_but_not_on_a_real_year_beside_it() {
 }
 
 #[test]
-fn the_release_workflow_builds_the_dist_profile_for_windows_macos_and_linux() {
+fn the_release_workflow_publishes_a_zip_per_platform_with_checksums_from_the_dist_profile() {
     let doc = workflow("release.yml");
     assert!(!doc["on"]["push"]["tags"].is_badvalue(), "built on a tag");
     let build = &doc["jobs"]["build"];
@@ -312,13 +312,52 @@ fn the_release_workflow_builds_the_dist_profile_for_windows_macos_and_linux() {
         "{}",
         builds[0]
     );
+    // The retired Intel runner is gone; the Intel Macs' build is cross-compiled instead.
+    assert!(!oses.contains(&"macos-13"), "{oses:?}");
+    assert!(
+        include
+            .iter()
+            .any(|m| text(&m["target"]) == "x86_64-apple-darwin"),
+        "Intel Macs still get a build"
+    );
+    // Each platform's zip holds the program, the README and the sample project.
+    let zip = steps
+        .iter()
+        .map(|s| text(&s["run"]))
+        .find(|r| r.contains(".zip"))
+        .expect("a step puts the zip together");
+    for part in [
+        "target/${{ matrix.target }}/dist/${{ matrix.binary }}",
+        "cp README.md",
+        "templates facts",
+        "示例项目",
+    ] {
+        assert!(zip.contains(part), "{part} in the zip:\n{zip}");
+    }
     let upload = steps
         .iter()
         .find(|s| text(&s["uses"]).starts_with("actions/upload-artifact"))
-        .expect("the binaries are kept");
-    assert_eq!(
-        text(&upload["with"]["path"]),
-        "target/${{ matrix.target }}/dist/${{ matrix.binary }}"
+        .expect("the zips are kept");
+    assert_eq!(text(&upload["with"]["path"]), "${{ env.ZIP }}");
+    // A tag publishes a release of the zips with their SHA-256 checksums.
+    let publish = &doc["jobs"]["publish"];
+    assert_eq!(text(&publish["needs"]), "build");
+    assert_eq!(text(&publish["permissions"]["contents"]), "write");
+    let runs: Vec<&str> = publish["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|s| text(&s["run"]))
+        .collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("sha256sum *.zip > SHA256SUMS.txt")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("gh release create") && r.contains("SHA256SUMS.txt")),
+        "{runs:?}"
     );
 
     // The profile it names exists, and is release's with the size and speed options.
@@ -337,5 +376,76 @@ fn the_release_workflow_builds_the_dist_profile_for_windows_macos_and_linux() {
         "strip = true",
     ] {
         assert!(dist.contains(&setting), "{setting}: {dist:?}");
+    }
+}
+
+#[test]
+fn the_release_zip_holds_the_program_the_readme_and_the_sample_project() {
+    let (Some(_), Some(_)) = (
+        crate::harness::programs::program("zip"),
+        crate::harness::programs::program("unzip"),
+    ) else {
+        return;
+    };
+    let doc = workflow("release.yml");
+    let script = doc["jobs"]["build"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|s| text(&s["run"]))
+        .find(|r| r.contains(".zip"))
+        .expect("a step puts the zip together")
+        .replace("${{ matrix.target }}", "x86_64-unknown-linux-gnu")
+        .replace("${{ matrix.binary }}", "speechgen")
+        .replace("${{ matrix.name }}", "linux-x64");
+    // The checkout as the runner has it, with a stand-in for the built program.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(REPO);
+    std::fs::copy(repo.join("README.md"), dir.path().join("README.md")).unwrap();
+    harness::copy_dir(&repo.join("templates"), &dir.path().join("templates"));
+    harness::copy_dir(&repo.join("facts"), &dir.path().join("facts"));
+    let built = dir.path().join("target/x86_64-unknown-linux-gnu/dist");
+    std::fs::create_dir_all(&built).unwrap();
+    std::fs::write(built.join("speechgen"), "the program").unwrap();
+    let env_file = dir.path().join("github_env");
+    let run = Run::from(
+        std::process::Command::new("bash")
+            .args(["-eo", "pipefail", "-c", &script])
+            .current_dir(dir.path())
+            .env("GITHUB_REF_NAME", "v1.2.3")
+            .env("GITHUB_REF_TYPE", "tag")
+            .env("RUNNER_OS", "Linux")
+            .env("GITHUB_ENV", &env_file)
+            .output()
+            .unwrap(),
+    );
+    run.expect_code(0);
+    let zip = "dist/speechgen-1.2.3-linux-x64.zip";
+    assert!(
+        std::fs::read_to_string(&env_file)
+            .unwrap()
+            .contains(&format!("ZIP={zip}")),
+        "the zip is named for the upload"
+    );
+    let listing = Run::from(
+        std::process::Command::new("unzip")
+            .args(["-Z1", zip])
+            .current_dir(dir.path())
+            .output()
+            .unwrap(),
+    );
+    listing.expect_code(0);
+    for part in [
+        "speechgen-1.2.3-linux-x64/speechgen",
+        "speechgen-1.2.3-linux-x64/README.md",
+        "speechgen-1.2.3-linux-x64/示例项目/templates/speech.md.tera",
+        "speechgen-1.2.3-linux-x64/示例项目/templates/figures.yaml",
+        "speechgen-1.2.3-linux-x64/示例项目/facts/2021.yaml",
+    ] {
+        assert!(
+            listing.stdout.contains(part),
+            "{part} in:\n{}",
+            listing.stdout
+        );
     }
 }

@@ -15,7 +15,10 @@
   window.addEventListener('scroll', () => { if (hasSpeech()) speechY = window.scrollY; }, { passive: true });
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const say = (text) => { status.textContent = text; };
+  // The status line is shared with the workspace's script: clear only what this one said.
+  const say = (text) => {
+    if (text) { status.textContent = text; status.dataset.from = 'preview'; } else if (status.dataset.from === 'preview') { status.textContent = ''; delete status.dataset.from; }
+  };
 
   async function refresh() {
     const res = await fetch('/view', { cache: 'no-store' });
@@ -40,6 +43,8 @@
       }
     }
     hideTip();
+    // The workspace's form follows each new version (assets/workspace.js).
+    document.dispatchEvent(new CustomEvent('speechgen:view'));
   }
 
   function figureTexts() {
@@ -62,6 +67,11 @@
       abort = new AbortController();
       try {
         const res = await fetch('/version?after=' + encodeURIComponent(tag), { cache: 'no-store', signal: abort.signal });
+        if (res.status === 403) {
+          // The program was started again (a new secret) or this address is not the one it printed.
+          say('程序已重新启动：请打开命令行窗口中显示的新地址。');
+          break;
+        }
         if (!res.ok) throw new Error('version ' + res.status);
         const latest = (await res.text()).trim();
         if (latest !== tag) await refresh();

@@ -84,3 +84,74 @@ pub fn get(addr: SocketAddr, path: &str) -> Response {
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     raw(addr, req.as_bytes()).expect("the server answers")
 }
+
+/// A client of one workspace server: its address and secret. Every request carries the secret's
+/// cookie, as the browser that opened the console's address does; a change also carries the
+/// secret in its header and the page's Origin. Cheap to clone into threads.
+#[derive(Clone)]
+pub struct Client {
+    pub addr: SocketAddr,
+    pub secret: String,
+}
+
+impl Client {
+    /// `Cookie: speechgen-PORT=SECRET`.
+    pub fn cookie(&self) -> String {
+        format!(
+            "Cookie: {}={}",
+            speechgen::serve::cookie_name(self.addr.port()),
+            self.secret
+        )
+    }
+
+    /// GET `path` with the cookie, the connection closed after the answer.
+    pub fn get(&self, path: &str) -> Response {
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{}\r\nConnection: close\r\n\r\n",
+            self.addr,
+            self.cookie()
+        );
+        raw(self.addr, req.as_bytes()).expect("the server answers")
+    }
+
+    /// Sends raw bytes with the cookie added after the request line (unless they carry a
+    /// `Cookie:` of their own); None when the server closed without answering.
+    pub fn raw(&self, request: &[u8]) -> Option<Response> {
+        raw(self.addr, &self.with_cookie(request))
+    }
+
+    pub fn with_cookie(&self, request: &[u8]) -> Vec<u8> {
+        let has_cookie = String::from_utf8_lossy(request)
+            .to_ascii_lowercase()
+            .contains("\r\ncookie:");
+        match request.windows(2).position(|w| w == b"\r\n") {
+            Some(eol) if !has_cookie => {
+                let mut out = request[..eol + 2].to_vec();
+                out.extend_from_slice(self.cookie().as_bytes());
+                out.extend_from_slice(b"\r\n");
+                out.extend_from_slice(&request[eol + 2..]);
+                out
+            }
+            _ => request.to_vec(),
+        }
+    }
+
+    /// POST `body` to `path` as the page does: cookie, the secret in its header, our Origin.
+    pub fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Response {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}\r\nX-Speechgen-Secret: {secret}\r\nOrigin: http://{addr}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
+            addr = self.addr,
+            cookie = self.cookie(),
+            secret = self.secret,
+            len = body.len()
+        );
+        let mut req = head.into_bytes();
+        req.extend_from_slice(body);
+        raw(self.addr, &req).expect("the server answers")
+    }
+
+    /// POST a JSON value as the page does.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.post(path, "application/json", body.to_string().as_bytes())
+    }
+}

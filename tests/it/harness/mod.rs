@@ -32,7 +32,7 @@ mod run;
 mod serve;
 
 pub use documents::*;
-pub use http::{Response, get, raw};
+pub use http::{Client, Response, get, raw};
 pub use preview::{Figure, change_one_count, figure_text, figures};
 pub use project::{FACTS, FIGURES, Project, REPO, TEMPLATE, copy_dir};
 pub use run::Run;

@@ -122,6 +122,14 @@ impl Project {
         std::fs::rename(&tmp, &facts).unwrap();
     }
 
+    /// Saves any file of the project the way editors do (`save_facts` for another year).
+    pub fn save_facts_file(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        let tmp = path.with_extension("yaml.tmp-save");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+
     /// Runs `run` and counts how often each of the files `rels` was opened meanwhile (inotify's
     /// `IN_OPEN`): a command that reads an input once opens it once. (Named pipes that give their
     /// bytes to the first reader only did this before; speechgen now refuses any file that is not

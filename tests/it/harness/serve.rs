@@ -15,11 +15,13 @@ use speechgen::error::Error as ServeError;
 use speechgen::format::Renderers;
 use speechgen::serve::{self, ServeOptions, Server};
 
-use super::{Project, Response, Run, http};
+use super::{Client, Project, Response, Run, http};
 
 pub struct Served {
     /// Where it listens (the real port).
     pub addr: SocketAddr,
+    /// The secret made at its start (from the server, or read from the address it printed).
+    pub secret: String,
     running: Running,
 }
 
@@ -57,6 +59,7 @@ impl Project {
         let server = serve::start(opts)?;
         Ok(Served {
             addr: server.addr,
+            secret: server.secret().to_owned(),
             running: Running::InProcess(server),
         })
     }
@@ -68,9 +71,13 @@ impl Project {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut child = self
-            .process(["serve", "--port", "0"])
-            .args(args)
+        self.spawn_server(self.process(["serve", "--port", "0"]).args(args))
+    }
+
+    /// A `speechgen` process started by `command` (`serve`, or no arguments under a terminal),
+    /// once it has printed the address it listens on, with its key.
+    pub fn spawn_server(&self, command: &mut std::process::Command) -> Served {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -78,17 +85,24 @@ impl Project {
             .expect("speechgen serve starts");
         let stdout = collect(child.stdout.take().unwrap(), |_| {});
         let (tx, rx) = std::sync::mpsc::channel();
-        // The line `草稿预览：http://127.0.0.1:PORT/（…）` gives the address.
+        // The line `讲话稿工作台：http://127.0.0.1:PORT/?key=SECRET` gives the address and key.
         let stderr = collect(child.stderr.take().unwrap(), move |line| {
             if let Some(rest) = line.split("http://").nth(1)
                 && let Ok(addr) = rest.split('/').next().unwrap_or("").parse::<SocketAddr>()
             {
-                let _ = tx.send(addr);
+                let key = rest
+                    .split("key=")
+                    .nth(1)
+                    .map(|k| k.chars().take_while(char::is_ascii_hexdigit).collect())
+                    .unwrap_or_default();
+                let _ = tx.send((addr, key));
             }
         });
-        let addr = rx.recv_timeout(Duration::from_secs(30));
+        let found = rx.recv_timeout(Duration::from_secs(30));
+        let addr = found.as_ref().map(|(a, _)| *a).map_err(|_| ());
         let served = Served {
             addr: addr.unwrap_or(([0, 0, 0, 0], 0).into()),
+            secret: found.map(|(_, k)| k).unwrap_or_default(),
             running: Running::Process {
                 child,
                 stdout: Some(stdout),
@@ -124,19 +138,44 @@ fn collect(
 }
 
 impl Served {
-    /// The address to open in a browser, `http://127.0.0.1:PORT/`.
+    /// The address a browser opens, with the key it exchanges for the cookie:
+    /// `http://127.0.0.1:PORT/?key=SECRET`.
     pub fn url(&self) -> String {
+        format!("{}?key={}", serve::url(self.addr), self.secret)
+    }
+
+    /// The address without the key, `http://127.0.0.1:PORT/`.
+    pub fn plain_url(&self) -> String {
         serve::url(self.addr)
     }
 
-    /// GET `path` (`/`, `/view`, `/speech.pdf`…).
-    pub fn get(&self, path: &str) -> Response {
-        http::get(self.addr, path)
+    /// A client holding the secret, to take into threads.
+    pub fn client(&self) -> Client {
+        Client {
+            addr: self.addr,
+            secret: self.secret.clone(),
+        }
     }
 
-    /// Sends raw bytes; None when the server closed without answering.
+    /// GET `path` (`/`, `/view`, `/speech.pdf`…) with the secret's cookie, as the browser sends it.
+    pub fn get(&self, path: &str) -> Response {
+        self.client().get(path)
+    }
+
+    /// Sends raw bytes with the secret's cookie added (unless they carry a Cookie of their own);
+    /// None when the server closed without answering.
     pub fn raw(&self, request: &[u8]) -> Option<Response> {
+        self.client().raw(request)
+    }
+
+    /// Sends raw bytes exactly as given (no cookie added).
+    pub fn raw_as_is(&self, request: &[u8]) -> Option<Response> {
         http::raw(self.addr, request)
+    }
+
+    /// POST a JSON value as the workspace page does (cookie, secret header, Origin).
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.client().post_json(path, body)
     }
 
     /// The text of the page at `/`.
