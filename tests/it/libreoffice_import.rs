@@ -197,7 +197,7 @@ fn a_real_edit_beside_them_is_written_and_prints() {
         assert!(xml.contains("真正把党务干部培养成为"));
         xml.replace("真正把党务干部培养成为", "切实把党务干部培养成为")
     });
-    std::fs::write(p.path("edited.docx"), &docx).unwrap();
+    std::fs::write(p.path("edited.docx"), docx).unwrap();
     let run = p.run(["import", "edited.docx", "--year", "2021"]);
     run.expect_code(1)
         .expect_stdout("[-真正-]{+切实+}")
