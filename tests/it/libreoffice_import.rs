@@ -58,7 +58,7 @@ fn grouped(digits: &str, sep: &str) -> String {
     let chars: Vec<char> = digits.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
-        if i > 0 && (chars.len() - i) % 3 == 0 {
+        if i > 0 && (chars.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(*c);
