@@ -30,7 +30,7 @@ pub fn update(project: &Project, file: &Path, year: i64, write: bool) -> Result<
     let written = update.wording_changed() && write && !update.blocked();
     if update.blocked() {
         eprintln!(
-            "未写入：文稿中有内容控件的标记有误，须由人决定（即使加了 --write 也不写入）；改正后再导入"
+            "未写入：文稿中有内容控件的标记有误或复制了带数据项的句子，须由人决定（即使加了 --write 也不写入）；改正后再导入"
         );
     } else if written {
         update.write()?;

@@ -204,6 +204,34 @@ pub(crate) fn thousands_group(chars: &[char], at: usize) -> Option<usize> {
     .then_some(at + 4)
 }
 
+/// The digits of a number written with thousands separators (`1,536`, `1，536`, `1 536` → `1536`),
+/// read as [`numbers`] reads one: one to three digits, then groups of three after a separator.
+/// None when `text` is not such a number (`12，34` is two numbers, not one).
+pub(crate) fn without_group_separators(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let lead = chars.iter().take_while(|c| is_digit(**c)).count();
+    if lead == 0 || lead > 3 {
+        return None;
+    }
+    let mut digits: String = chars[..lead].iter().collect();
+    let mut at = lead;
+    while let Some(after) = thousands_group(&chars, at) {
+        digits.extend(&chars[at + 1..after]);
+        at = after;
+    }
+    (at > lead && at == chars.len()).then_some(digits)
+}
+
+/// `text` with the thousands separators of the number it begins with taken out, what follows
+/// kept (`1,200多` → `1200多`); None when it begins with no such number.
+pub(crate) fn ungrouped(text: &str) -> Option<String> {
+    text.char_indices()
+        .map(|(at, _)| at)
+        .chain([text.len()])
+        .rev()
+        .find_map(|at| without_group_separators(&text[..at]).map(|d| d + &text[at..]))
+}
+
 /// Every number in `chars` (see [`Found`]). Numbers after 第 (ordinals) and inside Latin words
 /// (G20) are not numbers of the speech and are left out.
 pub fn numbers(chars: &[char]) -> Vec<Number> {
@@ -463,6 +491,25 @@ mod tests {
         }
         // A list of two numbers is no group of three.
         assert_eq!(found("分别为12，34人").len(), 2);
+        for (text, digits) in [
+            ("1,536", Some("1536")),
+            ("1，536", Some("1536")),
+            ("1 536", Some("1536")),
+            ("12,345,678", Some("12345678")),
+            ("1536", None),
+            ("12，34", None),
+            ("1,5367", None),
+            ("1234,567", None),
+        ] {
+            assert_eq!(without_group_separators(text).as_deref(), digits, "{text}");
+        }
+        for (text, plain) in [
+            ("1,200多", Some("1200多")),
+            ("28 000多", Some("28000多")),
+            ("1200多", None),
+        ] {
+            assert_eq!(ungrouped(text).as_deref(), plain, "{text}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod import_trust;
 mod init;
 mod layers;
 mod length;
+mod libreoffice_import;
 mod lockfile;
 mod new_figure;
 mod next_year;

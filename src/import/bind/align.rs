@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::document::Document;
-use crate::import::numbers::{CN_NUMERALS, thousands_group};
+use crate::import::numbers::{CN_NUMERALS, thousands_group, ungrouped};
 use crate::wording::{self, Key, level};
 
 /// A figure as the template prints it now.
@@ -248,8 +248,10 @@ pub(super) fn changed_at_place(
         return None;
     }
     let span = &new_chars[start..end];
-    let numeric = span.iter().all(|c| {
-        c.is_ascii_digit() || matches!(c, '.' | '多' | '余' | '*') || CN_NUMERALS.contains(*c)
+    // A number typed with its thousands parted (1,001, 1,200多) is one number too.
+    let typed: String = span.iter().collect();
+    let numeric = ungrouped(&typed).unwrap_or(typed).chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, '.' | '多' | '余' | '*') || CN_NUMERALS.contains(c)
     });
     let has_number = span
         .iter()

@@ -133,8 +133,9 @@ impl Binding {
                     start,
                     end,
                 };
-                // The circulation copy's * (or *多) where the figure stood is the figure, masked.
-                if now.masked(&occ.id) == Some(aligned.text(start, end)) {
+                // The circulation copy's * (or *多) where the figure stood is the figure, masked;
+                // its number with the thousands parted (1,001) is the figure, as typed.
+                if now.prints(&occ.id, &aligned.text(start, end)) {
                     self.claims.push(claim);
                 } else {
                     self.hand_changed.push(claim);
@@ -221,16 +222,16 @@ impl Binding {
                     let inlines = &mut block.get_or_insert((0, Vec::new())).1;
                     let style = style(token.lead);
                     if now.is_declared(id) {
-                        let same = token.text == now.computed(id)
-                            || now.masked(id).as_deref() == Some(token.text.as_str());
-                        if !same && !self.wrong_at.contains(&i) {
+                        if !now.prints(id, &token.text) && !self.wrong_at.contains(&i) {
                             let report = now.hand_changed(id, aligned, i, token.text.clone());
                             self.reports.push(report);
                         }
                         rebuilt.used.insert(id.clone());
                         rebuilt.bound += 1;
                         inlines.push(Inline {
-                            text: token.text.clone(),
+                            text: now
+                                .regrouped(id, &token.text)
+                                .unwrap_or_else(|| token.text.clone()),
                             style,
                             figure: Some(id.clone()),
                             unfilled: false,
@@ -263,7 +264,7 @@ impl Binding {
                             rebuilt.used.insert(cl.id.clone());
                             rebuilt.bound += 1;
                             inlines.push(Inline {
-                                text: typed,
+                                text: now.regrouped(&cl.id, &typed).unwrap_or(typed),
                                 style: style(token.lead),
                                 figure: Some(cl.id.clone()),
                                 unfilled: false,
@@ -282,8 +283,9 @@ impl Binding {
         rebuilt
     }
 
-    /// Numbers in new wording that no figure prints.
-    pub(super) fn report_unbound_numbers(&mut self, aligned: &Aligned) {
+    /// Numbers in new wording that no figure prints; one that stands in a copy of a figure's
+    /// sentence (its value, with the words beside it) is that copy, for a person to decide.
+    pub(super) fn report_unbound_numbers(&mut self, now: &Now, aligned: &Aligned) {
         let mut reported = BTreeSet::new();
         for block in split_blocks(&aligned.new_tokens) {
             let chars: Vec<char> = block
@@ -308,6 +310,10 @@ impl Binding {
                     .iter()
                     .any(|r| matches!(r, Report::Ambiguous { value, .. } if *value == n.text));
                 if new_text && digits && !is_ambiguous && reported.insert(at[0]) {
+                    if let Some(report) = self.copied_figure(now, aligned, &n.text, &at) {
+                        self.reports.push(report);
+                        continue;
+                    }
                     self.reports.push(Report::UnboundNumber {
                         text: format!("{}{}", n.text, n.unit),
                         sentence: sentence_at(&aligned.new_tokens, at[0]),
@@ -315,6 +321,74 @@ impl Binding {
                 }
             }
         }
+    }
+
+    /// The figure whose sentence the new number at `at` was copied from: a figure bound elsewhere
+    /// that prints the same number (`1,001` is 1001), with the same words right beside it (at
+    /// least four characters on the two sides together). With the tags lost (an office that
+    /// drops them on saving), this is what a tag used twice is in a tagged copy.
+    fn copied_figure(
+        &self,
+        now: &Now,
+        aligned: &Aligned,
+        text: &str,
+        at: &[usize],
+    ) -> Option<Report> {
+        let value = numbers::without_group_separators(text).unwrap_or_else(|| text.to_owned());
+        let (first, last) = (*at.first()?, *at.last()?);
+        let new_char = |i: usize| aligned.new_chars.get(i).copied().filter(|c| *c != '\u{0}');
+        let old_char = |j: usize| match aligned.old_keys.get(j) {
+            Some(Key::Char(c)) => Some(*c),
+            _ => None,
+        };
+        let alike = |old: &mut dyn Iterator<Item = Option<char>>,
+                     new: &mut dyn Iterator<Item = Option<char>>| {
+            old.zip(new)
+                .take(8)
+                .take_while(|(o, n)| o.is_some() && o == n)
+                .count()
+        };
+        let occ = aligned.occurrences.iter().find(|occ| {
+            occ.text == value && {
+                let left = alike(
+                    &mut (0..occ.start).rev().map(old_char),
+                    &mut (0..first).rev().map(new_char),
+                );
+                let right = alike(
+                    &mut (occ.end..aligned.old_keys.len()).map(old_char),
+                    &mut (last + 1..aligned.new_chars.len()).map(new_char),
+                );
+                left + right >= 4
+            }
+        })?;
+        // Where the figure stands in the delivered speech: bound there, or tagged there.
+        let original = self
+            .claims
+            .iter()
+            .find(|c| c.id == occ.id)
+            .map(|c| c.start)
+            .or_else(|| {
+                aligned
+                    .new_tokens
+                    .iter()
+                    .position(|t| t.key == Key::Figure(occ.id.clone()))
+            });
+        let (sentence, paragraph) = match original {
+            Some(i) => (
+                sentence_at(&aligned.new_tokens, i),
+                paragraph_at(&aligned.new_tokens, i),
+            ),
+            None => (aligned.old_sentence_at(occ.start), 0),
+        };
+        Some(Report::CopiedFigure {
+            id: occ.id.clone(),
+            label: now.label(&occ.id),
+            value: now.shown(&occ.text, &occ.id),
+            sentence,
+            paragraph,
+            copy: sentence_at(&aligned.new_tokens, first),
+            copy_paragraph: paragraph_at(&aligned.new_tokens, first),
+        })
     }
 
     /// Figures the template printed that the delivered speech does not.
@@ -416,6 +490,16 @@ fn split_blocks(tokens: &[wording::Token]) -> Vec<Vec<Option<usize>>> {
         }
     }
     out
+}
+
+/// The paragraph of the delivered speech that token `at` stands in, counted from 1 as Word
+/// counts them (the title is the first).
+fn paragraph_at(tokens: &[wording::Token], at: usize) -> usize {
+    tokens[..=at.min(tokens.len().saturating_sub(1))]
+        .iter()
+        .filter(|t| matches!(t.key, Key::Break(_)))
+        .count()
+        .max(1)
 }
 
 /// The sentence of the delivered speech that the token at `at` stands in, figures as typed.

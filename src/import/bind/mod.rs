@@ -83,6 +83,19 @@ pub enum Report {
         printed: usize,
         sentences: Vec<String>,
     },
+    /// A sentence holding a figure copied to another place (its tags lost, or never there): the
+    /// figure's number printed twice, the copy bound to nothing.
+    CopiedFigure {
+        id: String,
+        label: String,
+        value: String,
+        /// The figure's own sentence and its paragraph (counted from 1, the title first).
+        sentence: String,
+        paragraph: usize,
+        /// The copy and its paragraph.
+        copy: String,
+        copy_paragraph: usize,
+    },
     /// A content control tagged with a figure the year does not declare.
     UnknownTag {
         id: String,
@@ -157,6 +170,17 @@ impl Report {
                 m.push_str("\n    复制带数据项的句子会连同控件一起复制；程序不替人判断哪一处是它，未写入任何文件：请在 Word 中删去多余的控件（只留文字）或改正标记后再导入");
                 m
             }
+            Report::CopiedFigure {
+                id,
+                label,
+                value,
+                sentence,
+                paragraph,
+                copy,
+                copy_paragraph,
+            } => format!(
+                "数据项 {id}（{label}，{value}）所在的句子被复制到了另一处：\n    原句（第 {paragraph} 段）：{sentence}\n    复制的（第 {copy_paragraph} 段）：{copy}\n    复制的句子中的“{value}”背后没有数据项；程序不替人判断，未写入任何文件：请删去复制的句子，或改写其中的数字（要它印出数据项，请在模板中写作 {{{{ fig.{id} }}}}）后再导入"
+            ),
             Report::UnknownTag { id, text, sentence } => format!(
                 "文稿中标记为数据项 {id} 的“{text}”在这一年的数字声明中没有：按文字读入\n    {sentence}"
             ),
@@ -198,9 +222,12 @@ impl Update {
     /// Whether a tag names the wrong figure: then nothing is written, even with `--write`, until
     /// a person has decided.
     pub fn blocked(&self) -> bool {
-        self.reports
-            .iter()
-            .any(|r| matches!(r, Report::WrongTag { .. } | Report::DuplicateTag { .. }))
+        self.reports.iter().any(|r| {
+            matches!(
+                r,
+                Report::WrongTag { .. } | Report::DuplicateTag { .. } | Report::CopiedFigure { .. }
+            )
+        })
     }
 
     /// Whether the clerk has something left to decide: a report, or changed wording not
@@ -219,7 +246,7 @@ pub fn update(project: &Project, facts: &Path, delivered: &Delivered) -> Result<
     binding.by_place(&now, &aligned);
     binding.by_value(&now, &aligned);
     let rebuilt = binding.rebuild(&now, &aligned);
-    binding.report_unbound_numbers(&aligned);
+    binding.report_unbound_numbers(&now, &aligned);
     binding.report_unused(&now, &aligned, &rebuilt.used);
     let notes = binding.notes(&now, &rebuilt.used);
     let year = now.checked.facts.year;

@@ -10,6 +10,7 @@ use super::binding::sentence_at;
 use crate::document::Document;
 use crate::error::Error;
 use crate::figures::FigureStatus;
+use crate::import::numbers::ungrouped;
 use crate::import::template_source;
 use crate::pipeline::{self, RenderRequest};
 use crate::project::{Project, TEMPLATE_FILE};
@@ -82,6 +83,21 @@ impl Now {
 
     pub(super) fn computed(&self, id: &str) -> String {
         self.computed.get(id).cloned().unwrap_or_default()
+    }
+
+    /// Whether `typed` is what the figure prints now: the same text, the circulation copy's
+    /// mark, or the same number with its thousands parted (`1,001` for 1001, `1,200多`).
+    pub(super) fn prints(&self, id: &str, typed: &str) -> bool {
+        typed == self.computed(id)
+            || self.masked(id).as_deref() == Some(typed)
+            || self.regrouped(id, typed).is_some()
+    }
+
+    /// The figure's text when `typed` is its number with the thousands parted (`1,001`): the
+    /// template prints it as the facts give it, so the wording is unchanged.
+    pub(super) fn regrouped(&self, id: &str, typed: &str) -> Option<String> {
+        let computed = self.computed(id);
+        (ungrouped(typed).as_deref() == Some(computed.as_str())).then_some(computed)
     }
 
     /// A figure's value as people read it (with its unit), or 未填 when the facts leave it empty.

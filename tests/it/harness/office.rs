@@ -1,4 +1,5 @@
-//! LibreOffice (headless) as a real client of the .docx: it converts a document to PDF.
+//! LibreOffice (headless) as a real client of the .docx: it converts a document to PDF, and opens
+//! and saves it again as an office that edits it does.
 //!
 //! Like the poppler tools, it runs where it is installed (Debian's `libreoffice-writer-nogui`);
 //! where it is missing the check is passed over with a note, except under CI (`CI=true`), where
@@ -60,22 +61,29 @@ fn fonts_conf(dir: &Path) -> PathBuf {
 
 /// The PDF LibreOffice prints from a .docx.
 pub fn docx_to_pdf(docx: &[u8]) -> Vec<u8> {
+    convert(docx, "pdf", "pdf")
+}
+
+/// The .docx as LibreOffice saves it after opening it (`--convert-to docx:"MS Word 2007 XML"`):
+/// what a clerk's office hands back when they edit the speech there.
+pub fn docx_resaved(docx: &[u8]) -> Vec<u8> {
+    convert(docx, "docx:MS Word 2007 XML", "docx")
+}
+
+/// `docx` converted by LibreOffice with the filter `to`, read back from `speech.<ext>`.
+fn convert(docx: &[u8], to: &str, ext: &str) -> Vec<u8> {
     let exe = soffice().expect("soffice");
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("speech.docx");
     std::fs::write(&input, docx).unwrap();
+    // Its own folder for the output: a .docx saved as .docx would otherwise replace its input.
+    let outdir = dir.path().join("out");
     let profile = format!("file://{}", dir.path().join("profile").display());
     let mut child = Command::new(exe)
         .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(dir.path())
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(&outdir)
         .arg(&input)
         .env("FONTCONFIG_FILE", fonts_conf(dir.path()))
         .stdout(Stdio::null())
@@ -93,10 +101,10 @@ pub fn docx_to_pdf(docx: &[u8]) -> Vec<u8> {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let output = dir.path().join("speech.pdf");
+    let output = outdir.join(format!("speech.{ext}"));
     assert!(
         status.success() && output.is_file(),
-        "soffice wrote no PDF ({status})"
+        "soffice wrote no {ext} ({status})"
     );
     std::fs::read(output).unwrap()
 }
