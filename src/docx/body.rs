@@ -15,6 +15,8 @@ pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 /// Relationship ids of `word/_rels/document.xml.rels` that the body refers to.
 pub const HEADER_RID: &str = "rIdHeader";
 pub const FOOTER_RID: &str = "rIdFooter";
+/// Even pages' footer (`word/footer2.xml`): the number at the left.
+pub const EVEN_FOOTER_RID: &str = "rIdFooterEven";
 /// The circulation copy's first page carries its line above the title: its header leaves it out.
 pub const FIRST_HEADER_RID: &str = "rIdHeaderFirst";
 
@@ -193,8 +195,11 @@ pub fn has_first_page_header(doc: &Document) -> bool {
 fn section(header: bool, first_page: bool) -> String {
     let mut references = String::new();
     if header {
+        // With odd and even pages told apart (the settings' `w:evenAndOddHeaders`), even pages
+        // take only an even header: the same marks.
         references.push_str(&format!(
-            "<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>"
+            "<w:headerReference w:type=\"default\" r:id=\"{HEADER_RID}\"/>\
+             <w:headerReference w:type=\"even\" r:id=\"{HEADER_RID}\"/>"
         ));
     }
     if first_page {
@@ -203,7 +208,8 @@ fn section(header: bool, first_page: bool) -> String {
         ));
     }
     references.push_str(&format!(
-        "<w:footerReference w:type=\"default\" r:id=\"{FOOTER_RID}\"/>"
+        "<w:footerReference w:type=\"default\" r:id=\"{FOOTER_RID}\"/>\
+         <w:footerReference w:type=\"even\" r:id=\"{EVEN_FOOTER_RID}\"/>"
     ));
     if first_page {
         references.push_str(&format!(
@@ -257,11 +263,32 @@ pub fn header(doc: &Document, first_page: bool) -> String {
     )
 }
 
-/// `word/footer1.xml`: “— 1 —”, the number a PAGE field.
-pub fn page_number_footer() -> String {
+/// Which pages a footer serves: GB/T 9704 sets the number outside, odd pages at the right and
+/// even pages at the left, one character in from the text block's edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSide {
+    /// `word/footer1.xml`: the default footer, on odd pages (page 1 included).
+    Odd,
+    /// `word/footer2.xml`: on even pages (`w:evenAndOddHeaders` in the settings).
+    Even,
+}
+
+/// One character of the page number's size (4号, 14 pt), in twips: its indent from the edge.
+const PAGE_NUMBER_INDENT: u32 = PAGE_NUMBER_SIZE * 10;
+
+/// A footer: “— 1 —”, the number a PAGE field, at the outer side of the page.
+pub fn page_number_footer(side: PageSide) -> String {
+    let place = match side {
+        PageSide::Odd => format!(
+            "<w:ind w:left=\"0\" w:right=\"{PAGE_NUMBER_INDENT}\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>"
+        ),
+        PageSide::Even => format!(
+            "<w:ind w:left=\"{PAGE_NUMBER_INDENT}\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>"
+        ),
+    };
     format!(
         "{XML_HEAD}\
-         <w:ftr xmlns:w=\"{W_NS}\"><w:p>{}\
+         <w:ftr xmlns:w=\"{W_NS}\"><w:p><w:pPr><w:pStyle w:val=\"{FOOTER}\"/>{place}</w:pPr>\
          <w:r>{}</w:r>\
          <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>\
          <w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
@@ -269,7 +296,6 @@ pub fn page_number_footer() -> String {
          <w:r><w:t>1</w:t></w:r>\
          <w:r><w:fldChar w:fldCharType=\"end\"/></w:r>\
          <w:r>{}</w:r></w:p></w:ftr>",
-        paragraph_style(FOOTER),
         text_element("— "),
         text_element(" —")
     )

@@ -25,7 +25,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::document::Document;
-use body::{FIRST_HEADER_RID, FOOTER_RID, HEADER_RID};
+use body::{EVEN_FOOTER_RID, FIRST_HEADER_RID, FOOTER_RID, HEADER_RID, PageSide};
 use xml::esc;
 
 pub use crate::document::DRAFT_MARK;
@@ -62,7 +62,8 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     parts.push(("word/styles.xml", styles::styles()));
     parts.push(("word/settings.xml", settings()));
     parts.push(("word/fontTable.xml", styles::font_table()));
-    parts.push(("word/footer1.xml", body::page_number_footer()));
+    parts.push(("word/footer1.xml", body::page_number_footer(PageSide::Odd)));
+    parts.push(("word/footer2.xml", body::page_number_footer(PageSide::Even)));
     if body::has_header(doc) {
         parts.push(("word/header1.xml", body::header(doc, false)));
     }
@@ -101,6 +102,7 @@ fn content_types(doc: &Document, body: &body::Body, meta: &DocxMeta) -> String {
         ("/word/settings.xml", format!("{WML}.settings+xml")),
         ("/word/fontTable.xml", format!("{WML}.fontTable+xml")),
         ("/word/footer1.xml", format!("{WML}.footer+xml")),
+        ("/word/footer2.xml", format!("{WML}.footer+xml")),
         (
             "/docProps/core.xml",
             "application/vnd.openxmlformats-package.core-properties+xml".into(),
@@ -196,6 +198,11 @@ fn document_rels(doc: &Document, body: &body::Body) -> String {
             "fontTable.xml",
         ),
         (FOOTER_RID, format!("{OFFICE_REL}/footer"), "footer1.xml"),
+        (
+            EVEN_FOOTER_RID,
+            format!("{OFFICE_REL}/footer"),
+            "footer2.xml",
+        ),
     ];
     if body::has_header(doc) {
         rels.push((HEADER_RID, format!("{OFFICE_REL}/header"), "header1.xml"));
@@ -283,7 +290,7 @@ fn custom_properties(digest: &str) -> String {
 fn settings() -> String {
     format!(
         "{XML_HEAD}<w:settings xmlns:w=\"{}\">\
-         <w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>\
+         <w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>\
          <w:characterSpacingControl w:val=\"doNotCompress\"/>\
          <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
          <w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>\

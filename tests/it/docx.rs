@@ -485,3 +485,65 @@ fn libreoffice_prints_the_circulation_line_once_on_every_page() {
         );
     }
 }
+
+/// A word of `pdftotext -bbox`: its left and right x, and its text.
+type Word = (f64, f64, String);
+
+/// Issue 20 (a first step): GB/T 9704 sets the page number outside, odd pages at the right and
+/// even pages at the left, each a character in from the edge of the text block. The .docx centred
+/// it on every page (one default footer, no `evenAndOddHeaders`). Read from LibreOffice's print.
+#[test]
+fn libreoffice_prints_odd_page_numbers_right_and_even_ones_left() {
+    if office::soffice().is_none() || !pdf_tools::have(&["pdftotext"]) {
+        return;
+    }
+    for args in [&[][..], &["--mask"][..]] {
+        let p = Project::sample();
+        let docx = render_docx(&p, args, "out");
+        let pdf = office::docx_to_pdf(&docx);
+        let bbox = pdf_tools::pdftotext_bbox(&pdf);
+        // Per page, the page width and each word with its left and right x.
+        let mut pages: Vec<(f64, Vec<Word>)> = Vec::new();
+        let attr = |line: &str, name: &str| -> f64 {
+            let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            line[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        for line in bbox.lines().map(str::trim) {
+            if line.starts_with("<page ") {
+                pages.push((attr(line, "width"), Vec::new()));
+            } else if line.starts_with("<word ") {
+                let word =
+                    line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+                pages
+                    .last_mut()
+                    .unwrap()
+                    .1
+                    .push((attr(line, "xMin"), attr(line, "xMax"), word));
+            }
+        }
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        for (n, (width, words)) in pages.iter().enumerate() {
+            let number = (n + 1).to_string();
+            // The number word nearest the foot: the last one equal to the page's number.
+            let (x0, x1, _) = words
+                .iter()
+                .rev()
+                .find(|(_, _, w)| *w == number)
+                .unwrap_or_else(|| panic!("page {} has no number: {words:?}", n + 1));
+            let centre = (x0 + x1) / 2.0;
+            if (n + 1) % 2 == 1 {
+                assert!(
+                    centre > width * 0.7,
+                    "odd page {}: number at {centre} of {width}",
+                    n + 1
+                );
+            } else {
+                assert!(
+                    centre < width * 0.3,
+                    "even page {}: number at {centre} of {width}",
+                    n + 1
+                );
+            }
+        }
+    }
+}
