@@ -24,16 +24,9 @@ pub fn this_year() -> i64 {
     year_of_day((secs / 86_400) as i64)
 }
 
-/// The Gregorian year of a day counted from 1970-01-01 (Howard Hinnant's civil_from_days).
+/// The Gregorian year of a day counted from 1970-01-01: the date module's civil calendar.
 fn year_of_day(days: i64) -> i64 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
+    i64::from(crate::date::Date::from_days(days).year)
 }
 
 /// Refuses a folder that holds anything: a new project never lands over files someone keeps.
