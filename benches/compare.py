@@ -3,8 +3,8 @@
 test; run it on an idle machine for numbers to quote):
 
 1. one whole `speechgen render --fonts bundled --format md,html,pdf` process on the sample:
-   median wall time and peak memory, against Typst compiling the same speech in the same Song
-   face (a fresh `typst.compile()` per run, fonts loaded, Python's start excluded), the two
+   median wall time and peak memory, against Typst compiling the same speech in the same faces
+   per role (a fresh `typst.compile()` per run, fonts loaded, Python's start excluded), the two
    measured alternately in one run; and the PDF's size against Typst's. Needs the `typst`
    Python package (`pip install typst`; without it those rows are left out) and GNU time.
 2. a batch: one `speechgen render` of 100 facts files (copies of the sample): wall time per
@@ -34,6 +34,10 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FONTS = os.path.join(REPO, "fonts")
 SONG = "AR PL SungtiL GB"
+# The faces speechgen --fonts bundled gives each role, so that Typst embeds the same four.
+KAI = "AR PL KaitiM GB"
+HEI = "WenQuanYi Micro Hei"
+TITLE = "Noto Serif CJK SC"
 RENDER = ["render", "--fonts", "bundled", "--format", "md,html,pdf"]
 TIME = "/usr/bin/time"
 
@@ -84,7 +88,9 @@ def typst_escape(text):
 
 
 def typst_source(markdown):
-    """The rendered speech as a small Typst document on the GB/T 9704 page, all in the Song face."""
+    """The rendered speech as a small Typst document on the GB/T 9704 page, in the faces speechgen
+    gives each role: the title in the heavy serif, headings in the Hei, lead sentences (bold in
+    the Markdown) in the Kai, the rest in the Song."""
     out = [
         '#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),',
         '  footer: context align(center, text(size: 14pt)[— #counter(page).display() —]))',
@@ -95,13 +101,17 @@ def typst_source(markdown):
         block = block.strip()
         if not block:
             continue
-        text = block.replace("**", "").replace("\\*", "*")
         if block.startswith("# "):
-            out.append(f"#align(center, text(size: 22pt)[{typst_escape(text[2:])}])\n#v(16pt)")
+            title = typst_escape(block[2:].replace("**", ""))
+            out.append(f'#align(center, text(font: "{TITLE}", weight: "bold", size: 22pt)[{title}])\n#v(16pt)')
         elif block.startswith("#"):
-            out.append(typst_escape(text.lstrip("# ")))
+            out.append(f'#text(font: "{HEI}")[{typst_escape(block.lstrip("# ").replace("**", ""))}]')
         else:
-            out.append(typst_escape(text))
+            parts = re.split(r"\*\*(.*?)\*\*", block.replace("\\*", "*"))
+            out.append("".join(
+                f'#text(font: "{KAI}")[{typst_escape(p)}]' if i % 2 else typst_escape(p)
+                for i, p in enumerate(parts)
+            ))
     return "\n\n".join(out) + "\n"
 
 

@@ -426,16 +426,20 @@ impl Digest {
     /// standard field every viewer's properties dialog shows and PDF/A keeps in step): the
     /// digest, then the whole manifest, which `verify` reads back.
     ///
-    /// PDF/A allows no string longer than 32,767 bytes, and the Keywords are one string, in
-    /// UTF-16 when they hold Chinese: a manifest listing more facts values than that holds
-    /// (a facts file of some thousand values) leaves the values out of the PDF. The digest and
-    /// every input's hash stay, so `verify` still tells current from stale, without naming
-    /// the values that changed (the .md, .html and .docx beside it name them).
+    /// In ASCII (`ascii_escaped`): a PDF text string holding one Chinese character is written
+    /// whole in UTF-16 as hexadecimal, four bytes a character, and the names in the manifest
+    /// made the sample's keywords 21 KB of its PDF; written as ASCII they take 6 KB.
+    ///
+    /// PDF/A allows no string longer than 32,767 bytes, and the Keywords are one string: a
+    /// manifest listing more facts values than that holds (a facts file of some thousand
+    /// values) leaves the values out of the PDF. The digest and every input's hash stay, so
+    /// `verify` still tells current from stale, without naming the values that changed (the
+    /// .md, .html and .docx beside it name them).
     pub fn pdf_keywords(&self) -> Vec<String> {
         let key = format!("{KEY}={}", self.sha256);
-        let manifest = self.manifest();
-        // Two bytes a UTF-16 unit, the byte-order mark, ", " between the two keywords.
-        let bytes = |m: &str| 2 * (1 + key.encode_utf16().count() + 2 + m.encode_utf16().count());
+        let manifest = ascii_escaped(&self.manifest());
+        // A literal string writes `\\`, `(` and `)` escaped; ", " between the two keywords.
+        let bytes = |m: &str| key.len() + 2 + m.len() + m.matches(['\\', '(', ')']).count();
         if bytes(&manifest) <= PDF_STRING_MAX {
             return vec![key, manifest];
         }
@@ -443,7 +447,7 @@ impl Digest {
             values: Vec::new(),
             ..self.clone()
         };
-        vec![key, without_values.manifest()]
+        vec![key, ascii_escaped(&without_values.manifest())]
     }
 
     /// The manifest an output carries: a PDF's Info entry, a Word file's custom property, an HTML
@@ -513,7 +517,7 @@ impl Digest {
             .find(", sha256=")
             .map(|at| &keywords[start + at + 2..])
             .ok_or(FindError::Malformed("关键词中缺少摘要清单".into()))?;
-        Self::parse_manifest(manifest)
+        Self::parse_manifest(&ascii_unescaped(manifest))
     }
 
     /// A Word file keeps the manifest as its custom property `speechgen-digest`
@@ -714,6 +718,63 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// The manifest with every character beyond ASCII written as `\uXXXX` (UTF-16 units, a pair
+/// for a character beyond the BMP). `escape` writes only ASCII characters that way, so
+/// `ascii_unescaped` can tell the two apart and give back the manifest exactly.
+fn ascii_escaped(manifest: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    for c in manifest.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
+}
+
+/// Undoes `ascii_escaped`: only escapes of characters beyond ASCII, so the entries' own
+/// escapes (`\u003b` for `;`) stay for `parse_manifest`. A manifest written before the
+/// PDF's keywords were ASCII holds no such escape and comes back unchanged. Public for the
+/// tests that read a PDF's keywords (a real value hidden in a masked copy is searched for in
+/// the text a reader would see, not in its escapes).
+pub fn ascii_unescaped(text: &str) -> String {
+    let unit_at = |s: &str, i: usize| -> Option<u16> {
+        let hex = s.get(i..i + 6)?.strip_prefix("\\u")?;
+        u16::from_str_radix(hex, 16).ok().filter(|u| *u >= 0x80)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if let Some(first) = unit_at(text, i) {
+            let second = unit_at(text, i + 6);
+            let pair = second.map(|s| char::decode_utf16([first, s]).next());
+            match (pair, char::decode_utf16([first]).next()) {
+                (Some(Some(Ok(c))), _) if c as u32 > 0xffff => {
+                    out.push(c);
+                    i += 12;
+                    continue;
+                }
+                (_, Some(Ok(c))) => {
+                    out.push(c);
+                    i += 6;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("i is on a character boundary");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -850,6 +911,24 @@ mod tests {
         // A template is hashed as its bytes.
         let (t, none) = canonical(Path::new("templates/speech.md.tera"), b"# x\n");
         assert_eq!((t.as_slice(), none), (b"# x\n".as_slice(), None));
+    }
+
+    #[test]
+    fn the_pdf_keywords_are_ascii_and_read_back_exactly() {
+        let mut d = sample();
+        d.values.push(Fact {
+            file: "facts/二〇二一.yaml".into(),
+            path: "activities.names[0]".into(),
+            value: "“党课大讲堂”; 𠀀=\\u4e2d".into(),
+        });
+        let keywords = d.pdf_keywords();
+        assert!(keywords.iter().all(|k| k.is_ascii()), "{keywords:?}");
+        let manifest = &keywords[1];
+        assert_eq!(ascii_unescaped(manifest), d.manifest());
+        let back = Digest::parse_manifest(&ascii_unescaped(manifest)).unwrap();
+        assert_eq!(back.values, d.values);
+        // A manifest written before the keywords were ASCII reads as it did.
+        assert_eq!(ascii_unescaped(&d.manifest()), d.manifest());
     }
 
     #[test]

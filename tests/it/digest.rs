@@ -114,8 +114,9 @@ fn the_stamp_embeds_no_face_of_its_own() {
         faces.len(),
         "each face embedded once: {fonts}"
     );
-    // The bundled body (宋), heading (黑) and lead sentence (楷) faces, and nothing more.
-    assert_eq!(faces.len(), 3, "{fonts}");
+    // The bundled body (宋), title (heavy serif), heading (黑) and lead sentence (楷) faces, and
+    // nothing more.
+    assert_eq!(faces.len(), 4, "{fonts}");
 }
 
 #[test]

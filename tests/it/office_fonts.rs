@@ -458,7 +458,7 @@ fn without_office_fonts_one_note_names_every_stand_in_and_bundled_fonts_give_non
     );
     run.expect_code(0).expect_stderr(
         "提示：未找到仿宋_GB2312，正文改用 AR PL SungtiL GB；\
-         未找到方正小标宋简体，标题改用 WenQuanYi Micro Hei；\
+         未找到方正小标宋简体，标题改用 Noto Serif CJK SC；\
          未找到黑体，一级标题改用 WenQuanYi Micro Hei；\
          未找到楷体_GB2312，段首句改用 AR PL KaitiM GB；\
          安装这些字体或用 --font-dir 指定其所在文件夹",

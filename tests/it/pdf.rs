@@ -292,11 +292,14 @@ fn sample_document(edit: impl Fn(String) -> String) -> Document {
     }
 }
 
-/// The size goal (issue 19): no larger than Typst's own PDF of the same speech (156.3 KB in
-/// `benches/compare.py`, the Song face alone). genpdf's untagged file kept under 150 KB; krilla's
-/// adds the structure tree and marked content of tagged PDF and an XMP packet (some 6 KB), while
-/// its face subsets are within 0.5 KB of genpdf's.
-const TYPST_BYTES: usize = 156_000;
+/// The size goal: no larger than Typst's own PDF of the same speech. Issue 19 set it against
+/// Typst's file all in the Song face (156.3 KB); since issue 20 the title has a face of its own
+/// (the bundled heavy serif, a 4.1 KB subset), and Typst 0.15 setting the speech in the same four
+/// faces per role writes 188.5 KB (`benches/compare.py`). The bound keeps this file where it is
+/// (158.9 KB without the manifest) with 1 KB of room, well under Typst's: a regression of a few
+/// KB fails here. krilla adds the structure tree and marked content of tagged PDF and an XMP
+/// packet (some 6 KB) to what genpdf wrote; its face subsets are within 0.5 KB of genpdf's.
+const TYPST_BYTES: usize = 160_000;
 
 #[test]
 fn the_sample_speech_reads_back_and_keeps_the_grid() {
@@ -379,7 +382,7 @@ fn faces_used_are_reported() {
         out.faces_used,
         [
             "正文: AR PL SungtiL GB (内置)",
-            "标题: WenQuanYi Micro Hei (内置)",
+            "标题: Noto Serif CJK SC (内置)",
             "一级标题: WenQuanYi Micro Hei (内置)",
             "段首句: AR PL KaitiM GB (内置)",
         ]

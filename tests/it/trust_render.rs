@@ -425,7 +425,8 @@ fn assert_holds_none(what: &str, text: &str, values: &[String]) {
 }
 
 /// The PDF's Info dictionary and every stream that is not a font or a page's drawing, each
-/// decompressed (the XMP metadata, if any), as text.
+/// decompressed (the XMP metadata, if any), as text, with the `\uXXXX` escapes of the
+/// keywords given back (a value hidden there in escapes is still found).
 fn pdf_metadata(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     let mut out = String::new();
@@ -463,7 +464,7 @@ fn pdf_metadata(pdf: &[u8]) -> String {
             }
         }
     }
-    out
+    speechgen::digest::ascii_unescaped(&out)
 }
 
 #[test]

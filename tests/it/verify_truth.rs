@@ -45,14 +45,15 @@ fn info_id(doc: &lopdf::Document) -> lopdf::ObjectId {
 }
 
 /// The Keywords a PDF carries in its Info dictionary (the same as its XMP's pdf:Keywords):
-/// `speechgen-digest=<sha256>, <manifest>`.
+/// `speechgen-digest=<sha256>, <manifest>`, with the characters beyond ASCII the PDF writes as
+/// `\uXXXX` given back.
 fn pdf_manifest(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     let info = info_id(&doc);
     let entry = doc.get_dictionary(info).unwrap().get(b"Keywords").unwrap();
     let keywords = lopdf::decode_text_string(entry).unwrap();
     assert!(keywords.starts_with("speechgen-digest="), "{keywords}");
-    keywords
+    speechgen::digest::ascii_unescaped(&keywords)
 }
 
 #[test]
