@@ -49,6 +49,10 @@ pub struct Work {
     writing: tokio::sync::Mutex<()>,
 }
 
+/// What a handler answers: its refusals (a bad request, a year not served, work that failed)
+/// are the `Err` side, so that reading a request is a chain of `?`.
+type Answer = Result<Response, Response>;
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -137,21 +141,15 @@ async fn blocking<T: Send + 'static>(
     })
 }
 
-pub async fn form(State(ctx): State<Ctx>) -> Response {
+pub async fn form(State(ctx): State<Ctx>) -> Answer {
     let app = ctx.app;
-    let live = match live_for(&app.live, None) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+    let live = live_for(&app.live, None)?;
     let year = live.year.unwrap_or_default();
     let years: Vec<i64> = live.project.years().into_iter().map(|(y, _)| y).collect();
     let has_undo = lock(&app.work.undo).contains_key(&year);
     let project = live.project.clone();
-    let made = match blocking(move || workspace::form(&project, year)).await {
-        Ok(made) => made,
-        Err(res) => return res,
-    };
-    match made {
+    let made = blocking(move || workspace::form(&project, year)).await?;
+    Ok(match made {
         Ok(form) => ok(json!({
             "form": form,
             "writable": app.writable,
@@ -167,22 +165,16 @@ pub async fn form(State(ctx): State<Ctx>) -> Response {
             "years": years,
             "undo": has_undo,
         })),
-    }
+    })
 }
 
-pub async fn explain(req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let (kind, raw) = match (text_of(&v, "kind"), text_of(&v, "raw")) {
-        (Ok(k), Ok(r)) => (k, r),
-        (Err(res), _) | (_, Err(res)) => return res,
-    };
+pub async fn explain(req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let (kind, raw) = (text_of(&v, "kind")?, text_of(&v, "raw")?);
     let Some(kind) = field_kind(kind) else {
-        return refused(StatusCode::BAD_REQUEST, "没有这种数据项。");
+        return Err(refused(StatusCode::BAD_REQUEST, "没有这种数据项。"));
     };
-    ok(json!({ "problems": workspace::explain(kind, raw) }))
+    Ok(ok(json!({ "problems": workspace::explain(kind, raw) })))
 }
 
 /// A field's kind as the form names it in JSON.
@@ -252,27 +244,15 @@ fn save_error(e: SaveError) -> Response {
     }
 }
 
-pub async fn save(State(ctx): State<Ctx>, req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let parsed = (|| {
-        Ok((
-            year_of(&v)?,
-            text_of(&v, "sha256")?,
-            text_of(&v, "path")?,
-            text_of(&v, "raw")?,
-        ))
-    })();
-    let (year, sha, path, raw) = match parsed {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
-    let live = match live_for(&ctx.app.live, Some(year)) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+pub async fn save(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let (year, sha, path, raw) = (
+        year_of(&v)?,
+        text_of(&v, "sha256")?,
+        text_of(&v, "path")?,
+        text_of(&v, "raw")?,
+    );
+    let live = live_for(&ctx.app.live, Some(year))?;
     let edit = Edit {
         path: path.to_owned(),
         raw: raw.to_owned(),
@@ -280,35 +260,21 @@ pub async fn save(State(ctx): State<Ctx>, req: Request) -> Response {
     let sha = sha.to_owned();
     let _writing = ctx.app.work.writing.lock().await;
     let project = live.project.clone();
-    match blocking(move || workspace::apply(&project, year, &sha, &edit)).await {
-        Ok(result) => saved(&ctx, live, year, result).await,
-        Err(res) => res,
-    }
+    let result = blocking(move || workspace::apply(&project, year, &sha, &edit)).await?;
+    Ok(saved(&ctx, live, year, result).await)
 }
 
-pub async fn undo(State(ctx): State<Ctx>, req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let (year, sha) = match (year_of(&v), text_of(&v, "sha256")) {
-        (Ok(y), Ok(s)) => (y, s.to_owned()),
-        (Err(res), _) | (_, Err(res)) => return res,
-    };
-    let live = match live_for(&ctx.app.live, Some(year)) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+pub async fn undo(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let (year, sha) = (year_of(&v)?, text_of(&v, "sha256")?.to_owned());
+    let live = live_for(&ctx.app.live, Some(year))?;
     let _writing = ctx.app.work.writing.lock().await;
     let Some(last) = lock(&ctx.app.work.undo).get(&year).cloned() else {
-        return refused(StatusCode::CONFLICT, "没有可以撤销的修改。");
+        return Err(refused(StatusCode::CONFLICT, "没有可以撤销的修改。"));
     };
     let project = live.project.clone();
-    let result = match blocking(move || workspace::undo(&project, year, &sha, &last)).await {
-        Ok(result) => result,
-        Err(res) => return res,
-    };
-    match result {
+    let result = blocking(move || workspace::undo(&project, year, &sha, &last)).await?;
+    Ok(match result {
         Ok(saved_) => {
             // Undone: nothing more to undo (an undo of the undo would be a redo).
             lock(&ctx.app.work.undo).remove(&year);
@@ -317,18 +283,12 @@ pub async fn undo(State(ctx): State<Ctx>, req: Request) -> Response {
             ok(json!({ "sha256": saved_.sha256, "form": saved_.form, "undo": false }))
         }
         Err(e) => save_error(e),
-    }
+    })
 }
 
-pub async fn confirm(State(ctx): State<Ctx>, req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let (year, sha) = match (year_of(&v), text_of(&v, "sha256")) {
-        (Ok(y), Ok(s)) => (y, s.to_owned()),
-        (Err(res), _) | (_, Err(res)) => return res,
-    };
+pub async fn confirm(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let (year, sha) = (year_of(&v)?, text_of(&v, "sha256")?.to_owned());
     let paths: Vec<String> = v
         .get("paths")
         .and_then(Value::as_array)
@@ -339,39 +299,31 @@ pub async fn confirm(State(ctx): State<Ctx>, req: Request) -> Response {
         })
         .unwrap_or_default();
     if paths.is_empty() {
-        return refused(StatusCode::BAD_REQUEST, "没有指明要确认哪一项。");
+        return Err(refused(StatusCode::BAD_REQUEST, "没有指明要确认哪一项。"));
     }
-    let live = match live_for(&ctx.app.live, Some(year)) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+    let live = live_for(&ctx.app.live, Some(year))?;
     let _writing = ctx.app.work.writing.lock().await;
     let project = live.project.clone();
-    match blocking(move || workspace::confirm(&project, year, &sha, &paths)).await {
-        Ok(result) => saved(&ctx, live, year, result).await,
-        Err(res) => res,
-    }
+    let result = blocking(move || workspace::confirm(&project, year, &sha, &paths)).await?;
+    Ok(saved(&ctx, live, year, result).await)
 }
 
 /// Serves another year of the same project.
-pub async fn switch_year(State(ctx): State<Ctx>, req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let year = match year_of(&v) {
-        Ok(y) => y,
-        Err(res) => return res,
-    };
+pub async fn switch_year(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let year = year_of(&v)?;
     let Some(live) = ctx.app.live.get() else {
-        return refused(StatusCode::CONFLICT, "还没有讲话稿项目。");
+        return Err(refused(StatusCode::CONFLICT, "还没有讲话稿项目。"));
     };
     let Some(facts) = live.facts_of(year) else {
-        return refused(StatusCode::NOT_FOUND, format!("没有 {year} 年的事实文件。"));
+        return Err(refused(
+            StatusCode::NOT_FOUND,
+            format!("没有 {year} 年的事实文件。"),
+        ));
     };
     let root = live.project.root.clone();
     drop(live);
-    serve_instead(&ctx, root, facts, json!({ "year": year })).await
+    Ok(serve_instead(&ctx, root, facts, json!({ "year": year })).await)
 }
 
 /// Opens `facts` and serves it from now on.
@@ -392,27 +344,15 @@ async fn serve_instead(
 }
 
 /// `speechgen next-year` from the page: next year's facts made from the year served, then served.
-pub async fn next_year(State(ctx): State<Ctx>, req: Request) -> Response {
-    let v = match json_body(req).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let year = match year_of(&v) {
-        Ok(y) => y,
-        Err(res) => return res,
-    };
-    let live = match live_for(&ctx.app.live, Some(year)) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+pub async fn next_year(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let v = json_body(req).await?;
+    let year = year_of(&v)?;
+    let live = live_for(&ctx.app.live, Some(year))?;
     let _writing = ctx.app.work.writing.lock().await;
     let (project, facts) = (live.project.clone(), live.facts.clone());
     drop(live);
-    let made = match blocking(move || next_year::make(&project, &facts, false)).await {
-        Ok(made) => made,
-        Err(res) => return res,
-    };
-    match made {
+    let made = blocking(move || next_year::make(&project, &facts, false)).await?;
+    Ok(match made {
         Ok(made) => {
             let message = format!(
                 "已建立 {} 年：名称沿用 {} 年，数字已清空（上年的数在每项旁边），{} 个数据项待填写。",
@@ -441,7 +381,7 @@ pub async fn next_year(State(ctx): State<Ctx>, req: Request) -> Response {
             ),
         ),
         Err(NotMade::Failed(e)) => refused(StatusCode::CONFLICT, e.to_string()),
-    }
+    })
 }
 
 /// A file from the page, put where the library can read it: a folder of its own in the system's
@@ -475,15 +415,13 @@ fn without_dir(text: &str, dir: &Path) -> String {
 
 /// A dropped print (PDF, .docx, .md, .html) checked against the inputs as they are now, as
 /// `speechgen verify` does: 一致, or 已过期 with what changed.
-pub async fn verify(State(ctx): State<Ctx>, req: Request) -> Response {
-    let bytes = match body(req, guard::UPLOAD_LIMIT).await {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
-    let live = match ctx.app.live.get() {
-        Some(live) => live,
-        None => return refused(StatusCode::CONFLICT, "还没有讲话稿项目。"),
-    };
+pub async fn verify(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let bytes = body(req, guard::UPLOAD_LIMIT).await?;
+    let live = ctx
+        .app
+        .live
+        .get()
+        .ok_or_else(|| refused(StatusCode::CONFLICT, "还没有讲话稿项目。"))?;
     let project = live.project.clone();
     drop(live);
     let result = blocking(move || {
@@ -517,25 +455,18 @@ pub async fn verify(State(ctx): State<Ctx>, req: Request) -> Response {
             without_dir(&verdict.to_string(), dir.path()),
         ))
     })
-    .await;
-    match result {
-        Ok(Ok((current, text))) => ok(json!({ "current": current, "text": text })),
-        Ok(Err(message)) => refused(StatusCode::UNPROCESSABLE_ENTITY, message),
-        Err(res) => res,
-    }
+    .await?;
+    Ok(match result {
+        Ok((current, text)) => ok(json!({ "current": current, "text": text })),
+        Err(message) => refused(StatusCode::UNPROCESSABLE_ENTITY, message),
+    })
 }
 
 /// A .docx edited in Word, compared with the year's speech as `speechgen import --year` does; the
 /// proposed changes are kept until the clerk applies them (or uploads another).
-pub async fn import(State(ctx): State<Ctx>, req: Request) -> Response {
-    let bytes = match body(req, guard::UPLOAD_LIMIT).await {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
-    let live = match live_for(&ctx.app.live, None) {
-        Ok(live) => live,
-        Err(res) => return res,
-    };
+pub async fn import(State(ctx): State<Ctx>, req: Request) -> Answer {
+    let bytes = body(req, guard::UPLOAD_LIMIT).await?;
+    let live = live_for(&ctx.app.live, None)?;
     let (project, facts) = (live.project.clone(), live.facts.clone());
     drop(live);
     let result = blocking(move || {
@@ -551,12 +482,9 @@ pub async fn import(State(ctx): State<Ctx>, req: Request) -> Response {
             .collect();
         Ok::<_, String>((update, notes))
     })
-    .await;
-    let (update, notes) = match result {
-        Ok(Ok(u)) => u,
-        Ok(Err(message)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, message),
-        Err(res) => return res,
-    };
+    .await?;
+    let (update, notes) =
+        result.map_err(|message| refused(StatusCode::UNPROCESSABLE_ENTITY, message))?;
     let reports: Vec<String> = update.reports.iter().map(|r| r.message()).collect();
     let can_apply = update.wording_changed() && !update.blocked();
     let body = json!({
@@ -570,20 +498,21 @@ pub async fn import(State(ctx): State<Ctx>, req: Request) -> Response {
         "year": update.year,
     });
     *lock(&ctx.app.work.import) = can_apply.then_some(update);
-    ok(body)
+    Ok(ok(body))
 }
 
-pub async fn import_apply(State(ctx): State<Ctx>, req: Request) -> Response {
-    if let Err(res) = json_body(req).await {
-        return res;
-    }
+pub async fn import_apply(State(ctx): State<Ctx>, req: Request) -> Answer {
+    json_body(req).await?;
     let _writing = ctx.app.work.writing.lock().await;
     let Some(update) = lock(&ctx.app.work.import).take() else {
-        return refused(StatusCode::CONFLICT, "没有待写入的 Word 修改：请先上传。");
+        return Err(refused(
+            StatusCode::CONFLICT,
+            "没有待写入的 Word 修改：请先上传。",
+        ));
     };
     let (year, target) = (update.year, update.target.clone());
-    match blocking(move || update.write()).await {
-        Ok(Ok(())) => {
+    Ok(match blocking(move || update.write()).await? {
+        Ok(()) => {
             if let Some(live) = ctx.app.live.get() {
                 let state = live.state.clone();
                 let _ = blocking(move || state.refresh()).await;
@@ -596,14 +525,13 @@ pub async fn import_apply(State(ctx): State<Ctx>, req: Request) -> Response {
                 )
             }))
         }
-        Ok(Err(e)) => refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-        Err(res) => res,
-    }
+        Err(e) => refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    })
 }
 
 /// A project made from the page, in the folder the program chose at start (never one the page
 /// names): the sample (`init`), or from an uploaded .docx or .md (`import --new`). Then served.
-pub async fn new_project(State(ctx): State<Ctx>, req: Request) -> Response {
+pub async fn new_project(State(ctx): State<Ctx>, req: Request) -> Answer {
     let from = req
         .uri()
         .query()
@@ -612,15 +540,12 @@ pub async fn new_project(State(ctx): State<Ctx>, req: Request) -> Response {
         .find_map(|kv| kv.strip_prefix("from="))
         .unwrap_or("")
         .to_owned();
-    let bytes = match body(req, guard::UPLOAD_LIMIT).await {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
+    let bytes = body(req, guard::UPLOAD_LIMIT).await?;
     if ctx.app.live.get().is_some() {
-        return refused(StatusCode::CONFLICT, "已经打开了一个讲话稿项目。");
+        return Err(refused(StatusCode::CONFLICT, "已经打开了一个讲话稿项目。"));
     }
     let Some(dir) = ctx.app.new_project.clone() else {
-        return refused(StatusCode::CONFLICT, "没有可以新建项目的文件夹。");
+        return Err(refused(StatusCode::CONFLICT, "没有可以新建项目的文件夹。"));
     };
     let _writing = ctx.app.work.writing.lock().await;
     let target = dir.clone();
@@ -650,19 +575,10 @@ pub async fn new_project(State(ctx): State<Ctx>, req: Request) -> Response {
             _ => Err("不知道要用什么新建项目。".to_owned()),
         }
     })
-    .await;
-    let message = match made {
-        Ok(Ok(m)) => m,
-        Ok(Err(m)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, m),
-        Err(res) => return res,
-    };
-    let project = match crate::project::Project::at(&dir) {
-        Ok(p) => p,
-        Err(e) => return refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-    };
-    let facts = match project.facts_file(None) {
-        Ok(f) => f,
-        Err(e) => return refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-    };
-    serve_instead(&ctx, project.root, facts, json!({ "message": message })).await
+    .await?;
+    let message = made.map_err(|m| refused(StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    let failed = |e: crate::error::Error| refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let project = crate::project::Project::at(&dir).map_err(failed)?;
+    let facts = project.facts_file(None).map_err(failed)?;
+    Ok(serve_instead(&ctx, project.root, facts, json!({ "message": message })).await)
 }
