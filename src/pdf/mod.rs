@@ -203,6 +203,34 @@ impl Typesetter {
         })
     }
 
+    /// The layout `typeset` writes, handed to `write` with the metadata `typeset` records (the
+    /// digest naming the faces): what another fixed-layout format (the OFD, `crate::ofd`) is
+    /// written from, so that its pages, lines and positions are the PDF's.
+    pub fn with_plan<R>(
+        &self,
+        doc: &Document,
+        meta: &Metadata,
+        write: impl FnOnce(&layout::Plan, &Metadata) -> R,
+    ) -> Result<R, PdfError> {
+        let digest = meta.digest.clone().map(|mut d| {
+            if !d.is_masked() {
+                d.faces = self.face_records();
+            }
+            d
+        });
+        let short = digest.as_ref().map(|d| d.short());
+        let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
+        let meta = Metadata {
+            digest,
+            ..meta.clone()
+        };
+        let out = write(&plan, &meta);
+        for i in 0..self.faces.faces.len() {
+            self.faces.release_pages(i);
+        }
+        Ok(out)
+    }
+
     /// The first stage of `typeset` (public so that `benches/render.rs` times each): every
     /// face measured and every run placed on its page.
     pub fn plan(
