@@ -59,6 +59,14 @@ pub fn subset(
         .table_data(Tag::new(b"OS/2"))
         .map(|d| d.as_bytes().to_vec());
     let mut extra = vec![(*b"cmap", cmap(&mapping))];
+    // `post` without glyph names (format 3, its first 32 bytes as they are): a reader maps
+    // characters through the cmap, and names like `uni9734` spell numbers (the circulation
+    // copy holds no digits of a value, not even in a glyph's name). The PDF trims them too.
+    if let Some(post) = table(&subset, b"post").filter(|p| p.len() >= 32) {
+        let mut post = post[..32].to_vec();
+        post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
+        extra.push((*b"post", post));
+    }
     if let Some(os2) = os2 {
         extra.push((*b"OS/2", os2));
     }
@@ -174,6 +182,20 @@ fn checksum(data: &[u8]) -> u32 {
         let mut word = [0u8; 4];
         word[..chunk.len()].copy_from_slice(chunk);
         sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+/// The table `tag` of `font` (one face, not a collection).
+fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let count = usize::from(u16::from_be_bytes(font.get(4..6)?.try_into().ok()?));
+    (0..count).find_map(|i| {
+        let rec = font.get(12 + 16 * i..28 + 16 * i)?;
+        if &rec[0..4] != tag {
+            return None;
+        }
+        let offset = u32::from_be_bytes(rec[8..12].try_into().ok()?) as usize;
+        let len = u32::from_be_bytes(rec[12..16].try_into().ok()?) as usize;
+        font.get(offset..offset.checked_add(len)?)
     })
 }
 
