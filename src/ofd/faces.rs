@@ -215,7 +215,7 @@ fn with_tables(font: &[u8], extra: Vec<([u8; 4], Vec<u8>)>) -> Option<Vec<u8>> {
         }
     }
     tables.extend(extra);
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
     let n = tables.len() as u16;
     let selector = 15 - n.leading_zeros() as u16;
     let range = 16 * (1u16 << selector);
