@@ -130,7 +130,13 @@ pub fn render(
     if failed.len() < files.len() {
         let faces = options.renderers.faces_used();
         if !faces.is_empty() {
-            eprintln!("PDF 字体：{}", faces.join("；"));
+            // The OFD is set in the PDF's faces; an OFD alone names its own.
+            let label = if options.formats.contains(&Format::Pdf) {
+                "PDF"
+            } else {
+                "OFD"
+            };
+            eprintln!("{label} 字体：{}", faces.join("；"));
         }
     }
     // A machine failure is the command's own error, printed last by the caller.

@@ -248,6 +248,13 @@ impl Renderers {
                 date: meta.date,
                 digest: meta.digest.clone(),
             };
+            let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
+            for line in crate::pdf::faces_used(plan) {
+                if !faces.contains(&line) {
+                    faces.push(line);
+                }
+            }
+            drop(faces);
             crate::ofd::write_ofd(&rendered.document, plan, &ofd)
         });
         match laid_out {

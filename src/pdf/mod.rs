@@ -88,6 +88,22 @@ pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfErro
     Typesetter::new(opts)?.typeset(doc, &Metadata::default())
 }
 
+/// One line per face `plan` sets the speech in (`正文: AR PL SungtiL GB (内置)`), a role's face
+/// once, then the faces that only stand in for characters (`补字`): what the PDF and the OFD say
+/// they were set in.
+pub fn faces_used(plan: &layout::Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for role in fonts::Role::ALL {
+        if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
+            out.push(format!("{}: {}", role.label(), f.describe));
+        }
+    }
+    for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
+        out.push(format!("补字: {}", f.describe));
+    }
+    out
+}
+
 /// The faces chosen once, for any number of documents. Choosing them walks the system's font
 /// folders and reads the office fonts (megabytes each), so a command that lays out several
 /// speeches, or the preview that lays out every version, chooses once and keeps this.
@@ -187,18 +203,9 @@ impl Typesetter {
             self.faces.release_pages(i);
         }
         let bytes = bytes?;
-        let mut faces_used = Vec::new();
-        for role in fonts::Role::ALL {
-            if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
-                faces_used.push(format!("{}: {}", role.label(), f.describe));
-            }
-        }
-        for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
-            faces_used.push(format!("补字: {}", f.describe));
-        }
         Ok(PdfOutput {
             bytes,
-            faces_used,
+            faces_used: faces_used(&plan),
             pages: plan.pages.len(),
         })
     }

@@ -623,3 +623,75 @@ fn the_digest_is_found_in_an_ofd_as_in_the_other_outputs() {
     assert_eq!(ofd.sha256, md.sha256);
     assert!(!ofd.faces.is_empty(), "the faces are named, as in the PDF");
 }
+
+/// `collection` with face `index`'s licence set to forbid embedding (OS/2 fsType 2, restricted).
+fn restricted(mut collection: Vec<u8>, index: usize) -> Vec<u8> {
+    let word = |b: &[u8], at: usize| u32::from_be_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    assert_eq!(&collection[0..4], b"ttcf");
+    let face = word(&collection, 12 + 4 * index);
+    let tables = u16::from_be_bytes([collection[face + 4], collection[face + 5]]) as usize;
+    let os2 = (0..tables)
+        .map(|i| face + 12 + 16 * i)
+        .find(|r| &collection[*r..*r + 4] == b"OS/2")
+        .expect("an OS/2 table");
+    let at = word(&collection, os2 + 8) + 8;
+    collection[at..at + 2].copy_from_slice(&2u16.to_be_bytes());
+    collection
+}
+
+#[test]
+fn a_face_whose_licence_forbids_embedding_is_not_in_the_ofd_its_role_falls_back() {
+    let Some(python) = ofd_readers::python() else {
+        return;
+    };
+    let p = Project::sample();
+    let path = p.path("office-fonts/office.ttc");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // Face 0 is 黑体 (restricted now), face 1 方正小标宋简体.
+    std::fs::write(
+        &path,
+        restricted(crate::office_fonts::office_collection(), 0),
+    )
+    .unwrap();
+    let mut cmd = p.command([
+        "render",
+        "--fonts",
+        "auto",
+        "--font-dir",
+        "office-fonts",
+        "--format",
+        "ofd",
+        "-o",
+        "out",
+    ]);
+    cmd.env("HOME", p.path("home"))
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_DATA_DIRS");
+    let run = Run::of(&mut cmd);
+    run.expect_code(0).expect_stderr("许可禁止嵌入");
+    let read = ofd_readers::read(&python, &p.path("out/speech.ofd"));
+    let families: Vec<String> = read["faces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["missing"], serde_json::json!([]), "{f}");
+            f["family"].as_str().unwrap_or_default().to_owned()
+        })
+        .collect();
+    assert!(
+        families.iter().all(|f| f != "黑体" && f != "SimHei"),
+        "{families:?}\n{}",
+        run.stderr
+    );
+    assert!(
+        families.iter().any(|f| f.contains("WenQuanYi")),
+        "the bundled Hei stands in: {families:?}"
+    );
+    assert!(
+        families
+            .iter()
+            .any(|f| f.contains("方正小标宋") || f.contains("FZXiaoBiaoSong")),
+        "the office title face is used: {families:?}"
+    );
+}
