@@ -183,42 +183,32 @@ impl Typesetter {
     /// With a digest in `meta`, the manifest goes into the Keywords and its first 12 digits in
     /// small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        // The manifest names the faces too (not the short digest: the sheet and the print match).
-        // The circulation copy carries the combined digest alone (issue 18 §6): no faces either.
-        let digest = meta.digest.clone().map(|mut d| {
-            if !d.is_masked() {
-                d.faces = self.face_records();
-            }
-            d
-        });
-        let short = digest.as_ref().map(|d| d.short());
-        let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
-        let meta = Metadata {
-            digest: digest.clone(),
-            ..meta.clone()
-        };
-        let bytes = Typesetter::write(doc, &plan, &meta);
-        // Done with the faces' glyphs: the compiled-in faces' pages need not stay resident.
-        for i in 0..self.faces.faces.len() {
-            self.faces.release_pages(i);
-        }
-        let bytes = bytes?;
+        let (bytes, faces_used, pages) = self.with_plan(doc, meta, |plan, meta| {
+            (
+                Typesetter::write(doc, plan, meta),
+                faces_used(plan),
+                plan.pages.len(),
+            )
+        })?;
         Ok(PdfOutput {
-            bytes,
-            faces_used: faces_used(&plan),
-            pages: plan.pages.len(),
+            bytes: bytes?,
+            faces_used,
+            pages,
         })
     }
 
     /// The layout `typeset` writes, handed to `write` with the metadata `typeset` records (the
     /// digest naming the faces): what another fixed-layout format (the OFD, `crate::ofd`) is
-    /// written from, so that its pages, lines and positions are the PDF's.
+    /// written from too, so that its pages, lines and positions are the PDF's.
     pub fn with_plan<R>(
         &self,
         doc: &Document,
         meta: &Metadata,
         write: impl FnOnce(&layout::Plan, &Metadata) -> R,
     ) -> Result<R, PdfError> {
+        // The manifest names the faces too (not the short digest: the sheet and the print
+        // match). The circulation copy carries the combined digest alone (issue 18 §6): no
+        // faces either.
         let digest = meta.digest.clone().map(|mut d| {
             if !d.is_masked() {
                 d.faces = self.face_records();
@@ -232,6 +222,7 @@ impl Typesetter {
             ..meta.clone()
         };
         let out = write(&plan, &meta);
+        // Done with the faces' glyphs: the compiled-in faces' pages need not stay resident.
         for i in 0..self.faces.faces.len() {
             self.faces.release_pages(i);
         }

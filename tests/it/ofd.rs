@@ -213,18 +213,9 @@ fn fonttools_finds_every_character_of_each_embedded_face_in_its_cmap() {
     }
 }
 
-#[test]
-fn a_cff_office_face_is_embedded_as_cff_with_a_cmap_of_what_it_shows() {
-    let Some(python) = ofd_readers::python() else {
-        return;
-    };
-    let Some(fangsong) = crate::office_fonts::cff_fangsong() else {
-        return;
-    };
-    let p = Project::sample();
-    let path = p.path("office-fonts/cff/fangsong.otf");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, &fangsong).unwrap();
+/// `render --format ofd` with the office fonts of `office-fonts/` (and the machine's shared
+/// folders, not the user's).
+fn render_with_office_fonts(p: &Project) -> Run {
     let mut cmd = p.command([
         "render",
         "--fonts",
@@ -239,7 +230,22 @@ fn a_cff_office_face_is_embedded_as_cff_with_a_cmap_of_what_it_shows() {
     cmd.env("HOME", p.path("home"))
         .env_remove("XDG_DATA_HOME")
         .env_remove("XDG_DATA_DIRS");
-    Run::of(&mut cmd).expect_code(0);
+    Run::of(&mut cmd)
+}
+
+#[test]
+fn a_cff_office_face_is_embedded_as_cff_with_a_cmap_of_what_it_shows() {
+    let Some(python) = ofd_readers::python() else {
+        return;
+    };
+    let Some(fangsong) = crate::office_fonts::cff_fangsong() else {
+        return;
+    };
+    let p = Project::sample();
+    let path = p.path("office-fonts/cff/fangsong.otf");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, &fangsong).unwrap();
+    render_with_office_fonts(&p).expect_code(0);
     let read = ofd_readers::read(&python, &p.path("out/speech.ofd"));
     let face = read["faces"]
         .as_array()
@@ -653,21 +659,7 @@ fn a_face_whose_licence_forbids_embedding_is_not_in_the_ofd_its_role_falls_back(
         restricted(crate::office_fonts::office_collection(), 0),
     )
     .unwrap();
-    let mut cmd = p.command([
-        "render",
-        "--fonts",
-        "auto",
-        "--font-dir",
-        "office-fonts",
-        "--format",
-        "ofd",
-        "-o",
-        "out",
-    ]);
-    cmd.env("HOME", p.path("home"))
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_DATA_DIRS");
-    let run = Run::of(&mut cmd);
+    let run = render_with_office_fonts(&p);
     run.expect_code(0).expect_stderr("许可禁止嵌入");
     let read = ofd_readers::read(&python, &p.path("out/speech.ofd"));
     let families: Vec<String> = read["faces"]
