@@ -403,7 +403,7 @@ fn figures_carry_their_id_as_a_custom_tag_pointing_at_the_text_that_prints_them(
     };
     let p = Project::sample();
     for (stem, extra) in [COPIES[0], COPIES[2]] {
-        let mut args = vec!["--format", "ofd,md"];
+        let mut args = vec!["--format", "ofd,md,html"];
         args.extend_from_slice(extra);
         render(&p, &args).expect_code(0);
         let read = ofd_readers::read(&python, &p.path(&format!("out/{stem}.ofd")));
@@ -421,6 +421,15 @@ fn figures_carry_their_id_as_a_custom_tag_pointing_at_the_text_that_prints_them(
                 (f["name"].as_str().unwrap().to_owned(), texts.concat())
             })
             .collect();
+        // Every figure the speech prints, in the order the page (the HTML) marks them.
+        let html = p.read(&format!("out/{stem}.html"));
+        let marked: Vec<&str> = html
+            .split("data-figure=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        let tagged: Vec<&str> = figures.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(tagged, marked, "{stem}");
         assert!(figures.len() > 30, "{figures:?}");
         let value = |id: &str| {
             figures
