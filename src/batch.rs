@@ -71,7 +71,7 @@ pub fn render(
         n => std::thread::available_parallelism().map_or(1, |cores| cores.get().min(n)),
     };
     std::thread::scope(|scope| {
-        if options.formats.contains(&Format::Pdf) {
+        if options.formats.iter().any(|f| f.lays_out()) {
             // The faces are chosen (the font folders walked, office fonts read) on another core
             // while the first file's facts and template are read; its PDF waits for them only
             // if they are not chosen by then. A failure is kept and met again by the PDF.
@@ -130,7 +130,13 @@ pub fn render(
     if failed.len() < files.len() {
         let faces = options.renderers.faces_used();
         if !faces.is_empty() {
-            eprintln!("PDF 字体：{}", faces.join("；"));
+            // The OFD is set in the PDF's faces; an OFD alone names its own.
+            let label = if options.formats.contains(&Format::Pdf) {
+                "PDF"
+            } else {
+                "OFD"
+            };
+            eprintln!("{label} 字体：{}", faces.join("；"));
         }
     }
     // A machine failure is the command's own error, printed last by the caller.
@@ -328,10 +334,14 @@ pub fn check_all(
         Ok(rendered) => rendered,
         Err(diagnostics) => return Ok(diagnostics),
     };
-    if !formats.contains(&Format::Pdf) {
+    if !formats.iter().any(|f| f.lays_out()) {
         return Ok(rendered.diagnostics);
     }
     let mut found = renderers.pdf_problems(&rendered)?;
+    // The OFD's own writing (its faces subset with their cmaps), when it is asked for.
+    if found.is_empty() && formats.contains(&Format::Ofd) {
+        renderers.ofd(&rendered)?;
+    }
     if let Some(checked) = masked.filter(|_| found.is_empty()) {
         let request = RenderRequest {
             kind: RenderKind::Masked,

@@ -527,6 +527,20 @@ impl Digest {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
             .map_err(|e| FindError::Unreadable(format!("Word 文件无法读取（{e}）")))?;
         let mut xml = String::new();
+        // An OFD (GB/T 33190) keeps it as the custom datum `speechgen-digest` of OFD.xml's
+        // DocInfo (src/ofd).
+        if let Ok(part) = zip.by_name("OFD.xml") {
+            part.take(64 << 20)
+                .read_to_string(&mut xml)
+                .map_err(|e| FindError::Unreadable(format!("OFD 文件无法读取（{e}）")))?;
+            let doc = roxmltree::Document::parse(&xml)
+                .map_err(|e| FindError::Unreadable(format!("OFD 文件无法读取（{e}）")))?;
+            let datum = doc
+                .descendants()
+                .find(|n| n.has_tag_name("CustomData") && n.attribute("Name") == Some(KEY))
+                .ok_or(FindError::Missing)?;
+            return Self::parse_manifest(datum.text().unwrap_or_default());
+        }
         match zip.by_name("docProps/custom.xml") {
             Ok(mut part) => part
                 .read_to_string(&mut xml)

@@ -20,6 +20,9 @@ pub enum Format {
     /// Word（.docx），供修改文字：版面相同，样式有名称，数字为内容控件（Word, for editing the
     /// wording）
     Docx,
+    /// OFD（GB/T 33190 版式文档，电子公文的格式），版面与 PDF 相同（OFD, the fixed-layout format of
+    /// China's electronic official documents, laid out as the PDF）
+    Ofd,
 }
 
 impl Format {
@@ -32,6 +35,7 @@ impl Format {
             Format::Html => "html",
             Format::Pdf => "pdf",
             Format::Docx => "docx",
+            Format::Ofd => "ofd",
         }
     }
 
@@ -44,7 +48,14 @@ impl Format {
             Format::Docx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
+            Format::Ofd => "application/ofd",
         }
+    }
+
+    /// Whether the format is laid out on the GB/T 9704 page (the PDF's layout): `check` then
+    /// lays the speech out to find what would stop it.
+    pub fn lays_out(self) -> bool {
+        matches!(self, Format::Pdf | Format::Ofd)
     }
 
     /// The file a render is written to in this format: `speech.pdf` for the final speech. The
@@ -59,6 +70,7 @@ impl Format {
             Format::Md => Ok(rendered.markdown.clone().into_bytes()),
             Format::Html => Ok(rendered.html_page.clone().into_bytes()),
             Format::Pdf => renderers.pdf(rendered),
+            Format::Ofd => renderers.ofd(rendered),
             Format::Docx => {
                 let meta = crate::docx::DocxMeta {
                     title: rendered
@@ -213,6 +225,51 @@ impl Renderers {
                 }
                 Ok(out.bytes)
             }
+        }
+    }
+}
+
+impl Renderers {
+    /// The OFD of `rendered`: the PDF's layout of it (the same faces, pages and positions),
+    /// written as GB/T 33190 lays a package out, with the same metadata and digest.
+    pub fn ofd(&self, rendered: &Rendered) -> Result<Vec<u8>, Error> {
+        let Pdf::Typesetter { options, chosen } = &self.pdf else {
+            return Err(Error::Internal("OFD 需要排版引擎".into()));
+        };
+        let typesetter = self.typesetter(options, chosen)?;
+        let meta = pdf_metadata(rendered, options);
+        let laid_out = typesetter.with_plan(&rendered.document, &meta, |plan, meta| {
+            let ofd = crate::ofd::OfdMeta {
+                title: meta
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| rendered.document.title.clone()),
+                author: meta.author.clone(),
+                date: meta.date,
+                digest: meta.digest.clone(),
+            };
+            let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
+            for line in crate::pdf::faces_used(plan) {
+                if !faces.contains(&line) {
+                    faces.push(line);
+                }
+            }
+            drop(faces);
+            crate::ofd::write_ofd(&rendered.document, plan, &ofd)
+        });
+        match laid_out {
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(e)) => Err(e.into()),
+            // A problem of the speech is reported as `check` reports it, each at its source.
+            Err(e) if rendered.origins.diagnostic(&e).is_some() => {
+                let found = self.pdf_problems(rendered)?;
+                Err(if found.is_empty() {
+                    e.into()
+                } else {
+                    Error::Invalid(found)
+                })
+            }
+            Err(e) => Err(e.into()),
         }
     }
 }

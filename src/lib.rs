@@ -39,6 +39,7 @@ pub mod input;
 pub mod length;
 pub mod markdown;
 pub mod next_year;
+pub mod ofd;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;

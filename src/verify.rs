@@ -3,7 +3,7 @@
 //! back (`digest::Digest::find_in`), digests the current inputs the same way and names every one
 //! that differs (a fact by its path, old → new); then renders the speech again in memory and
 //! compares the text FILE carries with it (the Markdown's and the page's lines, the Word file's
-//! paragraphs, the PDF's extracted text), the digest left out, and names the first place that
+//! paragraphs, the PDF's extracted text, the OFD's text codes), the digest left out, and names the first place that
 //! differs.
 
 use std::fmt;
@@ -123,7 +123,7 @@ pub fn verify(project: &Project, file: &Path, facts: Option<&Path>) -> Result<Ve
     } else {
         Content::NotCompared(None)
     };
-    let faces = if bytes.starts_with(b"%PDF") {
+    let faces = if bytes.starts_with(b"%PDF") || crate::ofd::read::is_ofd(&bytes) {
         faces_here(&then.faces)
     } else {
         Vec::new()
@@ -166,6 +166,8 @@ fn compare_content(project: &Project, facts: &Path, then: &Digest, bytes: &[u8])
     };
     let found = if bytes.starts_with(b"%PDF") {
         compare_pdf(&rendered.document, bytes)
+    } else if crate::ofd::read::is_ofd(bytes) {
+        compare_ofd(&rendered.document, bytes)
     } else if bytes.starts_with(b"PK\x03\x04") {
         compare_docx(&rendered, bytes)
     } else {
@@ -342,12 +344,29 @@ fn without_decorations(text: &str) -> String {
 fn compare_pdf(doc: &Document, bytes: &[u8]) -> Result<Option<String>, String> {
     const LIMIT: usize = 64 << 20;
     let pdf = lopdf::Document::load_mem(bytes).map_err(|e| format!("PDF 无法读取（{e}）"))?;
-    let mut printed: Vec<(u32, char)> = Vec::new();
+    let mut pages: Vec<(u32, String)> = Vec::new();
     for number in pdf.get_pages().keys() {
         let text = pdf
             .extract_text_with_limit(&[*number], LIMIT)
             .map_err(|e| format!("PDF 第 {number} 页的文字无法提取（{e}）"))?;
-        printed.extend(without_decorations(&text).chars().map(|c| (*number, c)));
+        pages.push((*number, text));
+    }
+    compare_pages(doc, &pages)
+}
+
+/// Compares the OFD's text, its pages' `TextCode`s in order, with the speech's.
+fn compare_ofd(doc: &Document, bytes: &[u8]) -> Result<Option<String>, String> {
+    let pages = crate::ofd::read::page_texts(bytes)?;
+    let numbered: Vec<(u32, String)> = (1u32..).zip(pages).collect();
+    compare_pages(doc, &numbered)
+}
+
+/// Compares the text of the pages (each with its number) with the speech's, what the pages
+/// carry around it left out: the first place that differs, with its page.
+fn compare_pages(doc: &Document, pages: &[(u32, String)]) -> Result<Option<String>, String> {
+    let mut printed: Vec<(u32, char)> = Vec::new();
+    for (number, text) in pages {
+        printed.extend(without_decorations(text).chars().map(|c| (*number, c)));
     }
     let expected: String = document_chars(doc).into_iter().collect();
     let got: String = printed.iter().map(|(_, c)| *c).collect();

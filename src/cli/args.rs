@@ -154,10 +154,10 @@ pub enum Command {
         /// Facts files or years (default: the latest year in facts/).
         #[arg(value_name = "FACTS")]
         facts: Vec<PathBuf>,
-        /// 要检查的格式，用逗号分隔，与 render 的 --format 相同：只有含 pdf 时才检查 PDF 的排版和字体
+        /// 要检查的格式，用逗号分隔，与 render 的 --format 相同：只有含 pdf 或 ofd 时才检查版面的排版和字体
         ///
-        /// Formats to check, comma-separated, as render's --format: the PDF's layout and faces are
-        /// checked only when pdf is among them.
+        /// Formats to check, comma-separated, as render's --format: the page layout and faces (of
+        /// the PDF and the OFD) are checked only when pdf or ofd is among them.
         #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
         format: Vec<Format>,
         #[command(flatten)]

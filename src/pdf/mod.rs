@@ -88,6 +88,22 @@ pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfErro
     Typesetter::new(opts)?.typeset(doc, &Metadata::default())
 }
 
+/// One line per face `plan` sets the speech in (`正文: AR PL SungtiL GB (内置)`), a role's face
+/// once, then the faces that only stand in for characters (`补字`): what the PDF and the OFD say
+/// they were set in.
+pub fn faces_used(plan: &layout::Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for role in fonts::Role::ALL {
+        if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
+            out.push(format!("{}: {}", role.label(), f.describe));
+        }
+    }
+    for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
+        out.push(format!("补字: {}", f.describe));
+    }
+    out
+}
+
 /// The faces chosen once, for any number of documents. Choosing them walks the system's font
 /// folders and reads the office fonts (megabytes each), so a command that lays out several
 /// speeches, or the preview that lays out every version, chooses once and keeps this.
@@ -167,8 +183,32 @@ impl Typesetter {
     /// With a digest in `meta`, the manifest goes into the Keywords and its first 12 digits in
     /// small type at the foot of the last page, set like the page numbers.
     pub fn typeset(&self, doc: &Document, meta: &Metadata) -> Result<PdfOutput, PdfError> {
-        // The manifest names the faces too (not the short digest: the sheet and the print match).
-        // The circulation copy carries the combined digest alone (issue 18 §6): no faces either.
+        let (bytes, faces_used, pages) = self.with_plan(doc, meta, |plan, meta| {
+            (
+                Typesetter::write(doc, plan, meta),
+                faces_used(plan),
+                plan.pages.len(),
+            )
+        })?;
+        Ok(PdfOutput {
+            bytes: bytes?,
+            faces_used,
+            pages,
+        })
+    }
+
+    /// The layout `typeset` writes, handed to `write` with the metadata `typeset` records (the
+    /// digest naming the faces): what another fixed-layout format (the OFD, `crate::ofd`) is
+    /// written from too, so that its pages, lines and positions are the PDF's.
+    pub fn with_plan<R>(
+        &self,
+        doc: &Document,
+        meta: &Metadata,
+        write: impl FnOnce(&layout::Plan, &Metadata) -> R,
+    ) -> Result<R, PdfError> {
+        // The manifest names the faces too (not the short digest: the sheet and the print
+        // match). The circulation copy carries the combined digest alone (issue 18 §6): no
+        // faces either.
         let digest = meta.digest.clone().map(|mut d| {
             if !d.is_masked() {
                 d.faces = self.face_records();
@@ -178,29 +218,15 @@ impl Typesetter {
         let short = digest.as_ref().map(|d| d.short());
         let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
         let meta = Metadata {
-            digest: digest.clone(),
+            digest,
             ..meta.clone()
         };
-        let bytes = Typesetter::write(doc, &plan, &meta);
+        let out = write(&plan, &meta);
         // Done with the faces' glyphs: the compiled-in faces' pages need not stay resident.
         for i in 0..self.faces.faces.len() {
             self.faces.release_pages(i);
         }
-        let bytes = bytes?;
-        let mut faces_used = Vec::new();
-        for role in fonts::Role::ALL {
-            if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
-                faces_used.push(format!("{}: {}", role.label(), f.describe));
-            }
-        }
-        for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
-            faces_used.push(format!("补字: {}", f.describe));
-        }
-        Ok(PdfOutput {
-            bytes,
-            faces_used,
-            pages: plan.pages.len(),
-        })
+        Ok(out)
     }
 
     /// The first stage of `typeset` (public so that `benches/render.rs` times each): every

@@ -41,7 +41,7 @@ impl Snapshot {
         match format {
             Format::Pdf => Some(&self.pdf),
             Format::Docx => Some(&self.docx),
-            Format::Md | Format::Html => None,
+            Format::Md | Format::Html | Format::Ofd => None,
         }
     }
 

@@ -31,6 +31,7 @@ mod libreoffice_import;
 mod lockfile;
 mod new_figure;
 mod next_year;
+mod ofd;
 mod office_fonts;
 mod pdf;
 mod pdf_cli;

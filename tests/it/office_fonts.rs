@@ -130,7 +130,7 @@ fn bundled(file: &str) -> Vec<u8> {
 
 /// `office.ttc`: face 0 is WenQuanYi Micro Hei named 黑体/SimHei, face 1 AR PL SungtiL GB named
 /// 方正小标宋简体 (Unicode names, as Windows' and the Founder fonts carry them).
-fn office_collection() -> Vec<u8> {
+pub(crate) fn office_collection() -> Vec<u8> {
     let hei = renamed(
         &bundled("wqy-microhei.ttf"),
         0,
@@ -156,7 +156,7 @@ fn office_collection() -> Vec<u8> {
 /// `fangsong.otf`: the Simplified Chinese face of Noto Serif CJK (CFF outlines), whose only
 /// family name is 仿宋_GB2312 in the PRC encoding, 16-bit form. None when fonts-noto-cjk is not
 /// installed (outside CI; under CI that fails).
-fn cff_fangsong() -> Option<Vec<u8>> {
+pub(crate) fn cff_fangsong() -> Option<Vec<u8>> {
     let data = match std::fs::read(NOTO_SERIF_CJK) {
         Ok(d) => d,
         Err(_) if std::env::var("CI").as_deref() == Ok("true") => {

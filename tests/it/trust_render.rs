@@ -348,7 +348,7 @@ service:
 ";
 
 /// The sentinel project: its facts, and the cn_count figure declared `mask: true`.
-fn sentinel_project() -> Project {
+pub(crate) fn sentinel_project() -> Project {
     let p = Project::sample();
     p.write(FACTS, SENTINEL_FACTS);
     let figures = p.read(FIGURES);
@@ -364,7 +364,7 @@ fn sentinel_project() -> Project {
 /// Every real value of the sentinel facts: each number in the facts file and each figure's
 /// printed value (a percent, a sum, 3800多), as runs of four characters or more of digits and
 /// points; and 七, the cn_count figure declared `mask: true`.
-fn real_values(p: &Project) -> Vec<String> {
+pub(crate) fn real_values(p: &Project) -> Vec<String> {
     let mut values: Vec<String> = Vec::new();
     let mut add = |text: &str| {
         for run in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
@@ -397,7 +397,7 @@ fn real_values(p: &Project) -> Vec<String> {
     values
 }
 
-fn assert_holds_none(what: &str, text: &str, values: &[String]) {
+pub(crate) fn assert_holds_none(what: &str, text: &str, values: &[String]) {
     // The combined digest (64 hex digits) is no value, though its digits may spell one.
     let mut kept = String::with_capacity(text.len());
     let mut rest = text;

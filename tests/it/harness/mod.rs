@@ -22,6 +22,7 @@ pub mod browser;
 mod documents;
 mod http;
 pub mod mutate;
+pub mod ofd_readers;
 pub mod office;
 pub mod pdf_glyphs;
 pub mod pdf_tools;
