@@ -29,12 +29,16 @@ pub fn body(doc: &Document) -> String {
             Block::Heading { level, inlines } => {
                 let level = (*level).clamp(1, 6);
                 let _ = write!(html, "<h{level}>");
-                inlines_into(doc, inlines, &mut html);
+                let mut text = String::new();
+                inlines_into(doc, inlines, &mut text);
+                html.push_str(&mark_pairs(&text));
                 let _ = writeln!(html, "</h{level}>");
             }
             Block::Paragraph { inlines } => {
                 html.push_str("<p>");
-                inlines_into(doc, inlines, &mut html);
+                let mut text = String::new();
+                inlines_into(doc, inlines, &mut text);
+                html.push_str(&mark_pairs(&text));
                 html.push_str("</p>\n");
             }
         }
@@ -86,6 +90,52 @@ fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// Full-width marks: each sets its ink in one half of its cell and leaves the other blank.
+fn is_mark(c: char) -> bool {
+    "，。、；：？！”’）》〉】〕」』〗“‘（《〈【〔「『〖".contains(c)
+}
+
+/// A block's HTML with the first of every two adjacent marks (”“ 》， ，“) in
+/// `<span class="pair">`, which the style sets half a cell wide: the two share one blank half, as
+/// in the PDF, whatever the face. (Chromium's own `text-spacing-trim` does it only in a face
+/// with the OpenType `halt`/`chws` features, which the AR PL faces lack: 0 of 14 pairs at a half
+/// with them; the style turns it off so that a face with them is not trimmed twice.) Marks are
+/// neighbours across tags (a figure's text ends in ” and the next begins with “), never across
+/// a tag's attributes.
+fn mark_pairs(html: &str) -> String {
+    // The text's characters: byte offset and character, outside tags and entities.
+    let mut text: Vec<(usize, char)> = Vec::new();
+    let mut in_tag = false;
+    for (at, c) in html.char_indices() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push((at, c)),
+            _ => {}
+        }
+    }
+    let firsts: Vec<usize> = text
+        .windows(2)
+        .filter(|w| is_mark(w[0].1) && is_mark(w[1].1))
+        .map(|w| w[0].0)
+        .collect();
+    if firsts.is_empty() {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + firsts.len() * 28);
+    let mut from = 0;
+    for at in firsts {
+        let c = html[at..].chars().next().expect("a mark at this offset");
+        out.push_str(&html[from..at]);
+        out.push_str("<span class=\"pair\">");
+        out.push(c);
+        out.push_str("</span>");
+        from = at + c.len_utf8();
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
 fn figure_span(doc: &Document, id: &str, inline: &Inline, out: &mut String) {
     let note = doc.figure(id);
     let status = note.map_or("invalid", |n| n.status);
@@ -134,7 +184,16 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The reading and printing style. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
+/// The reading and printing style.
+///
+/// The grid as Chromium prints it: every character one cell (`letter-spacing`), lines set flush
+/// left rather than justified, so that the columns align as on Word's document grid and no line
+/// is spread: justified, the line before a figure that goes down with its unit and mark
+/// (`126人，`, three and a half cells) was spread to 1.13–1.17 cells a character. The line pitch is
+/// 38 px (28.5 pt): Chromium sets lines on whole pixels of 1/96 in, so 225 mm / 22 (38.6 px)
+/// printed 29.25 and 28.5 pt in turn; 38 px is the nearest pitch that still holds 22 lines. The
+/// lead sentences and figures (inline, in other faces) take no height of their own
+/// (`line-height: 0`): a face with a taller ascent made its line 30 pt and the next 27.75. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
 /// margins 37/26/35/28 mm, 16 pt type on the grid of 28 characters by 22 lines (characters set
 /// a little tight, as in the PDF, so that 28 fill 156 mm), titles, headings and lead sentences
 /// in their faces and weights, page numbers “— 1 —” odd pages right and even pages left. On
@@ -149,7 +208,7 @@ pub fn escape(text: &str) -> String {
 /// only. A draft (`body.draft`) keeps them underlined, unfilled ones in red.
 pub const STYLE: &str = r#"
 :root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e;
-  --cell: calc(156mm / 28); --line: calc(225mm / 22); }
+  --cell: calc(156mm / 28); --line: 38px; }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
 .draft-banner, .sample-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
@@ -160,7 +219,9 @@ article.speech { box-sizing: border-box; width: 210mm; max-width: 100%; margin: 
   font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
     "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
   font-size: 16pt; line-height: var(--line); letter-spacing: calc(var(--cell) - 16pt);
-  text-align: justify; line-break: strict; }
+  text-align: start; line-break: strict; text-spacing-trim: space-all; }
+article.speech .pair { letter-spacing: calc(var(--cell) / 2 - 1em); }
+article.speech strong, article.speech span { line-height: 0; }
 article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "Noto Serif CJK SC",
     "Source Han Serif SC", "SimHei", "黑体", "WenQuanYi Micro Hei", serif;
   font-size: 22pt; font-weight: bold; font-synthesis: none; text-align: center; line-height: var(--line);
