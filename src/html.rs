@@ -449,9 +449,21 @@ mod tests {
             html.contains(
                 "党组织<span class=\"nobr\"><span class=\"figure\" data-figure=\"five_star\""
             ) && html
-                .contains(">42</span>个</span>、<span class=\"figure\" data-figure=\"lectures\""),
+                .contains(">42</span>个</span><span class=\"pair\">、</span><span class=\"figure\" data-figure=\"lectures\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn the_first_of_two_adjacent_marks_is_set_half_a_cell() {
+        // Across tags (a figure's closing ” and the next figure's “), never inside a tag's
+        // attribute, and not for a mark beside a character.
+        let html = "<p>“小讲堂”<span title=\"“”\">“微课堂”</span>，实现《意见》。好</p>";
+        assert_eq!(
+            mark_pairs(html),
+            "<p>“小讲堂<span class=\"pair\">”</span><span title=\"“”\">“微课堂<span class=\"pair\">”</span></span>，实现《意见<span class=\"pair\">》</span>。好</p>"
+        );
+        assert_eq!(mark_pairs("甲，乙。"), "甲，乙。");
     }
 
     #[test]
