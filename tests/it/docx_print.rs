@@ -217,11 +217,20 @@ fn gaps_and_broken_numbers(pdf: &[u8]) -> (Vec<String>, Vec<String>) {
     let lines = body_lines(pdf);
     let mut gaps = Vec::new();
     for l in &lines {
+        // A line spread by justification so far that pdftotext cuts it into words at every
+        // character: its own step between characters is no gap inside a figure.
+        let mut steps: Vec<f64> = l.words.windows(2).map(|w| w[1].0 - w[0].1).collect();
+        steps.sort_by(f64::total_cmp);
+        let spread = if steps.len() >= 5 {
+            steps[steps.len() / 2]
+        } else {
+            0.0
+        };
         for w in l.words.windows(2) {
             let (a, b) = (&w[0], &w[1]);
             let (a_end, b_start) = (a.2.chars().last().unwrap(), b.2.chars().next().unwrap());
             let mixed = a_end.is_ascii_digit() && !b_start.is_ascii();
-            if mixed && b.0 - a.1 > 1.0 && !a.2.contains('—') && !b.2.contains('—') {
+            if mixed && b.0 - a.1 > spread + 1.0 && !a.2.contains('—') && !b.2.contains('—') {
                 gaps.push(format!("{} | {} ({:.1} pt)", a.2, b.2, b.0 - a.1));
             }
         }

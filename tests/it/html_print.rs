@@ -164,9 +164,12 @@ fn chromium_prints_marks_at_a_half_no_spread_line_and_a_steady_pitch() {
     for bundled in [false, true] {
         let m = measure(&print(&chromium, &html, bundled));
         let what = if bundled { "AR PL faces" } else { "own fonts" };
+        let mut distinct: Vec<String> = m.pitches.iter().map(|q| format!("{q:.2}")).collect();
+        distinct.sort();
+        distinct.dedup();
         eprintln!(
-            "{what}: {} of {} mark pairs at a half; widest spacing {:.3} cells ({}); pitches {:?}",
-            m.at_half, m.pairs, m.widest, m.widest_line, m.pitches
+            "{what}: {} of {} mark pairs at a half; widest spacing {:.3} cells ({}); pitches {distinct:?}",
+            m.at_half, m.pairs, m.widest, m.widest_line
         );
         assert!(m.pairs >= 10, "{what}: only {} pairs", m.pairs);
         assert_eq!(m.at_half, m.pairs, "{what}: marks at a half");
