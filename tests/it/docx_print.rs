@@ -156,15 +156,16 @@ fn check_page_ends(pdf: &[u8], what: &str) {
         // The next page's first line is not a paragraph's last line alone: the line after it
         // on that page does not start a paragraph (or a heading).
         let next: Vec<&Line> = lines.iter().filter(|l| l.page == page + 1).collect();
-        if let [first, second, ..] = next[..] {
-            if !indented(first) && !is_heading(&first.text()) {
-                assert!(
-                    !(indented(second) || is_heading(&second.text())),
-                    "{what}: page {} starts with a paragraph's last line alone: {}",
-                    page + 1,
-                    first.text()
-                );
-            }
+        if let [first, second, ..] = next[..]
+            && !indented(first)
+            && !is_heading(&first.text())
+        {
+            assert!(
+                !(indented(second) || is_heading(&second.text())),
+                "{what}: page {} starts with a paragraph's last line alone: {}",
+                page + 1,
+                first.text()
+            );
         }
     }
 }
