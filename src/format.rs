@@ -81,6 +81,7 @@ impl Format {
                     author: rendered.settings.author.clone().unwrap_or_default(),
                     digest: Some(rendered.digest.manifest()),
                     created: crate::date::Date::of_inputs(rendered.settings.date, rendered.year),
+                    fonts: renderers.docx_fonts()?,
                 };
                 crate::docx::write_docx(&rendered.document, &meta).map_err(Error::Internal)
             }
@@ -104,6 +105,9 @@ pub struct Renderers {
     /// a broken font file skipped, `提示：…` for an office face not found; taken by
     /// [`Renderers::take_font_notes`].
     font_notes: Mutex<Vec<String>>,
+    /// `--embed-fonts`: the .docx carries the faces, chosen once on the first .docx.
+    embed_fonts: bool,
+    docx_fonts: OnceLock<Result<Vec<crate::docx::EmbeddedFace>, PdfError>>,
 }
 
 enum Pdf {
@@ -123,6 +127,8 @@ impl Renderers {
             },
             faces_used: Mutex::default(),
             font_notes: Mutex::default(),
+            embed_fonts: false,
+            docx_fonts: OnceLock::new(),
         }
     }
 
@@ -134,7 +140,42 @@ impl Renderers {
             pdf: Pdf::Engine(Arc::new(engine)),
             faces_used: Mutex::default(),
             font_notes: Mutex::default(),
+            embed_fonts: false,
+            docx_fonts: OnceLock::new(),
         }
+    }
+
+    /// With `yes`, every .docx carries the faces the PDF is set in (`--embed-fonts`).
+    pub fn embedding_fonts(mut self, yes: bool) -> Renderers {
+        self.embed_fonts = yes;
+        self
+    }
+
+    /// The faces a .docx carries: none without `--embed-fonts`; else the PDF's choice of faces
+    /// (the office fonts found, else the bundled ones), each as its licence allows, chosen once.
+    fn docx_fonts(&self) -> Result<Vec<crate::docx::EmbeddedFace>, Error> {
+        if !self.embed_fonts {
+            return Ok(Vec::new());
+        }
+        self.docx_fonts
+            .get_or_init(|| {
+                let options = match &self.pdf {
+                    Pdf::Typesetter { options, .. } => options.clone(),
+                    Pdf::Engine(_) => PdfOptions {
+                        fonts: crate::pdf::FontChoice::Bundled,
+                        ..PdfOptions::default()
+                    },
+                };
+                let set = crate::pdf::fonts::choose(&options)?;
+                let (faces, notes) = crate::docx::embed::from_face_set(&set);
+                self.font_notes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(notes);
+                Ok(faces)
+            })
+            .clone()
+            .map_err(Error::Pdf)
     }
 
     /// The faces the PDFs made so far were set in, one line per role (`正文: …`), each once.

@@ -29,12 +29,16 @@ pub fn body(doc: &Document) -> String {
             Block::Heading { level, inlines } => {
                 let level = (*level).clamp(1, 6);
                 let _ = write!(html, "<h{level}>");
-                inlines_into(doc, inlines, &mut html);
+                let mut text = String::new();
+                inlines_into(doc, inlines, &mut text);
+                html.push_str(&mark_pairs(&text));
                 let _ = writeln!(html, "</h{level}>");
             }
             Block::Paragraph { inlines } => {
                 html.push_str("<p>");
-                inlines_into(doc, inlines, &mut html);
+                let mut text = String::new();
+                inlines_into(doc, inlines, &mut text);
+                html.push_str(&mark_pairs(&text));
                 html.push_str("</p>\n");
             }
         }
@@ -86,6 +90,52 @@ fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// Full-width marks: each sets its ink in one half of its cell and leaves the other blank.
+fn is_mark(c: char) -> bool {
+    "，。、；：？！”’）》〉】〕」』〗“‘（《〈【〔「『〖".contains(c)
+}
+
+/// A block's HTML with the first of every two adjacent marks (”“ 》， ，“) in
+/// `<span class="pair">`, which the style sets half a cell wide: the two share one blank half, as
+/// in the PDF, whatever the face. (Chromium's own `text-spacing-trim` does it only in a face
+/// with the OpenType `halt`/`chws` features, which the AR PL faces lack: 0 of 14 pairs at a half
+/// with them; the style turns it off so that a face with them is not trimmed twice.) Marks are
+/// neighbours across tags (a figure's text ends in ” and the next begins with “), never across
+/// a tag's attributes.
+fn mark_pairs(html: &str) -> String {
+    // The text's characters: byte offset and character, outside tags and entities.
+    let mut text: Vec<(usize, char)> = Vec::new();
+    let mut in_tag = false;
+    for (at, c) in html.char_indices() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push((at, c)),
+            _ => {}
+        }
+    }
+    let firsts: Vec<usize> = text
+        .windows(2)
+        .filter(|w| is_mark(w[0].1) && is_mark(w[1].1))
+        .map(|w| w[0].0)
+        .collect();
+    if firsts.is_empty() {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + firsts.len() * 28);
+    let mut from = 0;
+    for at in firsts {
+        let c = html[at..].chars().next().expect("a mark at this offset");
+        out.push_str(&html[from..at]);
+        out.push_str("<span class=\"pair\">");
+        out.push(c);
+        out.push_str("</span>");
+        from = at + c.len_utf8();
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
 fn figure_span(doc: &Document, id: &str, inline: &Inline, out: &mut String) {
     let note = doc.figure(id);
     let status = note.map_or("invalid", |n| n.status);
@@ -134,7 +184,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The reading and printing style. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
+/// The reading and printing style.
+///
+/// The grid as Chromium prints it: every character one cell (`letter-spacing`), lines set flush
+/// left rather than justified, so that the columns align as on Word's document grid and no line
+/// is spread: justified, the line before a figure that goes down with its unit and mark
+/// (`126人，`, three and a half cells) was spread to 1.13–1.17 cells a character. The line pitch is
+/// 38 px (28.5 pt): Chromium sets lines on whole pixels of 1/96 in, so 225 mm / 22 (38.6 px)
+/// printed 29.25 and 28.5 pt in turn; 38 px is the nearest pitch that still holds 22 lines. The
+/// lead sentences and figures (inline, in other faces) take no height of their own
+/// (`line-height: 0`): a face with a taller ascent made its line 30 pt and the next 27.75. And
+/// every role's face is read through an `@font-face` of the same names with one ascent and
+/// descent (88 % and 12 % of the em, the ideographic em box): a heading in WenQuanYi Micro Hei
+/// otherwise stood 0.75 pt off the body's baselines. A name none of whose faces is installed
+/// leaves its family to the plain names after it, as before. On paper (Ctrl-P) the page is the PDF's: GB/T 9704 A4 with
 /// margins 37/26/35/28 mm, 16 pt type on the grid of 28 characters by 22 lines (characters set
 /// a little tight, as in the PDF, so that 28 fill 156 mm), titles, headings and lead sentences
 /// in their faces and weights, page numbers “— 1 —” odd pages right and even pages left. On
@@ -148,8 +211,18 @@ pub fn escape(text: &str) -> String {
 /// A final speech shows no marks on its figures: their provenance shows on hover and focus
 /// only. A draft (`body.draft`) keeps them underlined, unfilled ones in red.
 pub const STYLE: &str = r#"
+@font-face { font-family: "speech-body"; src: local("FangSong_GB2312"), local("仿宋_GB2312"), local("FangSong"),
+  local("仿宋"), local("STFangsong"), local("AR PL SungtiL GB"), local("Noto Serif CJK SC"),
+  local("NotoSerifCJKsc-Regular"), local("Source Han Serif SC"), local("SourceHanSerifSC-Regular"), local("SimSun");
+  ascent-override: 88%; descent-override: 12%; line-gap-override: 0%; }
+@font-face { font-family: "speech-hei"; src: local("黑体"), local("SimHei"), local("WenQuanYi Micro Hei"),
+  local("Noto Sans CJK SC"), local("NotoSansCJKsc-Regular");
+  ascent-override: 88%; descent-override: 12%; line-gap-override: 0%; }
+@font-face { font-family: "speech-kai"; src: local("楷体_GB2312"), local("KaiTi_GB2312"), local("KaiTi"), local("楷体"),
+  local("STKaiti"), local("AR PL KaitiM GB");
+  ascent-override: 88%; descent-override: 12%; line-gap-override: 0%; }
 :root { --ink: #1a1a1a; --paper: #fff; --accent: #b3261e;
-  --cell: calc(156mm / 28); --line: calc(225mm / 22); }
+  --cell: calc(156mm / 28); --line: 38px; }
 html { background: #f3f1ec; }
 body { margin: 0; color: var(--ink); }
 .draft-banner, .sample-banner { background: #fff4d6; border-bottom: 2px solid #e0a800; color: #6b4e00; text-align: center;
@@ -157,22 +230,24 @@ body { margin: 0; color: var(--ink); }
 .sample-banner { background: #fde7e4; border-color: #b3261e; color: #7a1a14; }
 article.speech { box-sizing: border-box; width: 210mm; max-width: 100%; margin: 24px auto; padding: 37mm 26mm 35mm 28mm;
   background: var(--paper); box-shadow: 0 1px 6px rgba(0,0,0,.12);
-  font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
+  font-family: "speech-body", "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "AR PL SungtiL GB",
     "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
   font-size: 16pt; line-height: var(--line); letter-spacing: calc(var(--cell) - 16pt);
-  text-align: justify; line-break: strict; }
+  text-align: start; line-break: strict; text-spacing-trim: space-all; }
+article.speech .pair { letter-spacing: calc(var(--cell) / 2 - 1em); }
+article.speech strong, article.speech span { line-height: 0; }
 article.speech h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "Noto Serif CJK SC",
     "Source Han Serif SC", "SimHei", "黑体", "WenQuanYi Micro Hei", serif;
   font-size: 22pt; font-weight: bold; font-synthesis: none; text-align: center; line-height: var(--line);
   margin: 0 0 var(--line); }
-article.speech h2 { font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif;
+article.speech h2 { font-family: "speech-hei", "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif;
   font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
-article.speech h3 { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
+article.speech h3 { font-family: "speech-kai", "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB", serif;
   font-size: 16pt; font-weight: normal; text-indent: calc(2 * var(--cell)); margin: 0; }
 article.speech p { text-indent: calc(2 * var(--cell)); margin: 0; text-wrap: pretty; }
 article.speech p.circulation { text-indent: 0; margin: 0;
-  font-family: "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; }
-article.speech strong { font-family: "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
+  font-family: "speech-hei", "黑体", "SimHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; }
+article.speech strong { font-family: "speech-kai", "楷体_GB2312", "KaiTi_GB2312", "KaiTi", "楷体", "STKaiti", "AR PL KaitiM GB",
   serif; font-weight: bold; font-synthesis: none; }
 .figure { position: relative; }
 .nobr { white-space: nowrap; }
@@ -388,9 +463,21 @@ mod tests {
             html.contains(
                 "党组织<span class=\"nobr\"><span class=\"figure\" data-figure=\"five_star\""
             ) && html
-                .contains(">42</span>个</span>、<span class=\"figure\" data-figure=\"lectures\""),
+                .contains(">42</span>个</span><span class=\"pair\">、</span><span class=\"figure\" data-figure=\"lectures\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn the_first_of_two_adjacent_marks_is_set_half_a_cell() {
+        // Across tags (a figure's closing ” and the next figure's “), never inside a tag's
+        // attribute, and not for a mark beside a character.
+        let html = "<p>“小讲堂”<span title=\"“”\">“微课堂”</span>，实现《意见》。好</p>";
+        assert_eq!(
+            mark_pairs(html),
+            "<p>“小讲堂<span class=\"pair\">”</span><span title=\"“”\">“微课堂<span class=\"pair\">”</span></span>，实现《意见<span class=\"pair\">》</span>。好</p>"
+        );
+        assert_eq!(mark_pairs("甲，乙。"), "甲，乙。");
     }
 
     #[test]

@@ -418,6 +418,12 @@ pub struct FontArgs {
     /// A folder of fonts searched before the system's (may be given several times).
     #[arg(long = "font-dir", value_name = "DIR")]
     pub font_dirs: Vec<PathBuf>,
+    /// .docx 内嵌 PDF 所用的字体（整套字形，文件大十余 MB），没有公文字体的电脑（如 LibreOffice）也按角色用宋、楷、黑
+    ///
+    /// The .docx carries the faces the PDF is set in (whole faces: the file grows by 10 MB or more),
+    /// so that a machine without the office fonts (LibreOffice, say) prints each role in its face.
+    #[arg(long = "embed-fonts")]
+    pub embed_fonts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -450,7 +456,7 @@ impl FontArgs {
     /// The formats' writers, the PDF's set in the faces asked for and declaring `standard`
     /// (None: each copy's default).
     pub fn renderers(&self, standard: Option<crate::pdf::PdfStandard>) -> Renderers {
-        Renderers::new(self.options(standard))
+        Renderers::new(self.options(standard)).embedding_fonts(self.embed_fonts)
     }
 }
 

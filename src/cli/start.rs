@@ -55,6 +55,7 @@ fn serve_workspace(exe: Option<&Path>) -> Result<(), Error> {
     let fonts = FontArgs {
         fonts: FontsChoice::Auto,
         font_dirs: Vec::new(),
+        embed_fonts: false,
     };
     let renderers = fonts.renderers(None);
     let mut options = match find_project(&exe_dir) {

@@ -15,6 +15,7 @@
 //! fixed zip timestamps, no dates or random ids inside, so the same input gives the same file.
 
 mod body;
+pub mod embed;
 mod page;
 mod styles;
 mod xml;
@@ -30,6 +31,8 @@ use xml::esc;
 
 pub use crate::document::DRAFT_MARK;
 pub use body::figure_tag;
+pub use embed::EmbeddedFace;
+pub use styles::{BODY_FONT, HEADING_FONT, KAI_FONT, PAGE_NUMBER_FONT, TITLE_FONT};
 
 /// What the package says about the speech beside its text; the caller fills it in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +46,36 @@ pub struct DocxMeta {
     pub digest: Option<String>,
     /// The creation date (`dcterms:created`): the PDF's, from the inputs, never the clock.
     pub created: Option<crate::date::Date>,
+    /// Faces carried in the package (`--embed-fonts`), each under its office name; empty: none.
+    pub fonts: Vec<EmbeddedFace>,
+}
+
+/// The package's embedded font parts: per distinct face its part name, relationship id and key,
+/// and per office name the part it is registered with.
+struct FontParts {
+    parts: Vec<(String, String, Vec<u8>)>,
+    table: Vec<(&'static str, String, String)>,
+}
+
+fn font_parts(fonts: &[EmbeddedFace]) -> FontParts {
+    let mut parts: Vec<(String, String, Vec<u8>)> = Vec::new();
+    let mut table = Vec::new();
+    for face in fonts {
+        let key = embed::font_key(&face.data);
+        let n = match parts.iter().position(|(_, k, _)| *k == key) {
+            Some(n) => n,
+            None => {
+                parts.push((
+                    format!("word/fonts/font{}.odttf", parts.len() + 1),
+                    key.clone(),
+                    embed::obfuscate(&face.data, &key),
+                ));
+                parts.len() - 1
+            }
+        };
+        table.push((face.office_name, format!("rIdFont{}", n + 1), key));
+    }
+    FontParts { parts, table }
 }
 
 /// The .docx file's bytes. The only failure is the zip writer's, which writes to memory.
@@ -60,8 +93,28 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     parts.push(("word/document.xml", body.document.clone()));
     parts.push(("word/_rels/document.xml.rels", document_rels(doc, &body)));
     parts.push(("word/styles.xml", styles::styles()));
-    parts.push(("word/settings.xml", settings()));
-    parts.push(("word/fontTable.xml", styles::font_table()));
+    let fonts = font_parts(&meta.fonts);
+    parts.push(("word/settings.xml", settings(!fonts.parts.is_empty())));
+    parts.push(("word/fontTable.xml", styles::font_table(&fonts.table)));
+    if !fonts.parts.is_empty() {
+        let rels: Vec<(String, String, String)> = fonts
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(n, (name, _, _))| {
+                (
+                    format!("rIdFont{}", n + 1),
+                    format!("{OFFICE_REL}/font"),
+                    name.trim_start_matches("word/").to_owned(),
+                )
+            })
+            .collect();
+        let rels: Vec<(&str, String, &str)> = rels
+            .iter()
+            .map(|(id, kind, target)| (id.as_str(), kind.clone(), target.as_str()))
+            .collect();
+        parts.push(("word/_rels/fontTable.xml.rels", relationships(&rels)));
+    }
     parts.push(("word/footer1.xml", body::page_number_footer(PageSide::Odd)));
     parts.push(("word/footer2.xml", body::page_number_footer(PageSide::Even)));
     if body::has_header(doc) {
@@ -73,12 +126,17 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>, String> {
     if let Some(comments) = &body.comments {
         parts.push(("word/comments.xml", comments.clone()));
     }
-    zip(&parts).map_err(|e| format!("写入 .docx 压缩包失败：{e}"))
+    let binary: Vec<(&str, &[u8])> = fonts
+        .parts
+        .iter()
+        .map(|(name, _, data)| (name.as_str(), data.as_slice()))
+        .collect();
+    zip(&parts, &binary).map_err(|e| format!("写入 .docx 压缩包失败：{e}"))
 }
 
 /// The package: entries in the order given, each deflated, dated 1980-01-01 00:00 (the zip
 /// format's earliest date), mode 0644.
-fn zip(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
+fn zip(parts: &[(&str, String)], binary: &[(&str, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default())
@@ -87,6 +145,10 @@ fn zip(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
     for (name, text) in parts {
         writer.start_file(*name, options)?;
         writer.write_all(text.as_bytes())?;
+    }
+    for (name, bytes) in binary {
+        writer.start_file(*name, options)?;
+        writer.write_all(bytes)?;
     }
     Ok(writer.finish()?.into_inner())
 }
@@ -132,6 +194,12 @@ fn content_types(doc: &Document, body: &body::Body, meta: &DocxMeta) -> String {
          <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
          <Default Extension=\"xml\" ContentType=\"application/xml\"/>"
     );
+    if !meta.fonts.is_empty() {
+        x.push_str(&format!(
+            "<Default Extension=\"odttf\" ContentType=\"{}\"/>",
+            "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+        ));
+    }
     for (part, kind) in overrides {
         x.push_str(&format!(
             "<Override PartName=\"{part}\" ContentType=\"{kind}\"/>"
@@ -286,11 +354,17 @@ fn custom_properties(digest: &str) -> String {
 }
 
 /// Punctuation is not compressed (each mark keeps its full cell, as on the grid); the East Asian
-/// language is Chinese (line-breaking rules, 禁则, are Word's own for zh-CN).
-fn settings() -> String {
+/// language is Chinese (line-breaking rules, 禁则, are Word's own for zh-CN); with faces in the
+/// package, `w:embedTrueTypeFonts` says so (Word then keeps them when it saves).
+fn settings(embedded: bool) -> String {
+    let embed = if embedded {
+        "<w:embedTrueTypeFonts/>"
+    } else {
+        ""
+    };
     format!(
         "{XML_HEAD}<w:settings xmlns:w=\"{}\">\
-         <w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>\
+         <w:zoom w:percent=\"100\"/>{embed}<w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>\
          <w:characterSpacingControl w:val=\"doNotCompress\"/>\
          <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
          <w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>\

@@ -38,6 +38,14 @@ pub const COMMENT_REFERENCE: &str = "CommentReference";
 
 /// The font table: for each face its other names (`w:altName`, comma-separated), character set
 /// 86 (GB2312), family and pitch, the hints Word and WPS use to pick a stand-in when it is missing.
+/// The title's list names Noto Serif CJK SC (the heavy serif the PDF bundles for it) after the
+/// office's 小标宋 names.
+///
+/// LibreOffice (7.4, tried on a machine with only Noto Sans/Serif CJK) reads none of these hints
+/// when a face is missing: neither `w:altName` (a list or a single "Noto Serif CJK SC"), nor
+/// `w:family` roman, nor `w:panose1`; it asks fontconfig for the name as written, and fontconfig
+/// gives an unknown name its default sans (Noto Sans CJK) for every role. Only a face carried in
+/// the package (`--embed-fonts`, `embed.rs`) changes that.
 const FONTS: [(&str, &str, &str, &str); 5] = [
     (
         BODY_FONT,
@@ -47,7 +55,7 @@ const FONTS: [(&str, &str, &str, &str); 5] = [
     ),
     (
         TITLE_FONT,
-        "FZXiaoBiaoSong-B05S,方正小标宋_GBK,宋体",
+        "FZXiaoBiaoSong-B05S,方正小标宋_GBK,Noto Serif CJK SC,宋体",
         "auto",
         "variable",
     ),
@@ -56,14 +64,23 @@ const FONTS: [(&str, &str, &str, &str); 5] = [
     (PAGE_NUMBER_FONT, "SimSun", "auto", "variable"),
 ];
 
-pub fn font_table() -> String {
+/// `word/fontTable.xml`; `embedded` gives, per office name carried in the package, the
+/// relationship id of its part (in `word/_rels/fontTable.xml.rels`) and its key.
+pub fn font_table(embedded: &[(&str, String, String)]) -> String {
     let mut xml = format!(
-        "{XML_HEAD}<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "{XML_HEAD}<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
     );
     for (name, alt, family, pitch) in FONTS {
+        let embed = embedded
+            .iter()
+            .find(|(office, _, _)| *office == name)
+            .map_or(String::new(), |(_, rid, key)| {
+                format!("<w:embedRegular r:id=\"{rid}\" w:fontKey=\"{key}\"/>")
+            });
         xml.push_str(&format!(
             "<w:font w:name=\"{}\"><w:altName w:val=\"{}\"/><w:charset w:val=\"86\"/>\
-             <w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
+             <w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/>{embed}</w:font>",
             esc(name),
             esc(alt)
         ));
@@ -164,8 +181,21 @@ fn character<'a>(id: &'a str, name: &'a str, based_on: Option<&'a str>, rpr: Str
 /// `word/styles.xml`. Element order inside `w:pPr`/`w:rPr` follows the schema: Word rejects a
 /// document whose properties are out of order.
 pub fn styles() -> String {
+    // Widow and orphan control: no paragraph leaves one line alone at a page's foot or head
+    // (with the headings' keep-with-next, no heading stays at a foot with one line of its
+    // text, as 四、 did at the foot of page 3).
+    //
+    // `w:overflowPunct w:val="1"`: nothing past the right margin in LibreOffice. ECMA-376 reads
+    // 1 as "punctuation may hang past the margin", which is also Word's default, so Word is
+    // unchanged; LibreOffice 7.4 reads the value the other way round (its import sets
+    // `ParaIsHangingPunctuation` to `val == 0`, and with the element absent it hangs): with 1 it
+    // does not hang `，` 1.7 mm past the margin but carries the character before it down.
+    //
+    // `w:autoSpaceDE/DN` 0: Word adds no space between Chinese and Latin text or digits.
+    // LibreOffice ignores both (its import has no case for them); see `body.rs` for the gap it
+    // puts inside a figure such as 1200多.
     let body_ppr = format!(
-        "<w:widowControl w:val=\"0\"/><w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>{}\
+        "<w:widowControl/><w:overflowPunct w:val=\"1\"/><w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>{}\
          <w:ind w:firstLineChars=\"200\" w:firstLine=\"{INDENT_TWO_CHARS}\"/><w:jc w:val=\"both\"/>",
         on_grid()
     );
@@ -212,19 +242,19 @@ pub fn styles() -> String {
         paragraph(
             PART_HEADING,
             "一级标题",
-            "<w:keepNext/><w:outlineLvl w:val=\"0\"/>".into(),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"0\"/>".into(),
             fonts(HEADING_FONT),
         ),
         paragraph(
             SECTION_HEADING,
             "二级标题",
-            "<w:keepNext/><w:outlineLvl w:val=\"1\"/>".into(),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"1\"/>".into(),
             fonts(KAI_FONT),
         ),
         paragraph(
             SUBSECTION_HEADING,
             "三级标题",
-            "<w:keepNext/><w:outlineLvl w:val=\"2\"/>".into(),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"2\"/>".into(),
             "<w:b/><w:bCs/>".into(),
         ),
         character(LEAD, "段首句", None, fonts(KAI_FONT)),
@@ -281,8 +311,11 @@ pub fn styles() -> String {
         "{XML_HEAD}<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
     );
     // Defaults for anything without a style of its own (a paragraph the office adds by hand).
+    // Latin text (the digits of every figure) is en-US, Chinese zh-CN: LibreOffice breaks a
+    // Latin run by its language's rules, and with zh-CN it broke inside numbers (五星级4 / 2个,
+    // 2800 / 0多人: 12 of 26 splits over the 28 shifted paragraphs of the typography test).
     xml.push_str(&format!(
-        "<w:docDefaults><w:rPrDefault><w:rPr>{}{}<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\
+        "<w:docDefaults><w:rPrDefault><w:rPr>{}{}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\
          <w:pPrDefault><w:pPr>{}</w:pPr></w:pPrDefault></w:docDefaults>",
         fonts(BODY_FONT),
         size(BODY_SIZE),

@@ -74,6 +74,7 @@ fn meta() -> DocxMeta {
         author: "市直机关工委 & <办公室>".into(),
         digest: Some("sha256:abc<&>".into()),
         created: crate::date::Date::parse("2021-06-30"),
+        fonts: Vec::new(),
     }
 }
 

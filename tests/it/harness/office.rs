@@ -64,6 +64,13 @@ pub fn docx_to_pdf(docx: &[u8]) -> Vec<u8> {
     convert(docx, "pdf", "pdf")
 }
 
+/// The PDF LibreOffice prints from a .docx with the machine's own fonts only: no office name
+/// aliased to a bundled face, as on an office machine without the office fonts (issue 20: with
+/// fonts-noto-cjk, every role fell back to Noto Sans CJK).
+pub fn docx_to_pdf_own_fonts(docx: &[u8]) -> Vec<u8> {
+    convert_with(docx, "pdf", "pdf", false)
+}
+
 /// The .docx as LibreOffice saves it after opening it (`--convert-to docx:"MS Word 2007 XML"`):
 /// what a clerk's office hands back when they edit the speech there.
 pub fn docx_resaved(docx: &[u8]) -> Vec<u8> {
@@ -72,6 +79,12 @@ pub fn docx_resaved(docx: &[u8]) -> Vec<u8> {
 
 /// `docx` converted by LibreOffice with the filter `to`, read back from `speech.<ext>`.
 fn convert(docx: &[u8], to: &str, ext: &str) -> Vec<u8> {
+    convert_with(docx, to, ext, true)
+}
+
+/// `convert`, with the office names aliased to the bundled faces (`aliased`) or with the
+/// machine's fontconfig as it is.
+fn convert_with(docx: &[u8], to: &str, ext: &str, aliased: bool) -> Vec<u8> {
     let exe = soffice().expect("soffice");
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
@@ -80,12 +93,18 @@ fn convert(docx: &[u8], to: &str, ext: &str) -> Vec<u8> {
     // Its own folder for the output: a .docx saved as .docx would otherwise replace its input.
     let outdir = dir.path().join("out");
     let profile = format!("file://{}", dir.path().join("profile").display());
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg(format!("-env:UserInstallation={profile}"))
         .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
         .arg(&outdir)
-        .arg(&input)
-        .env("FONTCONFIG_FILE", fonts_conf(dir.path()))
+        .arg(&input);
+    if aliased {
+        command.env("FONTCONFIG_FILE", fonts_conf(dir.path()));
+    } else {
+        command.env_remove("FONTCONFIG_FILE");
+    }
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -30,6 +30,9 @@ impl Glyph {
 struct FontInfo {
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Glyph space to text space: a thousandth, or a Type 3 font's `FontMatrix` (Chromium
+    /// prints some faces as Type 3).
+    scale: f64,
     to_unicode: HashMap<u32, char>,
     /// Bytes a character code takes (2 for Identity-H, 1 for simple fonts).
     code_len: usize,
@@ -54,9 +57,36 @@ fn font_info(doc: &Document, font: &Dictionary) -> FontInfo {
     let mut info = FontInfo {
         widths: HashMap::new(),
         default_width: 1000.0,
+        scale: 0.001,
         to_unicode: HashMap::new(),
         code_len: 1,
     };
+    // A simple font (TrueType, Type 1, Type 3, as LibreOffice and Chromium write them): its
+    // widths from `FirstChar` on.
+    if let Some(widths) = font
+        .get(b"Widths")
+        .ok()
+        .map(|o| resolve(doc, o))
+        .and_then(|o| o.as_array().ok())
+    {
+        let first = font
+            .get(b"FirstChar")
+            .map(|o| number(resolve(doc, o)))
+            .unwrap_or(0.0) as u32;
+        for (k, w) in widths.iter().enumerate() {
+            info.widths
+                .insert(first + k as u32, number(resolve(doc, w)));
+        }
+        info.default_width = 0.0;
+    }
+    if let Some(matrix) = font
+        .get(b"FontMatrix")
+        .ok()
+        .map(|o| resolve(doc, o))
+        .and_then(|o| o.as_array().ok())
+    {
+        info.scale = number(resolve(doc, &matrix[0]));
+    }
     let type0 = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0");
     if type0 {
         info.code_len = 2;
@@ -119,19 +149,30 @@ fn font_info(doc: &Document, font: &Dictionary) -> FontInfo {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .collect();
-            if parts.len() != 2
+            if !(2..=3).contains(&parts.len())
                 || !parts
                     .iter()
                     .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
             {
                 continue;
             }
-            let code = u32::from_str_radix(parts[0], 16).unwrap();
-            let units: Vec<u16> = (0..parts[1].len() / 4)
-                .map(|k| u16::from_str_radix(&parts[1][4 * k..4 * k + 4], 16).unwrap())
+            // bfrange lines: <first> <last> <UUUU>, consecutive characters.
+            let (first, last, target) = match parts[..] {
+                [code, target] => (code, code, target),
+                [first, last, target] => (first, last, target),
+                _ => continue,
+            };
+            let first = u32::from_str_radix(first, 16).unwrap();
+            let last = u32::from_str_radix(last, 16).unwrap();
+            let units: Vec<u16> = (0..target.len() / 4)
+                .map(|k| u16::from_str_radix(&target[4 * k..4 * k + 4], 16).unwrap())
                 .collect();
             if let Some(Ok(c)) = char::decode_utf16(units).next() {
-                info.to_unicode.insert(code, c);
+                for code in first..=last.min(first + 0xFFFF) {
+                    if let Some(c) = char::from_u32(c as u32 + code - first) {
+                        info.to_unicode.insert(code, c);
+                    }
+                }
             }
         }
     }
@@ -210,7 +251,7 @@ pub fn glyphs(pdf: &[u8]) -> Vec<Vec<Glyph>> {
                                     let code =
                                         code.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b));
                                     let w = f.widths.get(&code).copied().unwrap_or(f.default_width)
-                                        / 1000.0
+                                        * f.scale
                                         * size;
                                     let at = multiply(&tm, &ctm);
                                     page.push(Glyph {

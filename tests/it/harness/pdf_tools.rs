@@ -121,6 +121,12 @@ pub fn pdffonts(pdf: &[u8]) -> String {
     run("pdffonts", &[], pdf)
 }
 
+/// `pdftohtml -xml`: the text in pieces, each with its font (`<fontspec id family>` and
+/// `<text font>`), to tell which face printed which words.
+pub fn pdftohtml_xml(pdf: &[u8]) -> String {
+    run("pdftohtml", &["-xml", "-i", "-stdout"], pdf)
+}
+
 /// Renders pages to PNG files `prefix-N.png` (for looking at them).
 pub fn pdftoppm(pdf: &[u8], dpi: u32, prefix: &Path) {
     let exe = tool("pdftoppm").expect("pdftoppm");
