@@ -20,6 +20,50 @@ fn key_at_line_start(rest: &str) -> Option<(&str, &str)> {
     (end > 0).then(|| rest.split_at(end))
 }
 
+/// Per line of `text`, whether it is inside a block scalar (`key: |`, `- >-` and the lines
+/// indented under it): text there is the value as typed, `a:0` or `时间：10点` included, never a
+/// key to be checked for a slip.
+fn in_block_scalar(text: &str) -> Vec<bool> {
+    let mut inside = Vec::new();
+    // The indentation of the line that opened the block scalar being read.
+    let mut open: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let blank = line.trim().is_empty();
+        if let Some(at) = open {
+            if blank || indent > at {
+                inside.push(true);
+                continue;
+            }
+            open = None;
+        }
+        inside.push(false);
+        if opens_block_scalar(line) {
+            open = Some(indent);
+        }
+    }
+    inside
+}
+
+/// Whether a line ends in a block scalar's header (`|`, `>-`, `|2+`, a comment after it).
+fn opens_block_scalar(line: &str) -> bool {
+    let rest = line.trim_start_matches(' ');
+    let value = if let Some(item) = rest.strip_prefix("- ") {
+        item
+    } else if let Some((_, after)) = key_at_line_start(rest) {
+        match after.strip_prefix(':') {
+            Some(v) if v.is_empty() || v.starts_with([' ', '\t']) => v,
+            _ => return false,
+        }
+    } else {
+        return false;
+    };
+    let header = value.split(" #").next().unwrap_or("").trim();
+    let mut chars = header.chars();
+    matches!(chars.next(), Some('|' | '>'))
+        && chars.all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+}
+
 /// The value part of a line: after the key's colon, without its comment.
 fn value_part(after_colon: &str) -> &str {
     let comment = after_colon.find(" #").unwrap_or(after_colon.len());
@@ -31,7 +75,11 @@ fn value_part(after_colon: &str) -> &str {
 /// of a key. A list item (`- 5G：智慧党建`) may be a name holding a full-width colon, so list items
 /// are looked at only where the file failed to parse (`error_line`, or the line before or after).
 pub(super) fn ime_slip(text: &str, error_line: Option<usize>) -> Option<Slip> {
+    let in_block = in_block_scalar(text);
     for (index, line) in text.lines().enumerate() {
+        if in_block[index] {
+            continue;
+        }
         let indent_end = line
             .find(|c: char| c != ' ' && c != '\u{3000}')
             .unwrap_or(line.len());
@@ -82,7 +130,11 @@ pub(super) fn ime_slip(text: &str, error_line: Option<usize>) -> Option<Slip> {
 /// own line, at the value, with the line as it should be. A list item (`- 5G:智慧党建`) may be a
 /// name holding a colon, so only an item whose value is a number is taken for a slip.
 pub(super) fn colon_slip(text: &str) -> Option<Slip> {
+    let in_block = in_block_scalar(text);
     for (index, line) in text.lines().enumerate() {
+        if in_block[index] {
+            continue;
+        }
         let rest = line.trim_start_matches(' ');
         let Some((key, after)) = key_at_line_start(rest) else {
             continue;
@@ -312,4 +364,28 @@ pub(super) fn translate_scan_error(info: &str) -> (String, String) {
         }
     }
     ("YAML 写法有误".to_owned(), CHECK_LINE.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slip_after_a_block_scalar_is_found_and_none_inside_it() {
+        let text =
+            "a: |\n  seminars:73\n  时间：10点\n\n  PPT：3页\nl:\n  - >-  # 注\n    b:5\nbad:5\n";
+        assert_eq!(
+            in_block_scalar(text),
+            [false, true, true, true, true, false, false, true, false]
+        );
+        let slip = colon_slip(text).expect("the slip on the last line");
+        assert_eq!(slip.pos.line, 9);
+        assert!(ime_slip(text, None).is_none());
+        // Outside a block scalar both are still slips.
+        assert_eq!(
+            colon_slip("a:\n  seminars:73\n").map(|s| s.pos.line),
+            Some(2)
+        );
+        assert_eq!(ime_slip("a：3\n", None).map(|s| s.pos.line), Some(1));
+    }
 }

@@ -637,6 +637,28 @@ mod tests {
         assert_eq!(line_comment(&d, 4), None);
     }
 
+    /// Found by the property below: a text of several lines whose second line looks like a
+    /// key with no space after its colon (`a:0`) is written as a block scalar, where it is text;
+    /// the check for that slip took it for a key and refused the edit.
+    #[test]
+    fn a_line_of_a_block_scalar_that_looks_like_a_key_reads_back_as_typed() {
+        let text = "a:\n  l:\n    - 丙\n  b: |\n    x\nz: 1\n";
+        for (path, typed) in [
+            ("a.l.0", "🌀\na:0"),
+            ("a.b", "时间：10点\nPPT：3页\nseminars:73"),
+        ] {
+            for as_text in [false, true] {
+                let d = doc(text);
+                let span = span_at(&d, path).unwrap().1.unwrap();
+                let out = replace_value(text, &span, typed, as_text);
+                let back = parse(Path::new("t.yaml"), out.clone());
+                let back = back.unwrap_or_else(|e| panic!("{out:?}: {e:?}"));
+                let node = span_at(&back, path).map(|(n, _)| typed_text(n));
+                assert_eq!(node, Some(Some(typed.to_owned())), "{out}");
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
         /// Whatever the clerk types, the value reads back as typed (or the edit is refused by the
