@@ -102,7 +102,23 @@ pub fn figure_text(page: &str, id: &str) -> Option<String> {
     let article = &page[page.find("<article")?..];
     let at = article.find(&format!("data-figure=\"{id}\""))?;
     let rest = &article[at..];
-    let open = rest.find('>')? + 1;
-    let close = rest[open..].find('<')?;
-    Some(rest[open..open + close].to_owned())
+    let mut rest = &rest[rest.find('>')? + 1..];
+    // Its text up to its own closing tag, through the spans inside it (a mark that shares a
+    // blank half with the next is in a `<span class="pair">` of its own).
+    let (mut text, mut depth) = (String::new(), 0usize);
+    loop {
+        let tag = rest.find('<')?;
+        text.push_str(&rest[..tag]);
+        rest = &rest[tag..];
+        let end = rest.find('>')? + 1;
+        if rest.starts_with("</span") {
+            if depth == 0 {
+                return Some(text);
+            }
+            depth -= 1;
+        } else if rest.starts_with("<span") {
+            depth += 1;
+        }
+        rest = &rest[end..];
+    }
 }
