@@ -111,6 +111,14 @@ pub struct Cdp {
 
 impl Cdp {
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(v) => panic!("{method}: {v}"),
+        }
+    }
+
+    /// A DevTools call, its error given back rather than failed on.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let msg = json!({"id": id, "method": method, "params": params}).to_string();
@@ -121,8 +129,10 @@ impl Cdp {
             };
             let v: Value = serde_json::from_str(&text).unwrap();
             if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return match v.get("error") {
+                    None => Ok(v["result"].clone()),
+                    Some(_) => Err(v),
+                };
             }
         }
     }
@@ -136,12 +146,30 @@ impl Cdp {
         r["result"]["value"].clone()
     }
 
+    /// Polls `condition` until it holds. The page may reload meanwhile (the preview's live
+    /// reload after a file changed on disk, as the conflict step does on purpose): an
+    /// evaluation cut off by that navigation, or thrown on a page still loading, is asked again
+    /// on the new page; the last exception is named if the condition never holds.
     pub fn wait_for(&mut self, what: &str, condition: &str) {
         let start = Instant::now();
-        while self.eval(&format!("!!({condition})")) != json!(true) {
+        let mut last = Value::Null;
+        loop {
+            let asked = self.try_call(
+                "Runtime.evaluate",
+                json!({"expression": format!("!!({condition})"), "returnByValue": true}),
+            );
+            match asked {
+                Ok(r) if r["result"]["value"] == json!(true) => return,
+                Ok(r) => last = r.get("exceptionDetails").cloned().unwrap_or(Value::Null),
+                Err(v) => {
+                    let navigated =
+                        v.to_string().contains("navigated") || v.to_string().contains("context");
+                    assert!(navigated, "Runtime.evaluate: {v}");
+                }
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {what}"
+                "timed out waiting for {what} ({condition}; last exception: {last})"
             );
             std::thread::sleep(Duration::from_millis(10));
         }
