@@ -227,6 +227,7 @@ fn pdf_metadata(rendered: &Rendered, options: &PdfOptions) -> Metadata {
         author: rendered.settings.author.clone(),
         digest: Some(rendered.digest.clone()),
         page_numbers: rendered.settings.page_numbers,
+        grid: rendered.settings.grid,
         date: crate::date::Date::of_inputs(rendered.settings.date, rendered.year),
         standard: options.standard.unwrap_or(match rendered.kind {
             crate::pipeline::RenderKind::Draft => crate::pdf::PdfStandard::V1_7,

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 pub use self::error::{PdfError, Place};
 use crate::document::Document;
-pub use crate::settings::PageNumbers;
+pub use crate::settings::{Grid, PageNumbers};
 
 /// How the faces are chosen, and the standard the file declares.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,8 @@ pub struct Metadata {
     pub digest: Option<crate::digest::Digest>,
     /// GB/T 9704 (odd pages right, even pages left) or centred.
     pub page_numbers: PageNumbers,
+    /// How full lines are filled (`grid:` in speech.yaml).
+    pub grid: Grid,
     /// The creation date the file declares (PDF/A needs one): from the inputs, never the clock.
     pub date: Option<Date>,
     /// The standard the file declares and is checked against.
@@ -76,6 +78,7 @@ impl Default for Metadata {
             author: None,
             digest: None,
             page_numbers: PageNumbers::default(),
+            grid: Grid::default(),
             date: None,
             standard: PdfStandard::V1_7,
         }
@@ -176,7 +179,15 @@ impl Typesetter {
             d
         });
         let short = digest.as_ref().map(|d| d.short());
-        let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
+        let plan = layout::plan_with(
+            doc,
+            &self.faces,
+            layout::Setup {
+                page_numbers: meta.page_numbers,
+                grid: meta.grid,
+            },
+            short,
+        )?;
         let meta = Metadata {
             digest: digest.clone(),
             ..meta.clone()

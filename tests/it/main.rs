@@ -32,6 +32,7 @@ mod lockfile;
 mod new_figure;
 mod next_year;
 mod office_fonts;
+mod pages;
 mod pdf;
 mod pdf_cli;
 mod pdf_fonts;

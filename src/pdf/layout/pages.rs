@@ -1,8 +1,10 @@
 //! Stage 4, pages: the lines on the 22-line grid, and what is printed around the text block.
 //!
-//! `paginate` takes the set lines and gives the runs of each page with their baselines: a
-//! heading never left alone at a page's foot, nor a paragraph's first line (孤行), and no page
-//! begins with a paragraph's last line alone (寡行); a page ends a line short rather. `decorate`
+//! `paginate` takes the set blocks and gives the runs of each page with their baselines: a
+//! heading never left alone at a page's foot, and a paragraph's first line (孤行) or last line
+//! (寡行) alone only where keeping them costs more (a page ending rows short, a near-empty last
+//! page); a paragraph may be set a line shorter or longer where that lets the pages end well.
+//! `decorate`
 //! takes the page count and the faces of the marks and gives each page's “— n —” below the text
 //! block (as `page_numbers:` in speech.yaml places it) and, for a draft, 草稿 above it (for a
 //! speech from sample facts, the sample mark too); with a digest, the stamp at the foot of the
@@ -10,39 +12,186 @@
 
 use super::collect::{MarkFaces, is_blank};
 use super::embed::{Embedded, Metrics};
-use super::lines::SetLine;
+use super::lines::{SetBlock, SettingKind};
 use super::{
     BLOCK_H_MM, BLOCK_W_MM, BODY_PT, DRAFT_TEXT, LINES_PER_PAGE, MARGIN_LEFT_MM, MARGIN_TOP_MM,
     PAGE_H_MM, PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Part, Run, SAMPLE_TEXT, STAMP_PT,
     block_width, line_pitch,
 };
 
-pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
-    // Lines that must share a page: a line kept with the next one is grouped with it (a
-    // heading with its paragraph's first two lines, a paragraph's first two and last two).
-    let mut groups: Vec<&[SetLine]> = Vec::new();
-    let mut rest = lines;
-    while !rest.is_empty() {
-        let len = rest
-            .iter()
-            .position(|l| !l.keep_with_next)
-            .map_or(rest.len(), |i| i + 1);
-        let (group, next) = rest.split_at(len);
-        groups.push(group);
-        rest = next;
+/// What a page layout costs, in the units `paginate` minimises: each page, and each thing a
+/// reader would see as badly ended. Settled by what must win: a near-empty last page is worse
+/// than anything that avoids it; a page ending two rows short (not before a heading) worse than a
+/// paragraph set a line shorter or longer, or a line left alone at a page's head or foot.
+mod cost {
+    /// Every page printed.
+    pub const PAGE: i64 = 100;
+    /// The last page of several holding fewer than `LAST_PAGE_LINES` lines.
+    pub const SHORT_LAST_PAGE: i64 = 5_000;
+    pub const LAST_PAGE_LINES: usize = 5;
+    /// A page ending one row short of its 22 (a paragraph's last two lines kept together).
+    pub const ONE_ROW_SHORT: i64 = 3;
+    /// Each row past the first a page ends short, when a heading does not follow.
+    pub const ROW_SHORT: i64 = 1_000;
+    /// Each row a page ends short before a heading, which is kept with its text.
+    pub const ROW_BEFORE_HEADING: i64 = 2;
+    /// A paragraph's first line alone at a page's foot (孤行) or its last alone at the next
+    /// page's head (寡行).
+    pub const LONE_LINE: i64 = 400;
+    /// A paragraph set a line shorter (marks compressed to half a cell).
+    pub const TIGHT: i64 = 150;
+    /// A paragraph set a line longer (lines spread a little more).
+    pub const LOOSE: i64 = 120;
+    /// What the rules forbid: a heading parted from its text, a heading broken. Finite, so that
+    /// a block longer than a page is still set (broken where its page ends).
+    pub const FORBIDDEN: i64 = 10_000_000;
+}
+
+/// The cost of ending a page with `short` rows left blank, when the next page begins with a
+/// heading that must take `heading_next` rows together (itself and its text's first two lines):
+/// rows it could not have filled are no fault, rows it could have are.
+fn short_cost(short: usize, heading_next: Option<usize>) -> i64 {
+    match (short, heading_next) {
+        (0, _) => 0,
+        (n, Some(unit)) if n < unit => cost::ROW_BEFORE_HEADING * n as i64,
+        (n, Some(_)) => cost::ROW_SHORT * n as i64,
+        (1, None) => cost::ONE_ROW_SHORT,
+        (n, None) => cost::ROW_SHORT * (n as i64 - 1),
     }
+}
+
+/// Per block, the rows a heading takes with what it is kept with (its own lines, then the next
+/// heading's unit or the next paragraph's first two lines); None for a paragraph.
+fn heading_units(blocks: &[SetBlock]) -> Vec<Option<usize>> {
+    let mut units: Vec<Option<usize>> = vec![None; blocks.len()];
+    for b in (0..blocks.len()).rev() {
+        if !blocks[b].heading {
+            continue;
+        }
+        let own = blocks[b].settings[0].lines.len();
+        let next = match blocks.get(b + 1) {
+            None => 0,
+            Some(n) if n.heading => units[b + 1].unwrap_or(0),
+            Some(n) => n.settings[0].lines.len().min(2),
+        };
+        units[b] = Some(own + next);
+    }
+    units
+}
+
+/// Where a block is set: a state of the pagination after it, the rows used on the current page
+/// and whether that page is the first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct At {
+    row: usize,
+    first: bool,
+}
+
+impl At {
+    fn index(self) -> usize {
+        self.row * 2 + usize::from(self.first)
+    }
+    const COUNT: usize = (LINES_PER_PAGE + 1) * 2;
+}
+
+/// How the best way to a state came: the state before the block, the setting chosen and the
+/// lines of the block a page break comes before (0: before the block).
+#[derive(Clone)]
+struct Step {
+    cost: i64,
+    from: At,
+    setting: usize,
+    breaks: Vec<usize>,
+}
+
+/// The lines on the 22-line pages: the page breaks and, for each paragraph, the setting (its
+/// own, a line shorter or a line longer) that cost least (`cost`), found by a dynamic programme
+/// over the blocks and the row each ends on. The rules it keeps: a heading is never broken and
+/// stays on a page with the first two lines of what follows; a paragraph breaks leaving two
+/// lines on each side unless that costs more than a lone line (`cost::LONE_LINE`); no page ends
+/// two rows short unless a heading follows; the last page is not near-empty where the text can
+/// be set on the pages before.
+pub(super) fn paginate(blocks: &[SetBlock]) -> Vec<Vec<Run>> {
+    let start = At {
+        row: 0,
+        first: true,
+    };
+    // best[b][state]: the cheapest way to set blocks 0..b ending in `state`.
+    let mut best: Vec<Vec<Option<Step>>> = vec![vec![None; At::COUNT]; blocks.len() + 1];
+    best[0][start.index()] = Some(Step {
+        cost: cost::PAGE,
+        from: start,
+        setting: 0,
+        breaks: Vec::new(),
+    });
+    let units = heading_units(blocks);
+    for (b, block) in blocks.iter().enumerate() {
+        let after_heading = b > 0 && blocks[b - 1].heading;
+        for row in 0..=LINES_PER_PAGE {
+            for first in [true, false] {
+                let from = At { row, first };
+                let Some(base) = best[b][from.index()].as_ref().map(|s| s.cost) else {
+                    continue;
+                };
+                for (k, setting) in block.settings.iter().enumerate() {
+                    let extra = match setting.kind {
+                        SettingKind::Own => 0,
+                        SettingKind::Tight => cost::TIGHT,
+                        SettingKind::Loose => cost::LOOSE,
+                    };
+                    for (to, cost, breaks) in place_block(
+                        block,
+                        setting.lines.len(),
+                        from,
+                        b > 0,
+                        after_heading,
+                        units[b],
+                    ) {
+                        let total = base + extra + cost;
+                        let slot = &mut best[b + 1][to.index()];
+                        if slot.as_ref().is_none_or(|s| total < s.cost) {
+                            *slot = Some(Step {
+                                cost: total,
+                                from,
+                                setting: k,
+                                breaks,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The end: the last page's lines counted.
+    let end = best[blocks.len()]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s.cost)))
+        .map(|(i, c)| {
+            let at = At {
+                row: i / 2,
+                first: i % 2 == 1,
+            };
+            let short_last = !at.first && at.row < cost::LAST_PAGE_LINES;
+            (at, c + if short_last { cost::SHORT_LAST_PAGE } else { 0 })
+        })
+        .min_by_key(|(_, c)| *c);
+    // Walk back to the choices made.
+    let mut chosen: Vec<(usize, Vec<usize>)> = Vec::with_capacity(blocks.len());
+    if let Some((mut at, _)) = end {
+        for b in (0..blocks.len()).rev() {
+            let step = best[b + 1][at.index()].as_ref().expect("reached");
+            chosen.push((step.setting, step.breaks.clone()));
+            at = step.from;
+        }
+    }
+    chosen.reverse();
     let mut pages: Vec<Vec<Run>> = Vec::new();
     let mut page: Vec<Run> = Vec::new();
     let mut row = 0usize;
-    for group in groups {
-        // A group that does not fit below starts the next page, leaving the rows here blank
-        // (a group longer than a whole page is split where the page ends).
-        if row > 0 && row + group.len() > LINES_PER_PAGE && group.len() <= LINES_PER_PAGE {
-            pages.push(std::mem::take(&mut page));
-            row = 0;
-        }
-        for line in group {
-            if row >= LINES_PER_PAGE {
+    for (block, (k, breaks)) in blocks.iter().zip(chosen) {
+        for (j, line) in block.settings[k].lines.iter().enumerate() {
+            if breaks.contains(&j) {
                 pages.push(std::mem::take(&mut page));
                 row = 0;
             }
@@ -59,6 +208,104 @@ pub(super) fn paginate(lines: &[SetLine]) -> Vec<Vec<Run>> {
         pages.push(page);
     }
     pages
+}
+
+/// Every way to set a block of `len` lines from `from`: where it ends, what its page breaks
+/// cost (the pages they open, the rows they leave blank, a lone line) and the lines they come
+/// before. `not_first` when a block precedes it (a page may break before it unless
+/// `after_heading`: a heading keeps its text's first two lines); `unit`, for a heading, the rows
+/// it takes with its text.
+fn place_block(
+    block: &SetBlock,
+    len: usize,
+    from: At,
+    not_first: bool,
+    after_heading: bool,
+    unit: Option<usize>,
+) -> Vec<(At, i64, Vec<usize>)> {
+    // Per state: the cheapest (cost, breaks) to have set the lines so far.
+    let mut states: Vec<Option<(i64, Vec<usize>)>> = vec![None; At::COUNT];
+    states[from.index()] = Some((0, Vec::new()));
+    for j in 0..len {
+        // The cost of a page break before line j, the rows left blank aside.
+        let break_cost = if j == 0 {
+            if !not_first {
+                None
+            } else if after_heading {
+                Some(cost::FORBIDDEN)
+            } else {
+                Some(0)
+            }
+        } else if block.heading {
+            Some(cost::FORBIDDEN)
+        } else if j == 1 && after_heading {
+            Some(cost::FORBIDDEN)
+        } else {
+            let lone = usize::from(j == 1) + usize::from(len - j == 1);
+            Some(cost::LONE_LINE * lone as i64)
+        };
+        let heading_next = if j == 0 { unit } else { None };
+        let mut next: Vec<Option<(i64, Vec<usize>)>> = vec![None; At::COUNT];
+        let mut offer = |at: At, c: i64, breaks: &Vec<usize>, brk: bool| {
+            let slot = &mut next[at.index()];
+            if slot.as_ref().is_none_or(|s| c < s.0) {
+                let mut breaks = breaks.clone();
+                if brk {
+                    breaks.push(j);
+                }
+                *slot = Some((c, breaks));
+            }
+        };
+        for (i, state) in states.iter().enumerate() {
+            let Some((c, breaks)) = state else { continue };
+            let at = At {
+                row: i / 2,
+                first: i % 2 == 1,
+            };
+            if at.row < LINES_PER_PAGE {
+                offer(
+                    At {
+                        row: at.row + 1,
+                        first: at.first,
+                    },
+                    *c,
+                    breaks,
+                    false,
+                );
+            }
+            if let Some(bc) = break_cost
+                && at.row > 0
+            {
+                let short = LINES_PER_PAGE - at.row;
+                offer(
+                    At {
+                        row: 1,
+                        first: false,
+                    },
+                    c + bc + cost::PAGE + short_cost(short, heading_next),
+                    breaks,
+                    true,
+                );
+            }
+        }
+        states = next;
+    }
+    states
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            s.map(|(c, b)| {
+                (
+                    At {
+                        row: i / 2,
+                        first: i % 2 == 1,
+                    },
+                    c,
+                    b,
+                )
+            })
+        })
+        .collect()
 }
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
