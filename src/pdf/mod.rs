@@ -204,8 +204,18 @@ impl Typesetter {
                 faces_used.push(format!("{}: {}", role.label(), f.describe));
             }
         }
-        for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
-            faces_used.push(format!("补字: {}", f.describe));
+        // A face with no role sets the page numbers (the Song face, `FaceSet::song`) or
+        // characters the role's face lacks.
+        let song = &self.faces.faces[self.faces.song()];
+        for (f, m) in plan.faces.iter().zip(&plan.metrics) {
+            if !f.roles.is_empty() {
+                continue;
+            }
+            let numbers_only = f.source.family == song.family
+                && f.source.path == song.path
+                && m.chars().all(|c| c == '—' || c.is_ascii_digit());
+            let what = if numbers_only { "页码" } else { "补字" };
+            faces_used.push(format!("{what}: {}", f.describe));
         }
         Ok(PdfOutput {
             bytes,

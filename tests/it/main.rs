@@ -32,6 +32,7 @@ mod lockfile;
 mod new_figure;
 mod next_year;
 mod office_fonts;
+mod page_faces;
 mod pages;
 mod pdf;
 mod pdf_cli;

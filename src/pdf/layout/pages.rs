@@ -11,6 +11,10 @@
 //! last page.
 
 use super::collect::{MarkFaces, is_blank};
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::raw::TableProvider;
+
 use super::embed::{Embedded, Metrics};
 use super::lines::{SetBlock, SettingKind};
 use super::{
@@ -18,11 +22,13 @@ use super::{
     PAGE_H_MM, PAGE_NUMBER_PT, PAGE_W_MM, PT_PER_MM, PageNumbers, Part, Run, SAMPLE_TEXT, STAMP_PT,
     block_width, line_pitch,
 };
+use crate::pdf::fonts::Face;
 
 /// What a page layout costs, in the units `paginate` minimises: each page, and each thing a
-/// reader would see as badly ended. Settled by what must win: a near-empty last page is worse
-/// than anything that avoids it; a page ending two rows short (not before a heading) worse than a
-/// paragraph set a line shorter or longer, or a line left alone at a page's head or foot.
+/// reader would see as badly ended. Settled by what must win: a page ending two rows short (not
+/// before a heading) is worst, since nothing in the text forces it; then a near-empty last page
+/// (where the text cannot be set on the pages before without a page ending short, it stays);
+/// then a line alone at a page's head or foot, a paragraph set a line shorter or longer.
 mod cost {
     /// Every page printed.
     pub const PAGE: i64 = 100;
@@ -32,7 +38,7 @@ mod cost {
     /// A page ending one row short of its 22 (a paragraph's last two lines kept together).
     pub const ONE_ROW_SHORT: i64 = 3;
     /// Each row past the first a page ends short, when a heading does not follow.
-    pub const ROW_SHORT: i64 = 1_000;
+    pub const ROW_SHORT: i64 = 10_000;
     /// Each row a page ends short before a heading, which is kept with its text.
     pub const ROW_BEFORE_HEADING: i64 = 2;
     /// A paragraph's first line alone at a page's foot (孤行) or its last alone at the next
@@ -319,6 +325,7 @@ pub(super) fn decorate(
 ) -> Vec<Vec<Run>> {
     let metrics = &embedded.metrics;
     let dash = embedded.face(marks.dash);
+    let dash_middle = ink_middle(&embedded.faces[dash].source, '—');
     let digits = marks.digits.map(|f| embedded.face(f));
     let draft_faces: Vec<usize> = marks.draft.iter().map(|f| embedded.face(*f)).collect();
     let sample_faces: Vec<usize> = marks.sample.iter().map(|f| embedded.face(*f)).collect();
@@ -333,7 +340,7 @@ pub(super) fn decorate(
     });
     (1..=pages)
         .map(|n| {
-            let mut runs = page_number(n, style, dash, &digits, metrics);
+            let mut runs = page_number(n, style, dash, dash_middle, &digits, metrics);
             if !draft_faces.is_empty() {
                 runs.extend(top_mark(DRAFT_TEXT, &draft_faces, metrics, Side::Right));
             }
@@ -377,13 +384,29 @@ fn stamp_runs(text: &str, faces: &[usize], metrics: &[Metrics]) -> Vec<Run> {
     mark_runs(text, faces, size, x, baseline, metrics)
 }
 
-/// “— 7 —” in 4号 (14 pt), its dashes 7 mm under the text block's foot (GB/T 9704 7.5). As the
-/// standard sets it (`gbt9704`), odd pages carry it at the right and even pages at the left, one
-/// character (of its own size) in from the edge of the text block; `centred` centres it.
+/// How far above the baseline the ink of `c` in `face` is centred, in ems; None for a face
+/// without it (or with an empty glyph).
+fn ink_middle(face: &Face, c: char) -> Option<f64> {
+    let f = face.parse();
+    let upem = f64::from(f.head().ok()?.units_per_em());
+    let g = f.charmap().map(c)?;
+    let b = f
+        .glyph_metrics(Size::unscaled(), LocationRef::default())
+        .bounds(g)?;
+    (b.y_max > b.y_min).then(|| f64::from(b.y_max + b.y_min) / 2.0 / upem)
+}
+
+/// “— 7 —” in 4号 (14 pt), the stroke of its dashes (一字线) 7 mm under the text block's foot
+/// (GB/T 9704 7.5: 一字线上距版心下边缘 7 mm), placed by the dash's own ink (`dash_middle`,
+/// its height above the baseline in ems; a face without one is taken to centre it at 0.38 em, an
+/// ideograph's middle). As the standard sets it (`gbt9704`), odd pages carry it at the right and
+/// even pages at the left, one character (of its own size) in from the edge of the text block;
+/// `centred` centres it.
 fn page_number(
     n: usize,
     style: PageNumbers,
     dash: usize,
+    dash_middle: Option<f64>,
     digit: &[usize; 10],
     metrics: &[Metrics],
 ) -> Vec<Run> {
@@ -406,7 +429,8 @@ fn page_number(
         PageNumbers::Gbt9704 => left_block + one_char,
     };
     debug_assert!(x + total < page_w);
-    let baseline = (MARGIN_TOP_MM + BLOCK_H_MM + 7.0) * PT_PER_MM + 0.38 * f64::from(size);
+    let baseline = (MARGIN_TOP_MM + BLOCK_H_MM + 7.0) * PT_PER_MM
+        + dash_middle.unwrap_or(0.38) * f64::from(size);
     let mut runs = vec![Run {
         face: dash,
         size,
