@@ -242,9 +242,8 @@ fn place_block(
             } else {
                 Some(0)
             }
-        } else if block.heading {
-            Some(cost::FORBIDDEN)
-        } else if j == 1 && after_heading {
+        } else if block.heading || (j == 1 && after_heading) {
+            // A heading is not broken, nor parted from its text's first two lines.
             Some(cost::FORBIDDEN)
         } else {
             let lone = usize::from(j == 1) + usize::from(len - j == 1);
