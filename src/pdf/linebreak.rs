@@ -935,6 +935,59 @@ mod tests {
         assert!((lines[1].x[0] + EM / 2.0).abs() < 1e-9, "{:?}", lines[1].x);
     }
 
+    #[test]
+    fn the_strict_grid_compresses_no_mark_and_counts_a_shared_half_as_a_cell() {
+        let strict = Rules {
+            grid: true,
+            ..Rules::default()
+        };
+        // 8 cells in 7.4: the default takes them in one line, compressing its three marks.
+        let s = "甲，乙、丙，丁戊";
+        let p = pieces(s);
+        let own = break_lines(&p, 7.4 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(own.len(), 1);
+        let grid = break_lines_with(&p, 7.4 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
+        // A pair sharing a blank half takes 9.5 cells but holds 10 on the grid.
+        let s = "“小讲堂”“微课堂”";
+        let p = pieces(s);
+        assert_eq!(
+            break_lines(&p, 9.5 * EM, 0.0, Align::Justify)
+                .unwrap()
+                .len(),
+            1
+        );
+        let grid = break_lines_with(&p, 9.5 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
+    }
+
+    #[test]
+    fn a_tight_setting_compresses_marks_to_half_a_cell_and_saves_a_line() {
+        // 9 cells in 8: a quarter from each of three marks is not enough (and 己 alone would
+        // be a 孤字, so 戊 goes down with it); half of each is.
+        let s = "甲，乙、丙，丁戊己";
+        let p = pieces(s);
+        let own = break_lines(&p, 8.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &own), ["甲，乙、丙，丁", "戊己"]);
+        let tight =
+            break_lines_with(&p, 8.0 * EM, 0.0, Align::Justify, Rules::default().tight()).unwrap();
+        assert_eq!(texts(s, &tight), [s]);
+        // A loose setting fills a cell short: one line more.
+        let s = "甲乙丙丁戊己庚辛壬癸子丑";
+        let p = pieces(s);
+        let own = break_lines(&p, 6.0 * EM, 0.0, Align::Justify).unwrap();
+        let loose = Rules::default().loose(1.0, EM);
+        let more = break_lines_with(&p, 6.0 * EM, 0.0, Align::Justify, loose).unwrap();
+        assert_eq!((own.len(), more.len()), (2, 3));
+        // Its lines still spread to the full width.
+        let l = &more[0];
+        assert!(
+            (l.x.last().unwrap() + EM - 6.0 * EM).abs() < 1e-9,
+            "{:?}",
+            l.x
+        );
+    }
+
     proptest::proptest! {
         /// Sentences of words, pauses, quotations and titles, at any width of eight cells or
         /// more: no block ends with one character and its punctuation on a line of its own.

@@ -85,8 +85,8 @@ fn heading_units(blocks: &[SetBlock]) -> Vec<Option<usize>> {
     units
 }
 
-/// Where a block is set: a state of the pagination after it, the rows used on the current page
-/// and whether that page is the first.
+/// A state of the pagination between two lines: the rows used on the current page and whether
+/// that page is the first.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct At {
     row: usize,
@@ -94,101 +94,111 @@ struct At {
 }
 
 impl At {
+    const COUNT: usize = (LINES_PER_PAGE + 1) * 2;
+
     fn index(self) -> usize {
         self.row * 2 + usize::from(self.first)
     }
-    const COUNT: usize = (LINES_PER_PAGE + 1) * 2;
+
+    fn of(index: usize) -> At {
+        At {
+            row: index / 2,
+            first: index % 2 == 1,
+        }
+    }
 }
 
-/// How the best way to a state came: the state before the block, the setting chosen and the
-/// lines of the block a page break comes before (0: before the block).
-#[derive(Clone)]
-struct Step {
-    cost: i64,
-    from: At,
-    setting: usize,
-    breaks: Vec<usize>,
+/// How the cheapest way to a state after a line came: the state before the line, and whether a
+/// page break came before it.
+#[derive(Clone, Copy)]
+struct Back {
+    from: u8,
+    broke: bool,
 }
+
+/// The cheapest cost of each state (None: not reachable).
+type Costs = Vec<Option<i64>>;
 
 /// The lines on the 22-line pages: the page breaks and, for each paragraph, the setting (its
 /// own, a line shorter or a line longer) that cost least (`cost`), found by a dynamic programme
-/// over the blocks and the row each ends on. The rules it keeps: a heading is never broken and
-/// stays on a page with the first two lines of what follows; a paragraph breaks leaving two
-/// lines on each side unless that costs more than a lone line (`cost::LONE_LINE`); no page ends
-/// two rows short unless a heading follows; the last page is not near-empty where the text can
-/// be set on the pages before.
+/// over the lines and the row each is set on, linear in the lines. The rules it keeps: a
+/// heading is never broken and stays on a page with the first two lines of what follows; a
+/// paragraph breaks leaving two lines on each side unless that costs more than a lone line
+/// (`cost::LONE_LINE`); no page ends two rows short unless a heading follows; the last page is
+/// not near-empty where the text can be set on the pages before.
 pub(super) fn paginate(blocks: &[SetBlock]) -> Vec<Vec<Run>> {
-    let start = At {
+    let units = heading_units(blocks);
+    let mut costs: Costs = vec![None; At::COUNT];
+    costs[At {
         row: 0,
         first: true,
-    };
-    // best[b][state]: the cheapest way to set blocks 0..b ending in `state`.
-    let mut best: Vec<Vec<Option<Step>>> = vec![vec![None; At::COUNT]; blocks.len() + 1];
-    best[0][start.index()] = Some(Step {
-        cost: cost::PAGE,
-        from: start,
-        setting: 0,
-        breaks: Vec::new(),
-    });
-    let units = heading_units(blocks);
+    }
+    .index()] = Some(cost::PAGE);
+    // Per block: per setting, per line, per state after it, how it was reached; and per state
+    // after the block, the setting that reached it.
+    let mut backs: Vec<Vec<Vec<Vec<Option<Back>>>>> = Vec::with_capacity(blocks.len());
+    let mut settings_chosen: Vec<Vec<usize>> = Vec::with_capacity(blocks.len());
     for (b, block) in blocks.iter().enumerate() {
         let after_heading = b > 0 && blocks[b - 1].heading;
-        for row in 0..=LINES_PER_PAGE {
-            for first in [true, false] {
-                let from = At { row, first };
-                let Some(base) = best[b][from.index()].as_ref().map(|s| s.cost) else {
-                    continue;
-                };
-                for (k, setting) in block.settings.iter().enumerate() {
-                    let extra = match setting.kind {
-                        SettingKind::Own => 0,
-                        SettingKind::Tight => cost::TIGHT,
-                        SettingKind::Loose => cost::LOOSE,
-                    };
-                    for (to, cost, breaks) in place_block(
-                        block,
-                        setting.lines.len(),
-                        from,
-                        b > 0,
-                        after_heading,
-                        units[b],
-                    ) {
-                        let total = base + extra + cost;
-                        let slot = &mut best[b + 1][to.index()];
-                        if slot.as_ref().is_none_or(|s| total < s.cost) {
-                            *slot = Some(Step {
-                                cost: total,
-                                from,
-                                setting: k,
-                                breaks,
-                            });
-                        }
-                    }
+        let mut best: Costs = vec![None; At::COUNT];
+        let mut chosen = vec![0usize; At::COUNT];
+        let mut block_backs = Vec::with_capacity(block.settings.len());
+        for (k, setting) in block.settings.iter().enumerate() {
+            let extra = match setting.kind {
+                SettingKind::Own => 0,
+                SettingKind::Tight => cost::TIGHT,
+                SettingKind::Loose => cost::LOOSE,
+            };
+            let start: Costs = costs.iter().map(|c| c.map(|c| c + extra)).collect();
+            let rules = BlockRules {
+                len: setting.lines.len(),
+                heading: block.heading,
+                not_first: b > 0,
+                after_heading,
+                unit: units[b],
+            };
+            let (end, line_backs) = place_block(&rules, start);
+            for (i, c) in end.iter().enumerate() {
+                if let Some(c) = c
+                    && best[i].is_none_or(|b| *c < b)
+                {
+                    best[i] = Some(*c);
+                    chosen[i] = k;
                 }
             }
+            block_backs.push(line_backs);
         }
+        costs = best;
+        backs.push(block_backs);
+        settings_chosen.push(chosen);
     }
     // The end: the last page's lines counted.
-    let end = best[blocks.len()]
+    let end = costs
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s.cost)))
-        .map(|(i, c)| {
-            let at = At {
-                row: i / 2,
-                first: i % 2 == 1,
-            };
+        .filter_map(|(i, c)| c.map(|c| (At::of(i), c)))
+        .map(|(at, c)| {
             let short_last = !at.first && at.row < cost::LAST_PAGE_LINES;
             (at, c + if short_last { cost::SHORT_LAST_PAGE } else { 0 })
         })
         .min_by_key(|(_, c)| *c);
-    // Walk back to the choices made.
+    // Walk back to the choices made: per block, its setting and the lines a page break comes
+    // before.
     let mut chosen: Vec<(usize, Vec<usize>)> = Vec::with_capacity(blocks.len());
-    if let Some((mut at, _)) = end {
+    if let Some((at, _)) = end {
+        let mut state = at.index();
         for b in (0..blocks.len()).rev() {
-            let step = best[b + 1][at.index()].as_ref().expect("reached");
-            chosen.push((step.setting, step.breaks.clone()));
-            at = step.from;
+            let k = settings_chosen[b][state];
+            let mut breaks = Vec::new();
+            for j in (0..blocks[b].settings[k].lines.len()).rev() {
+                let back = backs[b][k][j][state].expect("reached");
+                if back.broke {
+                    breaks.push(j);
+                }
+                state = usize::from(back.from);
+            }
+            breaks.reverse();
+            chosen.push((k, breaks));
         }
     }
     chosen.reverse();
@@ -216,101 +226,87 @@ pub(super) fn paginate(blocks: &[SetBlock]) -> Vec<Vec<Run>> {
     pages
 }
 
-/// Every way to set a block of `len` lines from `from`: where it ends, what its page breaks
-/// cost (the pages they open, the rows they leave blank, a lone line) and the lines they come
-/// before. `not_first` when a block precedes it (a page may break before it unless
-/// `after_heading`: a heading keeps its text's first two lines); `unit`, for a heading, the rows
-/// it takes with its text.
-fn place_block(
-    block: &SetBlock,
+/// What decides where a block of `len` lines may break: a heading is never broken; a page may
+/// break before the block when one precedes it (`not_first`) unless `after_heading` (a heading
+/// keeps its text's first two lines); `unit`, for a heading, the rows it takes with its text.
+struct BlockRules {
     len: usize,
-    from: At,
+    heading: bool,
     not_first: bool,
     after_heading: bool,
     unit: Option<usize>,
-) -> Vec<(At, i64, Vec<usize>)> {
-    // Per state: the cheapest (cost, breaks) to have set the lines so far.
-    let mut states: Vec<Option<(i64, Vec<usize>)>> = vec![None; At::COUNT];
-    states[from.index()] = Some((0, Vec::new()));
-    for j in 0..len {
-        // The cost of a page break before line j, the rows left blank aside.
-        let break_cost = if j == 0 {
-            if !not_first {
-                None
-            } else if after_heading {
-                Some(cost::FORBIDDEN)
-            } else {
-                Some(0)
+}
+
+impl BlockRules {
+    /// The cost of a page break before line `j`, the rows it leaves blank aside; None where
+    /// none can come (before the speech's first line).
+    fn break_cost(&self, j: usize) -> Option<i64> {
+        if j == 0 {
+            match (self.not_first, self.after_heading) {
+                (false, _) => None,
+                (true, true) => Some(cost::FORBIDDEN),
+                (true, false) => Some(0),
             }
-        } else if block.heading || (j == 1 && after_heading) {
+        } else if self.heading || (j == 1 && self.after_heading) {
             // A heading is not broken, nor parted from its text's first two lines.
             Some(cost::FORBIDDEN)
         } else {
-            let lone = usize::from(j == 1) + usize::from(len - j == 1);
+            let lone = usize::from(j == 1) + usize::from(self.len - j == 1);
             Some(cost::LONE_LINE * lone as i64)
-        };
-        let heading_next = if j == 0 { unit } else { None };
-        let mut next: Vec<Option<(i64, Vec<usize>)>> = vec![None; At::COUNT];
-        let mut offer = |at: At, c: i64, breaks: &Vec<usize>, brk: bool| {
-            let slot = &mut next[at.index()];
-            if slot.as_ref().is_none_or(|s| c < s.0) {
-                let mut breaks = breaks.clone();
-                if brk {
-                    breaks.push(j);
-                }
-                *slot = Some((c, breaks));
+        }
+    }
+}
+
+/// Sets a block's lines from every state in `start` (its cost so far): the cheapest cost of each
+/// state after its last line, and per line, per state after it, how it was reached.
+fn place_block(rules: &BlockRules, start: Costs) -> (Costs, Vec<Vec<Option<Back>>>) {
+    let mut costs = start;
+    let mut backs = Vec::with_capacity(rules.len);
+    for j in 0..rules.len {
+        let break_cost = rules.break_cost(j);
+        let heading_next = if j == 0 { rules.unit } else { None };
+        let mut next: Costs = vec![None; At::COUNT];
+        let mut back: Vec<Option<Back>> = vec![None; At::COUNT];
+        let mut offer = |to: At, c: i64, from: usize, broke: bool| {
+            let i = to.index();
+            if next[i].is_none_or(|n| c < n) {
+                next[i] = Some(c);
+                back[i] = Some(Back {
+                    from: from as u8,
+                    broke,
+                });
             }
         };
-        for (i, state) in states.iter().enumerate() {
-            let Some((c, breaks)) = state else { continue };
-            let at = At {
-                row: i / 2,
-                first: i % 2 == 1,
-            };
+        for (i, c) in costs.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            let at = At::of(i);
             if at.row < LINES_PER_PAGE {
-                offer(
-                    At {
-                        row: at.row + 1,
-                        first: at.first,
-                    },
-                    *c,
-                    breaks,
-                    false,
-                );
+                let to = At {
+                    row: at.row + 1,
+                    first: at.first,
+                };
+                offer(to, c, i, false);
             }
             if let Some(bc) = break_cost
                 && at.row > 0
             {
                 let short = LINES_PER_PAGE - at.row;
+                let to = At {
+                    row: 1,
+                    first: false,
+                };
                 offer(
-                    At {
-                        row: 1,
-                        first: false,
-                    },
+                    to,
                     c + bc + cost::PAGE + short_cost(short, heading_next),
-                    breaks,
+                    i,
                     true,
                 );
             }
         }
-        states = next;
+        costs = next;
+        backs.push(back);
     }
-    states
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            s.map(|(c, b)| {
-                (
-                    At {
-                        row: i / 2,
-                        first: i % 2 == 1,
-                    },
-                    c,
-                    b,
-                )
-            })
-        })
-        .collect()
+    (costs, backs)
 }
 
 /// Per page, the runs placed on the page itself: its number and, for a draft, the draft mark;
