@@ -289,3 +289,18 @@ fn the_strict_grid_holds_28_cells_a_line() {
         assert_eq!(m.lone_characters, 0, "layout {k}: {m:?}");
     }
 }
+
+#[test]
+fn an_unknown_grid_is_refused_at_its_value() {
+    let p = Project::sample();
+    let settings = p.read("templates/speech.yaml");
+    p.write(
+        "templates/speech.yaml",
+        &format!("{settings}\ngrid: word\n"),
+    );
+    let line = settings.lines().count() + 2;
+    p.run(["check"])
+        .expect_code(1)
+        .expect_stderr("error[wrong-type]: 设置 grid 只能是 compressed")
+        .expect_stderr(&format!("--> templates/speech.yaml:{line}:7"));
+}
