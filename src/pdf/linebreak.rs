@@ -68,6 +68,9 @@ pub struct Rules {
     /// its whole cell even where it shares a blank half with the mark beside it, and no mark is
     /// compressed to fit one more character (`grid: strict`).
     pub grid: bool,
+    /// From this line on, marks inside a line give half their cell (and the grid is not kept):
+    /// a tight setting that takes the block's last line in, compressing only the lines it must.
+    pub tight_from: Option<usize>,
 }
 
 impl Default for Rules {
@@ -76,6 +79,7 @@ impl Default for Rules {
             inner_squeeze: INNER_SQUEEZE,
             reserve: 0.0,
             grid: false,
+            tight_from: None,
         }
     }
 }
@@ -84,10 +88,23 @@ impl Rules {
     /// Marks inside a line compressed to half their cell when that takes one more segment: the
     /// block may end a line sooner.
     pub fn tight(self) -> Rules {
+        self.tight_from(0)
+    }
+
+    /// `tight` from line `line` on (0: the first), the lines before it as they were.
+    pub fn tight_from(self, line: usize) -> Rules {
         Rules {
-            inner_squeeze: 0.5,
-            grid: false,
+            tight_from: Some(line),
             ..self
+        }
+    }
+
+    /// How much a mark inside line `line_no` may give, and whether the line keeps the grid.
+    fn for_line(&self, line_no: usize) -> (f64, bool) {
+        match self.tight_from {
+            Some(from) if line_no >= from => (0.5, false),
+            _ if self.grid => (0.0, true),
+            _ => (self.inner_squeeze, false),
         }
     }
 
@@ -483,17 +500,18 @@ pub fn break_lines_with(
             width
         }
     };
-    let inner = if rules.grid { 0.0 } else { rules.inner_squeeze };
     // Whether `range` can be set as line `line_no` at all, compressing its marks if need be.
     let sets = |range: &Range<usize>, line_no: usize| {
+        let (inner, _) = rules.for_line(line_no);
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
     };
     // Whether line `line_no` takes `range` when filled as `rules` say.
     let fits = |range: &Range<usize>, line_no: usize| {
+        let (inner, grid) = rules.for_line(line_no);
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         let avail = avail_for(line_no) - rules.reserve;
-        if rules.grid {
+        if grid {
             m.natural + m.shared <= avail + 1e-6
         } else {
             m.natural <= avail + 1e-6 || m.natural - avail <= m.room() + 1e-6
@@ -515,7 +533,7 @@ pub fn break_lines_with(
                 continue;
             }
             // Else the segment alone is too wide for any line.
-            let w = measure(pieces, cl, false, &cut_l, &cut_r, inner).natural;
+            let w = measure(pieces, cl, false, &cut_l, &cut_r, 0.0).natural;
             if w > width + 1e-6 || lines.is_empty() && first_indent == 0.0 {
                 return Err(Overlong {
                     range: cl.clone(),
@@ -530,7 +548,7 @@ pub fn break_lines_with(
         lines.push(start..cl.start);
         start = cl.start;
         if !sets(&(start..cl.end), lines.len()) {
-            let w = measure(pieces, cl, false, &cut_l, &cut_r, inner).natural;
+            let w = measure(pieces, cl, false, &cut_l, &cut_r, 0.0).natural;
             return Err(Overlong {
                 range: cl.clone(),
                 width: w,
@@ -547,6 +565,7 @@ pub fn break_lines_with(
         let last = no + 1 == count;
         let avail = avail_for(no);
         let indent = width - avail;
+        let (inner, _) = rules.for_line(no);
         let m = measure(pieces, &range, no == 0, &cut_l, &cut_r, inner);
         // This line's cuts only (indexed from `range.start`): a copy of the whole paragraph's
         // per line made a paragraph of 20 000 names cost the square of its length.

@@ -3,8 +3,8 @@
 //! Takes the collected blocks and the embedded faces. Gives each block of the speech in reading
 //! order (`SetBlock`) as its lines (`SetLine`: runs placed across the text block, baselines
 //! still 0, set when paginated), set as the speech's grid setting says and, for a paragraph, also
-//! one line shorter (marks compressed to half a cell) and one line longer (filled a little
-//! short) where the text allows: the pagination picks the setting that lets its pages end well.
+//! one line shorter (marks compressed to half a cell in as few of its last lines as that takes)
+//! and one line longer (filled a little short) where the text allows: the pagination picks the setting that lets its pages end well.
 //! Where lines break is
 //! `linebreak`'s business (the 禁则 rules, squeezing, spreading); this stage measures the
 //! characters for it and turns its glyph positions into as few runs as the PDF needs. A segment
@@ -63,9 +63,15 @@ pub(super) fn set_lines(
         let mut settings = vec![(lines, SettingKind::Own)];
         // Other settings only for a paragraph of some length: a heading is never reflowed.
         if !b.heading && count >= 2 {
-            let tight = break_block(b, &pieces, own.tight())?;
-            if tight.len() < count {
-                settings.push((tight, SettingKind::Tight));
+            // Compressed from as late a line as takes the last line in: the fewest lines
+            // crowded (a few tries from the end, then the whole paragraph).
+            let froms = (count.saturating_sub(6)..count).rev().chain([0]);
+            for from in froms {
+                let tight = break_block(b, &pieces, own.tight_from(from))?;
+                if tight.len() < count {
+                    settings.push((tight, SettingKind::Tight));
+                    break;
+                }
             }
             for cells in 1..=3 {
                 let loose = break_block(b, &pieces, own.loose(f64::from(cells), pitch()))?;
