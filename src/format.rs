@@ -290,7 +290,7 @@ impl Renderers {
                 digest: meta.digest.clone(),
             };
             let mut faces = self.faces_used.lock().unwrap_or_else(|e| e.into_inner());
-            for line in crate::pdf::faces_used(plan) {
+            for line in typesetter.faces_used(plan) {
                 if !faces.contains(&line) {
                     faces.push(line);
                 }
@@ -325,6 +325,7 @@ fn pdf_metadata(rendered: &Rendered, options: &PdfOptions) -> Metadata {
         author: rendered.settings.author.clone(),
         digest: Some(rendered.digest.clone()),
         page_numbers: rendered.settings.page_numbers,
+        grid: rendered.settings.grid,
         date: crate::date::Date::of_inputs(rendered.settings.date, rendered.year),
         standard: options.standard.unwrap_or(match rendered.kind {
             crate::pipeline::RenderKind::Draft => crate::pdf::PdfStandard::V1_7,

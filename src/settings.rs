@@ -9,6 +9,7 @@
 //! title: 市直工委在全市机关党建工作推进会上的发言   # the speech's name (document properties)
 //! author: 市直机关工委                           # who gives it (PDF metadata)
 //! page_numbers: gbt9704                          # or centred
+//! grid: compressed                               # or strict: 28 cells every full line
 //! chars_per_minute: 220                          # speaking rate, for the speaking time
 //! max_minutes: 15                                # warn when the speech is longer
 //! date: 2021-06-30                               # the meeting's date (the files' creation date)
@@ -26,6 +27,7 @@ const KEYS: &[&str] = &[
     "title",
     "author",
     "page_numbers",
+    "grid",
     "chars_per_minute",
     "max_minutes",
     "date",
@@ -43,6 +45,8 @@ pub struct Settings {
     pub author: Option<String>,
     /// Where page numbers stand.
     pub page_numbers: PageNumbers,
+    /// How the PDF fills its lines on the 28-column grid.
+    pub grid: Grid,
     /// Speaking rate for the speaking time, characters a minute.
     pub chars_per_minute: u32,
     /// The longest the speech may take to give, in minutes; None: no limit.
@@ -72,12 +76,31 @@ impl PageNumbers {
     ];
 }
 
+/// How full lines are filled on the 28-column grid of GB/T 9704.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grid {
+    /// A line takes one more character where compressing its marks (a quarter cell each at
+    /// most) makes room: fewer lines pushed down and spread, some lines of 29 characters.
+    #[default]
+    Compressed,
+    /// Every full line holds 28 cells, as Word's document grid sets them: no mark compressed to
+    /// fit one more (a mark sharing its blank half with the one beside it still counts a cell),
+    /// so the columns align page over page. Pages that end well still win: the pagination may
+    /// set one paragraph tighter to keep a last page from being near-empty.
+    Strict,
+}
+
+impl Grid {
+    const NAMES: &[(&str, Grid)] = &[("compressed", Grid::Compressed), ("strict", Grid::Strict)];
+}
+
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             title: None,
             author: None,
             page_numbers: PageNumbers::default(),
+            grid: Grid::default(),
             chars_per_minute: 220,
             max_minutes: None,
             max_minutes_at: None,
@@ -208,6 +231,26 @@ impl Settings {
                     }
                 }
             }
+            "grid" => {
+                let found = value
+                    .as_str()
+                    .and_then(|s| Grid::NAMES.iter().find(|(n, _)| *n == s));
+                match found {
+                    Some((_, g)) => self.grid = *g,
+                    None => {
+                        return Err(doc
+                            .error(
+                                "wrong-type",
+                                value.pos,
+                                format!(
+                                    "设置 grid 只能是 compressed（默认：挤压标点以多排一字）或 strict（每行严格 28 格，与 Word 文档网格一致），这里是{}",
+                                    describe(value)
+                                ),
+                            )
+                            .with_hint("grid: strict"));
+                    }
+                }
+            }
             "chars_per_minute" => match value.value {
                 Value::Int(n) if CHARS_PER_MINUTE.contains(&n) => self.chars_per_minute = n as u32,
                 _ => {
@@ -258,7 +301,8 @@ mod tests {
 
     #[test]
     fn every_key_is_read_and_missing_ones_default() {
-        let s = read("title: 某某发言\nauthor: 某某单位\npage_numbers: centred\nchars_per_minute: 200\nmax_minutes: 15\n").unwrap();
+        let s = read("title: 某某发言\nauthor: 某某单位\npage_numbers: centred\ngrid: strict\nchars_per_minute: 200\nmax_minutes: 15\n").unwrap();
+        assert_eq!(s.grid, Grid::Strict);
         assert_eq!(s.title.as_deref(), Some("某某发言"));
         assert_eq!(s.author.as_deref(), Some("某某单位"));
         assert_eq!(s.page_numbers, PageNumbers::Centred);
@@ -272,8 +316,8 @@ mod tests {
         assert_eq!(read("# 只有注释\n").unwrap(), Settings::default());
         let d = Settings::default();
         assert_eq!(
-            (d.page_numbers, d.chars_per_minute, d.max_minutes),
-            (PageNumbers::Gbt9704, 220, None)
+            (d.page_numbers, d.grid, d.chars_per_minute, d.max_minutes),
+            (PageNumbers::Gbt9704, Grid::Compressed, 220, None)
         );
     }
 
@@ -288,8 +332,10 @@ mod tests {
 
     #[test]
     fn wrong_values_are_reported_at_the_value_all_in_one_go() {
-        let errors = read("author: 12\npage_numbers: left\nchars_per_minute: 5\nmax_minutes: -1\n")
-            .unwrap_err();
+        let errors = read(
+            "author: 12\npage_numbers: left\nchars_per_minute: 5\nmax_minutes: -1\ngrid: word\n",
+        )
+        .unwrap_err();
         let at: Vec<(usize, usize, &str)> = errors
             .iter()
             .map(|d| {
@@ -303,9 +349,16 @@ mod tests {
                 (1, 9, "wrong-type"),
                 (2, 15, "wrong-type"),
                 (3, 19, "wrong-type"),
-                (4, 14, "wrong-type")
+                (4, 14, "wrong-type"),
+                (5, 7, "wrong-type")
             ]
         );
+        assert!(
+            errors[4].message.contains("strict"),
+            "{}",
+            errors[4].message
+        );
+        assert_eq!(errors[4].hint.as_deref(), Some("grid: strict"));
         assert_eq!(errors[0].hint.as_deref(), Some("例如 author: 某某单位"));
         assert!(
             errors[1].message.contains("gbt9704"),

@@ -183,6 +183,9 @@ impl Face {
 pub struct FaceSet {
     pub faces: Vec<Face>,
     role_face: [usize; 4],
+    /// The Song face page numbers are set in (GB/T 9704 7.5: 4号半角宋体): the office 宋体 when
+    /// found, else the bundled Song (the body's stand-in), whatever face the body is.
+    song: usize,
     warnings: Vec<String>,
     notes: Vec<String>,
     /// Per face, its ink height (`ink_height`), measured on first use and kept for every
@@ -240,6 +243,11 @@ impl FaceSet {
         self.role_face[role as usize]
     }
 
+    /// The Song face of the page numbers: 宋体 (SimSun) when found, else the bundled Song.
+    pub fn song(&self) -> usize {
+        self.song
+    }
+
     /// The mean ink height of face `i`'s ideographs, in ems (AR PL KaitiM GB 0.83, SungtiL
     /// 0.92), over `INK_SAMPLE`; None for a face without them.
     pub fn ink_height(&self, i: usize) -> Option<f64> {
@@ -267,7 +275,7 @@ impl FaceSet {
     /// Whether face `i` has a glyph for `c` (the face's best Unicode cmap subtable), reading
     /// only the table directory and the cmap rather than the whole face for each character of
     /// a speech.
-    fn maps(&self, i: usize, c: char) -> bool {
+    pub(crate) fn maps(&self, i: usize, c: char) -> bool {
         let face = &self.faces[i];
         FontRef::from_index(face.bytes(), face.index)
             .ok()
@@ -322,6 +330,7 @@ fn bundled_faces() -> Vec<Face> {
 pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
     let mut faces = bundled_faces();
     let mut role_face = Role::ALL.map(Role::bundled);
+    let mut song = Role::Body.bundled();
     let mut warnings = Vec::new();
     let mut office = [false; 4];
     // Faces whose licence forbids embedding, each named once in a 提示 (not a warning: the
@@ -377,6 +386,30 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
                 }
             }
         }
+        // The page numbers' Song: the first office 宋体 that loads (a broken one is passed
+        // over quietly: the bundled Song sets the numbers as well).
+        let songs = SONG_FAMILIES.iter().flat_map(|want| {
+            found
+                .iter()
+                .filter(move |f| f.names.iter().any(|n| same_family(n, want)))
+        });
+        for hit in songs {
+            let key = (hit.path.clone(), hit.index);
+            if let Some(Some(idx)) = loaded.get(&key) {
+                song = *idx;
+                break;
+            }
+            let family = SONG_FAMILIES
+                .iter()
+                .find(|w| hit.names.iter().any(|n| same_family(n, w)))
+                .map_or_else(|| hit.names[0].clone(), |s| s.to_string());
+            if let Ok(face) = load(hit, &family, &mut files_read) {
+                faces.push(face);
+                loaded.insert(key, Some(faces.len() - 1));
+                song = faces.len() - 1;
+                break;
+            }
+        }
     }
     let notes = match opts.fonts {
         FontChoice::Auto => restricted
@@ -390,10 +423,14 @@ pub fn choose(opts: &PdfOptions) -> Result<FaceSet, PdfError> {
         readers: Arc::default(),
         faces,
         role_face,
+        song,
         warnings,
         notes,
     })
 }
+
+/// Family names of the office Song face the page numbers are set in, best first.
+const SONG_FAMILIES: &[&str] = &["宋体", "SimSun", "新宋体", "NSimSun", "华文宋体", "STSong"];
 
 /// The 提示 for the roles no office face was found for: “提示：未找到方正小标宋简体，标题改用
 /// WenQuanYi Micro Hei；…；安装该字体或用 --font-dir 指定其所在文件夹”. One line, so that a
@@ -646,6 +683,7 @@ mod tests {
             readers: Arc::default(),
             faces: vec![office],
             role_face: [0; 4],
+            song: 0,
             warnings: Vec::new(),
             notes: Vec::new(),
         };

@@ -53,6 +53,70 @@ pub enum Align {
     Center,
 }
 
+/// How a block's lines are filled. The default is the speech's own setting; the pagination asks
+/// for a block set one line shorter (`tight`) or longer (`loose`) where that lets a page end
+/// well, and `grid: strict` in speech.yaml fills lines by the 28-column grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rules {
+    /// How much of its cell a mark inside a line may give when the line must hold more
+    /// (`INNER_SQUEEZE`; half a cell for a tight setting, none on the strict grid).
+    pub inner_squeeze: f64,
+    /// Width left unused when lines are filled (they are still spread to the full width): a
+    /// loose setting that pushes a segment or two down so that the block takes one more line.
+    pub reserve: f64,
+    /// Fill by the grid: a line takes what its cells hold at full width, each mark counted as
+    /// its whole cell even where it shares a blank half with the mark beside it, and no mark is
+    /// compressed to fit one more character (`grid: strict`).
+    pub grid: bool,
+    /// From this line on, marks inside a line give half their cell (and the grid is not kept):
+    /// a tight setting that takes the block's last line in, compressing only the lines it must.
+    pub tight_from: Option<usize>,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            inner_squeeze: INNER_SQUEEZE,
+            reserve: 0.0,
+            grid: false,
+            tight_from: None,
+        }
+    }
+}
+
+impl Rules {
+    /// Marks inside a line compressed to half their cell when that takes one more segment: the
+    /// block may end a line sooner.
+    pub fn tight(self) -> Rules {
+        self.tight_from(0)
+    }
+
+    /// `tight` from line `line` on (0: the first), the lines before it as they were.
+    pub fn tight_from(self, line: usize) -> Rules {
+        Rules {
+            tight_from: Some(line),
+            ..self
+        }
+    }
+
+    /// How much a mark inside line `line_no` may give, and whether the line keeps the grid.
+    fn for_line(&self, line_no: usize) -> (f64, bool) {
+        match self.tight_from {
+            Some(from) if line_no >= from => (0.5, false),
+            _ if self.grid => (0.0, true),
+            _ => (self.inner_squeeze, false),
+        }
+    }
+
+    /// Lines filled `cells` grid cells short of the width, then spread.
+    pub fn loose(self, cells: f64, pitch: f64) -> Rules {
+        Rules {
+            reserve: cells * pitch,
+            ..self
+        }
+    }
+}
+
 /// A set line: which pieces it holds and where each glyph's origin lies, measured from the
 /// left edge of the text block (the first line's indent included).
 #[derive(Debug, Clone, PartialEq)]
@@ -262,6 +326,9 @@ struct Give {
 /// blank half) and the blank its marks may still give, at its edges and inside.
 struct Measure {
     natural: f64,
+    /// What adjacent marks sharing a blank half took out of `natural`: counted back on the
+    /// strict grid, where each mark holds its whole cell.
+    shared: f64,
     /// A closing mark ending the line, an opening mark starting one (not the block's first):
     /// their blank half faces the margin, so giving it up is not seen beside a neighbour.
     edge: Vec<Give>,
@@ -310,11 +377,13 @@ fn measure(
     first: bool,
     cut_l: &[f64],
     cut_r: &[f64],
+    inner_squeeze: f64,
 ) -> Measure {
     let visible: Vec<usize> = range.clone().filter(|&i| pieces[i].ch != ' ').collect();
     let (Some(&lo), Some(&hi)) = (visible.first(), visible.last()) else {
         return Measure {
             natural: 0.0,
+            shared: 0.0,
             edge: Vec::new(),
             inner: Vec::new(),
         };
@@ -323,6 +392,7 @@ fn measure(
     let natural = (lo..=hi)
         .map(|i| pieces[i].advance - cut_l[i] - cut_r[i])
         .sum();
+    let shared = (lo..=hi).map(|i| cut_l[i] + cut_r[i]).sum();
     let (mut edge, mut inner) = (Vec::new(), Vec::new());
     for i in lo..=hi {
         let p = &pieces[i];
@@ -338,7 +408,7 @@ fn measure(
                 // Never both sides of one gap: glyph boxes overlapping by a whole half em read
                 // as a new line to text extraction (pdftotext).
                 inner.push(Give {
-                    room: give.room.min(p.advance * INNER_SQUEEZE),
+                    room: give.room.min(p.advance * inner_squeeze),
                     ..give
                 });
             }
@@ -355,7 +425,7 @@ fn measure(
                 }
             } else if cut_r[i - 1] == 0.0 {
                 inner.push(Give {
-                    room: give.room.min(p.advance * INNER_SQUEEZE),
+                    room: give.room.min(p.advance * inner_squeeze),
                     ..give
                 });
             }
@@ -363,6 +433,7 @@ fn measure(
     }
     Measure {
         natural,
+        shared,
         edge,
         inner,
     }
@@ -393,6 +464,17 @@ pub fn break_lines(
     first_indent: f64,
     align: Align,
 ) -> Result<Vec<Line>, Overlong> {
+    break_lines_with(pieces, width, first_indent, align, Rules::default())
+}
+
+/// `break_lines` filling the lines as `rules` say.
+pub fn break_lines_with(
+    pieces: &[Piece],
+    width: f64,
+    first_indent: f64,
+    align: Align,
+    rules: Rules,
+) -> Result<Vec<Line>, Overlong> {
     let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
     let joined: Vec<bool> = pieces.iter().map(|p| p.joined).collect();
     let n = pieces.len();
@@ -418,10 +500,22 @@ pub fn break_lines(
             width
         }
     };
-    // Whether `range` can be set as line `line_no`, compressing its marks if need be.
-    let fits = |range: &Range<usize>, line_no: usize| {
-        let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r);
+    // Whether `range` can be set as line `line_no` at all, compressing its marks if need be.
+    let sets = |range: &Range<usize>, line_no: usize| {
+        let (inner, _) = rules.for_line(line_no);
+        let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
+    };
+    // Whether line `line_no` takes `range` when filled as `rules` say.
+    let fits = |range: &Range<usize>, line_no: usize| {
+        let (inner, grid) = rules.for_line(line_no);
+        let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
+        let avail = avail_for(line_no) - rules.reserve;
+        if grid {
+            m.natural + m.shared <= avail + 1e-6
+        } else {
+            m.natural <= avail + 1e-6 || m.natural - avail <= m.room() + 1e-6
+        }
     };
 
     let all = joined_clusters(&chars, &joined);
@@ -433,8 +527,13 @@ pub fn break_lines(
             continue;
         }
         if start == cl.start {
-            // Nothing set yet on this line: the segment alone is too wide for any line.
-            let w = measure(pieces, cl, false, &cut_l, &cut_r).natural;
+            // Nothing set yet on this line: a segment the rules would not fill in (a long name
+            // on the strict grid) is set alone if it fits at all.
+            if sets(&(start..cl.end), lines.len()) {
+                continue;
+            }
+            // Else the segment alone is too wide for any line.
+            let w = measure(pieces, cl, false, &cut_l, &cut_r, 0.0).natural;
             if w > width + 1e-6 || lines.is_empty() && first_indent == 0.0 {
                 return Err(Overlong {
                     range: cl.clone(),
@@ -448,8 +547,8 @@ pub fn break_lines(
         }
         lines.push(start..cl.start);
         start = cl.start;
-        if !fits(&(start..cl.end), lines.len()) {
-            let w = measure(pieces, cl, false, &cut_l, &cut_r).natural;
+        if !sets(&(start..cl.end), lines.len()) {
+            let w = measure(pieces, cl, false, &cut_l, &cut_r, 0.0).natural;
             return Err(Overlong {
                 range: cl.clone(),
                 width: w,
@@ -466,7 +565,8 @@ pub fn break_lines(
         let last = no + 1 == count;
         let avail = avail_for(no);
         let indent = width - avail;
-        let m = measure(pieces, &range, no == 0, &cut_l, &cut_r);
+        let (inner, _) = rules.for_line(no);
+        let m = measure(pieces, &range, no == 0, &cut_l, &cut_r, inner);
         // This line's cuts only (indexed from `range.start`): a copy of the whole paragraph's
         // per line made a paragraph of 20 000 names cost the square of its length.
         let (mut left, mut right) = (cut_l[range.clone()].to_vec(), cut_r[range.clone()].to_vec());
@@ -852,6 +952,59 @@ mod tests {
         let lines = break_lines(&p, 4.5 * EM, 0.0, Align::Justify).unwrap();
         assert_eq!(texts(s, &lines), ["甲乙丙丁", "“乙丙”丁"]);
         assert!((lines[1].x[0] + EM / 2.0).abs() < 1e-9, "{:?}", lines[1].x);
+    }
+
+    #[test]
+    fn the_strict_grid_compresses_no_mark_and_counts_a_shared_half_as_a_cell() {
+        let strict = Rules {
+            grid: true,
+            ..Rules::default()
+        };
+        // 8 cells in 7.4: the default takes them in one line, compressing its three marks.
+        let s = "甲，乙、丙，丁戊";
+        let p = pieces(s);
+        let own = break_lines(&p, 7.4 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(own.len(), 1);
+        let grid = break_lines_with(&p, 7.4 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
+        // A pair sharing a blank half takes 9.5 cells but holds 10 on the grid.
+        let s = "“小讲堂”“微课堂”";
+        let p = pieces(s);
+        assert_eq!(
+            break_lines(&p, 9.5 * EM, 0.0, Align::Justify)
+                .unwrap()
+                .len(),
+            1
+        );
+        let grid = break_lines_with(&p, 9.5 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
+    }
+
+    #[test]
+    fn a_tight_setting_compresses_marks_to_half_a_cell_and_saves_a_line() {
+        // 9 cells in 8: a quarter from each of three marks is not enough (and 己 alone would
+        // be a 孤字, so 戊 goes down with it); half of each is.
+        let s = "甲，乙、丙，丁戊己";
+        let p = pieces(s);
+        let own = break_lines(&p, 8.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &own), ["甲，乙、丙，丁", "戊己"]);
+        let tight =
+            break_lines_with(&p, 8.0 * EM, 0.0, Align::Justify, Rules::default().tight()).unwrap();
+        assert_eq!(texts(s, &tight), [s]);
+        // A loose setting fills a cell short: one line more.
+        let s = "甲乙丙丁戊己庚辛壬癸子丑";
+        let p = pieces(s);
+        let own = break_lines(&p, 6.0 * EM, 0.0, Align::Justify).unwrap();
+        let loose = Rules::default().loose(1.0, EM);
+        let more = break_lines_with(&p, 6.0 * EM, 0.0, Align::Justify, loose).unwrap();
+        assert_eq!((own.len(), more.len()), (2, 3));
+        // Its lines still spread to the full width.
+        let l = &more[0];
+        assert!(
+            (l.x.last().unwrap() + EM - 6.0 * EM).abs() < 1e-9,
+            "{:?}",
+            l.x
+        );
     }
 
     proptest::proptest! {

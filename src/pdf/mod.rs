@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 pub use self::error::{PdfError, Place};
 use crate::document::Document;
-pub use crate::settings::PageNumbers;
+pub use crate::settings::{Grid, PageNumbers};
 
 /// How the faces are chosen, and the standard the file declares.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,8 @@ pub struct Metadata {
     pub digest: Option<crate::digest::Digest>,
     /// GB/T 9704 (odd pages right, even pages left) or centred.
     pub page_numbers: PageNumbers,
+    /// How full lines are filled (`grid:` in speech.yaml).
+    pub grid: Grid,
     /// The creation date the file declares (PDF/A needs one): from the inputs, never the clock.
     pub date: Option<Date>,
     /// The standard the file declares and is checked against.
@@ -76,6 +78,7 @@ impl Default for Metadata {
             author: None,
             digest: None,
             page_numbers: PageNumbers::default(),
+            grid: Grid::default(),
             date: None,
             standard: PdfStandard::V1_7,
         }
@@ -86,22 +89,6 @@ impl Default for Metadata {
 /// the document's title alone.
 pub fn write_pdf(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
     Typesetter::new(opts)?.typeset(doc, &Metadata::default())
-}
-
-/// One line per face `plan` sets the speech in (`正文: AR PL SungtiL GB (内置)`), a role's face
-/// once, then the faces that only stand in for characters (`补字`): what the PDF and the OFD say
-/// they were set in.
-pub fn faces_used(plan: &layout::Plan) -> Vec<String> {
-    let mut out = Vec::new();
-    for role in fonts::Role::ALL {
-        if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
-            out.push(format!("{}: {}", role.label(), f.describe));
-        }
-    }
-    for f in plan.faces.iter().filter(|f| f.roles.is_empty()) {
-        out.push(format!("补字: {}", f.describe));
-    }
-    out
 }
 
 /// The faces chosen once, for any number of documents. Choosing them walks the system's font
@@ -186,7 +173,7 @@ impl Typesetter {
         let (bytes, faces_used, pages) = self.with_plan(doc, meta, |plan, meta| {
             (
                 Typesetter::write(doc, plan, meta),
-                faces_used(plan),
+                self.faces_used(plan),
                 plan.pages.len(),
             )
         })?;
@@ -216,7 +203,15 @@ impl Typesetter {
             d
         });
         let short = digest.as_ref().map(|d| d.short());
-        let plan = layout::plan(doc, &self.faces, meta.page_numbers, short)?;
+        let plan = layout::plan_with(
+            doc,
+            &self.faces,
+            layout::Setup {
+                page_numbers: meta.page_numbers,
+                grid: meta.grid,
+            },
+            short,
+        )?;
         let meta = Metadata {
             digest,
             ..meta.clone()
@@ -227,6 +222,31 @@ impl Typesetter {
             self.faces.release_pages(i);
         }
         Ok(out)
+    }
+
+    /// What a plan sets each role in, a line each (`正文: AR PL SungtiL GB (内置)`), then the faces
+    /// with no role: the Song face that sets only the page numbers (`FaceSet::song`) as 页码, any
+    /// other (characters a role's face lacks) as 补字. What the PDF and the OFD say they were set
+    /// in.
+    pub fn faces_used(&self, plan: &layout::Plan) -> Vec<String> {
+        let mut out = Vec::new();
+        for role in fonts::Role::ALL {
+            if let Some(f) = plan.faces.iter().find(|f| f.roles.contains(&role)) {
+                out.push(format!("{}: {}", role.label(), f.describe));
+            }
+        }
+        let song = &self.faces.faces[self.faces.song()];
+        for (f, m) in plan.faces.iter().zip(&plan.metrics) {
+            if !f.roles.is_empty() {
+                continue;
+            }
+            let numbers_only = f.source.family == song.family
+                && f.source.path == song.path
+                && m.chars().all(|c| c == '—' || c.is_ascii_digit());
+            let what = if numbers_only { "页码" } else { "补字" };
+            out.push(format!("{what}: {}", f.describe));
+        }
+        out
     }
 
     /// The first stage of `typeset` (public so that `benches/render.rs` times each): every

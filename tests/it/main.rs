@@ -35,6 +35,8 @@ mod new_figure;
 mod next_year;
 mod ofd;
 mod office_fonts;
+mod page_faces;
+mod pages;
 mod pdf;
 mod pdf_cli;
 mod pdf_fonts;

@@ -20,9 +20,9 @@ use write_fonts::types::Tag;
 const NOTO_SERIF_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
 
 /// One record of a `name` table: platform, encoding, language, name ID, the encoded string.
-type NameRecord = (u16, u16, u16, u16, Vec<u8>);
+pub(crate) type NameRecord = (u16, u16, u16, u16, Vec<u8>);
 
-fn utf16(s: &str) -> Vec<u8> {
+pub(crate) fn utf16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_be_bytes).collect()
 }
 
@@ -44,7 +44,7 @@ fn gbk(s: &str, wide: bool) -> Vec<u8> {
 
 /// Records naming a face: the family in each given encoding, and an ASCII PostScript name (what
 /// the PDF's font resource is called, so pdffonts shows which face was embedded).
-fn names(families: Vec<(u16, u16, u16, Vec<u8>)>, postscript: &str) -> Vec<NameRecord> {
+pub(crate) fn names(families: Vec<(u16, u16, u16, Vec<u8>)>, postscript: &str) -> Vec<NameRecord> {
     let mut records: Vec<NameRecord> = families
         .into_iter()
         .map(|(platform, encoding, language, bytes)| (platform, encoding, language, 1, bytes))
@@ -79,7 +79,7 @@ fn name_table(mut records: Vec<NameRecord>) -> Vec<u8> {
 }
 
 /// Face `index` of a font file, every table kept but `name`, which says `records` only.
-fn renamed(data: &[u8], index: u32, records: Vec<NameRecord>) -> Vec<u8> {
+pub(crate) fn renamed(data: &[u8], index: u32, records: Vec<NameRecord>) -> Vec<u8> {
     let font = FontRef::from_index(data, index).expect("a font");
     let cff = font.table_data(Tag::new(b"CFF ")).is_some();
     let mut out = FontBuilder::new()
@@ -124,7 +124,7 @@ fn collection(fonts: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn bundled(file: &str) -> Vec<u8> {
+pub(crate) fn bundled(file: &str) -> Vec<u8> {
     std::fs::read(Path::new(harness::REPO).join("fonts").join(file)).unwrap()
 }
 
@@ -188,7 +188,7 @@ pub(crate) fn cff_fangsong() -> Option<Vec<u8>> {
 }
 
 /// `kai.ttf`: AR PL KaitiM GB whose only family name is 楷体_GB2312 in the PRC encoding, packed.
-fn prc_kai() -> Vec<u8> {
+pub(crate) fn prc_kai() -> Vec<u8> {
     renamed(
         &bundled("gkai00mp.ttf"),
         0,
@@ -252,14 +252,14 @@ fn assert_warned_and_noted(stderr: &str) {
     assert_eq!(stderr.matches("提示").count(), 1, "{stderr}");
 }
 
-fn write(path: &Path, bytes: &[u8]) {
+pub(crate) fn write(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
 }
 
 /// `speechgen ARGS` with the per-user and Windows font folders pointed into the project, so only
 /// the fixtures and the machine's shared folders are searched.
-fn render(p: &Project, args: &[&str], env: &[(&str, PathBuf)]) -> harness::Run {
+pub(crate) fn render(p: &Project, args: &[&str], env: &[(&str, PathBuf)]) -> harness::Run {
     let mut cmd = p.command(args);
     cmd.env("HOME", p.path("home"))
         .env_remove("XDG_DATA_HOME")

@@ -133,7 +133,7 @@ fn letters(line: &[Glyph]) -> usize {
         .count()
 }
 
-fn check_figures_whole(p: &Project) -> usize {
+pub(crate) fn check_figures_whole(p: &Project) -> usize {
     let (pdf, html) = render(p);
     let decls = declarations(p);
     // The text of all lines joined, and where each line starts in it.
@@ -237,7 +237,7 @@ fn no_lone_last_character_and_no_lone_line_at_a_page_break() {
     check_no_lone_lines(&pdf);
 }
 
-fn check_marks(pdf: &[u8]) -> usize {
+pub(crate) fn check_marks(pdf: &[u8]) -> usize {
     let mut pairs = 0;
     for line in body_lines(pdf).iter().flatten() {
         for w in line.windows(2) {

@@ -323,18 +323,25 @@ fn unbroken_lengths(doc: &Document, inlines: &[Inline]) -> Vec<usize> {
         .collect()
 }
 
-/// Page numbers and the digest stamp are in the body face; the draft and sample marks are in
-/// the heading face.
+/// Page numbers are in the Song face (GB/T 9704 7.5: 宋体; `FaceSet::song`), the digest stamp
+/// in the body face; the draft and sample marks are in the heading face.
 fn mark_faces(
     doc: &Document,
     stamp: Option<&str>,
     resolver: &mut Resolver<'_>,
 ) -> Result<MarkFaces, PdfError> {
-    let dash = resolver.resolve(Role::Body, '—', &Place::PageNumber)?;
+    let song = resolver.faces.song();
+    let mut number_face = |c: char| -> Result<usize, PdfError> {
+        if resolver.faces.maps(song, c) {
+            Ok(song)
+        } else {
+            resolver.resolve(Role::Body, c, &Place::PageNumber)
+        }
+    };
+    let dash = number_face('—')?;
     let mut digits = [0usize; 10];
     for (d, slot) in digits.iter_mut().enumerate() {
-        let c = char::from_digit(d as u32, 10).expect("digit");
-        *slot = resolver.resolve(Role::Body, c, &Place::PageNumber)?;
+        *slot = number_face(char::from_digit(d as u32, 10).expect("digit"))?;
     }
     let draft = if doc.draft {
         DRAFT_TEXT

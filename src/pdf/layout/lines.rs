@@ -1,8 +1,11 @@
 //! Stage 3, lines: each block broken into lines, each line into runs of glyphs.
 //!
-//! Takes the collected blocks and the embedded faces. Gives the lines of the whole speech in
-//! reading order (`SetLine`): its runs placed across the text block (baselines still 0, set when
-//! paginated) and whether it must stay on a page with the line after it. Where lines break is
+//! Takes the collected blocks and the embedded faces. Gives each block of the speech in reading
+//! order (`SetBlock`) as its lines (`SetLine`: runs placed across the text block, baselines
+//! still 0, set when paginated), set as the speech's grid setting says and, for a paragraph, also
+//! one line shorter (marks compressed to half a cell in as few of its last lines as that takes)
+//! and one line longer (filled a little short) where the text allows: the pagination picks the setting that lets its pages end well.
+//! Where lines break is
 //! `linebreak`'s business (the 禁则 rules, squeezing, spreading); this stage measures the
 //! characters for it and turns its glyph positions into as few runs as the PDF needs. A segment
 //! that cannot be broken and is wider than a line is refused here, at its place.
@@ -11,57 +14,113 @@ use super::collect::BlockChars;
 use super::embed::Embedded;
 use super::{Part, Run, block_width, pitch};
 use crate::pdf::PdfError;
-use crate::pdf::linebreak::{self, Line, Piece};
+use crate::pdf::linebreak::{self, Line, Piece, Rules};
 
 /// One line of the text block.
 pub(super) struct SetLine {
     pub runs: Vec<Run>,
-    /// Set on the same page as the line after it: a heading line (or the blank line after the
-    /// title), a paragraph's first line and its last but one.
-    pub keep_with_next: bool,
+}
+
+/// A block's lines as one setting gives them.
+pub(super) struct Setting {
+    pub lines: Vec<SetLine>,
+    /// How it is set off the speech's own setting (`Setting::cost`): none for the block's own.
+    pub kind: SettingKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SettingKind {
+    /// As the speech's `grid:` setting fills lines.
+    Own,
+    /// One line fewer: marks inside lines compressed to half a cell.
+    Tight,
+    /// One line more: lines filled a cell or more short and spread.
+    Loose,
+}
+
+/// A title, heading or paragraph set: its settings, the block's own first.
+pub(super) struct SetBlock {
+    pub settings: Vec<Setting>,
+    /// A heading (or the title and the blank line after it): never broken, and kept on a page
+    /// with the first two lines of what follows.
+    pub heading: bool,
 }
 
 pub(super) fn set_lines(
     blocks: &[BlockChars],
     embedded: &Embedded,
-) -> Result<Vec<SetLine>, PdfError> {
-    let mut lines: Vec<SetLine> = Vec::new();
+    grid: bool,
+) -> Result<Vec<SetBlock>, PdfError> {
+    let own = Rules {
+        grid,
+        ..Rules::default()
+    };
+    let mut out = Vec::with_capacity(blocks.len());
     for b in blocks {
-        let set = break_block(b, embedded)?;
-        let count = set.len();
-        for (no, line) in set.iter().enumerate() {
-            // A heading stays with what follows; a paragraph's first line is not left alone at
-            // a page's foot, nor its last line alone at the next page's head.
-            let keep = b.heading || (count >= 2 && (no == 0 || no + 2 == count));
-            lines.push(SetLine {
-                runs: line_runs(b, line, embedded, Part::of(&b.place)),
-                keep_with_next: keep,
-            });
+        let pieces = pieces(b, embedded);
+        let lines = break_block(b, &pieces, own)?;
+        let count = lines.len();
+        let mut settings = vec![(lines, SettingKind::Own)];
+        // Other settings only for a paragraph of some length: a heading is never reflowed.
+        if !b.heading && count >= 2 {
+            // Compressed from as late a line as takes the last line in: the fewest lines
+            // crowded (a few tries from the end, then the whole paragraph).
+            let froms = (count.saturating_sub(6)..count).rev().chain([0]);
+            for from in froms {
+                let tight = break_block(b, &pieces, own.tight_from(from))?;
+                if tight.len() < count {
+                    settings.push((tight, SettingKind::Tight));
+                    break;
+                }
+            }
+            for cells in 1..=3 {
+                let loose = break_block(b, &pieces, own.loose(f64::from(cells), pitch()))?;
+                if loose.len() == count + 1 {
+                    settings.push((loose, SettingKind::Loose));
+                    break;
+                }
+            }
         }
-        if b.blank_after {
-            // Kept with the title and the body's first line, as a heading line is.
-            lines.push(SetLine {
-                runs: Vec::new(),
-                keep_with_next: true,
-            });
-        }
+        let part = Part::of(&b.place);
+        let settings = settings
+            .into_iter()
+            .map(|(lines, kind)| {
+                let mut lines: Vec<SetLine> = lines
+                    .iter()
+                    .map(|line| SetLine {
+                        runs: line_runs(b, line, embedded, part),
+                    })
+                    .collect();
+                if b.blank_after {
+                    lines.push(SetLine { runs: Vec::new() });
+                }
+                Setting { lines, kind }
+            })
+            .collect();
+        out.push(SetBlock {
+            settings,
+            heading: b.heading,
+        });
     }
-    Ok(lines)
+    Ok(out)
 }
 
-/// The block's lines, each with its glyphs' positions.
-fn break_block(b: &BlockChars, embedded: &Embedded) -> Result<Vec<Line>, PdfError> {
-    let em = pitch();
-    let pieces: Vec<Piece> = b
-        .chars
+/// The block's characters measured for the line breaker.
+fn pieces(b: &BlockChars, embedded: &Embedded) -> Vec<Piece> {
+    b.chars
         .iter()
         .map(|c| Piece {
             joined: c.joined,
             ..embedded.metrics[embedded.face(c.face)].piece(c.ch, c.size)
         })
-        .collect();
+        .collect()
+}
+
+/// The block's lines, each with its glyphs' positions.
+fn break_block(b: &BlockChars, pieces: &[Piece], rules: Rules) -> Result<Vec<Line>, PdfError> {
+    let em = pitch();
     let indent = if b.indent { 2.0 * em } else { 0.0 };
-    linebreak::break_lines(&pieces, block_width(), indent, b.align).map_err(|e| {
+    linebreak::break_lines_with(pieces, block_width(), indent, b.align, rules).map_err(|e| {
         PdfError::Overlong {
             place: b.place.clone(),
             segment: b.chars[e.range.clone()].iter().map(|c| c.ch).collect(),

@@ -19,7 +19,7 @@ pub(crate) use collect::is_blank;
 pub use embed::Metrics;
 
 use super::fonts::{Face, FaceSet, Role};
-use super::{PageNumbers, PdfError};
+use super::{Grid, PageNumbers, PdfError};
 use crate::document::Document;
 
 /// Points per millimetre.
@@ -155,11 +155,33 @@ pub fn plan(
     page_numbers: PageNumbers,
     digest_short: Option<&str>,
 ) -> Result<Plan, PdfError> {
+    let setup = Setup {
+        page_numbers,
+        grid: Grid::default(),
+    };
+    plan_with(doc, faces, setup, digest_short)
+}
+
+/// What `templates/speech.yaml` says about the page: where its numbers stand, how its lines are
+/// filled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Setup {
+    pub page_numbers: PageNumbers,
+    pub grid: Grid,
+}
+
+/// `plan` with every setting of the page (`plan` takes the default grid).
+pub fn plan_with(
+    doc: &Document,
+    faces: &FaceSet,
+    setup: Setup,
+    digest_short: Option<&str>,
+) -> Result<Plan, PdfError> {
     let text = collect::collect(doc, faces, digest_short)?;
     let embedded = embed::embed(faces, &text)?;
-    let lines = lines::set_lines(&text.blocks, &embedded)?;
-    let pages = pages::paginate(&lines);
-    let decorations = pages::decorate(pages.len(), page_numbers, &text.marks, &embedded);
+    let blocks = lines::set_lines(&text.blocks, &embedded, setup.grid == Grid::Strict)?;
+    let pages = pages::paginate(&blocks);
+    let decorations = pages::decorate(pages.len(), setup.page_numbers, &text.marks, &embedded);
     Ok(Plan {
         faces: embedded.faces,
         metrics: embedded.metrics,
