@@ -349,7 +349,8 @@ fn the_package_has_the_shape_strict_readers_ask_for() {
         .descendants()
         .filter(|n| n.has_tag_name((NS, "Page")))
         .collect();
-    assert_eq!(pages.len(), 5);
+    // The sample sets on 4 pages, as the PDF does (issue 20).
+    assert_eq!(pages.len(), 4);
     let mut objects = 0;
     for (n, page) in pages.iter().enumerate() {
         add_id(page.attribute("ID").unwrap());
