@@ -390,7 +390,11 @@ fn upload(bytes: &[u8], stem: &str) -> std::io::Result<(tempfile::TempDir, std::
     let ext = if bytes.starts_with(b"%PDF") {
         "pdf"
     } else if bytes.starts_with(b"PK") {
-        "docx"
+        // An OFD is a zip too: its entry OFD.xml tells it from a Word file (named in the
+        // verdict, so the clerk is told of the file dropped).
+        let is_ofd = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .is_ok_and(|z| z.file_names().any(|n| n.is_ok_and(|n| n == "OFD.xml")));
+        if is_ofd { "ofd" } else { "docx" }
     } else if bytes.iter().take(512).any(|&b| b == b'<')
         && bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html"))
     {

@@ -8,7 +8,7 @@
 //! | `GET /view`                 | the current view alone; its version in `X-Preview-Tag`     |
 //! | `GET /version?after=TAG`    | long-poll: answers the current tag as soon as it is not TAG |
 //! | `GET /speech.pdf`, `/speech.docx` | the draft's PDF and .docx, rendered once per version  |
-//! | `GET /download/final.pdf`, `final.docx`, `masked.pdf`, `sheet.pdf` | the final speech, the circulation copy, the reviewer's sheet |
+//! | `GET /download/final.pdf`, `final.docx`, `final.ofd`, `masked.pdf`, `sheet.pdf` | the final speech, the circulation copy, the reviewer's sheet |
 //! | `GET /api/form`             | the year's facts as a form (JSON)                          |
 //! | `POST /api/…`               | see `api.rs`                                               |
 //! | `GET /assets/…`             | the page's CSS and JS, compiled into the binary            |
@@ -74,6 +74,7 @@ pub fn router(app: App, guard: Guard, stop: watch::Receiver<bool>) -> Router {
         .route("/speech.docx", get(docx))
         .route("/download/final.pdf", get(final_pdf))
         .route("/download/final.docx", get(final_docx))
+        .route("/download/final.ofd", get(final_ofd))
         .route("/download/masked.pdf", get(masked_pdf))
         .route("/download/sheet.pdf", get(sheet_pdf))
         .route("/api/form", get(api::form))
@@ -258,6 +259,10 @@ async fn final_pdf(State(ctx): State<Ctx>) -> Response {
 
 async fn final_docx(State(ctx): State<Ctx>) -> Response {
     made(ctx, Made::Speech(RenderKind::Final, Format::Docx)).await
+}
+
+async fn final_ofd(State(ctx): State<Ctx>) -> Response {
+    made(ctx, Made::Speech(RenderKind::Final, Format::Ofd)).await
 }
 
 async fn masked_pdf(State(ctx): State<Ctx>) -> Response {

@@ -462,6 +462,43 @@ fn a_dropped_print_is_verified_and_one_naming_a_file_outside_the_project_is_refu
     assert_eq!(status, 422, "{answer}");
 }
 
+/// The OFD, downloaded from the page and dropped back on it, is verified as one (named so in
+/// the verdict, not as a Word file, which a zip was taken for).
+#[test]
+fn the_ofd_is_downloaded_and_a_dropped_ofd_is_verified() {
+    let project = Project::sample();
+    // The OFD is laid out as the PDF is: the real typesetter, not the fake PDF engine.
+    let server = project.serve_with(|opts| {
+        opts.renderers = std::sync::Arc::new(speechgen::format::Renderers::new(
+            crate::harness::bundled_fonts(),
+        ))
+    });
+    let client = server.client();
+    let page = server.get("/").text();
+    assert!(
+        page.contains("href=\"/download/final.ofd\""),
+        "offered on the page"
+    );
+    assert!(page.contains(".ofd"), "the verify picker takes .ofd");
+    let ofd = server.get("/download/final.ofd");
+    assert_eq!(ofd.status, 200, "{}", ofd.text());
+    assert_eq!(
+        ofd.header("content-disposition"),
+        Some("attachment; filename=\"speech.ofd\"".to_owned())
+    );
+    assert_eq!(
+        ofd.header("content-type").as_deref(),
+        Some("application/ofd")
+    );
+    assert!(ofd.body.starts_with(b"PK"), "a zip package");
+    let res = client.post("/api/verify", "application/octet-stream", &ofd.body);
+    let answer: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    assert_eq!(res.status, 200, "{answer}");
+    assert_eq!(answer["current"], json!(true), "{answer}");
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains(".ofd") && !text.contains(".docx"), "{text}");
+}
+
 #[test]
 fn a_word_copy_brought_back_shows_its_changes_and_is_written_with_a_click() {
     let project = crate::import::rendered_sample();
