@@ -13,6 +13,27 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Escapes text for XML element content and for attributes in double or single quotes (the .docx
+/// and the OFD packages' parts). Characters XML 1.0 cannot hold at all (control characters other
+/// than tab, newline and carriage return, U+FFFE, U+FFFF) are dropped: Word refuses a whole
+/// document over one of them, and an OFD reader would refuse the part.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `1e3`, `2.5E-1`: a number with an exponent.
 pub fn is_scientific(text: &str) -> bool {
     text.contains(['e', 'E'])

@@ -1,24 +1,7 @@
 //! Escaping text for the package's XML parts.
 
-/// Escapes text for XML element content and for attributes in double or single quotes. Characters
-/// XML 1.0 cannot hold at all (control characters other than tab, newline and carriage return,
-/// U+FFFE, U+FFFF) are dropped: Word refuses a whole document over one of them.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for the package's XML: `crate::text::xml_escape`, shared with the OFD's parts.
+pub use crate::text::xml_escape as esc;
 
 /// A run of text: `<w:t>` keeps leading and trailing spaces only with `xml:space="preserve"`.
 pub fn text_element(text: &str) -> String {

@@ -59,23 +59,8 @@ pub struct OfdMeta {
 /// The XML declaration every part opens with.
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
-/// Escapes text for element content and double-quoted attributes; drops what XML 1.0 cannot
-/// hold (control characters, U+FFFE, U+FFFF).
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for the package's XML parts (shared with the .docx's).
+pub(crate) use crate::text::xml_escape as esc;
 
 /// A length in millimetres as the package writes it: to a thousandth, without trailing zeros.
 pub(crate) fn mm(v: f64) -> String {

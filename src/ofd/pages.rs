@@ -61,13 +61,12 @@ impl BlockFigures {
 }
 
 /// The characters of every heading and paragraph as the layout prints them (a run of blanks
-/// between two printed characters one space, none at the ends, as `layout::collect` settles
-/// them), each with its figure occurrence; and the occurrences, in order.
+/// between two printed characters one space, none at the ends: `layout::printed`, the layout's
+/// own rule), each with its figure occurrence; and the occurrences, in order.
 fn figures_of(doc: &Document) -> (Vec<BlockFigures>, Vec<BlockFigures>, Vec<Occurrence>) {
     let (mut headings, mut paragraphs, mut occurrences) = (Vec::new(), Vec::new(), Vec::new());
     for block in &doc.blocks {
-        let mut chars: Vec<(char, Option<usize>)> = Vec::new();
-        let mut space: Option<Option<usize>> = None;
+        let mut typed: Vec<(char, Option<usize>)> = Vec::new();
         for inline in block.inlines() {
             let occurrence = inline.figure.as_ref().map(|id| {
                 occurrences.push(Occurrence {
@@ -76,19 +75,9 @@ fn figures_of(doc: &Document) -> (Vec<BlockFigures>, Vec<BlockFigures>, Vec<Occu
                 });
                 occurrences.len() - 1
             });
-            for c in inline.text.chars() {
-                if crate::pdf::layout::is_blank(c) {
-                    space = space.or(Some(occurrence));
-                    continue;
-                }
-                if let Some(o) = space.take()
-                    && !chars.is_empty()
-                {
-                    chars.push((' ', o));
-                }
-                chars.push((c, occurrence));
-            }
+            typed.extend(inline.text.chars().map(|c| (c, occurrence)));
         }
+        let chars = crate::pdf::layout::printed(typed);
         let figures = BlockFigures { chars, at: 0 };
         match block {
             Block::Heading { .. } => headings.push(figures),

@@ -85,7 +85,7 @@ pub(crate) fn is_blank(c: char) -> bool {
 /// The characters of a block as printed, each with what it came with (its inline): every run of
 /// whitespace between two printed characters becomes one space, and nothing at the block's
 /// ends. A tab or a line break inside a name is whitespace like any other.
-fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)> {
+pub(crate) fn printed<T: Copy>(text: impl IntoIterator<Item = (char, T)>) -> Vec<(char, T)> {
     let mut out: Vec<(char, T)> = Vec::new();
     let mut space: Option<T> = None;
     for (c, tag) in text {

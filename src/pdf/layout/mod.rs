@@ -15,7 +15,7 @@ mod embed;
 mod lines;
 mod pages;
 
-pub(crate) use collect::is_blank;
+pub(crate) use collect::{is_blank, printed};
 pub use embed::Metrics;
 
 use super::fonts::{Face, FaceSet, Role};
