@@ -50,6 +50,8 @@ pub fn subset(
     }))
     .map_err(|_| err("字形轮廓已损坏，无法取子集写入 OFD".into()))?
     .map_err(|e| err(format!("字形轮廓无法取子集写入 OFD（{e}）")))?;
+    // Without hinting, long names and glyph names, as the PDF embeds it (the outlines as drawn).
+    let subset = crate::pdf::write::trim_face(&subset).unwrap_or(subset);
     let mapping: Vec<(u32, u16)> = glyphs
         .iter()
         .filter_map(|&(c, g)| Some((c as u32, remap.get(g)?)))

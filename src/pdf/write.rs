@@ -26,6 +26,10 @@ use skrifa::{FontRef, GlyphId as SkrifaGlyphId, MetadataProvider};
 
 mod trim;
 
+/// A subset face without what no fixed-layout reader uses (hinting, long names, glyph names):
+/// the PDF's trim, which the OFD's faces go through too.
+pub(crate) use trim::trim as trim_face;
+
 pub use crate::date::Date;
 
 use super::PdfError;

@@ -19,7 +19,7 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
 
 /// `font` (one face, TrueType or CFF) without hinting, long names and glyph names; None when its
 /// tables cannot be read as expected (the caller then embeds the subset untrimmed).
-pub(super) fn trim(font: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn trim(font: &[u8]) -> Option<Vec<u8>> {
     let count = usize::from(u16_at(font, 4)?);
     let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count);
     for i in 0..count {
