@@ -399,14 +399,17 @@ fn clients_waiting_for_a_pdf_hold_no_thread_each() {
         })
         .collect();
     // While the one render runs, 32 clients wait: with a blocking thread per request the
-    // server would hold dozens more threads; it holds none more than its own.
+    // server would hold 32 more threads; it holds none more than its own. The count is the
+    // whole test process's, where other tests start servers and renders of their own at the
+    // same time (53 against a slack of 4 was seen once on a loaded machine): a slack of 16
+    // still fails a server that holds a thread per waiting client (32 more).
     std::thread::sleep(Duration::from_millis(900));
     let during = threads();
     for c in clients {
         assert_eq!(c.join().unwrap(), 200);
     }
     assert!(
-        during <= before + 32 + 4,
+        during <= before + 32 + 16,
         "threads: {before} before, {during} with 32 clients waiting"
     );
     assert_eq!(
