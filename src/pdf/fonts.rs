@@ -567,8 +567,9 @@ fn zero_advance(face: &FontRef<'_>, chars: impl Iterator<Item = char>) -> Result
     let Ok(hmtx) = face.hmtx() else {
         return Err("缺少 hmtx 表（字宽）".into());
     };
+    let charmap = face.charmap();
     for c in chars {
-        let Some(glyph) = face.charmap().map(c).filter(|g| g.to_u32() != 0) else {
+        let Some(glyph) = charmap.map(c).filter(|g| g.to_u32() != 0) else {
             continue;
         };
         if hmtx.advance(glyph).unwrap_or(0) == 0 {
