@@ -212,44 +212,22 @@ impl Settings {
                 }
             }
             "page_numbers" => {
-                let found = value
-                    .as_str()
-                    .and_then(|s| PageNumbers::NAMES.iter().find(|(n, _)| *n == s));
-                match found {
-                    Some((_, p)) => self.page_numbers = *p,
-                    None => {
-                        return Err(doc
-                            .error(
-                                "wrong-type",
-                                value.pos,
-                                format!(
-                                    "设置 page_numbers 只能是 gbt9704（单页居右、双页居左）或 centred（居中），这里是{}",
-                                    describe(value)
-                                ),
-                            )
-                            .with_hint("page_numbers: gbt9704"));
-                    }
-                }
+                self.page_numbers = named(
+                    doc,
+                    value,
+                    PageNumbers::NAMES,
+                    "设置 page_numbers 只能是 gbt9704（单页居右、双页居左）或 centred（居中）",
+                    "page_numbers: gbt9704",
+                )?;
             }
             "grid" => {
-                let found = value
-                    .as_str()
-                    .and_then(|s| Grid::NAMES.iter().find(|(n, _)| *n == s));
-                match found {
-                    Some((_, g)) => self.grid = *g,
-                    None => {
-                        return Err(doc
-                            .error(
-                                "wrong-type",
-                                value.pos,
-                                format!(
-                                    "设置 grid 只能是 compressed（默认：挤压标点以多排一字）或 strict（每行严格 28 格，与 Word 文档网格一致），这里是{}",
-                                    describe(value)
-                                ),
-                            )
-                            .with_hint("grid: strict"));
-                    }
-                }
+                self.grid = named(
+                    doc,
+                    value,
+                    Grid::NAMES,
+                    "设置 grid 只能是 compressed（默认：挤压标点以多排一字）或 strict（每行严格 28 格，与 Word 文档网格一致）",
+                    "grid: strict",
+                )?;
             }
             "chars_per_minute" => match value.value {
                 Value::Int(n) if CHARS_PER_MINUTE.contains(&n) => self.chars_per_minute = n as u32,
@@ -287,6 +265,30 @@ impl Settings {
             }
         }
         Ok(())
+    }
+}
+
+/// A setting whose value is one of `names`: the choice it names, or an error at the value saying
+/// which are allowed (`only`) with the line as it could be (`hint`).
+fn named<T: Copy>(
+    doc: &yaml::Document,
+    value: &yaml::Node,
+    names: &[(&str, T)],
+    only: &str,
+    hint: &str,
+) -> Result<T, Diagnostic> {
+    let found = value
+        .as_str()
+        .and_then(|s| names.iter().find(|(n, _)| *n == s));
+    match found {
+        Some((_, choice)) => Ok(*choice),
+        None => Err(doc
+            .error(
+                "wrong-type",
+                value.pos,
+                format!("{only}，这里是{}", describe(value)),
+            )
+            .with_hint(hint)),
     }
 }
 
