@@ -29,23 +29,9 @@ fn docx(p: &Project, args: &[&str]) -> Vec<u8> {
 }
 
 /// The sample with paragraphs appended that put the figures with 多 and 余, percentages and
-/// counts at every place of a line: a run of 0 to 27 characters before the same sentence.
+/// counts at every place of a line (the typography tests' own).
 fn shifted() -> Project {
-    let p = Project::sample();
-    let mut template = p.read("templates/speech.md.tera");
-    let filler: Vec<char> = "党建工作品牌建设提升强化赋能驱动作用凡被命名的星级党组织必须要有过硬"
-        .chars()
-        .collect();
-    for k in 0..28 {
-        let prefix: String = filler.iter().cycle().take(k).collect();
-        template.push_str(&format!(
-            "\n{prefix}每天到岗党员干部达{{{{ fig.daily_on_duty }}}}人，占比{{{{ fig.three_star_share }}}}%，\
-             服务{{{{ fig.people_served }}}}人次，五星级{{{{ fig.five_star }}}}个，专职{{{{ fig.party_workers }}}}人，\
-             通报{{{{ fig.documents_relayed }}}}次。\n"
-        ));
-    }
-    p.write("templates/speech.md.tera", &template);
-    p
+    crate::typography::generated()
 }
 
 /// A printed line: its page (from 1), top, left and right edges, and its words with their

@@ -18,7 +18,12 @@ pub(crate) fn rendered_sample() -> Project {
 /// The .docx at `rel` with `word/document.xml` passed through `edit`, written to `to`.
 pub(crate) fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) -> String) {
     let bytes = std::fs::read(p.path(rel)).unwrap();
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    std::fs::write(p.path(to), edited_docx(&bytes, edit)).unwrap();
+}
+
+/// `docx` with `word/document.xml` passed through `edit`, every other part as it was.
+pub(crate) fn edited_docx(docx: &[u8], edit: impl Fn(String) -> String) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).unwrap();
@@ -33,7 +38,7 @@ pub(crate) fn edit_docx(p: &Project, rel: &str, to: &str, edit: impl Fn(String) 
             .unwrap();
         writer.write_all(&data).unwrap();
     }
-    std::fs::write(p.path(to), writer.finish().unwrap().into_inner()).unwrap();
+    writer.finish().unwrap().into_inner()
 }
 
 /// Removes the paragraph holding `words`: from the `open` before it to the `close` after it,

@@ -5,7 +5,6 @@
 //! every `fig:` tag is gone), renames the styles (`Style14`, `Style15`, …) and writes `<w:t>`
 //! without `xml:space`. Import then binds each figure by its place in the text.
 
-use std::io::{Cursor, Read, Write};
 use std::sync::OnceLock;
 
 use crate::harness::office;
@@ -19,26 +18,6 @@ fn resaved() -> &'static [u8] {
         let p = rendered_sample();
         office::docx_resaved(&std::fs::read(p.path("out/speech.docx")).unwrap())
     })
-}
-
-/// `docx` with `word/document.xml` passed through `edit`, every other part as it was.
-fn edited(docx: &[u8], edit: impl Fn(String) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        if name == "word/document.xml" {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        writer
-            .start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(&data).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
 }
 
 /// The one control's number `from` typed as `to` (its 多 or 余 after it in the same run, as
@@ -110,10 +89,10 @@ fn a_number_retyped_with_a_thousands_separator_is_the_same_figure() {
     let tagged = std::fs::read(p.path("out/speech.docx")).unwrap();
     for sep in [",", "，", " "] {
         let typed = grouped("1001", sep);
-        let lo = edited(resaved(), |xml| retyped(xml, "1001", &typed));
+        let lo = crate::import::edited_docx(resaved(), |xml| retyped(xml, "1001", &typed));
         imports_unchanged(&p, &lo, &format!("LibreOffice, {typed}"));
         // The tag kept (the .docx as speechgen wrote it, typed over in Word).
-        let kept = edited(&tagged, |xml| retyped(xml, "1001", &typed));
+        let kept = crate::import::edited_docx(&tagged, |xml| retyped(xml, "1001", &typed));
         imports_unchanged(&p, &kept, &format!("tagged, {typed}"));
     }
 }
@@ -137,9 +116,9 @@ fn every_figure_retyped_with_any_separator_binds_to_itself() {
     for value in &values {
         for sep in [",", "，", " "] {
             let typed = grouped(value, sep);
-            let lo = edited(resaved(), |xml| retyped(xml, value, &typed));
+            let lo = crate::import::edited_docx(resaved(), |xml| retyped(xml, value, &typed));
             imports_unchanged(&p, &lo, &format!("LibreOffice, {typed}"));
-            let kept = edited(&tagged, |xml| retyped(xml, value, &typed));
+            let kept = crate::import::edited_docx(&tagged, |xml| retyped(xml, value, &typed));
             imports_unchanged(&p, &kept, &format!("tagged, {typed}"));
         }
     }
@@ -164,7 +143,11 @@ fn sentence_copied(xml: String) -> String {
 #[test]
 fn a_sentence_copied_with_its_figure_is_named_as_a_copy_and_not_written() {
     let p = rendered_sample();
-    std::fs::write(p.path("copied.docx"), edited(resaved(), sentence_copied)).unwrap();
+    std::fs::write(
+        p.path("copied.docx"),
+        crate::import::edited_docx(resaved(), sentence_copied),
+    )
+    .unwrap();
     for write in [false, true] {
         let mut args = vec!["import", "copied.docx", "--year", "2021"];
         if write {
@@ -192,7 +175,7 @@ fn a_sentence_copied_with_its_figure_is_named_as_a_copy_and_not_written() {
 #[test]
 fn a_real_edit_beside_them_is_written_and_prints() {
     let p = rendered_sample();
-    let docx = edited(resaved(), |xml| {
+    let docx = crate::import::edited_docx(resaved(), |xml| {
         let xml = retyped(xml, "1001", "1,001");
         assert!(xml.contains("真正把党务干部培养成为"));
         xml.replace("真正把党务干部培养成为", "切实把党务干部培养成为")

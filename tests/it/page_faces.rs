@@ -4,12 +4,11 @@
 //! sentences at 16 pt (3号) in the office 楷体, while the bundled Kai is scaled to the body's ink.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use lopdf::{Document, Object};
 
 use crate::harness::pdf_glyphs;
-use crate::harness::pdf_tools::{self, tool};
+use crate::harness::pdf_tools;
 use crate::harness::{Project, programs};
 use crate::office_fonts::{bundled, names, prc_kai, renamed, render, utf16, write};
 
@@ -83,36 +82,11 @@ fn characters_of(pdf: &[u8], name: &str) -> Vec<BTreeSet<char>> {
 /// foot: its top, bottom and middle, from the page rendered at 720 dpi (the rows under the
 /// block where a horizontal run of ink is as long as half a 14 pt dash).
 fn dash_stroke(pdf: &[u8], page: usize) -> (f64, f64, f64) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.pdf");
-    std::fs::write(&path, pdf).unwrap();
     let scale = 10.0; // pixels a point
     let px = |v: f64| ((v * scale) as i64).to_string();
-    let page = page.to_string();
-    let out = Command::new(tool("pdftoppm").unwrap())
-        .args(["-gray", "-r", "720", "-f", &page, "-l", &page])
-        .args(["-x", &px(LEFT), "-y", &px(FOOT), "-W", &px(WIDTH)])
-        .args(["-H", &px(12.0 * PT_PER_MM)])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let pgm = out.stdout;
-    // "P5\n<w> <h>\n255\n" then a byte a pixel.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let pixels = &pgm[at + 1..];
+    let (x, y, width, height) = (px(LEFT), px(FOOT), px(WIDTH), px(12.0 * PT_PER_MM));
+    let args = ["-r", "720", "-x", &x, "-y", &y, "-W", &width, "-H", &height];
+    let (w, h, pixels) = pdf_tools::gray_page(pdf, page, &args);
     let rows: Vec<usize> = (0..h)
         .filter(|y| {
             let row = &pixels[y * w..(y + 1) * w];

@@ -38,7 +38,7 @@ fn render(p: &Project) -> (Vec<u8>, String) {
 /// The sample with generated paragraphs appended to its template: a run of characters of every
 /// length from 0 to 27 before the same figures, so that each figure and its unit fall at every
 /// place in a line.
-fn generated() -> Project {
+pub(crate) fn generated() -> Project {
     let p = Project::sample();
     let mut template = p.read("templates/speech.md.tera");
     let filler: Vec<char> = "党建工作品牌建设提升强化赋能驱动作用凡被命名的星级党组织必须要有过硬"

@@ -142,18 +142,17 @@ pub fn pdftoppm(pdf: &[u8], dpi: u32, prefix: &Path) {
     assert!(status.success());
 }
 
-/// The bands of ink on page `page` (1-based), top to bottom, in points from the page's top:
-/// runs of pixel rows (at 72 dpi: a row a point) holding any dark pixel. What the page shows,
-/// whatever the file declares about its faces (a word's box in pdftotext comes from the face's
-/// declared ascent and descent, which differ between writers for the same glyphs).
-pub fn ink_bands(pdf: &[u8], page: usize) -> Vec<(f64, f64)> {
+/// Page `page` (1-based) rendered by pdftoppm in gray with `args` (resolution, crop): its width,
+/// height and a byte a pixel, row by row (0 black, 255 white).
+pub fn gray_page(pdf: &[u8], page: usize, args: &[&str]) -> (usize, usize, Vec<u8>) {
     let exe = tool("pdftoppm").expect("pdftoppm");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("in.pdf");
     std::fs::write(&path, pdf).expect("write pdf");
     let page = page.to_string();
     let out = Command::new(exe)
-        .args(["-gray", "-r", "72", "-f", &page, "-l", &page])
+        .args(["-gray", "-f", &page, "-l", &page])
+        .args(args)
         .arg(&path)
         .output()
         .expect("run pdftoppm");
@@ -173,8 +172,17 @@ pub fn ink_bands(pdf: &[u8], page: usize) -> Vec<(f64, f64)> {
         fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
     }
     assert_eq!(fields[0], "P5");
-    let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let pixels = &pgm[at + 1..];
+    let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (width, height, pgm[at + 1..].to_vec())
+}
+
+/// The bands of ink on page `page` (1-based), top to bottom, in points from the page's top:
+/// runs of pixel rows (at 72 dpi: a row a point) holding any dark pixel. What the page shows,
+/// whatever the file declares about its faces (a word's box in pdftotext comes from the face's
+/// declared ascent and descent, which differ between writers for the same glyphs).
+pub fn ink_bands(pdf: &[u8], page: usize) -> Vec<(f64, f64)> {
+    let (width, height, pixels) = gray_page(pdf, page, &["-r", "72"]);
+    let pixels = &pixels[..];
     let mut bands: Vec<(f64, f64)> = Vec::new();
     let mut open: Option<usize> = None;
     for row in 0..=height {
