@@ -50,6 +50,7 @@ pub mod review;
 pub mod schema;
 pub mod serve;
 pub mod settings;
+pub mod sfnt;
 pub mod sheet;
 pub mod sources;
 pub mod template;

@@ -18,6 +18,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::sfnt;
+
 /// A face to carry in the package, for the role whose office font is `office_name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbeddedFace {
@@ -111,7 +113,7 @@ pub fn prepare(faces: &[(&'static str, String, &[u8], bool)]) -> (Vec<EmbeddedFa
 
 /// The embedding a face's OS/2 table allows; None when it has none (or is not a font).
 pub fn embedding(data: &[u8]) -> Option<Embedding> {
-    let os2 = table(data, b"OS/2")?;
+    let os2 = sfnt::table(data, b"OS/2")?;
     let fs_type = u16::from_be_bytes(os2.get(8..10)?.try_into().ok()?);
     Some(if fs_type & 0x000E == 0 || fs_type & 0x0008 != 0 {
         Embedding::Editable
@@ -129,7 +131,10 @@ pub const NOTICE: &str = "; embedded copy changed by speechgen's .docx writer wh
 /// A copy of a single-face font with `fsType` 8 (editable) and the [`NOTICE`] after its English
 /// version strings.
 fn editable_copy(data: &[u8]) -> Option<Vec<u8>> {
-    let mut tables = tables(data)?;
+    let mut tables: Vec<([u8; 4], Vec<u8>)> = sfnt::tables(data)?
+        .into_iter()
+        .map(|(tag, bytes)| (tag, bytes.to_vec()))
+        .collect();
     for (tag, bytes) in &mut tables {
         match &*tag {
             b"OS/2" => bytes.get_mut(8..10)?.copy_from_slice(&8u16.to_be_bytes()),
@@ -137,34 +142,7 @@ fn editable_copy(data: &[u8]) -> Option<Vec<u8>> {
             _ => {}
         }
     }
-    Some(sfnt(data.get(0..4)?, &tables))
-}
-
-/// The tables of a single-face sfnt, in the order of its directory.
-fn tables(data: &[u8]) -> Option<Vec<([u8; 4], Vec<u8>)>> {
-    let count = u16::from_be_bytes(data.get(4..6)?.try_into().ok()?) as usize;
-    (0..count)
-        .map(|i| {
-            let record = data.get(12 + 16 * i..28 + 16 * i)?;
-            let tag: [u8; 4] = record[0..4].try_into().ok()?;
-            let offset = u32::from_be_bytes(record[8..12].try_into().ok()?) as usize;
-            let length = u32::from_be_bytes(record[12..16].try_into().ok()?) as usize;
-            Some((tag, data.get(offset..offset + length)?.to_vec()))
-        })
-        .collect()
-}
-
-fn table<'a>(data: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
-    let count = u16::from_be_bytes(data.get(4..6)?.try_into().ok()?) as usize;
-    (0..count).find_map(|i| {
-        let record = data.get(12 + 16 * i..28 + 16 * i)?;
-        if &record[0..4] != tag {
-            return None;
-        }
-        let offset = u32::from_be_bytes(record[8..12].try_into().ok()?) as usize;
-        let length = u32::from_be_bytes(record[12..16].try_into().ok()?) as usize;
-        data.get(offset..offset + length)
-    })
+    Some(sfnt::assemble(data.get(0..4)?.try_into().ok()?, tables))
 }
 
 /// A `name` table (format 0) whose version strings (name ID 5) end with [`NOTICE`]: UTF-16BE
@@ -199,59 +177,6 @@ fn with_notice(name: &[u8]) -> Option<Vec<u8>> {
     out.extend(records);
     out.extend(strings);
     Some(out)
-}
-
-fn checksum(bytes: &[u8]) -> u32 {
-    bytes.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
-}
-
-/// A single-face sfnt of these tables: the directory sorted by tag, each table 4-byte aligned
-/// with its checksum, and `head.checkSumAdjustment` set for the whole file.
-fn sfnt(version: &[u8], tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let mut sorted: Vec<&([u8; 4], Vec<u8>)> = tables.iter().collect();
-    sorted.sort_by_key(|(tag, _)| *tag);
-    let n = sorted.len() as u16;
-    let entry_selector = 15 - n.max(1).leading_zeros() as u16;
-    let search_range = (1u16 << entry_selector) * 16;
-    let mut out = Vec::new();
-    out.extend_from_slice(version);
-    for v in [n, search_range, entry_selector, n * 16 - search_range] {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-    let mut offset = 12 + 16 * sorted.len();
-    let mut head_at = None;
-    for (tag, bytes) in &sorted {
-        let mut bytes = bytes.clone();
-        if tag == b"head" {
-            // Zero while the checksums are taken.
-            if let Some(adjust) = bytes.get_mut(8..12) {
-                adjust.fill(0);
-            }
-            head_at = Some(offset);
-        }
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(&bytes).to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        offset += bytes.len().div_ceil(4) * 4;
-    }
-    for (tag, bytes) in &sorted {
-        let start = out.len();
-        out.extend_from_slice(bytes);
-        if tag == b"head" {
-            out[start + 8..start + 12].fill(0);
-        }
-        out.resize(out.len().div_ceil(4) * 4, 0);
-    }
-    if let Some(at) = head_at {
-        let adjust = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-        out[at + 8..at + 12].copy_from_slice(&adjust.to_be_bytes());
-    }
-    out
 }
 
 /// The key a face is obfuscated with, a GUID in braces, from the face's own bytes: the same face
@@ -321,7 +246,7 @@ mod tests {
             .to_string();
         assert_eq!(family, "AR PL SungtiL GB");
         // The whole file sums to the magic number, as head.checkSumAdjustment promises.
-        assert_eq!(checksum(&copy), 0xB1B0_AFBA);
+        assert_eq!(sfnt::checksum(&copy), 0xB1B0_AFBA);
         let hei: &[u8] = include_bytes!("../../fonts/wqy-microhei.ttf");
         assert_eq!(embedding(hei), Some(Embedding::Editable));
     }

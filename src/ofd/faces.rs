@@ -19,6 +19,7 @@ use skrifa::{FontRef, Tag};
 
 use crate::pdf::PdfError;
 use crate::pdf::layout::{Metrics, UsedFace};
+use crate::sfnt;
 
 /// A face subset for the package: the file's bytes and its extension (`ttf` for TrueType
 /// outlines, `otf` for CFF).
@@ -64,7 +65,7 @@ pub fn subset(
     // `post` without glyph names (format 3, its first 32 bytes as they are): a reader maps
     // characters through the cmap, and names like `uni9734` spell numbers (the circulation
     // copy holds no digits of a value, not even in a glyph's name). The PDF trims them too.
-    if let Some(post) = table(&subset, b"post").filter(|p| p.len() >= 32) {
+    if let Some(post) = sfnt::table(&subset, b"post").filter(|p| p.len() >= 32) {
         let mut post = post[..32].to_vec();
         post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
         extra.push((*b"post", post));
@@ -179,78 +180,17 @@ fn put32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_be_bytes());
 }
 
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
-}
-
-/// The table `tag` of `font` (one face, not a collection).
-fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
-    let count = usize::from(u16::from_be_bytes(font.get(4..6)?.try_into().ok()?));
-    (0..count).find_map(|i| {
-        let rec = font.get(12 + 16 * i..28 + 16 * i)?;
-        if &rec[0..4] != tag {
-            return None;
-        }
-        let offset = u32::from_be_bytes(rec[8..12].try_into().ok()?) as usize;
-        let len = u32::from_be_bytes(rec[12..16].try_into().ok()?) as usize;
-        font.get(offset..offset.checked_add(len)?)
-    })
-}
-
 /// The font `font` (one face, not a collection) with the tables of `extra` added (or put in
-/// place of its own of the same tag), its table directory, checksums and `head`'s
-/// `checkSumAdjustment` written anew. None when its table directory cannot be read.
+/// place of its own of the same tag), reassembled (`sfnt::assemble`: directory, checksums and
+/// `head`'s `checkSumAdjustment` anew). None when its table directory cannot be read.
 fn with_tables(font: &[u8], extra: Vec<([u8; 4], Vec<u8>)>) -> Option<Vec<u8>> {
-    let count = usize::from(u16::from_be_bytes(font.get(4..6)?.try_into().ok()?));
-    let mut tables: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(count + extra.len());
-    for i in 0..count {
-        let rec = font.get(12 + 16 * i..28 + 16 * i)?;
-        let tag: [u8; 4] = rec[0..4].try_into().ok()?;
-        let offset = u32::from_be_bytes(rec[8..12].try_into().ok()?) as usize;
-        let len = u32::from_be_bytes(rec[12..16].try_into().ok()?) as usize;
-        if !extra.iter().any(|(t, _)| *t == tag) {
-            tables.push((tag, font.get(offset..offset.checked_add(len)?)?.to_vec()));
-        }
-    }
+    let mut tables: Vec<([u8; 4], Vec<u8>)> = sfnt::tables(font)?
+        .into_iter()
+        .filter(|(tag, _)| !extra.iter().any(|(t, _)| t == tag))
+        .map(|(tag, data)| (tag, data.to_vec()))
+        .collect();
     tables.extend(extra);
-    tables.sort_by_key(|t| t.0);
-    let n = tables.len() as u16;
-    let selector = 15 - n.leading_zeros() as u16;
-    let range = 16 * (1u16 << selector);
-    let mut out = Vec::new();
-    out.extend_from_slice(font.get(0..4)?);
-    put16(&mut out, n);
-    put16(&mut out, range);
-    put16(&mut out, selector);
-    put16(&mut out, 16 * n - range);
-    let mut offset = 12 + 16 * tables.len();
-    let mut head_at = None;
-    for (tag, data) in &mut tables {
-        if tag == b"head" {
-            if data.len() < 12 {
-                return None;
-            }
-            data[8..12].fill(0);
-            head_at = Some(offset + 8);
-        }
-        out.extend_from_slice(tag);
-        put32(&mut out, checksum(data));
-        put32(&mut out, offset as u32);
-        put32(&mut out, data.len() as u32);
-        offset += data.len().next_multiple_of(4);
-    }
-    for (_, data) in &tables {
-        out.extend_from_slice(data);
-        out.resize(out.len().next_multiple_of(4), 0);
-    }
-    let at = head_at?;
-    let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-    out[at..at + 4].copy_from_slice(&adjustment.to_be_bytes());
-    Some(out)
+    Some(sfnt::assemble(font.get(0..4)?.try_into().ok()?, tables))
 }
 
 #[cfg(test)]
@@ -314,7 +254,7 @@ mod tests {
         let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&[1, 2, 3]);
         let sub = subsetter::subset(data, face.index, &remap).unwrap();
         let out = with_tables(&sub, vec![(*b"cmap", cmap(&[(0x4E00, 1)]))]).unwrap();
-        assert_eq!(checksum(&out), 0xB1B0_AFBA);
+        assert_eq!(sfnt::checksum(&out), 0xB1B0_AFBA);
         let font = FontRef::new(&out).unwrap();
         assert!(font.cmap().is_ok() && font.head().is_ok() && font.glyf().is_ok());
     }

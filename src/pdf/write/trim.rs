@@ -20,15 +20,8 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
 /// `font` (one face, TrueType or CFF) without hinting, long names and glyph names; None when its
 /// tables cannot be read as expected (the caller then embeds the subset untrimmed).
 pub(crate) fn trim(font: &[u8]) -> Option<Vec<u8>> {
-    let count = usize::from(u16_at(font, 4)?);
-    let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count);
-    for i in 0..count {
-        let rec = font.get(12 + 16 * i..28 + 16 * i)?;
-        let tag: [u8; 4] = rec[0..4].try_into().ok()?;
-        let offset = u32_at(rec, 8)? as usize;
-        let len = u32_at(rec, 12)? as usize;
-        tables.push((tag, font.get(offset..offset.checked_add(len)?)?));
-    }
+    let tables = crate::sfnt::tables(font)?;
+    let count = tables.len();
     let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, d)| *d);
     let mut out: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(count);
     let mut loca = None;
@@ -64,8 +57,7 @@ pub(crate) fn trim(font: &[u8]) -> Option<Vec<u8>> {
         };
         out.push((*tag, kept));
     }
-    out.sort_by_key(|a| a.0);
-    Some(assemble(u32_at(font, 0)?, &out))
+    Some(crate::sfnt::assemble(font.get(0..4)?.try_into().ok()?, out))
 }
 
 /// The glyf table without instructions and its loca, in the same format (short offsets are
@@ -181,40 +173,6 @@ fn short_names(name: &[u8]) -> Option<Vec<u8>> {
     }
     out.extend(strings);
     Some(out)
-}
-
-/// An sfnt of `tables` (sorted by tag), each at a 4-byte boundary, with their checksums.
-fn assemble(version: u32, tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let n = tables.len() as u16;
-    let power = (1u16 << (15 - n.leading_zeros().min(15))).max(1);
-    let search = power * 16;
-    let selector = power.trailing_zeros() as u16;
-    let mut out = Vec::new();
-    out.extend_from_slice(&version.to_be_bytes());
-    for v in [n, search, selector, n * 16 - search] {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-    let mut offset = 12 + 16 * tables.len();
-    for (tag, data) in tables {
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(data).to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        offset += data.len().next_multiple_of(4);
-    }
-    for (_, data) in tables {
-        out.extend_from_slice(data);
-        out.resize(out.len().next_multiple_of(4), 0);
-    }
-    out
-}
-
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
 }
 
 #[cfg(test)]
