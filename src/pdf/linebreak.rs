@@ -66,7 +66,10 @@ pub struct Rules {
     pub reserve: f64,
     /// Fill by the grid: a line takes what its cells hold at full width, each mark counted as
     /// its whole cell even where it shares a blank half with the mark beside it, and no mark is
-    /// compressed to fit one more character (`grid: strict`).
+    /// compressed to fit one more character (`grid: strict`). A pause or stop (，。、；：？！)
+    /// that falls in the cell after the last hangs past the line's end, as Word's and WPS's
+    /// document grid set it by default (允许标点溢出边界), rather than pushing a character down
+    /// and spreading the line off the grid.
     pub grid: bool,
     /// From this line on, marks inside a line give half their cell (and the grid is not kept):
     /// a tight setting that takes the block's last line in, compressing only the lines it must.
@@ -190,6 +193,12 @@ pub fn forbidden_start(c: char) -> bool {
             | '}'
             | '%'
     )
+}
+
+/// The pauses and stops (点号) that may hang past a line's end on the strict grid (clreq: 行尾点号
+/// 悬挂): their ink sits in their cell's left half. Closing quotes and brackets (标号) never hang.
+pub fn hangs(c: char) -> bool {
+    matches!(c, '。' | '，' | '、' | '；' | '：' | '？' | '！' | '．')
 }
 
 /// Marks that may not end a line.
@@ -506,13 +515,26 @@ pub fn break_lines_with(
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
     };
+    // What a line of the strict grid may set past its end: its last character, a pause or stop
+    // standing alone (not one of two marks sharing a blank half), after something else.
+    let hanging = |range: &Range<usize>| -> f64 {
+        let Some(hi) = range.clone().rev().find(|&i| chars[i] != ' ') else {
+            return 0.0;
+        };
+        let alone = cut_l[hi] == 0.0 && cut_r[hi] == 0.0 && (hi == 0 || cut_r[hi - 1] == 0.0);
+        if align == Align::Justify && hi > range.start && hangs(chars[hi]) && alone {
+            pieces[hi].advance
+        } else {
+            0.0
+        }
+    };
     // Whether line `line_no` takes `range` when filled as `rules` say.
     let fits = |range: &Range<usize>, line_no: usize| {
         let (inner, grid) = rules.for_line(line_no);
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         let avail = avail_for(line_no) - rules.reserve;
         if grid {
-            m.natural + m.shared <= avail + 1e-6
+            m.natural + m.shared - hanging(range) <= avail + 1e-6
         } else {
             m.natural <= avail + 1e-6 || m.natural - avail <= m.room() + 1e-6
         }
@@ -565,8 +587,15 @@ pub fn break_lines_with(
         let last = no + 1 == count;
         let avail = avail_for(no);
         let indent = width - avail;
-        let (inner, _) = rules.for_line(no);
+        let (inner, grid) = rules.for_line(no);
         let m = measure(pieces, &range, no == 0, &cut_l, &cut_r, inner);
+        // A grid line that holds its cells only with its last mark hung: that mark is set past
+        // the end, nothing compressed and nothing spread for it.
+        let avail = if grid && m.natural + m.shared > avail + 1e-6 {
+            avail + hanging(&range)
+        } else {
+            avail
+        };
         // This line's cuts only (indexed from `range.start`): a copy of the whole paragraph's
         // per line made a paragraph of 20 000 names cost the square of its length.
         let (mut left, mut right) = (cut_l[range.clone()].to_vec(), cut_r[range.clone()].to_vec());
@@ -978,6 +1007,37 @@ mod tests {
         );
         let grid = break_lines_with(&p, 9.5 * EM, 0.0, Align::Justify, strict).unwrap();
         assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
+    }
+
+    #[test]
+    fn on_the_strict_grid_a_pause_in_the_cell_after_the_last_hangs_and_nothing_else_does() {
+        let strict = Rules {
+            grid: true,
+            ..Rules::default()
+        };
+        // ， falls in cell 5 of 4: hung, set whole at the line's end, the four cells unspread.
+        let s = "甲乙丙丁，戊己庚";
+        let lines = break_lines_with(&pieces(s), 4.0 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(texts(s, &lines), ["甲乙丙丁，", "戊己庚"]);
+        let x = &lines[0].x;
+        for (k, x) in x.iter().enumerate() {
+            assert!((x - k as f64 * EM).abs() < 1e-9, "{:?}", lines[0].x);
+        }
+        // The default grid hangs nothing: 丁 goes down with ， and the line is spread.
+        let own = break_lines(&pieces(s), 4.0 * EM, 0.0, Align::Justify).unwrap();
+        assert_eq!(texts(s, &own)[0], "甲乙丙");
+        // A closing quote does not hang, nor a pause sharing its blank half with one: 丁 goes
+        // down with them.
+        for s in ["甲乙丙丁”戊己庚", "甲乙丙丁”，戊己庚", "甲乙丙丁。”戊己庚"]
+        {
+            let lines =
+                break_lines_with(&pieces(s), 4.0 * EM, 0.0, Align::Justify, strict).unwrap();
+            assert_eq!(texts(s, &lines)[0], "甲乙丙", "{s}");
+        }
+        // Nor does anything in a centred line (a title).
+        let s = "甲乙丙丁，戊己庚";
+        let lines = break_lines_with(&pieces(s), 4.0 * EM, 0.0, Align::Center, strict).unwrap();
+        assert_eq!(texts(s, &lines)[0], "甲乙丙", "{:?}", texts(s, &lines));
     }
 
     #[test]

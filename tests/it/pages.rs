@@ -128,8 +128,13 @@ fn cells(line: &[Glyph]) -> f64 {
     } else {
         0.0
     };
+    // A pause hung past the block's right edge (`grid: strict`) stands outside the grid.
+    let hung = line
+        .last()
+        .is_some_and(|g| g.x > LEFT + 27.75 * CELL && !g.ch.is_ascii());
+    let inside = &line[..line.len() - usize::from(hung)];
     indent
-        + line
+        + inside
             .iter()
             .map(|g| if g.ch.is_ascii() { 0.5 } else { 1.0 })
             .sum::<f64>()
@@ -151,6 +156,10 @@ struct Measure {
     full_lines: usize,
     at_28: usize,
     over_28: usize,
+    /// Marks set past the block's right edge, and whether each is a pause hung whole in the
+    /// cell after the last.
+    hung: usize,
+    hung_wrong: usize,
 }
 
 fn measure(pdf: &[u8]) -> Measure {
@@ -160,6 +169,16 @@ fn measure(pdf: &[u8]) -> Measure {
         last_page_lines: pages.last().map_or(0, |p| p.len()),
         ..Default::default()
     };
+    for r in pages.iter().flatten() {
+        let last = r.glyphs.last().expect("a line has glyphs");
+        if last.x > LEFT + 27.75 * CELL && !last.ch.is_ascii() {
+            m.hung += 1;
+            let whole_cell = (last.x - (LEFT + 28.0 * CELL)).abs() < 0.05 * CELL;
+            if !"，。、；：？！".contains(last.ch) || !whole_cell {
+                m.hung_wrong += 1;
+            }
+        }
+    }
     for (n, page) in pages.iter().enumerate().take(pages.len() - 1) {
         let used = page.last().map_or(0, |r| r.row + 1);
         let heading_next = pages[n + 1].first().is_some_and(|r| is_heading(&r.glyphs));
@@ -226,7 +245,8 @@ fn all_layouts(strict: bool) -> Vec<Measure> {
     let sum = |f: &dyn Fn(&Measure) -> usize| out.iter().map(f).sum::<usize>();
     eprintln!(
         "{} layouts{}: last page under 5 lines {}; pages ending 2+ rows short (no heading next) {}; \
-         孤字 {}; lone lines at a page break {}; full lines {} at 28 cells {} over {}; sample {:?}",
+         孤字 {}; lone lines at a page break {}; full lines {} at 28 cells {} over {}; hung {}; \
+         sample {:?}",
         out.len(),
         if strict { " (grid: strict)" } else { "" },
         count(&|m| m.pages > 1 && m.last_page_lines < 5),
@@ -236,6 +256,7 @@ fn all_layouts(strict: bool) -> Vec<Measure> {
         sum(&|m| m.full_lines),
         sum(&|m| m.at_28),
         sum(&|m| m.over_28),
+        sum(&|m| m.hung),
         out[0],
     );
     out
@@ -260,6 +281,7 @@ fn every_layout_ends_its_pages_well() {
             "layout {k}: a page ends 2 rows short: {m:?}"
         );
         assert_eq!(m.lone_characters, 0, "layout {k}: 孤字: {m:?}");
+        assert_eq!(m.hung, 0, "layout {k}: a mark past the margin: {m:?}");
     }
 }
 
@@ -269,14 +291,23 @@ fn the_strict_grid_holds_28_cells_a_line() {
     let (full, at) = all
         .iter()
         .fold((0, 0), |(f, a), m| (f + m.full_lines, a + m.at_28));
-    // The issue asked for 95%. What stands between: a line whose next character may not start
-    // a line (a closing mark) or whose last may not end one (an opening mark, a figure with its
-    // unit) is set a cell or two short and spread, since no mark may hang past the text block;
-    // and a paragraph set a line shorter for the pages' sake holds 29 or 30. Measured: 88.0%
-    // over these layouts (the default grid: 65%).
+    // A pause that falls in cell 29 hangs past the block (as Word's and WPS's document grid set
+    // it by default), so a line is no longer pushed a cell short for it. What still stands off
+    // the grid: the lines of a paragraph set a line shorter so that the pages end well (29 or
+    // 30 cells: the issue lets that rule win), and lines a cell or more short because the next
+    // cannot be parted from what follows (an opening mark with its character, a figure with its
+    // unit and mark) or a half-width glyph leaves half a cell. Measured: 4336 of 4652 (93.2%)
+    // over these layouts, 4336 of 4492 (96.5%) outside the lines the pages' rule compressed
+    // (before hanging: 88.0%; the default grid: 65%).
+    let over = all.iter().map(|m| m.over_28).sum::<usize>();
     assert!(
-        at * 100 >= full * 85,
+        at * 100 >= full * 92,
         "{at} of {full} full lines at 28 cells"
+    );
+    assert!(
+        at * 100 >= (full - over) * 95,
+        "{at} of {} full lines at 28 cells outside those the pages' rule compressed",
+        full - over
     );
     assert_eq!(
         all[0].pages, 4,
@@ -287,7 +318,9 @@ fn the_strict_grid_holds_28_cells_a_line() {
         assert!(m.pages == 1 || m.last_page_lines >= 5, "layout {k}: {m:?}");
         assert_eq!(m.short_pages, 0, "layout {k}: {m:?}");
         assert_eq!(m.lone_characters, 0, "layout {k}: {m:?}");
+        assert_eq!(m.hung_wrong, 0, "layout {k}: only a pause hangs: {m:?}");
     }
+    assert!(all[0].hung > 0, "the sample hangs a pause: {:?}", all[0]);
 }
 
 #[test]
