@@ -219,9 +219,9 @@ impl Writer<'_> {
     }
 }
 
-/// U+2060 WORD JOINER: written between a number and its unit (42⁠个, 1200⁠多⁠人), where no line
-/// may break. Invisible and of no width; import drops it, so the wording and the figures read
-/// back as written.
+/// U+2060 WORD JOINER: written between a number and its unit (before the 个 of 42个, and before
+/// both the 多 and the 人 of 1200多人), where no line may break. Invisible and of no width;
+/// import and `verify` drop it, so the wording and the figures read back as written.
 pub const WORD_JOINER: char = '\u{2060}';
 
 /// The East Asian language of a number's unit (and of its 多 or 余): en-US, as its digits, so
@@ -234,8 +234,9 @@ pub const WORD_JOINER: char = '\u{2060}';
 /// in the sample and 12 in the shifted paragraphs of the typography test. A joiner alone does
 /// nothing there (that iterator ignores it); text in a non-CJK language is broken by its ICU
 /// iterator, which never breaks at a word joiner, so with both the break goes before the
-/// number. The unit alone takes the language: the marks after it stay zh-CN, as does the rest
-/// of the text. Word keeps a unit with its number at a word joiner as well.
+/// number (the joiner alone in en-US, the unit zh-CN, still parted 12 there). The unit alone
+/// takes the language: the marks after it stay zh-CN, as does the rest of the text. Word, by
+/// Unicode's line breaking rules, does not break at a word joiner either (not tried here).
 const JOINED_LANG: &str = "<w:lang w:eastAsia=\"en-US\"/>";
 
 /// A run's properties for text around the figures: its style, and for a number's unit the
