@@ -254,7 +254,8 @@ fn contrast(file: Option<&str>, now: Option<&str>) -> String {
 }
 
 /// The paragraphs of a Word file's `word/document.xml`, each the text of its runs (how Word
-/// splits the runs when it saves does not matter).
+/// splits the runs when it saves does not matter), without the joiners the writer puts between
+/// a number and its unit (no part of the wording: an office that drops them changes nothing).
 fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
     use std::io::Read;
     const CAP: u64 = 64 << 20;
@@ -275,6 +276,8 @@ fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
             p.descendants()
                 .filter(|n| n.has_tag_name((W, "t")))
                 .filter_map(|t| t.text())
+                .flat_map(str::chars)
+                .filter(|&c| c != crate::docx::WORD_JOINER)
                 .collect::<String>()
         })
         .filter(|p| !p.is_empty())

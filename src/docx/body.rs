@@ -68,8 +68,16 @@ pub fn body(doc: &Document) -> Body {
         };
         w.xml.push_str("<w:p>");
         w.xml.push_str(&paragraph_style(style));
-        for inline in block.inlines() {
-            w.inline(inline);
+        // Characters of the next run already written with the figure before it (its unit).
+        let mut skip = 0;
+        let inlines = block.inlines();
+        for (n, inline) in inlines.iter().enumerate() {
+            if inline.figure.is_some() {
+                skip = w.figure(inline, inlines.get(n + 1));
+            } else {
+                w.text(&inline.text[skip..], inline.style);
+                skip = 0;
+            }
         }
         w.xml.push_str("</w:p>");
     }
@@ -103,17 +111,32 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn inline(&mut self, inline: &Inline) {
-        let Some(id) = &inline.figure else {
-            let rpr = match inline.style {
-                InlineStyle::Plain => String::new(),
-                InlineStyle::Lead => format!("<w:rPr><w:rStyle w:val=\"{LEAD}\"/></w:rPr>"),
-            };
-            self.xml
-                .push_str(&format!("<w:r>{rpr}{}</w:r>", text_element(&inline.text)));
+    /// A run of the text around the figures, in its style.
+    fn text(&mut self, text: &str, style: InlineStyle) {
+        if text.is_empty() {
             return;
-        };
+        }
+        self.xml.push_str(&format!(
+            "<w:r>{}{}</w:r>",
+            text_style(style, false),
+            text_element(text)
+        ));
+    }
+
+    /// A figure's content control and, when it prints a number whose unit starts the text after
+    /// it (1200多 then 人, 42 then 个), that unit joined to it; returns how many bytes of `next`
+    /// it wrote.
+    fn figure(&mut self, inline: &Inline, next: Option<&Inline>) -> usize {
+        let id = inline.figure.as_deref().expect("a figure's run");
         let note = self.doc.figure(id);
+        let unit = note
+            .filter(|n| n.number && !inline.unfilled && !n.unit.is_empty())
+            .filter(|n| !n.unit.starts_with(|c: char| c.is_ascii()))
+            .and_then(|n| {
+                next.filter(|t| t.figure.is_none() && t.style == inline.style)
+                    .filter(|t| t.text.starts_with(&n.unit))
+                    .map(|_| n.unit.as_str())
+            });
         let comment = self.doc.draft.then_some(self.comments.len());
         if let Some(c) = comment {
             self.xml
@@ -135,12 +158,14 @@ impl Writer<'_> {
         } else {
             String::new()
         };
-        let run = |text: &str| {
+        let run = |text: &str, joined: bool| {
+            let lang = if joined { JOINED_LANG } else { "" };
             format!(
-                "<w:r><w:rPr><w:rStyle w:val=\"{style}\"/>{highlight}</w:rPr>{}</w:r>",
+                "<w:r><w:rPr><w:rStyle w:val=\"{style}\"/>{highlight}{lang}</w:rPr>{}</w:r>",
                 text_element(text)
             )
         };
+        let number = note.is_some_and(|n| n.number) && !inline.unfilled;
         let content = match digits_then_words(&inline.text) {
             // LibreOffice (7.4) sets a gap of a quarter em between the digits and the 多 of
             // 1200多 when both stand in one content control (not between 93 and the 个 after
@@ -149,12 +174,17 @@ impl Writer<'_> {
             // and keep the figure's text one control (import reads an untagged control's runs
             // as the text around it). With 多 outside the figure's control there would be no
             // gap either, but import would read the figure as retyped without its 多.
+            // A number's 多 is joined to its digits as its unit is (see `JOINED_LANG`).
             Some((digits, words)) => format!(
                 "<w:sdt><w:sdtPr/><w:sdtContent>{}</w:sdtContent></w:sdt>{}",
-                run(digits),
-                run(words)
+                run(digits, false),
+                if number {
+                    run(&format!("{WORD_JOINER}{words}"), true)
+                } else {
+                    run(words, false)
+                }
             ),
-            None => run(&inline.text),
+            None => run(&inline.text, false),
         };
         self.xml.push_str(&format!(
             "<w:sdt><w:sdtPr><w:alias w:val=\"数据项 {}\"/><w:tag w:val=\"{}\"/><w:id w:val=\"{}\"/></w:sdtPr>\
@@ -177,6 +207,50 @@ impl Writer<'_> {
             }
             self.comments.push(comment_xml(c, &lines));
         }
+        let Some(unit) = unit else {
+            return 0;
+        };
+        self.xml.push_str(&format!(
+            "<w:r>{}{}</w:r>",
+            text_style(inline.style, true),
+            text_element(&format!("{WORD_JOINER}{unit}"))
+        ));
+        unit.len()
+    }
+}
+
+/// U+2060 WORD JOINER: written between a number and its unit (before the 个 of 42个, and before
+/// both the 多 and the 人 of 1200多人), where no line may break. Invisible and of no width;
+/// import and `verify` drop it, so the wording and the figures read back as written.
+pub const WORD_JOINER: char = '\u{2060}';
+
+/// The East Asian language of a number's unit (and of its 多 or 余): en-US, as its digits, so
+/// that LibreOffice keeps the unit with the number.
+///
+/// LibreOffice (7.4) breaks a line of zh-CN text with its CJK break iterator, which knows only
+/// the marks that may not start or end a line: where a mark after a unit did not fit
+/// (`…人员126人，` with no room for `，`, which may not hang past the margin), it carried the one
+/// character before the mark down and parted the figure from its unit (`126` / `人，`), 2 places
+/// in the sample and 12 in the shifted paragraphs of the typography test. A joiner alone does
+/// nothing there (that iterator ignores it); text in a non-CJK language is broken by its ICU
+/// iterator, which never breaks at a word joiner, so with both the break goes before the
+/// number (the joiner alone in en-US, the unit zh-CN, still parted 12 there). The unit alone
+/// takes the language: the marks after it stay zh-CN, as does the rest of the text. Word, by
+/// Unicode's line breaking rules, does not break at a word joiner either (not tried here).
+const JOINED_LANG: &str = "<w:lang w:eastAsia=\"en-US\"/>";
+
+/// A run's properties for text around the figures: its style, and for a number's unit the
+/// language it is joined in.
+fn text_style(style: InlineStyle, joined: bool) -> String {
+    let rstyle = match style {
+        InlineStyle::Plain => String::new(),
+        InlineStyle::Lead => format!("<w:rStyle w:val=\"{LEAD}\"/>"),
+    };
+    let lang = if joined { JOINED_LANG } else { "" };
+    if rstyle.is_empty() && lang.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rstyle}{lang}</w:rPr>")
     }
 }
 

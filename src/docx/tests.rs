@@ -372,3 +372,82 @@ fn the_same_document_gives_the_same_bytes_dated_1980() {
         assert_eq!(f.compression(), CompressionMethod::Deflated);
     }
 }
+
+/// A number and its unit (37人, 3项 in a lead sentence, 1200多人): the unit in a run of its own
+/// after the figure's control, opened by a word joiner and in the East Asian language en-US,
+/// the marks after it in the next run; a figure's 多 the same inside the control. Nothing of the
+/// kind where the text does not start with the unit, for an unfilled figure, or for a unit
+/// that is not Chinese (%). Read back without the joiners, the text is unchanged.
+#[test]
+fn a_number_and_its_unit_are_joined() {
+    let mut doc = sample(false);
+    for f in &mut doc.figures {
+        f.unit = match f.id.as_str() {
+            "lead_fig" => "项",
+            "workers" => "人",
+            "share" => "%",
+            _ => "人",
+        }
+        .into();
+    }
+    doc.figures.push(FigureNote {
+        id: "many".into(),
+        provenance: String::new(),
+        status: "ok",
+        unit: "人".into(),
+        number: true,
+    });
+    doc.figures.push(FigureNote {
+        id: "rate".into(),
+        provenance: String::new(),
+        status: "ok",
+        unit: "%".into(),
+        number: true,
+    });
+    doc.blocks.push(Block::Paragraph {
+        inlines: vec![
+            run("达", InlineStyle::Plain, None, false),
+            run("1200多", InlineStyle::Plain, Some("many"), false),
+            run("人，占", InlineStyle::Plain, None, false),
+            run("96.7", InlineStyle::Plain, Some("rate"), false),
+            run("%，名单", InlineStyle::Plain, None, false),
+            run("1200多", InlineStyle::Plain, Some("many"), false),
+            run("名。", InlineStyle::Plain, None, false),
+        ],
+    });
+    let parts = parts(&doc, &meta());
+    let xml = &parts["word/document.xml"];
+    let joined = |style: &str, unit: &str| {
+        format!(
+            "</w:sdt><w:r><w:rPr>{style}<w:lang w:eastAsia=\"en-US\"/></w:rPr><w:t xml:space=\"preserve\">\u{2060}{unit}</w:t></w:r>"
+        )
+    };
+    assert!(xml.contains(&format!(
+        "{}<w:r><w:rPr><w:rStyle w:val=\"LeadSentence\"/></w:rPr><w:t xml:space=\"preserve\">责任</w:t></w:r>",
+        joined("<w:rStyle w:val=\"LeadSentence\"/>", "项")
+    )));
+    assert!(xml.contains(&format!(
+        "{}<w:r><w:t xml:space=\"preserve\">，又</w:t></w:r>",
+        joined("", "人")
+    )));
+    assert!(xml.contains(&format!(
+        "{}<w:r><w:t xml:space=\"preserve\">；</w:t></w:r>",
+        joined("", "人")
+    )));
+    assert!(xml.contains(
+        "<w:r><w:rPr><w:rStyle w:val=\"Figure\"/><w:lang w:eastAsia=\"en-US\"/></w:rPr><w:t xml:space=\"preserve\">\u{2060}多</w:t></w:r></w:sdtContent></w:sdt>"
+    ));
+    assert!(xml.contains(&format!(
+        "{}<w:r><w:t xml:space=\"preserve\">，占</w:t></w:r>",
+        joined("", "人")
+    )));
+    // The unfilled figure, the percentage and 1200多 before 名 keep their text as it is.
+    assert_eq!(xml.matches("en-US").count(), 6, "项 人 人 多 人 多");
+    assert!(xml.contains("<w:t xml:space=\"preserve\">%，名单</w:t>"));
+    assert!(xml.contains("</w:sdt><w:r><w:t xml:space=\"preserve\">名。</w:t>"));
+    let xml = roxmltree::Document::parse(xml).unwrap();
+    let text: String = w(xml.root(), "t").iter().filter_map(|t| t.text()).collect();
+    let read_back: String = text.chars().filter(|&c| c != WORD_JOINER).collect();
+    let written: String = doc.blocks.iter().map(|b| b.plain_text()).collect();
+    assert_eq!(read_back, format!("{}{written}", doc.title));
+}

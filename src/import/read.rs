@@ -743,7 +743,14 @@ impl DocxReader<'_> {
         let mut text = String::new();
         for c in r.children().filter(|c| c.is_element()) {
             match c.tag_name().name() {
-                "t" => text.push_str(c.text().unwrap_or("")),
+                // The joiner speechgen writes between a number and its unit is no part of
+                // the wording.
+                "t" => text.extend(
+                    c.text()
+                        .unwrap_or("")
+                        .chars()
+                        .filter(|&ch| ch != crate::docx::WORD_JOINER),
+                ),
                 "noBreakHyphen" => text.push('-'),
                 _ => {}
             }
