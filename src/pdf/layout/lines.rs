@@ -32,10 +32,11 @@ pub(super) struct Setting {
 pub(super) enum SettingKind {
     /// As the speech's `grid:` setting fills lines.
     Own,
-    /// One line fewer: marks inside lines compressed to half a cell.
-    Tight,
-    /// One line more: lines filled a cell or more short and spread.
-    Loose,
+    /// One line fewer: marks inside `lines` of its lines (the last ones) compressed to half a
+    /// cell.
+    Tight { lines: usize },
+    /// One line more: `lines` lines, each filled a cell or more short and spread.
+    Loose { lines: usize },
 }
 
 /// A title, heading or paragraph set: its settings, the block's own first.
@@ -69,14 +70,16 @@ pub(super) fn set_lines(
             for from in froms {
                 let tight = break_block(b, &pieces, own.tight_from(from))?;
                 if tight.len() < count {
-                    settings.push((tight, SettingKind::Tight));
+                    let lines = tight.len().saturating_sub(from).max(1);
+                    settings.push((tight, SettingKind::Tight { lines }));
                     break;
                 }
             }
             for cells in 1..=3 {
                 let loose = break_block(b, &pieces, own.loose(f64::from(cells), pitch()))?;
                 if loose.len() == count + 1 {
-                    settings.push((loose, SettingKind::Loose));
+                    let lines = loose.len();
+                    settings.push((loose, SettingKind::Loose { lines }));
                     break;
                 }
             }

@@ -44,10 +44,13 @@ mod cost {
     /// A paragraph's first line alone at a page's foot (孤行) or its last alone at the next
     /// page's head (寡行).
     pub const LONE_LINE: i64 = 400;
-    /// A paragraph set a line shorter (marks compressed to half a cell).
-    pub const TIGHT: i64 = 150;
-    /// A paragraph set a line longer (lines spread a little more).
-    pub const LOOSE: i64 = 120;
+    /// A paragraph set a line shorter (marks compressed to half a cell)...
+    pub const TIGHT: i64 = 120;
+    /// ... or a line longer (lines spread a little more)...
+    pub const LOOSE: i64 = 100;
+    /// ... and each line it sets otherwise than its own (crowded, or spread off the grid): of
+    /// two paragraphs that would end the pages as well, the one that changes fewer lines.
+    pub const CHANGED_LINE: i64 = 10;
     /// What the rules forbid: a heading parted from its text, a heading broken. Finite, so that
     /// a block longer than a page is still set (broken where its page ends).
     pub const FORBIDDEN: i64 = 10_000_000;
@@ -146,8 +149,8 @@ pub(super) fn paginate(blocks: &[SetBlock]) -> Vec<Vec<Run>> {
         for (k, setting) in block.settings.iter().enumerate() {
             let extra = match setting.kind {
                 SettingKind::Own => 0,
-                SettingKind::Tight => cost::TIGHT,
-                SettingKind::Loose => cost::LOOSE,
+                SettingKind::Tight { lines } => cost::TIGHT + cost::CHANGED_LINE * lines as i64,
+                SettingKind::Loose { lines } => cost::LOOSE + cost::CHANGED_LINE * lines as i64,
             };
             let start: Costs = costs.iter().map(|c| c.map(|c| c + extra)).collect();
             let rules = BlockRules {
