@@ -515,8 +515,21 @@ pub fn break_lines_with(
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
     };
-    // What a line of the strict grid may set past its end: its last character, a pause or stop
-    // standing alone (not one of two marks sharing a blank half), after something else.
+    // What a line of the strict grid may give at its end: the blank half of a closing mark that
+    // faces the margin (its ink stays inside, the columns before it keep their cells).
+    let end_room = |range: &Range<usize>| -> f64 {
+        let Some(hi) = range.clone().rev().find(|&i| chars[i] != ' ') else {
+            return 0.0;
+        };
+        if cut_r[hi] == 0.0 && hi > range.start {
+            pieces[hi].squeeze_right
+        } else {
+            0.0
+        }
+    };
+    // What a line of the strict grid may set past its end when that blank half is not enough:
+    // its last character, a pause or stop standing alone (not one of two marks sharing a blank
+    // half), after something else.
     let hanging = |range: &Range<usize>| -> f64 {
         let Some(hi) = range.clone().rev().find(|&i| chars[i] != ' ') else {
             return 0.0;
@@ -534,7 +547,7 @@ pub fn break_lines_with(
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         let avail = avail_for(line_no) - rules.reserve;
         if grid {
-            m.natural + m.shared - hanging(range) <= avail + 1e-6
+            m.natural + m.shared - end_room(range).max(hanging(range)) <= avail + 1e-6
         } else {
             m.natural <= avail + 1e-6 || m.natural - avail <= m.room() + 1e-6
         }
@@ -590,8 +603,10 @@ pub fn break_lines_with(
         let (inner, grid) = rules.for_line(no);
         let m = measure(pieces, &range, no == 0, &cut_l, &cut_r, inner);
         // A grid line that holds its cells only with its last mark hung: that mark is set past
-        // the end, nothing compressed and nothing spread for it.
-        let avail = if grid && m.natural + m.shared > avail + 1e-6 {
+        // the end, nothing compressed and nothing spread for it. (One whose last mark's blank
+        // half makes room has it cut below, as the edge of any line.)
+        let over = m.natural + m.shared - avail;
+        let avail = if grid && over > 1e-6 && over > end_room(&range) + 1e-6 {
             avail + hanging(&range)
         } else {
             avail
@@ -997,15 +1012,15 @@ mod tests {
         let grid = break_lines_with(&p, 7.4 * EM, 0.0, Align::Justify, strict).unwrap();
         assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
         // A pair sharing a blank half takes 9.5 cells but holds 10 on the grid.
-        let s = "“小讲堂”“微课堂”";
+        let s = "“小讲堂”“微课堂”好";
         let p = pieces(s);
         assert_eq!(
-            break_lines(&p, 9.5 * EM, 0.0, Align::Justify)
+            break_lines(&p, 10.5 * EM, 0.0, Align::Justify)
                 .unwrap()
                 .len(),
             1
         );
-        let grid = break_lines_with(&p, 9.5 * EM, 0.0, Align::Justify, strict).unwrap();
+        let grid = break_lines_with(&p, 10.5 * EM, 0.0, Align::Justify, strict).unwrap();
         assert_eq!(grid.len(), 2, "{:?}", texts(s, &grid));
     }
 
@@ -1023,6 +1038,12 @@ mod tests {
         for (k, x) in x.iter().enumerate() {
             assert!((x - k as f64 * EM).abs() < 1e-9, "{:?}", lines[0].x);
         }
+        // Where the mark's blank half facing the margin makes room (a half-width letter before
+        // it), that half is given and nothing hangs.
+        let half = "甲乙丙a，丁戊己";
+        let lines = break_lines_with(&pieces(half), 4.0 * EM, 0.0, Align::Justify, strict).unwrap();
+        assert_eq!(texts(half, &lines), ["甲乙丙a，", "丁戊己"]);
+        assert!((lines[0].x[4] - 3.5 * EM).abs() < 1e-9, "{:?}", lines[0].x);
         // The default grid hangs nothing: 丁 goes down with ， and the line is spread.
         let own = break_lines(&pieces(s), 4.0 * EM, 0.0, Align::Justify).unwrap();
         assert_eq!(texts(s, &own)[0], "甲乙丙");
