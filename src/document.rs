@@ -83,6 +83,24 @@ impl Document {
     pub fn figure(&self, id: &str) -> Option<&FigureNote> {
         self.figures.iter().find(|f| f.id == id)
     }
+
+    /// The note of `inline`'s figure when it prints a number (1200多, 96.7), not a name or a
+    /// draft marker: what no line may break inside.
+    pub fn number_of(&self, inline: &Inline) -> Option<&FigureNote> {
+        let id = inline.figure.as_deref()?;
+        self.figure(id).filter(|n| n.number && !inline.unfilled)
+    }
+
+    /// The declared unit (个, 人, %) that the text right after `inlines[n]` starts with, when
+    /// `inlines[n]` is a figure that prints a number: the characters every format keeps on one
+    /// line with the number (42个, 96.7%). None after a name, a draft marker or plain text.
+    pub fn unit_after<'d>(&'d self, inlines: &[Inline], n: usize) -> Option<&'d str> {
+        let note = self.number_of(&inlines[n])?;
+        let next = inlines.get(n + 1)?;
+        let joined =
+            !note.unit.is_empty() && next.figure.is_none() && next.text.starts_with(&note.unit);
+        joined.then_some(note.unit.as_str())
+    }
 }
 
 impl Block {

@@ -62,17 +62,15 @@ fn inlines_into(doc: &Document, inlines: &[Inline], out: &mut String) {
         }
         match &inline.figure {
             Some(id) => {
-                let note = doc.figure(id).filter(|f| f.number && !inline.unfilled);
-                let Some(note) = note else {
+                if doc.number_of(inline).is_none() {
                     figure_span(doc, id, inline, out);
                     continue;
-                };
+                }
                 // The unit goes inside only when it is set in the same style.
-                let unit = inlines
-                    .get(n + 1)
-                    .filter(|next| next.figure.is_none() && next.style == inline.style)
-                    .filter(|next| !note.unit.is_empty() && next.text.starts_with(&note.unit))
-                    .map_or("", |_| note.unit.as_str());
+                let unit = doc
+                    .unit_after(inlines, n)
+                    .filter(|_| inlines[n + 1].style == inline.style)
+                    .unwrap_or("");
                 out.push_str("<span class=\"nobr\">");
                 figure_span(doc, id, inline, out);
                 escape_text_into(unit, out);

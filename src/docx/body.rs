@@ -73,7 +73,7 @@ pub fn body(doc: &Document) -> Body {
         let inlines = block.inlines();
         for (n, inline) in inlines.iter().enumerate() {
             if inline.figure.is_some() {
-                skip = w.figure(inline, inlines.get(n + 1));
+                skip = w.figure(inlines, n);
             } else {
                 w.text(&inline.text[skip..], inline.style);
                 skip = 0;
@@ -123,20 +123,17 @@ impl Writer<'_> {
         ));
     }
 
-    /// A figure's content control and, when it prints a number whose unit starts the text after
-    /// it (1200多 then 人, 42 then 个), that unit joined to it; returns how many bytes of `next`
-    /// it wrote.
-    fn figure(&mut self, inline: &Inline, next: Option<&Inline>) -> usize {
+    /// Figure `inlines[n]`'s content control and, when it prints a number whose unit starts the
+    /// text after it (1200多 then 人, 42 then 个), that unit joined to it; returns how many bytes
+    /// of the next run it wrote. (An ASCII unit, %, needs no joining: it is Latin text with its
+    /// digits already.)
+    fn figure(&mut self, inlines: &[Inline], n: usize) -> usize {
+        let inline = &inlines[n];
         let id = inline.figure.as_deref().expect("a figure's run");
         let note = self.doc.figure(id);
-        let unit = note
-            .filter(|n| n.number && !inline.unfilled && !n.unit.is_empty())
-            .filter(|n| !n.unit.starts_with(|c: char| c.is_ascii()))
-            .and_then(|n| {
-                next.filter(|t| t.figure.is_none() && t.style == inline.style)
-                    .filter(|t| t.text.starts_with(&n.unit))
-                    .map(|_| n.unit.as_str())
-            });
+        let unit = self.doc.unit_after(inlines, n).filter(|u| {
+            inlines[n + 1].style == inline.style && !u.starts_with(|c: char| c.is_ascii())
+        });
         let comment = self.doc.draft.then_some(self.comments.len());
         if let Some(c) = comment {
             self.xml
@@ -165,7 +162,7 @@ impl Writer<'_> {
                 text_element(text)
             )
         };
-        let number = note.is_some_and(|n| n.number) && !inline.unfilled;
+        let number = self.doc.number_of(inline).is_some();
         let content = match digits_then_words(&inline.text) {
             // LibreOffice (7.4) sets a gap of a quarter em between the digits and the 多 of
             // 1200多 when both stand in one content control (not between 93 and the 个 after
@@ -223,6 +220,12 @@ impl Writer<'_> {
 /// both the 多 and the 人 of 1200多人), where no line may break. Invisible and of no width;
 /// import and `verify` drop it, so the wording and the figures read back as written.
 pub const WORD_JOINER: char = '\u{2060}';
+
+/// The wording a `w:t` of a .docx holds: its characters without the joiners this writer puts
+/// between a number and its unit (what import and `verify` read).
+pub fn wording_of(t: &str) -> impl Iterator<Item = char> + '_ {
+    t.chars().filter(|&c| c != WORD_JOINER)
+}
 
 /// The East Asian language of a number's unit (and of its 多 or 余): en-US, as its digits, so
 /// that LibreOffice keeps the unit with the number.

@@ -299,26 +299,16 @@ fn body_block(
 /// figure the declared unit it starts with (个, %). Zero for names, draft markers and other text.
 /// Nothing else is glued: 占比|96.7% may still break before the number.
 fn unbroken_lengths(doc: &Document, inlines: &[Inline]) -> Vec<usize> {
-    let number = |i: &Inline| {
-        let note = i.figure.as_deref().and_then(|id| doc.figure(id));
-        note.filter(|n| n.number && !i.unfilled)
-    };
     inlines
         .iter()
         .enumerate()
         .map(|(n, inline)| {
-            if number(inline).is_some() {
+            if doc.number_of(inline).is_some() {
                 return inline.text.chars().count();
             }
-            let unit = n
-                .checked_sub(1)
-                .and_then(|p| number(&inlines[p]))
-                .map(|note| note.unit.as_str())
-                .filter(|u| !u.is_empty() && inline.figure.is_none());
-            match unit {
-                Some(u) if inline.text.starts_with(u) => u.chars().count(),
-                _ => 0,
-            }
+            n.checked_sub(1)
+                .and_then(|p| doc.unit_after(inlines, p))
+                .map_or(0, |u| u.chars().count())
         })
         .collect()
 }
