@@ -30,7 +30,7 @@ use body::{EVEN_FOOTER_RID, FIRST_HEADER_RID, FOOTER_RID, HEADER_RID, PageSide};
 use xml::esc;
 
 pub use crate::document::DRAFT_MARK;
-pub use body::{WORD_JOINER, figure_tag};
+pub use body::{WORD_JOINER, figure_tag, wording_of};
 pub use embed::EmbeddedFace;
 pub use styles::{BODY_FONT, HEADING_FONT, KAI_FONT, PAGE_NUMBER_FONT, TITLE_FONT};
 

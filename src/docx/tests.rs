@@ -446,8 +446,11 @@ fn a_number_and_its_unit_are_joined() {
     assert!(xml.contains("<w:t xml:space=\"preserve\">%，名单</w:t>"));
     assert!(xml.contains("</w:sdt><w:r><w:t xml:space=\"preserve\">名。</w:t>"));
     let xml = roxmltree::Document::parse(xml).unwrap();
-    let text: String = w(xml.root(), "t").iter().filter_map(|t| t.text()).collect();
-    let read_back: String = text.chars().filter(|&c| c != WORD_JOINER).collect();
+    let read_back: String = w(xml.root(), "t")
+        .iter()
+        .filter_map(|t| t.text())
+        .flat_map(wording_of)
+        .collect();
     let written: String = doc.blocks.iter().map(|b| b.plain_text()).collect();
     assert_eq!(read_back, format!("{}{written}", doc.title));
 }

@@ -745,12 +745,7 @@ impl DocxReader<'_> {
             match c.tag_name().name() {
                 // The joiner speechgen writes between a number and its unit is no part of
                 // the wording.
-                "t" => text.extend(
-                    c.text()
-                        .unwrap_or("")
-                        .chars()
-                        .filter(|&ch| ch != crate::docx::WORD_JOINER),
-                ),
+                "t" => text.extend(crate::docx::wording_of(c.text().unwrap_or(""))),
                 "noBreakHyphen" => text.push('-'),
                 _ => {}
             }
