@@ -66,10 +66,11 @@ pub struct Rules {
     pub reserve: f64,
     /// Fill by the grid: a line takes what its cells hold at full width, each mark counted as
     /// its whole cell even where it shares a blank half with the mark beside it, and no mark is
-    /// compressed to fit one more character (`grid: strict`). A pause or stop (，。、；：？！)
-    /// that falls in the cell after the last hangs past the line's end, as Word's and WPS's
-    /// document grid set it by default (允许标点溢出边界), rather than pushing a character down
-    /// and spreading the line off the grid.
+    /// compressed inside a line to fit one more character (`grid: strict`). A closing mark that
+    /// falls in the cell after the last gives its blank half, which faces the margin, where that
+    /// makes room; else a pause or stop (，。、；：？！) hangs past the line's end, as Word's and
+    /// WPS's document grid set it by default (允许标点溢出边界), rather than pushing a character
+    /// down and spreading the line off the grid.
     pub grid: bool,
     /// From this line on, marks inside a line give half their cell (and the grid is not kept):
     /// a tight setting that takes the block's last line in, compressing only the lines it must.
@@ -515,31 +516,29 @@ pub fn break_lines_with(
         let m = measure(pieces, range, line_no == 0, &cut_l, &cut_r, inner);
         m.natural <= avail_for(line_no) + 1e-6 || m.natural - avail_for(line_no) <= m.room() + 1e-6
     };
+    // The last character a line shows after something else (trailing spaces take no room).
+    let last_shown = |range: &Range<usize>| {
+        range
+            .clone()
+            .rev()
+            .find(|&i| chars[i] != ' ')
+            .filter(|&hi| hi > range.start)
+    };
     // What a line of the strict grid may give at its end: the blank half of a closing mark that
     // faces the margin (its ink stays inside, the columns before it keep their cells).
     let end_room = |range: &Range<usize>| -> f64 {
-        let Some(hi) = range.clone().rev().find(|&i| chars[i] != ' ') else {
-            return 0.0;
-        };
-        if cut_r[hi] == 0.0 && hi > range.start {
-            pieces[hi].squeeze_right
-        } else {
-            0.0
-        }
+        last_shown(range)
+            .filter(|&hi| cut_r[hi] == 0.0)
+            .map_or(0.0, |hi| pieces[hi].squeeze_right)
     };
     // What a line of the strict grid may set past its end when that blank half is not enough:
-    // its last character, a pause or stop standing alone (not one of two marks sharing a blank
-    // half), after something else.
+    // a pause or stop standing alone (not one of two marks sharing a blank half), never in a
+    // centred line.
     let hanging = |range: &Range<usize>| -> f64 {
-        let Some(hi) = range.clone().rev().find(|&i| chars[i] != ' ') else {
-            return 0.0;
-        };
-        let alone = cut_l[hi] == 0.0 && cut_r[hi] == 0.0 && (hi == 0 || cut_r[hi - 1] == 0.0);
-        if align == Align::Justify && hi > range.start && hangs(chars[hi]) && alone {
-            pieces[hi].advance
-        } else {
-            0.0
-        }
+        let alone = |hi: usize| cut_l[hi] == 0.0 && cut_r[hi] == 0.0 && cut_r[hi - 1] == 0.0;
+        last_shown(range)
+            .filter(|&hi| align == Align::Justify && hangs(chars[hi]) && alone(hi))
+            .map_or(0.0, |hi| pieces[hi].advance)
     };
     // Whether line `line_no` takes `range` when filled as `rules` say.
     let fits = |range: &Range<usize>, line_no: usize| {
