@@ -159,47 +159,39 @@ fn office_project(simsun: bool) -> (Project, std::path::PathBuf) {
 #[test]
 fn page_numbers_are_set_in_simsun_when_found_else_in_the_bundled_song() {
     let digits: BTreeSet<char> = "—0123456789".chars().collect();
+    // The PDF rendered with the office faces (and 宋体 among them when `simsun`), the face list
+    // it reports checked, and the characters of the one subset of the face `numbers`: the dash
+    // and digits only.
+    let numbers_in = |simsun: bool, reported: &[&str], numbers: &str| -> Vec<u8> {
+        let (p, dir) = office_project(simsun);
+        let dir = dir.to_str().unwrap().to_owned();
+        let run = render(
+            &p,
+            &["render", "--format", "pdf", "-o", "out", "--font-dir", &dir],
+            &[],
+        );
+        run.expect_code(0);
+        for line in reported {
+            run.expect_stderr(line);
+        }
+        let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
+        let song = characters_of(&pdf, numbers);
+        assert_eq!(song.len(), 1, "one {numbers} subset");
+        assert!(
+            song[0].contains(&'—') && song[0].is_subset(&digits),
+            "{:?}",
+            song[0]
+        );
+        pdf
+    };
     // 宋体 found: it sets the numbers, and nothing else.
-    let (p, dir) = office_project(true);
-    let dir = dir.to_str().unwrap().to_owned();
-    let run = render(
-        &p,
-        &["render", "--format", "pdf", "-o", "out", "--font-dir", &dir],
-        &[],
-    );
-    run.expect_code(0)
-        .expect_stderr("正文: 仿宋_GB2312 (")
-        .expect_stderr("页码: 宋体 (");
-    let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
-    let song = characters_of(&pdf, "SimSun");
-    assert_eq!(song.len(), 1, "one SimSun subset");
-    assert!(
-        song[0].contains(&'—') && song[0].is_subset(&digits),
-        "{:?}",
-        song[0]
-    );
+    let pdf = numbers_in(true, &["正文: 仿宋_GB2312 (", "页码: 宋体 ("], "SimSun");
     // The body's face prints no page number: its subset has no dash (the text has none).
     let body = characters_of(&pdf, "FangSong_GB2312");
     assert!(!body[0].contains(&'—'), "{:?}", body[0]);
 
     // No 宋体: the bundled Song sets them, though the body is the office 仿宋.
-    let (p, dir) = office_project(false);
-    let dir = dir.to_str().unwrap().to_owned();
-    let run = render(
-        &p,
-        &["render", "--format", "pdf", "-o", "out", "--font-dir", &dir],
-        &[],
-    );
-    run.expect_code(0)
-        .expect_stderr("页码: AR PL SungtiL GB (内置)");
-    let pdf = std::fs::read(p.path("out/speech.pdf")).unwrap();
-    let song = characters_of(&pdf, "BousungEG");
-    assert_eq!(song.len(), 1, "one bundled Song subset");
-    assert!(
-        song[0].contains(&'—') && song[0].is_subset(&digits),
-        "{:?}",
-        song[0]
-    );
+    let pdf = numbers_in(false, &["页码: AR PL SungtiL GB (内置)"], "BousungEG");
     if pdf_tools::have(&["pdftotext"]) {
         let text = pdf_tools::pdftotext(&pdf);
         assert!(text.contains("— 1 —") || text.contains("—1—"), "{text}");
